@@ -1,0 +1,292 @@
+"""LAKSA's pure domain: submissions, the ticket lifecycle, and what is public.
+
+No nameko, no pymongo, no clock reads: callers pass `now`.
+"""
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
+from services.servicekit.nik import check_nik
+
+MAX_DESCRIPTION = 4000
+MAX_PHOTOS = 5
+REOPEN_WINDOW = timedelta(days=14)
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Indonesia's bounding box (Sabang to Merauke, Miangas to Rote).
+LAT_RANGE = (-11.2, 6.3)
+LON_RANGE = (94.7, 141.1)
+
+# Stable API codes, with the Bahasa Indonesia labels the UI shows.
+STATE_LABELS = {
+    "submitted": "Diterima",
+    "verified": "Terverifikasi",
+    "dispatched": "Diteruskan ke OPD",
+    "in_progress": "Dalam proses",
+    "resolved": "Selesai",
+    "rejected": "Ditolak",
+    "duplicate": "Duplikat",
+}
+OPEN_STATES = {"submitted", "verified", "dispatched", "in_progress"}
+
+# action -> (states it may start from, state it leads to, roles allowed)
+TRANSITIONS = {
+    "verify": ({"submitted"}, "verified", {"region_admin"}),
+    "dispatch": ({"verified"}, "dispatched", {"region_admin"}),
+    "start": ({"dispatched"}, "in_progress", {"opd_officer"}),
+    "resolve": ({"in_progress"}, "resolved", {"opd_officer"}),
+    "reject": ({"submitted", "verified"}, "rejected", {"region_admin"}),
+    "mark_duplicate": ({"submitted", "verified"}, "duplicate", {"region_admin"}),
+    "reopen": ({"resolved"}, "in_progress", {"citizen"}),
+}
+REJECT_REASONS = {"not_our_authority", "spam", "incomplete"}
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    opd: str
+
+
+def ticket_number(region_code, year, sequence):
+    return f"LAKSA-{region_code.replace('.', '')}-{year}-{sequence:06d}"
+
+
+def _text(report, field, required=True, max_length=200):
+    value = report.get(field)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationFailed.field(field, "is required")
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed.field(field, "must be text")
+    value = value.strip()
+    if len(value) > max_length:
+        raise ValidationFailed.field(field, f"is {len(value)} characters; at most {max_length} allowed")
+    if HTML_TAG.search(value):
+        raise ValidationFailed.field(field, "must be plain text without HTML tags")
+    return value
+
+
+def _location(report):
+    location = report.get("location")
+    if not isinstance(location, dict):
+        raise ValidationFailed.field("location", "is required: give lat and long, or an address")
+    lat, lon = location.get("lat"), location.get("long")
+    address = location.get("address")
+    result = {}
+    if lat is not None or lon is not None:
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            raise ValidationFailed.field("location", "lat and long must both be numbers") from None
+        if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+            raise ValidationFailed.field("location", f"{lat},{lon} is outside Indonesia")
+        result.update(lat=round(lat, 6), long=round(lon, 6))
+    if address is not None:
+        result["address"] = _text(location, "address", max_length=300)
+    if not result:
+        raise ValidationFailed.field("location", "give lat and long, or an address")
+    return result
+
+
+def _photos(report):
+    photos = report.get("photos") or []
+    if not isinstance(photos, list):
+        raise ValidationFailed.field("photos", "must be a list of URLs")
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed.field("photos", f"{len(photos)} given; at most {MAX_PHOTOS}")
+    for url in photos:
+        if not isinstance(url, str) or not re.match(r"^https?://\S+$", url) or len(url) > 500:
+            raise ValidationFailed.field("photos", f"{str(url)[:60]!r} is not an http(s) URL")
+    return photos
+
+
+def _reporter(report, region):
+    if report.get("anonymous"):
+        return None
+    contact = report.get("reporter")
+    if not isinstance(contact, dict):
+        raise ValidationFailed.field("reporter", "is required unless anonymous is true")
+    reporter = {"name": _text(contact, "name", max_length=120)}
+    nik = contact.get("nik")
+    if nik is not None:
+        reporter["nik"] = check_nik(nik, region, field="reporter.nik")
+    phone = contact.get("phone")
+    if phone is not None:
+        if not isinstance(phone, str) or not PHONE.match(phone.strip()):
+            raise ValidationFailed.field("reporter.phone", "must be a phone number like 0812 3456 7890")
+        reporter["phone"] = phone.strip()
+    email = contact.get("email")
+    if email is not None:
+        if not isinstance(email, str) or not EMAIL.match(email.strip()):
+            raise ValidationFailed.field("reporter.email", "must be an e-mail address")
+        reporter["email"] = email.strip()
+    if not any(k in reporter for k in ("phone", "email")):
+        raise ValidationFailed.field("reporter", "give a phone or an e-mail so the OPD can reach you")
+    return reporter
+
+
+def validate_submission(report, region, categories):
+    """Check a citizen's report; return the clean fields of a new ticket."""
+    if not isinstance(report, dict):
+        raise ValidationFailed("the report must be a JSON object")
+    code = _text(report, "category", max_length=60)
+    if code not in categories:
+        raise ValidationFailed.field(
+            "category", f"{code!r} is not offered in {region.name}; choose one of "
+            + ", ".join(sorted(categories)))
+    return {
+        "category": code,
+        "opd": categories[code].opd,
+        "description": _text(report, "description", max_length=MAX_DESCRIPTION),
+        "location": _location(report),
+        "photos": _photos(report),
+        "reporter": _reporter(report, region),
+        "anonymous": bool(report.get("anonymous")),
+    }
+
+
+def transition(ticket, action, actor, role, note, now, **params):
+    """Apply `action`; return (changes to store, history entry). Pure."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed.field("action", f"{action!r} unknown; one of {', '.join(TRANSITIONS)}")
+    sources, target, roles = TRANSITIONS[action]
+    if role not in roles:
+        raise Forbidden(f"role {role} may not {action} a ticket", {"field": "role"})
+    state = ticket["status"]
+    if state not in sources:
+        raise Conflict(
+            f"cannot {action} a ticket that is {state} ({STATE_LABELS[state]}); allowed from "
+            + ", ".join(sorted(sources)), {"field": "action", "status": state})
+    changes = {"status": target}
+    if action == "dispatch":
+        changes["opd"] = params.get("opd") or ticket["opd"]
+        changes["dispatched_at"] = now
+    if action == "verify":
+        changes["verified_at"] = now
+    if action == "start" and "first_response_at" not in ticket:
+        changes["first_response_at"] = now
+    if action == "resolve":
+        changes["resolved_at"] = now
+    if action == "reject":
+        reason = params.get("reason")
+        if reason not in REJECT_REASONS:
+            raise ValidationFailed.field("reason", f"give one of {', '.join(sorted(REJECT_REASONS))}")
+        changes["reject_reason"] = reason
+    if action == "mark_duplicate":
+        original = params.get("duplicate_of")
+        if not original or original == ticket["_id"]:
+            raise ValidationFailed.field("duplicate_of", "give the number of the original ticket")
+        changes["duplicate_of"] = original
+    if action == "reopen":
+        if now - ticket["resolved_at"] > REOPEN_WINDOW:
+            raise Conflict("a resolved ticket can be reopened within 14 days only",
+                           {"field": "action"})
+        changes["reopened_at"] = now
+        changes["opd_due_at"] = None
+    entry = {"from": state, "to": target, "action": action, "actor": actor, "role": role,
+             "note": (note or "")[:2000], "at": now}
+    return changes, entry
+
+
+def public_view(ticket):
+    """What anyone may see: never NIK, phone or e-mail; no name if anonymous."""
+    reporter = ticket.get("reporter") or {}
+    return {
+        "number": ticket["_id"],
+        "region": ticket["region"],
+        "category": ticket["category"],
+        "opd": ticket["opd"],
+        "description": ticket["description"],
+        "location": ticket["location"],
+        "photos": ticket["photos"],
+        "status": ticket["status"],
+        "status_label": STATE_LABELS[ticket["status"]],
+        "reporter_name": None if ticket["anonymous"] else reporter.get("name"),
+        "submitted_at": ticket["submitted_at"],
+        "updated_at": ticket["updated_at"],
+        "verify_due_at": ticket.get("verify_due_at"),
+        "opd_due_at": ticket.get("opd_due_at"),
+        "overdue": bool(ticket.get("breaches")),
+        "duplicate_of": ticket.get("duplicate_of"),
+        "history": [
+            {k: entry[k] for k in ("from", "to", "action", "role", "note", "at")}
+            for entry in ticket["history"]
+        ],
+    }
+
+
+DUPLICATE_RADIUS_M = 50
+DUPLICATE_WINDOW = timedelta(days=30)
+
+
+def distance_m(a, b):
+    """Great-circle distance in metres between two {lat, long} points."""
+    from math import asin, cos, radians, sin, sqrt
+    lat1, lon1, lat2, lon2 = map(radians, (a["lat"], a["long"], b["lat"], b["long"]))
+    h = sin((lat2 - lat1) / 2) ** 2 + cos(lat1) * cos(lat2) * sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371000 * asin(sqrt(h))
+
+
+def likely_duplicates(ticket, candidates, now):
+    """Open tickets of the same category within 50 m in the last 30 days."""
+    if "lat" not in ticket["location"]:
+        return []
+    found = []
+    for other in candidates:
+        if other["_id"] == ticket["_id"] or other["category"] != ticket["category"]:
+            continue
+        if other["status"] not in OPEN_STATES or now - other["submitted_at"] > DUPLICATE_WINDOW:
+            continue
+        if "lat" not in other["location"]:
+            continue
+        metres = distance_m(ticket["location"], other["location"])
+        if metres <= DUPLICATE_RADIUS_M:
+            found.append({"number": other["_id"], "distance_m": round(metres, 1),
+                          "status": other["status"]})
+    return sorted(found, key=lambda d: d["distance_m"])
+
+
+def median(values):
+    values = sorted(values)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def statistics(tickets, now):
+    """Counts by status, share resolved, median hours to respond and resolve, overdue."""
+    by_status = {state: 0 for state in STATE_LABELS}
+    first_response, resolution, overdue = [], [], 0
+    resolved_on_time = 0
+    for t in tickets:
+        by_status[t["status"]] += 1
+        if t.get("verified_at"):
+            first_response.append((t["verified_at"] - t["submitted_at"]).total_seconds() / 3600)
+        if t.get("resolved_at"):
+            resolution.append((t["resolved_at"] - t["submitted_at"]).total_seconds() / 3600)
+            if not t.get("breaches"):
+                resolved_on_time += 1
+        if t["status"] in OPEN_STATES and t.get("breaches"):
+            overdue += 1
+    total = len(tickets)
+    resolved = by_status["resolved"]
+
+    def rounded(value):
+        return None if value is None else round(value, 2)
+
+    return {
+        "received": total,
+        "by_status": by_status,
+        "resolved": resolved,
+        "share_resolved": round(resolved / total, 4) if total else 0.0,
+        "share_resolved_on_time": round(resolved_on_time / resolved, 4) if resolved else 0.0,
+        "median_hours_to_first_response": rounded(median(first_response)),
+        "median_hours_to_resolution": rounded(median(resolution)),
+        "overdue": overdue,
+    }

@@ -1,0 +1,117 @@
+"""LAKSA's storage adapter: tickets, per-region catalogues, counters, idempotency."""
+from pathlib import Path
+
+import yaml
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.aspirasi.domain import Category
+from services.servicekit.errors import Conflict, NotFound
+from services.servicekit.outbox import pending
+from services.servicekit.store import Repository
+
+CATALOGUE_TEMPLATE = Path(__file__).parent / "catalogue.yaml"
+
+
+def template_categories():
+    return yaml.safe_load(CATALOGUE_TEMPLATE.read_text())["categories"]
+
+
+class TicketRepository(Repository):
+    indexes = {
+        "tickets": [
+            ([("region", ASCENDING), ("submitted_at", DESCENDING)], {}),
+            ([("region", ASCENDING), ("status", ASCENDING)], {}),
+            ([("outbox_pending", ASCENDING)], {}),
+        ],
+        "categories": [([("region", ASCENDING), ("code", ASCENDING)], {"unique": True})],
+    }
+
+    # catalogue ----------------------------------------------------------
+    def categories(self, region_code):
+        docs = list(self.db.categories.find({"region": region_code}).sort("code", ASCENDING))
+        if not docs:
+            self.seed_categories(region_code)
+            docs = list(self.db.categories.find({"region": region_code}).sort("code", ASCENDING))
+        return {d["code"]: Category(d["code"], d["name"], d["opd"]) for d in docs}
+
+    def seed_categories(self, region_code):
+        for entry in template_categories():
+            try:
+                self.db.categories.insert_one({"_id": f"{region_code}:{entry['code']}",
+                                               "region": region_code, **entry})
+            except DuplicateKeyError:
+                pass
+
+    def set_category(self, region_code, category):
+        self.categories(region_code)
+        self.db.categories.replace_one(
+            {"_id": f"{region_code}:{category.code}"},
+            {"region": region_code, "code": category.code, "name": category.name,
+             "opd": category.opd}, upsert=True)
+
+    # tickets ------------------------------------------------------------
+    def next_sequence(self, region_code, year):
+        doc = self.db.counters.find_one_and_update(
+            {"_id": f"tickets:{region_code}:{year}"}, {"$inc": {"seq": 1}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        return doc["seq"]
+
+    def claim_idempotency_key(self, region_code, key, number):
+        """Bind a client's key to a ticket number; return the number bound first."""
+        claim_id = f"{region_code}:{key}"
+        try:
+            self.db.idempotency.insert_one({"_id": claim_id, "number": number})
+            return number
+        except DuplicateKeyError:
+            return self.db.idempotency.find_one({"_id": claim_id})["number"]
+
+    def find_claim(self, region_code, key):
+        doc = self.db.idempotency.find_one({"_id": f"{region_code}:{key}"})
+        return doc and doc["number"]
+
+    def insert(self, ticket, events):
+        """Store a new ticket with its events; False when it already exists."""
+        try:
+            self.db.tickets.insert_one({**ticket, "version": 1, **pending(events)})
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def get(self, number):
+        ticket = self.db.tickets.find_one({"_id": number}, {"outbox": 0})
+        if ticket is None:
+            raise NotFound(f"ticket {number} not found", {"field": "number"})
+        return ticket
+
+    def update(self, ticket, changes, events):
+        """Compare-and-set on `version`: one of two concurrent officers wins."""
+        outbox = (self.db.tickets.find_one({"_id": ticket["_id"]}, {"outbox": 1}) or {}).get("outbox", [])
+        result = self.db.tickets.update_one(
+            {"_id": ticket["_id"], "version": ticket["version"]},
+            {"$set": {**changes, "version": ticket["version"] + 1,
+                      **pending(outbox + list(events))}})
+        if result.matched_count == 0:
+            raise Conflict(f"ticket {ticket['_id']} was changed by someone else; reload and retry",
+                           {"field": "version"})
+
+    def find(self, region_code=None, status=None, category=None, since=None, until=None,
+             limit=50, skip=0):
+        query = {}
+        if region_code:
+            query["region"] = region_code
+        if status:
+            query["status"] = {"$in": list(status)} if isinstance(status, (list, set)) else status
+        if category:
+            query["category"] = category
+        if since or until:
+            query["submitted_at"] = {k: v for k, v in (("$gte", since), ("$lte", until)) if v}
+        cursor = self.db.tickets.find(query, {"outbox": 0}).sort(
+            [("submitted_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit)
+        return list(cursor)
+
+    def open_tickets(self, region_code=None):
+        query = {"status": {"$in": ["submitted", "verified", "dispatched", "in_progress"]}}
+        if region_code:
+            query["region"] = region_code
+        return list(self.db.tickets.find(query, {"outbox": 0}))

@@ -1,0 +1,183 @@
+"""LAKSA entrypoints: translate RPC calls and timers into domain calls."""
+import logging
+
+from nameko.dependency_providers import Config
+from nameko.timer import timer
+
+from services.aspirasi import domain, sla
+from services.aspirasi.repository import TicketRepository
+from services.servicekit.entrypoints import rpc
+from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
+from services.servicekit.health import Observable
+from services.servicekit.metrics import Metrics
+from services.servicekit.outbox import Outbox
+from services.servicekit.regions import get_region
+from services.servicekit.store import MongoStore
+
+log = logging.getLogger(__name__)
+MAX_KEY = 100
+
+
+def _event(event_type, ticket, **payload):
+    return new_event(event_type, "aspirasi", ticket["region"], {
+        "number": ticket["_id"], "category": ticket["category"], "opd": ticket["opd"], **payload})
+
+
+class AspirasiService(Observable):
+    name = "aspirasi"
+
+    config = Config()
+    store = MongoStore(TicketRepository)
+    outbox = Outbox("tickets")
+    metrics = Metrics()
+
+    @rpc
+    def categories(self, region_code):
+        get_region(region_code)
+        return [vars(c) for c in self.store.categories(region_code).values()]
+
+    @rpc
+    def set_category(self, region_code, code, name, opd):
+        get_region(region_code)
+        for field, value in (("code", code), ("name", name), ("opd", opd)):
+            if not isinstance(value, str) or not value.strip():
+                raise ValidationFailed.field(field, "is required")
+        self.store.set_category(region_code, domain.Category(code.strip(), name.strip(), opd.strip()))
+
+    @rpc
+    def submit(self, region_code, report, idempotency_key=None):
+        """Create a ticket; the same idempotency key always yields the same ticket."""
+        region = get_region(region_code)
+        if idempotency_key is not None and (
+                not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY):
+            raise ValidationFailed.field("idempotency_key", f"must be 1-{MAX_KEY} characters")
+        number = idempotency_key and self.store.find_claim(region_code, idempotency_key)
+        if number:
+            existing = self.store.db.tickets.find_one({"_id": number}, {"_id": 1})
+            if existing:
+                return domain.public_view(self.store.get(number))
+        fields = domain.validate_submission(report, region, self.store.categories(region_code))
+        now = utcnow()
+        if not number:
+            number = domain.ticket_number(
+                region.code, now.year, self.store.next_sequence(region.code, now.year))
+            if idempotency_key:
+                number = self.store.claim_idempotency_key(region_code, idempotency_key, number)
+        ticket = {
+            "_id": number, "region": region.code, **fields,
+            "status": "submitted", "submitted_at": now, "updated_at": now,
+            "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone),
+            "breaches": [], "idempotency_key": idempotency_key,
+            "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
+                         "role": "citizen", "note": "", "at": now}],
+        }
+        event = _event("aspirasi_submitted", ticket, submitted_at=ticket["submitted_at"].isoformat(),
+                       location=_public_point(ticket))
+        if self.store.insert(ticket, [event]):
+            self._relay(number)
+        return domain.public_view(self.store.get(number))
+
+    @rpc
+    def get_ticket(self, number):
+        return domain.public_view(self.store.get(number))
+
+    @rpc
+    def get_ticket_private(self, number, actor_region):
+        """The full ticket, reporter contact included, for officers of its region."""
+        ticket = self.store.get(number)
+        if ticket["region"] != actor_region:
+            raise Forbidden("officers see personal data of their own region only",
+                            {"field": "region"})
+        view = domain.public_view(ticket)
+        view["reporter"] = ticket.get("reporter")
+        view["version"] = ticket["version"]
+        view["likely_duplicates"] = domain.likely_duplicates(
+            ticket, self.store.open_tickets(ticket["region"]), utcnow())
+        return view
+
+    @rpc
+    def transition(self, number, action, actor, role, actor_region, note=None,
+                   expected_version=None, actor_opd=None, **params):
+        ticket = self.store.get(number)
+        if role != "citizen" and ticket["region"] != actor_region:
+            raise Forbidden(f"ticket {number} belongs to region {ticket['region']}",
+                            {"field": "region"})
+        if role == "opd_officer" and actor_opd and actor_opd != ticket["opd"]:
+            raise Forbidden(f"ticket {number} is handled by {ticket['opd']}", {"field": "opd"})
+        if expected_version is not None and expected_version != ticket["version"]:
+            raise Conflict(f"ticket {number} is at version {ticket['version']}, not "
+                           f"{expected_version}; reload and retry", {"field": "version"})
+        now = utcnow()
+        changes, entry = domain.transition(ticket, action, actor, role, note, now, **params)
+        region = get_region(ticket["region"])
+        if changes["status"] == "dispatched" or action == "reopen":
+            changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone)
+            changes["breaches"] = [b for b in ticket.get("breaches", []) if b != "follow_up"]
+        changes.update(updated_at=now, history=ticket["history"] + [entry])
+        event = _event("aspirasi_status_changed", ticket, **{
+            "from": entry["from"], "to": entry["to"], "action": action, "role": role,
+            "at": now.isoformat(), "on_time": not ticket.get("breaches")})
+        self.store.update(ticket, changes, [event])
+        self._relay(number)
+        return domain.public_view(self.store.get(number))
+
+    @rpc
+    def list_tickets(self, region_code, status=None, category=None, since=None, until=None,
+                     limit=50, skip=0):
+        get_region(region_code)
+        return [domain.public_view(t) for t in self.store.find(
+            region_code, status, category, since, until, limit, skip)]
+
+    @rpc
+    def stats(self, region_code, opd=None):
+        get_region(region_code)
+        query = {"region": region_code}
+        if opd:
+            query["opd"] = opd
+        tickets = list(self.store.db.tickets.find(query, {"outbox": 0, "history": 0}))
+        result = domain.statistics(tickets, utcnow())
+        result.update(region=region_code, opd=opd)
+        if opd is None:
+            opds = sorted({t["opd"] for t in tickets})
+            result["by_opd"] = {o: domain.statistics([t for t in tickets if t["opd"] == o], utcnow())
+                                for o in opds}
+        return result
+
+    @rpc
+    def check_sla(self):
+        """Record every clock that ran out and announce it once."""
+        now = utcnow()
+        raised = 0
+        for ticket in self.store.open_tickets():
+            clocks = sla.breaches(ticket, now)
+            if not clocks:
+                continue
+            due = {"verification": ticket.get("verify_due_at"), "follow_up": ticket.get("opd_due_at")}
+            events = [_event("aspirasi_sla_breached", ticket, clock=c, due_at=due[c].isoformat(),
+                             status=ticket["status"]) for c in clocks]
+            self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
+            self._relay(ticket["_id"])
+            raised += len(events)
+        return raised
+
+    @timer(interval=60)
+    def sla_clock(self):
+        self.check_sla()
+
+    @timer(interval=2)
+    def relay_outbox(self):
+        self.outbox.flush_all()
+
+    def _relay(self, number):
+        # The write is done and safe; if the broker refuses now, the relay
+        # timer publishes later. The citizen still gets the ticket.
+        try:
+            self.outbox.flush("tickets", number)
+        except Exception:  # noqa: BLE001
+            log.warning("publishing events of %s deferred to the relay", number, exc_info=True)
+
+
+def _public_point(ticket):
+    location = ticket["location"]
+    return {k: location[k] for k in ("lat", "long") if k in location}

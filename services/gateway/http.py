@@ -1,0 +1,78 @@
+"""The gateway's HTTP entrypoint: one error shape for everything that goes wrong.
+
+As in nameko-examples' gateway, a subclass of nameko's HttpRequestHandler maps
+exceptions to responses, here via the kit's typed errors (also when they come
+back over RPC). Anything unexpected is a 500 in the same shape, no traceback.
+"""
+import json
+import logging
+
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from services.servicekit.errors import DomainError, RateLimited, ValidationFailed, as_domain_error
+from services.servicekit.json import dumps
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+
+
+def json_response(body, status=200, headers=None):
+    return Response(dumps(body), status=status, mimetype="application/json", headers=headers)
+
+
+def error_response(error):
+    headers = {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.details.get("retry_after", 60))
+    return json_response(error.to_dict(), error.status, headers)
+
+
+def read_json(request):
+    """The request's JSON object body, size-limited, or a 4xx naming the problem."""
+    length = request.content_length
+    if length is not None and length > MAX_BODY:
+        raise PayloadTooLarge(f"body is {length} bytes; the limit is {MAX_BODY}")
+    raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY:
+        raise PayloadTooLarge(f"body is over {MAX_BODY} bytes")
+    if not request.mimetype == "application/json":
+        raise UnsupportedMediaType("send the body as application/json")
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"body is not valid JSON: {exc}", {"field": "body"}) from None
+    if not isinstance(body, dict):
+        raise ValidationFailed("body must be a JSON object", {"field": "body"})
+    return body
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class ApiEntrypoint(HttpRequestHandler):
+    def __init__(self, method, url, expected_exceptions=DomainError, **kwargs):
+        super().__init__(method, url, expected_exceptions=expected_exceptions, **kwargs)
+
+    def response_from_exception(self, exc):
+        error = as_domain_error(exc)
+        if error is None and isinstance(exc, HTTPException):
+            return json_response({"error": {"code": exc.name.lower().replace(" ", "_"),
+                                            "message": exc.description, "details": {}}}, exc.code)
+        if error is None:
+            log.error("unexpected error in %s", self.method_name, exc_info=exc)
+            return json_response({"error": {"code": "internal_error",
+                                            "message": "something went wrong on our side",
+                                            "details": {}}}, 500)
+        return error_response(error)
+
+
+api = ApiEntrypoint.decorator

@@ -1,0 +1,92 @@
+"""The Tangerang Live read model: one snapshot per region, fed by events.
+
+Each domain contributes a Section: how to rebuild it over RPC (after a
+restart, or when it was never built) and how to apply an event to it. The
+HTTP view only reads the cached, pre-serialised snapshot, so the hot path does
+no I/O; a section that cannot be built in time is marked unavailable instead
+of failing the page.
+"""
+from collections import OrderedDict
+
+from services.servicekit.envelope import isoformat, utcnow
+from services.servicekit.json import dumps
+
+SEEN_LIMIT = 50_000
+
+
+class Section:
+    """A part of the live view. Subclasses set `name` and `events`."""
+
+    name = ""
+    events = ()
+
+    def rebuild(self, rpc, region_code):
+        """Return the section's data from the owning service (RPC with deadline)."""
+        raise NotImplementedError
+
+    def apply(self, data, event):
+        """Return the section's data with `event` applied (pure)."""
+        raise NotImplementedError
+
+
+class LiveModel:
+    def __init__(self, sections):
+        self.sections = {s.name: s for s in sections}
+        self.state = {}  # region -> section -> {"data", "fresh_at"}
+        self.cache = {}  # region -> serialised view
+        self.seen = OrderedDict()  # event_ids applied, bounded: redeliveries change nothing
+
+    def handles(self):
+        return {(event_type, s.name) for s in self.sections.values() for event_type in s.events}
+
+    def apply(self, event):
+        if event["event_id"] in self.seen:
+            return False
+        self.seen[event["event_id"]] = True
+        if len(self.seen) > SEEN_LIMIT:
+            self.seen.popitem(last=False)
+        region = event["region"]
+        changed = False
+        for section in self.sections.values():
+            entry = self.state.get(region, {}).get(section.name)
+            # Not built yet: the next rebuild reads the service's current truth.
+            if event["event_type"] in section.events and entry is not None:
+                entry["data"] = section.apply(entry["data"], event)
+                entry["fresh_at"] = utcnow()
+                changed = True
+        if changed:
+            self.cache.pop(region, None)
+        return changed
+
+    def view(self, region, rpc):
+        """The serialised live view of `region`, rebuilding missing sections."""
+        cached = self.cache.get(region.code)
+        if cached is not None:
+            return cached
+        sections = self.state.setdefault(region.code, {})
+        complete = True
+        for name, section in self.sections.items():
+            if name in sections:
+                continue
+            try:
+                sections[name] = {"data": section.rebuild(rpc, region.code), "fresh_at": utcnow()}
+            except Exception as exc:  # noqa: BLE001 - one section down must not fail the page
+                complete = False
+                sections.setdefault("_errors", {})[name] = type(exc).__name__
+        errors = sections.pop("_errors", {})
+        body = {"region": region.to_dict(), "generated_at": isoformat(utcnow()), "sections": {}}
+        for name in self.sections:
+            if name in sections:
+                body["sections"][name] = {"status": "ok",
+                                          "fresh_at": isoformat(sections[name]["fresh_at"]),
+                                          **sections[name]["data"]}
+            else:
+                body["sections"][name] = {"status": "unavailable", "fresh_at": None,
+                                          "reason": errors.get(name, "not built")}
+        serialised = dumps(body)
+        if complete:
+            self.cache[region.code] = serialised
+        return serialised
+
+    def snapshot(self, region_code):
+        return self.state.get(region_code, {})

@@ -1,0 +1,36 @@
+"""The live view's sections, one per domain service."""
+from services.gateway.live import Section
+from services.servicekit.rpc import call
+
+LIVE_RPC_TIMEOUT = 0.5
+
+
+class AspirasiSection(Section):
+    """Received, resolved and the share resolved on time, per region."""
+
+    name = "aspirasi"
+    events = ("aspirasi_submitted", "aspirasi_status_changed")
+
+    def rebuild(self, rpc, region_code):
+        stats = call(rpc.aspirasi.stats, region_code, timeout=LIVE_RPC_TIMEOUT)
+        return {"received": stats["received"], "resolved": stats["resolved"],
+                "resolved_on_time": round(stats["share_resolved_on_time"] * stats["resolved"]),
+                "share_resolved_on_time": stats["share_resolved_on_time"]}
+
+    def apply(self, data, event):
+        data = dict(data)
+        payload = event["payload"]
+        if event["event_type"] == "aspirasi_submitted":
+            data["received"] += 1
+        elif payload["to"] == "resolved":
+            data["resolved"] += 1
+            data["resolved_on_time"] += 1 if payload["on_time"] else 0
+        elif payload["from"] == "resolved":  # reopened
+            data["resolved"] -= 1
+            data["resolved_on_time"] -= 1 if payload["on_time"] else 0
+        resolved = data["resolved"]
+        data["share_resolved_on_time"] = round(data["resolved_on_time"] / resolved, 4) if resolved else 0.0
+        return data
+
+
+SECTIONS = [AspirasiSection()]

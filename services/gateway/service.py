@@ -1,0 +1,70 @@
+"""The gateway: the only HTTP face of Tangerang Live.
+
+Routes are grouped per domain in mixins (`*_api.py`); this class wires the
+dependencies they share (an RPC proxy per domain service, named after it) and
+the live view's event handlers.
+"""
+from nameko.dependency_providers import Config
+from nameko.events import BROADCAST, event_handler
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+from werkzeug.wrappers import Response
+
+from services.gateway.aspirasi_api import AspirasiApi
+from services.gateway.http import api, json_response
+from services.gateway.live import LiveModel
+from services.gateway.sections import SECTIONS
+from services.servicekit.errors import NotFound
+from services.servicekit.health import Observable
+from services.servicekit.metrics import Metrics
+from services.servicekit.regions import all_regions, get_region
+
+
+class LiveViews(DependencyProvider):
+    """Owns the per-process read model; every worker sees the same one."""
+
+    def setup(self):
+        self.model = LiveModel(SECTIONS)
+
+    def get_dependency(self, worker_ctx):
+        return self.model
+
+
+def _live_handler(source, event_type):
+    @event_handler(source, event_type, handler_type=BROADCAST, reliable_delivery=False)
+    def handle(self, event):
+        self.live.apply(event)
+    handle.__name__ = f"on_{event_type}"
+    return handle
+
+
+class GatewayService(Observable, AspirasiApi):
+    name = "gateway"
+
+    config = Config()
+    aspirasi = RpcProxy("aspirasi")
+    pencaker = RpcProxy("pencaker")
+    prices = RpcProxy("prices")
+    news = RpcProxy("news")
+    live = LiveViews()
+    metrics = Metrics()
+
+    on_aspirasi_submitted = _live_handler("aspirasi", "aspirasi_submitted")
+    on_aspirasi_status_changed = _live_handler("aspirasi", "aspirasi_status_changed")
+
+    @api("GET", "/api/v1/regions")
+    def list_regions(self, request):
+        return json_response({"items": [r.to_dict() for r in all_regions()]})
+
+    @api("GET", "/api/v1/regions/<string:code>")
+    def region(self, request, code):
+        return json_response(get_region(code).to_dict())
+
+    @api("GET", "/api/v1/regions/<string:code>/live")
+    def live_view(self, request, code):
+        body = self.live.view(get_region(code), self)
+        return Response(body, mimetype="application/json")
+
+    @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
+    def not_found(self, request, path):
+        raise NotFound(f"no route for {request.method} /{path}; see /api/openapi.json")

@@ -1,0 +1,71 @@
+"""The envelope every event carries, and its JSON Schema contracts.
+
+One contract file per event type lives in `contracts/`; the envelope schema is
+shared. Events are validated when they are created, so a producer can never put
+an event into its outbox that its consumers' contract would reject.
+"""
+import json
+import uuid
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+CONTRACTS_DIR = Path(__file__).parent / "contracts"
+ENVELOPE_FIELDS = ("event_id", "event_type", "source", "region", "occurred_at",
+                   "schema_version", "payload")
+
+
+def utcnow():
+    return datetime.now(timezone.utc)
+
+
+def isoformat(moment):
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@lru_cache(maxsize=None)
+def contract(event_type):
+    path = CONTRACTS_DIR / f"{event_type}.json"
+    if not path.is_file():
+        raise LookupError(f"no contract for event type {event_type!r}: add contracts/{event_type}.json")
+    return json.loads(path.read_text())
+
+
+@lru_cache(maxsize=None)
+def _validator(event_type):
+    envelope = json.loads((CONTRACTS_DIR / "envelope.json").read_text())
+    schema = dict(envelope)
+    schema["properties"] = dict(envelope["properties"])
+    schema["properties"]["event_type"] = {"const": event_type}
+    schema["properties"]["payload"] = contract(event_type)["payload"]
+    return Draft202012Validator(schema)
+
+
+def event_types():
+    return sorted(p.stem for p in CONTRACTS_DIR.glob("*.json") if p.stem != "envelope")
+
+
+def is_shared(event_type):
+    """Shared events also go to the partner regions' topic exchange."""
+    return bool(contract(event_type).get("x-shared", False))
+
+
+def validate_event(event):
+    """Raise jsonschema.ValidationError when `event` breaks its contract."""
+    _validator(event["event_type"]).validate(event)
+
+
+def new_event(event_type, source, region, payload, occurred_at=None):
+    event = {
+        "event_id": str(uuid.uuid4()),
+        "event_type": event_type,
+        "source": source,
+        "region": region,
+        "occurred_at": isoformat(occurred_at or utcnow()),
+        "schema_version": contract(event_type).get("x-schema-version", 1),
+        "payload": payload,
+    }
+    validate_event(event)
+    return event

@@ -1,0 +1,69 @@
+"""The MongoDB dependency: one client per container, a repository per worker."""
+from datetime import datetime, timezone
+
+from nameko.extensions import DependencyProvider
+from pymongo import MongoClient
+from pymongo.errors import DuplicateKeyError
+
+
+def connect(uri, timeout_ms=2000):
+    # Short timeouts: a store outage must turn into a 503 within the gateway's
+    # deadline, not a request hanging for pymongo's default 30 s.
+    return MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms,
+                       connectTimeoutMS=timeout_ms, socketTimeoutMS=timeout_ms * 5)
+
+
+class Repository:
+    """Base of every service's repository: owns nothing, borrows the db.
+
+    `indexes` maps a collection to `[(keys, options), ...]`, ensured at start.
+    """
+
+    indexes = {}
+
+    def __init__(self, db):
+        self.db = db
+
+    @classmethod
+    def ensure_indexes(cls, db):
+        for collection, specs in cls.indexes.items():
+            for keys, options in specs:
+                db[collection].create_index(keys, **options)
+        db.applied_events.create_index([("handler", 1)])
+
+    def apply_once(self, event, handler, apply):
+        """Run `apply()` unless `handler` has already applied this event.
+
+        The marker is written after the effect: a crash in between means a
+        redelivery applies again, so effects are written as idempotent
+        upserts keyed by what they describe, and the marker saves the work.
+        """
+        key = f"{handler}:{event['event_id']}"
+        if self.db.applied_events.find_one({"_id": key}, {"_id": 1}):
+            return False
+        apply()
+        try:
+            self.db.applied_events.insert_one(
+                {"_id": key, "handler": handler, "at": datetime.now(timezone.utc)})
+        except DuplicateKeyError:
+            return False
+        return True
+
+
+class MongoStore(DependencyProvider):
+    def __init__(self, repository_cls):
+        self.repository_cls = repository_cls
+
+    def setup(self):
+        config = self.container.config
+        self.client = connect(config["MONGO_URI"], config.get("MONGO_TIMEOUT_MS", 2000))
+        self.db = self.client[config.get("MONGO_DB", self.container.service_name)]
+
+    def start(self):
+        self.repository_cls.ensure_indexes(self.db)
+
+    def stop(self):
+        self.client.close()
+
+    def get_dependency(self, worker_ctx):
+        return self.repository_cls(self.db)

@@ -1,0 +1,125 @@
+"""Test harness: backing services, per-test configs, and a whole running platform.
+
+Backing services come from AMQP_URI/MONGO_URI, else testcontainers when a
+Docker engine answers, else local servers (tools/backing.py, as `make run`).
+"""
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+import eventlet
+
+eventlet.monkey_patch()  # before anything opens a socket, or tests hang
+
+import os
+import uuid
+from urllib.parse import quote, urlparse
+
+import pytest
+import requests
+
+from services.servicekit.config import load_config
+from services.servicekit.runner import SERVICES, SERVICES_DIR
+from services.servicekit.store import connect
+from tools import backing
+from tools.run_platform import start_services, stop_all, wait_healthy
+
+
+def pytest_configure(config):
+    stack = backing.ensure()
+    config._backing = stack
+    os.environ.update(stack.env())
+    # nameko's pytest plugin reads these for `rabbit_config` (a vhost per test).
+    config.option.RABBIT_AMQP_URI = stack.amqp_uri
+    config.option.RABBIT_API_URI = stack.api_uri
+
+
+def pytest_unconfigure(config):
+    stack = getattr(config, "_backing", None)
+    if stack is not None:
+        stack.close()
+
+
+@pytest.fixture(scope="session")
+def mongo_uri():
+    return os.environ["MONGO_URI"]
+
+
+@pytest.fixture
+def db_name():
+    return f"t_{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def mongo_db(mongo_uri, db_name):
+    client = connect(mongo_uri)
+    yield client[db_name]
+    client.drop_database(db_name)
+    client.close()
+
+
+@pytest.fixture
+def service_config(rabbit_config, db_name):
+    """The config a service would load, pointed at this test's vhost and database."""
+    def make(service):
+        config = load_config(SERVICES_DIR / service / "config.yaml")
+        config.update(AMQP_URI=rabbit_config["AMQP_URI"], MONGO_DB=db_name,
+                      WEB_SERVER_ADDRESS=f"127.0.0.1:{backing.free_port()}")
+        return config
+    return make
+
+
+class RabbitAdmin:
+    def __init__(self, api_uri):
+        self.api = api_uri.rstrip("/") + "/api"
+
+    def create_vhost(self, name):
+        requests.put(f"{self.api}/vhosts/{quote(name, safe='')}", timeout=10).raise_for_status()
+        requests.put(f"{self.api}/permissions/{quote(name, safe='')}/guest",
+                     json={"configure": ".*", "write": ".*", "read": ".*"},
+                     timeout=10).raise_for_status()
+
+    def delete_vhost(self, name):
+        requests.delete(f"{self.api}/vhosts/{quote(name, safe='')}", timeout=10)
+
+
+class Platform:
+    """Every service in its own process, as `make run` starts them."""
+
+    def __init__(self, amqp_uri, mongo_uri, prefix):
+        self.env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
+                    "PYTHONUNBUFFERED": "1"}
+        for name in SERVICES:
+            self.env[f"{name.upper()}_HTTP"] = f"127.0.0.1:{backing.free_port()}"
+            self.env[f"{name.upper()}_DB"] = f"{prefix}_{name}"
+        self.url = f"http://{self.env['GATEWAY_HTTP']}"
+        self.procs = {}
+
+    def start(self):
+        self.procs = start_services(self.env)
+        wait_healthy(self.procs, self.env)
+
+    def stop(self):
+        stop_all(self.procs)
+
+    def db(self, service):
+        return connect(self.env["MONGO_URI"])[self.env[f"{service.upper()}_DB"]]
+
+
+@pytest.fixture(scope="session")
+def platform(mongo_uri):
+    """One running platform for the end-to-end tests, on its own vhost and databases."""
+    admin = RabbitAdmin(os.environ["RABBIT_API_URI"])
+    vhost = f"e2e-{uuid.uuid4().hex[:8]}"
+    admin.create_vhost(vhost)
+    amqp_uri = urlparse(os.environ["AMQP_URI"])._replace(path="/" + quote(vhost, safe="")).geturl()
+    running = Platform(amqp_uri, mongo_uri, f"e2e{uuid.uuid4().hex[:6]}")
+    running.start()
+    yield running
+    running.stop()
+    admin.delete_vhost(vhost)
+
+
+@pytest.fixture
+def http():
+    with requests.Session() as session:
+        yield session
