@@ -11,6 +11,7 @@ import eventlet
 eventlet.monkey_patch()  # before anything opens a socket, or tests hang
 
 import os
+import secrets
 import uuid
 from urllib.parse import quote, urlparse
 
@@ -25,6 +26,8 @@ from tools.run_platform import start_services, stop_all, wait_healthy
 
 
 def pytest_configure(config):
+    # Tokens are signed with a secret from the environment; tests make one up.
+    os.environ.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
     stack = backing.ensure()
     config._backing = stack
     os.environ.update(stack.env())
@@ -123,3 +126,14 @@ def platform(mongo_uri):
 def http():
     with requests.Session() as session:
         yield session
+
+
+@pytest.fixture
+def token():
+    """A signed bearer header for a role in a region: token("opd_officer", "36.71")."""
+    from services.gateway.auth import issue_token
+
+    def make(role, region, subject=None, opd=None):
+        value = issue_token(subject or f"{role}@{region}", role, region, opd=opd)
+        return {"Authorization": f"Bearer {value}"}
+    return make

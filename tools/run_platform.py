@@ -5,6 +5,7 @@ started. Ports: gateway 8000 (GATEWAY_HTTP), services' /health and /metrics
 on 8101-8104.
 """
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -68,6 +69,8 @@ def main():
     store_port = 27017 if not backing.port_open("127.0.0.1", 27017) else None
     stack = backing.ensure(store_port=store_port, store_dir=ROOT / ".data" / "mongo")
     env = {**os.environ, **stack.env(), "PYTHONUNBUFFERED": "1"}
+    # A fresh signing secret per run unless the operator gives one.
+    env.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
     procs = start_services(env)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops like Ctrl-C
     try:

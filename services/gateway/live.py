@@ -15,9 +15,11 @@ SEEN_LIMIT = 50_000
 
 
 class Section:
-    """A part of the live view. Subclasses set `name` and `events`."""
+    """A part of the live view. Subclasses set `name`, `source` (the service
+    whose events feed it) and `events` (the event types it applies)."""
 
     name = ""
+    source = ""
     events = ()
 
     def rebuild(self, rpc, region_code):

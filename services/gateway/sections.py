@@ -9,6 +9,7 @@ class AspirasiSection(Section):
     """Received, resolved and the share resolved on time, per region."""
 
     name = "aspirasi"
+    source = "aspirasi"
     events = ("aspirasi_submitted", "aspirasi_status_changed")
 
     def rebuild(self, rpc, region_code):

@@ -30,14 +30,6 @@ class LiveViews(DependencyProvider):
         return self.model
 
 
-def _live_handler(source, event_type):
-    @event_handler(source, event_type, handler_type=BROADCAST, reliable_delivery=False)
-    def handle(self, event):
-        self.live.apply(event)
-    handle.__name__ = f"on_{event_type}"
-    return handle
-
-
 class GatewayService(Observable, AspirasiApi):
     name = "gateway"
 
@@ -48,9 +40,6 @@ class GatewayService(Observable, AspirasiApi):
     news = RpcProxy("news")
     live = LiveViews()
     metrics = Metrics()
-
-    on_aspirasi_submitted = _live_handler("aspirasi", "aspirasi_submitted")
-    on_aspirasi_status_changed = _live_handler("aspirasi", "aspirasi_status_changed")
 
     @api("GET", "/api/v1/regions")
     def list_regions(self, request):
@@ -68,3 +57,18 @@ class GatewayService(Observable, AspirasiApi):
     @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request, path):
         raise NotFound(f"no route for {request.method} /{path}; see /api/openapi.json")
+
+
+def _live_handler(source, event_type):
+    # Broadcast: every gateway instance keeps its own read model up to date.
+    @event_handler(source, event_type, handler_type=BROADCAST, reliable_delivery=False)
+    def handle(self, event):
+        self.live.apply(event)
+    handle.__name__ = f"on_{event_type}"
+    return handle
+
+
+# One handler per event type that some live section listens to.
+for _section in SECTIONS:
+    for _event_type in _section.events:
+        setattr(GatewayService, f"on_{_event_type}", _live_handler(_section.source, _event_type))
