@@ -1,14 +1,18 @@
 """LAKSA entrypoints: translate RPC calls and timers into domain calls."""
+import hashlib
 import logging
+import secrets
+import uuid
+from datetime import datetime, timezone
 
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from services.aspirasi import domain, sla
+from services.aspirasi import domain, open311, sla
 from services.aspirasi.repository import TicketRepository
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import new_event, utcnow
-from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
+from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
@@ -161,6 +165,60 @@ class AspirasiService(Observable):
             raised += len(events)
         return raised
 
+    # Open311 GeoReport v2 ------------------------------------------------
+    @rpc
+    def issue_api_key(self, region_code):
+        """A new Open311 api_key for a region (only its hash is stored)."""
+        get_region(region_code)
+        key = secrets.token_urlsafe(24)
+        self.store.db.api_keys.insert_one({"_id": _key_hash(key), "region": region_code,
+                                           "created_at": utcnow()})
+        return key
+
+    @rpc
+    def open311_services(self, region_code, code=None):
+        categories = self.categories(region_code)
+        if code is not None:
+            categories = [c for c in categories if c["code"] == code]
+            if not categories:
+                raise NotFound(f"service_code {code} is not offered in {region_code}",
+                               {"field": "service_code"})
+        return [open311.service_definition(c) for c in categories]
+
+    @rpc
+    def open311_submit(self, region_code, form, api_key):
+        get_region(region_code)
+        key = api_key and self.store.db.api_keys.find_one({"_id": _key_hash(api_key)})
+        if not key or key["region"] != region_code:
+            raise Forbidden("api_key is missing or not valid for this jurisdiction_id",
+                            {"field": "api_key"})
+        token = form.get("token") or str(uuid.uuid4())
+        ticket = self.submit(region_code, open311.report_from_form(form), token)
+        return [{"service_request_id": ticket["number"], "token": token,
+                 "service_notice": open311.service_request(ticket)["service_notice"],
+                 "account_id": None}]
+
+    @rpc
+    def open311_requests(self, region_code, ids=None, service_code=None, start_date=None,
+                         end_date=None, status=None, limit=1000):
+        get_region(region_code)
+        if ids:
+            tickets = [self.store.db.tickets.find_one({"_id": i, "region": region_code},
+                                                      {"outbox": 0}) for i in ids]
+            views = [domain.public_view(t) for t in tickets if t]
+        else:
+            views = self.list_tickets(region_code, open311.status_filter(status), service_code,
+                                      _parse_date("start_date", start_date),
+                                      _parse_date("end_date", end_date), min(int(limit), 1000))
+        return [open311.service_request(v) for v in views]
+
+    @rpc
+    def open311_token(self, region_code, token):
+        number = self.store.find_claim(region_code, token)
+        if not number:
+            raise NotFound(f"token {token} not found", {"field": "token"})
+        return [{"service_request_id": number, "token": token}]
+
     @timer(interval=60)
     def sla_clock(self):
         self.check_sla()
@@ -176,6 +234,20 @@ class AspirasiService(Observable):
             self.outbox.flush("tickets", number)
         except Exception:  # noqa: BLE001
             log.warning("publishing events of %s deferred to the relay", number, exc_info=True)
+
+
+def _key_hash(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _parse_date(field, value):
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        raise ValidationFailed.field(field, f"{value!r} is not an ISO 8601 date") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _public_point(ticket):

@@ -1,7 +1,16 @@
-"""LAKSA's JSON routes."""
-from services.gateway.http import api, json_response, read_json
+"""LAKSA's routes: the JSON API v1 and Open311 GeoReport v2."""
+from werkzeug.wrappers import Response
+
+from services.gateway.auth import authenticate
+from services.gateway.http import api, json_response, page_params, read_json
+from services.gateway.open311_xml import to_xml
+from services.servicekit.errors import NotFound, ValidationFailed, as_domain_error
+from services.servicekit.json import dumps
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
+
+TRANSITION_FIELDS = {"action", "note", "version", "opd", "reason", "duplicate_of"}
+OFFICER_ROLES = ("region_admin", "opd_officer")
 
 
 class AspirasiApi:
@@ -10,14 +19,119 @@ class AspirasiApi:
         get_region(code)
         return json_response({"items": call(self.aspirasi.categories, code)})
 
+    @api("PUT", "/api/v1/regions/<string:code>/aspirasi/categories/<string:category>")
+    def set_aspirasi_category(self, request, code, category):
+        authenticate(request).require(("region_admin",), code)
+        body = read_json(request)
+        call(self.aspirasi.set_category, code, category, body.get("name"), body.get("opd"))
+        return json_response({"code": category, "name": body["name"], "opd": body["opd"]})
+
     @api("POST", "/api/v1/regions/<string:code>/aspirasi")
     def submit_aspirasi(self, request, code):
         get_region(code)
+        self.limits.hit("aspirasi_submit", request)
         report = read_json(request)
         key = request.headers.get("Idempotency-Key")
         ticket = call(self.aspirasi.submit, code, report, key)
         return json_response(ticket, 201, {"Location": f"/api/v1/aspirasi/{ticket['number']}"})
 
+    @api("GET", "/api/v1/regions/<string:code>/aspirasi")
+    def list_aspirasi(self, request, code):
+        get_region(code)
+        limit, page = page_params(request)
+        status = request.args.get("status")
+        items = call(self.aspirasi.list_tickets, code, status or None,
+                     request.args.get("category") or None, None, None, limit + 1, (page - 1) * limit)
+        return json_response({"items": items[:limit], "page": page, "limit": limit,
+                              "next_page": page + 1 if len(items) > limit else None})
+
+    @api("GET", "/api/v1/regions/<string:code>/aspirasi/stats")
+    def aspirasi_stats(self, request, code):
+        get_region(code)
+        return json_response(call(self.aspirasi.stats, code, request.args.get("opd") or None))
+
     @api("GET", "/api/v1/aspirasi/<string:number>")
     def get_aspirasi(self, request, number):
         return json_response(call(self.aspirasi.get_ticket, number))
+
+    @api("GET", "/api/v1/aspirasi/<string:number>/details")
+    def get_aspirasi_details(self, request, number):
+        """Reporter contact and duplicate suggestions: officers of the ticket's region only."""
+        claims = authenticate(request).require(OFFICER_ROLES)
+        return json_response(call(self.aspirasi.get_ticket_private, number, claims.region))
+
+    @api("POST", "/api/v1/aspirasi/<string:number>/transitions")
+    def transition_aspirasi(self, request, number):
+        claims = authenticate(request).require(OFFICER_ROLES + ("citizen",))
+        body = read_json(request)
+        unknown = set(body) - TRANSITION_FIELDS
+        if unknown:
+            raise ValidationFailed.field(sorted(unknown)[0], "is not a transition field; use "
+                                         + ", ".join(sorted(TRANSITION_FIELDS)))
+        params = {k: body[k] for k in ("opd", "reason", "duplicate_of") if body.get(k)}
+        ticket = call(self.aspirasi.transition, number, body.get("action"), claims.subject,
+                      claims.role, claims.region, body.get("note"), body.get("version"),
+                      claims.opd, **params)
+        return json_response(ticket)
+
+    # Open311 GeoReport v2 ---------------------------------------------------
+    @api("GET", "/open311/v2/services.<any(json,xml):fmt>")
+    def open311_services(self, request, fmt):
+        return self._open311(fmt, "services", lambda region: call(
+            self.aspirasi.open311_services, region), request)
+
+    @api("GET", "/open311/v2/services/<string:code>.<any(json,xml):fmt>")
+    def open311_service(self, request, code, fmt):
+        return self._open311(fmt, "services", lambda region: call(
+            self.aspirasi.open311_services, region, code), request)
+
+    @api("POST", "/open311/v2/requests.<any(json,xml):fmt>")
+    def open311_create(self, request, fmt):
+        self.limits.hit("aspirasi_submit", request)
+        form = request.form.to_dict()
+        return self._open311(fmt, "requests", lambda region: call(
+            self.aspirasi.open311_submit, region, form, form.get("api_key")), request,
+            jurisdiction=form.get("jurisdiction_id"), status=201)
+
+    @api("GET", "/open311/v2/requests.<any(json,xml):fmt>")
+    def open311_requests(self, request, fmt):
+        args = request.args
+        ids = [i for i in args.get("service_request_id", "").split(",") if i]
+        return self._open311(fmt, "requests", lambda region: call(
+            self.aspirasi.open311_requests, region, ids, args.get("service_code"),
+            args.get("start_date"), args.get("end_date"), args.get("status")), request)
+
+    @api("GET", "/open311/v2/requests/<string:number>.<any(json,xml):fmt>")
+    def open311_request(self, request, number, fmt):
+        return self._open311(fmt, "requests", lambda region: call(
+            self.aspirasi.open311_requests, region, [number]), request, must_exist=number)
+
+    @api("GET", "/open311/v2/tokens/<string:token>.<any(json,xml):fmt>")
+    def open311_token(self, request, token, fmt):
+        return self._open311(fmt, "requests", lambda region: call(
+            self.aspirasi.open311_token, region, token), request)
+
+    def _open311(self, fmt, kind, fetch, request, jurisdiction=None, status=200, must_exist=None):
+        """Run `fetch(region)`; answer in the spec's JSON/XML, errors as [{code, description}]."""
+        try:
+            region = jurisdiction or request.args.get("jurisdiction_id")
+            if not region:
+                raise ValidationFailed.field("jurisdiction_id", "is required (a region code, e.g. 36.71)")
+            get_region(region)
+            items = fetch(region)
+            if must_exist and not items:
+                raise NotFound(f"service request {must_exist} not found",
+                               {"field": "service_request_id"})
+        except Exception as exc:  # noqa: BLE001 - every failure gets the spec's error form
+            error = as_domain_error(exc)
+            if error is None:
+                raise
+            return _open311_response(fmt, "errors", [{"code": error.status,
+                                                      "description": error.message}], error.status)
+        return _open311_response(fmt, kind, items, status)
+
+
+def _open311_response(fmt, kind, items, status):
+    if fmt == "xml":
+        return Response(to_xml(kind, items), status=status, mimetype="text/xml")
+    return Response(dumps(items), status=status, mimetype="application/json")

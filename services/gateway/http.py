@@ -48,6 +48,20 @@ def read_json(request):
     return body
 
 
+def page_params(request, default_limit=20, max_limit=100):
+    """`limit` and `page` query parameters, checked."""
+    values = {}
+    for name, default, top in (("limit", default_limit, max_limit), ("page", 1, 10_000)):
+        raw = request.args.get(name, default)
+        try:
+            values[name] = int(raw)
+        except (TypeError, ValueError):
+            raise ValidationFailed.field(name, f"{raw!r} is not a whole number") from None
+        if not 1 <= values[name] <= top:
+            raise ValidationFailed.field(name, f"must be between 1 and {top}")
+    return values["limit"], values["page"]
+
+
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"

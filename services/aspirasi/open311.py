@@ -1,0 +1,89 @@
+"""Open311 GeoReport v2 in LAKSA's terms (pure mapping; the gateway renders it).
+
+`jurisdiction_id` is the region code, `service_code` a category code. Our
+detailed state travels in `status_notes`; Open311 itself knows open/closed.
+"""
+from services.aspirasi.domain import OPEN_STATES, STATE_LABELS
+from services.servicekit.envelope import isoformat
+from services.servicekit.errors import ValidationFailed
+
+
+def service_definition(category):
+    return {"service_code": category["code"], "service_name": category["name"],
+            "description": f"{category['name']} — ditangani {category['opd']}",
+            "metadata": False, "type": "realtime", "keywords": category["code"].replace("-", ","),
+            "group": category["opd"]}
+
+
+def report_from_form(form):
+    """A LAKSA report from a POST requests form; raises naming the Open311 field."""
+    def number(field):
+        value = form.get(field)
+        if value in (None, ""):
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            raise ValidationFailed.field(field, f"{value!r} is not a number") from None
+
+    location = {}
+    lat, lon = number("lat"), number("long")
+    if lat is not None or lon is not None:
+        location.update(lat=lat, long=lon)
+    if form.get("address_string"):
+        location["address"] = form["address_string"]
+    if not location:
+        raise ValidationFailed.field("lat", "give lat and long, or address_string")
+    name = " ".join(p for p in (form.get("first_name"), form.get("last_name")) if p)
+    contact = {k: v for k, v in (("name", name), ("email", form.get("email")),
+                                 ("phone", form.get("phone"))) if v}
+    report = {"category": form.get("service_code"), "description": form.get("description"),
+              "location": location, "photos": [form["media_url"]] if form.get("media_url") else []}
+    if contact.get("name") and (contact.get("email") or contact.get("phone")):
+        report["reporter"] = contact
+    else:
+        report["anonymous"] = True
+    return report
+
+
+def service_request(ticket):
+    """One of our public ticket views as an Open311 service request."""
+    location = ticket["location"]
+    status_label = STATE_LABELS[ticket["status"]]
+    notes = [status_label] + [e["note"] for e in ticket["history"] if e.get("note")][-1:]
+    return {
+        "service_request_id": ticket["number"],
+        "status": "open" if ticket["status"] in OPEN_STATES else "closed",
+        "status_notes": f"{ticket['status']}: " + " — ".join(notes),
+        "service_name": ticket["category"],
+        "service_code": ticket["category"],
+        "description": ticket["description"],
+        "agency_responsible": ticket["opd"],
+        "service_notice": "Verifikasi dalam 3 hari kerja, tindak lanjut OPD dalam 5 hari kerja",
+        "requested_datetime": _iso(ticket["submitted_at"]),
+        "updated_datetime": _iso(ticket["updated_at"]),
+        "expected_datetime": _iso(ticket.get("opd_due_at") or ticket.get("verify_due_at")),
+        "address": location.get("address", ""),
+        "address_id": "",
+        "zipcode": "",
+        "lat": location.get("lat"),
+        "long": location.get("long"),
+        "media_url": ticket["photos"][0] if ticket["photos"] else "",
+    }
+
+
+def status_filter(status):
+    """Open311's open/closed as our states."""
+    if status in (None, ""):
+        return None
+    if status == "open":
+        return sorted(OPEN_STATES)
+    if status == "closed":
+        return sorted(set(STATE_LABELS) - OPEN_STATES)
+    raise ValidationFailed.field("status", "must be open or closed")
+
+
+def _iso(value):
+    if value is None:
+        return None
+    return value if isinstance(value, str) else isoformat(value)

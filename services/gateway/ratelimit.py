@@ -1,0 +1,41 @@
+"""Per-client abuse limits (moving window, the maintained `limits` package).
+
+Counts live in this gateway process: with N replicas a client gets at most N
+times the limit, which is acceptable for abuse protection and needs no store.
+"""
+import math
+import time
+
+from limits import parse, storage, strategies
+from nameko.extensions import DependencyProvider
+
+from services.servicekit.errors import RateLimited
+
+DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute"}
+
+
+class Limiter:
+    def __init__(self, limiter, limits):
+        self._limiter = limiter
+        self._limits = limits
+
+    def hit(self, name, request):
+        """Count one `name` action of this client; 429 with Retry-After past the limit."""
+        limit = self._limits[name]
+        client = request.headers.get("X-Forwarded-For", request.remote_addr or "?").split(",")[0]
+        if self._limiter.hit(limit, name, client):
+            return
+        reset = self._limiter.get_window_stats(limit, name, client).reset_time
+        retry_after = max(1, math.ceil(reset - time.time()))
+        raise RateLimited(f"too many requests; try again in {retry_after} s",
+                          {"retry_after": retry_after, "limit": str(limit)})
+
+
+class RateLimits(DependencyProvider):
+    def setup(self):
+        configured = {**DEFAULT_LIMITS, **(self.container.config.get("RATE_LIMITS") or {})}
+        limits = {name: parse(value) for name, value in configured.items()}
+        self.limiter = Limiter(strategies.MovingWindowRateLimiter(storage.MemoryStorage()), limits)
+
+    def get_dependency(self, worker_ctx):
+        return self.limiter
