@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
+from services.gateway.ratelimit import RateLimits
 from services.gateway.sections import SECTIONS
 from services.servicekit.errors import NotFound
 from services.servicekit.health import Observable
@@ -39,6 +40,7 @@ class GatewayService(Observable, AspirasiApi):
     prices = RpcProxy("prices")
     news = RpcProxy("news")
     live = LiveViews()
+    limits = RateLimits()
     metrics = Metrics()
 
     @api("GET", "/api/v1/regions")
