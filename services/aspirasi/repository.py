@@ -86,12 +86,7 @@ class TicketRepository(Repository):
 
     def update(self, ticket, changes, events):
         """Compare-and-set on `version`: one of two concurrent officers wins."""
-        outbox = (self.db.tickets.find_one({"_id": ticket["_id"]}, {"outbox": 1}) or {}).get("outbox", [])
-        result = self.db.tickets.update_one(
-            {"_id": ticket["_id"], "version": ticket["version"]},
-            {"$set": {**changes, "version": ticket["version"] + 1,
-                      **pending(outbox + list(events))}})
-        if result.matched_count == 0:
+        if not self.compare_and_set("tickets", {**ticket, **changes}, events):
             raise Conflict(f"ticket {ticket['_id']} was changed by someone else; reload and retry",
                            {"field": "version"})
 

@@ -20,6 +20,7 @@ from nameko.events import get_event_exchange
 from nameko.extensions import DependencyProvider
 
 from services.servicekit.envelope import is_shared
+from services.servicekit.outbox_fields import pending  # noqa: F401 - writers import it from here
 from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,6 @@ shared_exchange = Exchange(SHARED_EXCHANGE_NAME, type="topic", durable=True)
 
 def shared_routing_key(event):
     return f"{event['source']}.{event['event_type']}.{event['region']}"
-
-
-def pending(events):
-    """The fields a writer adds to a document to queue `events` with it."""
-    return {"outbox": list(events), "outbox_pending": bool(events)}
 
 
 class OutboxRelay:

@@ -5,6 +5,8 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient
 from pymongo.errors import DuplicateKeyError
 
+from services.servicekit.outbox_fields import pending
+
 
 def connect(uri, timeout_ms=2000):
     # Short timeouts: a store outage must turn into a 503 within the gateway's
@@ -30,6 +32,22 @@ class Repository:
             for keys, options in specs:
                 db[collection].create_index(keys, **options)
         db.applied_events.create_index([("handler", 1)])
+
+    def compare_and_set(self, collection, doc, events=()):
+        """Replace `doc` if nobody changed it since it was read; queue `events`.
+
+        `doc` is the whole document as read (with its `version`) plus the
+        changes. Whole-document replacement is also the one update form the
+        embedded store keeps datetimes intact with (`$set` of a datetime on
+        an existing document stores a string there). Returns False on a
+        lost race: the caller decides whether that is a Conflict.
+        """
+        coll = self.db[collection]
+        queued = (coll.find_one({"_id": doc["_id"]}, {"outbox": 1}) or {}).get("outbox") or []
+        body = {k: v for k, v in doc.items() if k not in ("_id", "outbox", "outbox_pending")}
+        body.update(version=doc["version"] + 1, **pending(queued + list(events)))
+        result = coll.replace_one({"_id": doc["_id"], "version": doc["version"]}, body)
+        return result.matched_count == 1
 
     def apply_once(self, event, handler, apply):
         """Run `apply()` unless `handler` has already applied this event.

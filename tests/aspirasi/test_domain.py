@@ -1,0 +1,176 @@
+"""LAKSA's pure domain: submissions, every transition, NIK, duplicates, statistics."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.aspirasi import domain
+from services.aspirasi.domain import TRANSITIONS, Category
+from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
+from services.servicekit.nik import check_nik
+from services.servicekit.regions import get_region
+
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
+TANGERANG = get_region("36.71")
+CATEGORIES = {"sampah": Category("sampah", "Sampah", "Dinas Lingkungan Hidup")}
+VALID = {"category": "sampah", "description": "Sampah menumpuk",
+         "location": {"lat": -6.17, "long": 106.63},
+         "reporter": {"name": "Budi", "nik": "3671011708900001", "phone": "081234567890"}}
+STATES = set(domain.STATE_LABELS)
+ROLE_FOR = {action: sorted(roles)[0] for action, (_, _, roles) in TRANSITIONS.items()}
+PARAMS = {"reject": {"reason": "spam"}, "mark_duplicate": {"duplicate_of": "LAKSA-3671-2026-000001"}}
+
+
+def ticket(status, **extra):
+    return {"_id": "LAKSA-3671-2026-000123", "status": status, "opd": "DLH", "version": 1,
+            "resolved_at": NOW - timedelta(days=1), "history": [], **extra}
+
+
+@pytest.mark.parametrize("action", sorted(TRANSITIONS))
+@pytest.mark.parametrize("state", sorted(STATES))
+def test_every_transition_is_allowed_exactly_where_the_table_says(action, state):
+    sources, target, _ = TRANSITIONS[action]
+    run = lambda: domain.transition(ticket(state), action, "ani", ROLE_FOR[action], "catatan",  # noqa: E731
+                                    NOW, **PARAMS.get(action, {}))
+    if state in sources:
+        changes, entry = run()
+        assert changes["status"] == target
+        assert entry == {"from": state, "to": target, "action": action, "actor": "ani",
+                         "role": ROLE_FOR[action], "note": "catatan", "at": NOW}
+    else:
+        with pytest.raises(Conflict) as caught:
+            run()
+        assert state in caught.value.message
+
+
+def test_the_happy_path_reaches_resolved():
+    state = "submitted"
+    for action in ("verify", "dispatch", "start", "resolve"):
+        changes, _ = domain.transition(ticket(state), action, "x", ROLE_FOR[action], "", NOW)
+        state = changes["status"]
+    assert state == "resolved"
+
+
+def test_wrong_role_is_forbidden_and_unknown_action_is_invalid():
+    with pytest.raises(Forbidden):
+        domain.transition(ticket("submitted"), "verify", "x", "citizen", "", NOW)
+    with pytest.raises(ValidationFailed, match="action"):
+        domain.transition(ticket("submitted"), "teleport", "x", "region_admin", "", NOW)
+
+
+def test_reopen_only_within_fourteen_days():
+    fresh = ticket("resolved", resolved_at=NOW - timedelta(days=13))
+    assert domain.transition(fresh, "reopen", "warga", "citizen", "", NOW)[0]["status"] == "in_progress"
+    stale = ticket("resolved", resolved_at=NOW - timedelta(days=15))
+    with pytest.raises(Conflict, match="14 days"):
+        domain.transition(stale, "reopen", "warga", "citizen", "", NOW)
+
+
+def test_reject_needs_a_reason_and_duplicate_needs_the_original():
+    with pytest.raises(ValidationFailed, match="reason"):
+        domain.transition(ticket("submitted"), "reject", "x", "region_admin", "", NOW)
+    with pytest.raises(ValidationFailed, match="duplicate_of"):
+        domain.transition(ticket("submitted"), "mark_duplicate", "x", "region_admin", "", NOW)
+
+
+def test_valid_submission_is_cleaned():
+    fields = domain.validate_submission(VALID, TANGERANG, CATEGORIES)
+    assert fields["opd"] == "Dinas Lingkungan Hidup" and fields["reporter"]["nik"] == "3671011708900001"
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"category": "meteor"}, "category"),
+    ({"description": ""}, "description"),
+    ({"description": "x" * 4001}, "description"),
+    ({"description": "<script>alert(1)</script>"}, "description"),
+    ({"location": {"lat": 51.5, "long": -0.12}}, "location"),
+    ({"location": {"lat": "abc", "long": 106}}, "location"),
+    ({"location": None}, "location"),
+    ({"photos": ["http://a/1"] * 6}, "photos"),
+    ({"photos": ["javascript:alert(1)"]}, "photos"),
+    ({"reporter": {"name": "Budi", "nik": "12345", "phone": "0812345678"}}, "reporter.nik"),
+    ({"reporter": {"name": "Budi", "phone": "call me"}}, "reporter.phone"),
+    ({"reporter": {"name": "Budi"}}, "reporter"),
+    ({"reporter": None}, "reporter"),
+])
+def test_bad_submissions_name_the_field(change, field):
+    with pytest.raises(ValidationFailed) as caught:
+        domain.validate_submission({**VALID, **change}, TANGERANG, CATEGORIES)
+    assert caught.value.details["field"] == field
+
+
+def test_anonymous_reports_need_no_contact_and_show_no_name():
+    fields = domain.validate_submission({**VALID, "anonymous": True, "reporter": None},
+                                        TANGERANG, CATEGORIES)
+    assert fields["reporter"] is None
+    view = domain.public_view({"_id": "T", "region": "36.71", **fields, "status": "submitted",
+                               "submitted_at": NOW, "updated_at": NOW, "history": []})
+    assert view["reporter_name"] is None
+
+
+def test_public_view_never_shows_contact_details():
+    fields = domain.validate_submission(VALID, TANGERANG, CATEGORIES)
+    view = domain.public_view({"_id": "T", "region": "36.71", **fields, "status": "submitted",
+                               "submitted_at": NOW, "updated_at": NOW, "history": []})
+    text = repr(view)
+    assert "3671011708900001" not in text and "081234567890" not in text
+    assert view["reporter_name"] == "Budi"
+
+
+@pytest.mark.parametrize("nik, ok", [
+    ("3671011708900001", True),
+    ("3671015708900001", True),     # women: day + 40
+    ("3671 0117 0890 0001", True),  # spaces as printed on the card
+    ("3603011708900001", False),    # Kab. Tangerang prefix
+    ("367101170890000", False),     # 15 digits
+    ("367101170890000X", False),
+    ("3671013208900001", False),    # day 32
+    ("3671011713900001", False),    # month 13
+    ("3671011708900000", False),    # serial 0000
+])
+def test_nik_shape_and_region_prefix(nik, ok):
+    if ok:
+        assert check_nik(nik, TANGERANG) == nik.replace(" ", "")
+    else:
+        with pytest.raises(ValidationFailed):
+            check_nik(nik, TANGERANG)
+
+
+def test_ticket_number_is_human_readable():
+    assert domain.ticket_number("36.71", 2026, 123) == "LAKSA-3671-2026-000123"
+
+
+def test_distance_and_duplicate_suggestion():
+    here = {"lat": -6.178100, "long": 106.631900}
+    # 0.0004 degrees of latitude is about 44.5 m; 0.0005 about 55.6 m
+    assert 44 < domain.distance_m(here, {"lat": -6.1785, "long": 106.6319}) < 45
+    base = {"category": "sampah", "status": "submitted", "submitted_at": NOW - timedelta(days=1)}
+    candidates = [
+        {"_id": "near", **base, "location": {"lat": -6.1785, "long": 106.6319}},
+        {"_id": "far", **base, "location": {"lat": -6.1786, "long": 106.6319}},
+        {"_id": "other-category", **base, "category": "banjir", "location": here},
+        {"_id": "closed", **base, "status": "resolved", "location": here},
+        {"_id": "old", **base, "submitted_at": NOW - timedelta(days=31), "location": here},
+        {"_id": "address-only", **base, "location": {"address": "Jl. Merdeka"}},
+    ]
+    found = domain.likely_duplicates({"_id": "new", "category": "sampah", "location": here},
+                                     candidates, NOW)
+    assert [d["number"] for d in found] == ["near"]
+
+
+def test_statistics():
+    day = timedelta(hours=24)
+    tickets = [
+        {"status": "resolved", "opd": "A", "submitted_at": NOW, "verified_at": NOW + day,
+         "resolved_at": NOW + 4 * day, "breaches": []},
+        {"status": "resolved", "opd": "A", "submitted_at": NOW, "verified_at": NOW + 3 * day,
+         "resolved_at": NOW + 8 * day, "breaches": ["follow_up"]},
+        {"status": "in_progress", "opd": "A", "submitted_at": NOW, "verified_at": NOW + 2 * day,
+         "breaches": ["follow_up"]},
+        {"status": "submitted", "opd": "A", "submitted_at": NOW, "breaches": []},
+    ]
+    stats = domain.statistics(tickets, NOW)
+    assert stats["received"] == 4 and stats["resolved"] == 2
+    assert stats["share_resolved"] == 0.5 and stats["share_resolved_on_time"] == 0.5
+    assert stats["median_hours_to_first_response"] == 48.0
+    assert stats["median_hours_to_resolution"] == 144.0
+    assert stats["overdue"] == 1

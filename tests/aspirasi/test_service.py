@@ -1,0 +1,151 @@
+"""The aspirasi service on the real broker and store."""
+from datetime import timedelta
+
+import eventlet
+import pytest
+from nameko.events import event_handler
+from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+
+from services.aspirasi.service import AspirasiService
+from services.servicekit.envelope import utcnow
+from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+REPORT = {"category": "jalan-rusak", "description": "Jalan berlubang",
+          "location": {"lat": -6.17, "long": 106.63},
+          "reporter": {"name": "Budi", "nik": "3671011708900001", "phone": "081234567890",
+                       "email": "budi@example.id"}}
+
+
+class Recorder:
+    name = "recorder"
+    seen = []
+
+    @event_handler("aspirasi", "aspirasi_submitted")
+    def submitted(self, event):
+        Recorder.seen.append(event)
+
+    @event_handler("aspirasi", "aspirasi_sla_breached")
+    def breached(self, event):
+        Recorder.seen.append(event)
+
+
+@pytest.fixture
+def aspirasi(container_factory, service_config):
+    config = service_config("aspirasi")
+    container = container_factory(AspirasiService, config)
+    container.start()
+    recorder = container_factory(Recorder, config)
+    recorder.start()
+    Recorder.seen = []
+    return container, recorder
+
+
+def rpc(container, method, *args, **kwargs):
+    with entrypoint_hook(container, method) as call:
+        return call(*args, **kwargs)
+
+
+def test_retried_submission_with_the_same_key_yields_one_ticket(aspirasi, mongo_db):
+    container, recorder = aspirasi
+    with entrypoint_waiter(recorder, "submitted", timeout=10):
+        first = rpc(container, "submit", "36.71", REPORT, "device-42-attempt")
+    again = rpc(container, "submit", "36.71", REPORT, "device-42-attempt")
+    assert again["number"] == first["number"]
+    assert mongo_db.tickets.count_documents({}) == 1
+    other = rpc(container, "submit", "36.71", REPORT, "another-key")
+    assert other["number"] != first["number"]
+
+
+def test_concurrent_submissions_with_one_key_yield_one_ticket(aspirasi, mongo_db):
+    container, _ = aspirasi
+    threads = [eventlet.spawn(rpc, container, "submit", "36.71", REPORT, "same-key") for _ in range(5)]
+    numbers = {t.wait()["number"] for t in threads}
+    assert len(numbers) == 1 and mongo_db.tickets.count_documents({}) == 1
+
+
+def test_events_carry_no_personal_data(aspirasi):
+    container, recorder = aspirasi
+    with entrypoint_waiter(recorder, "submitted", timeout=10):
+        rpc(container, "submit", "36.71", REPORT)
+    text = repr(Recorder.seen[0])
+    for secret in ("3671011708900001", "081234567890", "budi@example.id", "Budi"):
+        assert secret not in text
+
+
+def test_two_officers_at_once_one_wins(aspirasi):
+    container, _ = aspirasi
+    ticket = rpc(container, "submit", "36.71", REPORT)
+    details = rpc(container, "get_ticket_private", ticket["number"], "36.71")
+    version = details["version"]
+    first = rpc(container, "transition", ticket["number"], "verify", "ani", "region_admin", "36.71",
+                "ok", version)
+    assert first["status"] == "verified"
+    with pytest.raises(Conflict):  # the second officer acted on the version they had seen
+        rpc(container, "transition", ticket["number"], "reject", "budi", "region_admin", "36.71",
+            "spam?", version, reason="spam")
+    assert rpc(container, "get_ticket", ticket["number"])["status"] == "verified"
+
+
+def test_forbidden_and_invalid_transitions_change_nothing(aspirasi):
+    container, _ = aspirasi
+    number = rpc(container, "submit", "36.71", REPORT)["number"]
+    with pytest.raises(Forbidden):
+        rpc(container, "transition", number, "verify", "x", "region_admin", "36.03")
+    with pytest.raises(Conflict):
+        rpc(container, "transition", number, "resolve", "x", "opd_officer", "36.71")
+    with pytest.raises(Forbidden):
+        rpc(container, "get_ticket_private", number, "36.03")
+    with pytest.raises(NotFound):
+        rpc(container, "get_ticket", "LAKSA-3671-2026-999999")
+    with pytest.raises(ValidationFailed):
+        rpc(container, "submit", "36.71", {**REPORT, "category": "meteor"})
+    ticket = rpc(container, "get_ticket", number)
+    assert ticket["status"] == "submitted" and len(ticket["history"]) == 1
+
+
+def test_full_lifecycle_and_statistics(aspirasi):
+    container, _ = aspirasi
+    number = rpc(container, "submit", "36.71", REPORT)["number"]
+    for action, role in (("verify", "region_admin"), ("dispatch", "region_admin"),
+                         ("start", "opd_officer"), ("resolve", "opd_officer")):
+        rpc(container, "transition", number, action, "petugas", role, "36.71", f"{action} ok")
+    ticket = rpc(container, "get_ticket", number)
+    assert [h["to"] for h in ticket["history"]] == [
+        "submitted", "verified", "dispatched", "in_progress", "resolved"]
+    assert ticket["opd_due_at"] is not None
+    stats = rpc(container, "stats", "36.71")
+    assert stats["received"] == 1 and stats["resolved"] == 1 and stats["share_resolved"] == 1.0
+    assert stats["by_opd"]["Dinas Pekerjaan Umum dan Penataan Ruang"]["resolved"] == 1
+    reopened = rpc(container, "transition", number, "reopen", "warga", "citizen", None, "belum beres")
+    assert reopened["status"] == "in_progress"
+
+
+def test_overdue_ticket_raises_sla_breached_once(aspirasi, mongo_db):
+    container, recorder = aspirasi
+    number = rpc(container, "submit", "36.71", REPORT)["number"]
+    stored = mongo_db.tickets.find_one({"_id": number})  # the verification clock ran out
+    mongo_db.tickets.replace_one({"_id": number},
+                                 {**stored, "verify_due_at": utcnow() - timedelta(minutes=1)})
+    with entrypoint_waiter(recorder, "breached", timeout=10):
+        assert rpc(container, "check_sla") == 1
+    assert rpc(container, "check_sla") == 0
+    assert rpc(container, "get_ticket", number)["overdue"] is True
+    breached = [e for e in Recorder.seen if e["event_type"] == "aspirasi_sla_breached"]
+    assert len(breached) == 1 and breached[0]["payload"]["clock"] == "verification"
+
+
+def test_duplicate_suggestions_for_officers(aspirasi):
+    container, _ = aspirasi
+    first = rpc(container, "submit", "36.71", REPORT)["number"]
+    near = {**REPORT, "location": {"lat": -6.1702, "long": 106.63}}  # about 22 m away
+    second = rpc(container, "submit", "36.71", near)["number"]
+    details = rpc(container, "get_ticket_private", second, "36.71")
+    assert [d["number"] for d in details["likely_duplicates"]] == [first]
+
+
+def test_categories_are_data_editable_per_region(aspirasi):
+    container, _ = aspirasi
+    rpc(container, "set_category", "36.02", "longsor", "Tanah longsor", "BPBD Kab. Lebak")
+    lebak = {c["code"]: c for c in rpc(container, "categories", "36.02")}
+    assert lebak["longsor"]["opd"] == "BPBD Kab. Lebak"
+    assert "longsor" not in {c["code"] for c in rpc(container, "categories", "36.71")}
