@@ -29,19 +29,24 @@ class TicketRepository(Repository):
 
     # catalogue ----------------------------------------------------------
     def categories(self, region_code):
-        docs = list(self.db.categories.find({"region": region_code}).sort("code", ASCENDING))
-        if not docs:
+        if not self.db.catalogues.find_one({"_id": region_code}):
             self.seed_categories(region_code)
-            docs = list(self.db.categories.find({"region": region_code}).sort("code", ASCENDING))
+        docs = self.db.categories.find({"region": region_code}).sort("code", ASCENDING)
         return {d["code"]: Category(d["code"], d["name"], d["opd"]) for d in docs}
 
     def seed_categories(self, region_code):
+        """Copy the template; the marker goes last, so a reader that sees it
+        sees the whole catalogue (concurrent seeders just skip duplicates)."""
         for entry in template_categories():
             try:
                 self.db.categories.insert_one({"_id": f"{region_code}:{entry['code']}",
                                                "region": region_code, **entry})
             except DuplicateKeyError:
                 pass
+        try:
+            self.db.catalogues.insert_one({"_id": region_code, "template": CATALOGUE_TEMPLATE.name})
+        except DuplicateKeyError:
+            pass
 
     def set_category(self, region_code, category):
         self.categories(region_code)

@@ -22,7 +22,9 @@ class Limiter:
     def hit(self, name, request):
         """Count one `name` action of this client; 429 with Retry-After past the limit."""
         limit = self._limits[name]
-        client = request.headers.get("X-Forwarded-For", request.remote_addr or "?").split(",")[0]
+        # Behind the ingress, the last X-Forwarded-For hop is the one our proxy saw;
+        # earlier entries are whatever the client chose to send.
+        client = request.headers.get("X-Forwarded-For", request.remote_addr or "?").split(",")[-1].strip()
         if self._limiter.hit(limit, name, client):
             return
         reset = self._limiter.get_window_stats(limit, name, client).reset_time
