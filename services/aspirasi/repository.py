@@ -50,10 +50,10 @@ class TicketRepository(Repository):
 
     def set_category(self, region_code, category):
         self.categories(region_code)
-        self.db.categories.replace_one(
+        self.db.categories.update_one(
             {"_id": f"{region_code}:{category.code}"},
-            {"region": region_code, "code": category.code, "name": category.name,
-             "opd": category.opd}, upsert=True)
+            {"$set": {"region": region_code, "code": category.code, "name": category.name,
+                      "opd": category.opd}}, upsert=True)
 
     # tickets ------------------------------------------------------------
     def next_sequence(self, region_code, year):
