@@ -10,6 +10,7 @@ from nameko.timer import timer
 
 from services.aspirasi import domain, open311, sla
 from services.aspirasi.repository import TicketRepository
+from services.servicekit import business_metrics
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import new_event, utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -21,6 +22,7 @@ from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
 MAX_KEY = 100
+_OPEN_TICKETS = business_metrics.Snapshot(business_metrics.ASPIRASI_OPEN)
 
 
 def _event(event_type, ticket, **payload):
@@ -161,6 +163,8 @@ class AspirasiService(Observable):
             events = [_event("aspirasi_sla_breached", ticket, clock=c, due_at=due[c].isoformat(),
                              status=ticket["status"]) for c in clocks]
             self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
+            for clock in clocks:
+                business_metrics.ASPIRASI_SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
             self._relay(ticket["_id"])
             raised += len(events)
         return raised
@@ -226,6 +230,15 @@ class AspirasiService(Observable):
     @timer(interval=2)
     def relay_outbox(self):
         self.outbox.flush_all()
+
+    @timer(interval=10)
+    def publish_business_metrics(self):
+        """Recount open tickets per region/OPD/status, and the outbox backlog, for Prometheus."""
+        open_now = self.store.db.tickets.find(
+            {"status": {"$in": sorted(domain.OPEN_STATES)}}, {"region": 1, "opd": 1, "status": 1})
+        _OPEN_TICKETS.publish(business_metrics.count_by(open_now, "region", "opd", "status"))
+        business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(
+            self.store.db.tickets.count_documents({"outbox_pending": True}))
 
     def _relay(self, number):
         # The write is done and safe; if the broker refuses now, the relay

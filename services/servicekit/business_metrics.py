@@ -1,0 +1,50 @@
+"""Business figures as Prometheus metrics, and a helper to publish counted snapshots.
+
+A domain's gauges are recounted from its store (the truth) by a timer, not
+nudged up and down per message: with several replicas, each one recounts the
+same numbers, so dashboards aggregate them with `max`, never `sum`.
+Label values stay bounded: region codes, OPD codes, workflow states.
+"""
+import threading
+
+from prometheus_client import Counter, Gauge
+
+ASPIRASI_OPEN = Gauge(
+    "tl_aspirasi_open", "Open aspirasi tickets, recounted from the store",
+    ["region", "opd", "status"])
+ASPIRASI_SLA_BREACHES = Counter(
+    "tl_aspirasi_sla_breaches_total", "SLA clocks that ran out (recorded once per ticket and clock)",
+    ["region", "opd", "clock"])
+OUTBOX_PENDING = Gauge(
+    "tl_outbox_pending_documents", "Documents whose events are not yet published",
+    ["service", "collection"])
+
+
+class Snapshot:
+    """Publishes `{label values: count}` to a labelled gauge, replacing the previous one.
+
+    Label sets absent from the new counts are removed, so a closed OPD's last
+    ticket does not stay on the dashboard forever.
+    """
+
+    def __init__(self, gauge):
+        self.gauge = gauge
+        self.published = set()
+        self.lock = threading.Lock()
+
+    def publish(self, counts):
+        with self.lock:
+            for labels, value in counts.items():
+                self.gauge.labels(*labels).set(value)
+            for gone in self.published - set(counts):
+                self.gauge.remove(*gone)
+            self.published = set(counts)
+
+
+def count_by(documents, *fields):
+    """{(doc[f1], doc[f2], ...): count} over the documents."""
+    counts = {}
+    for doc in documents:
+        key = tuple(str(doc.get(field, "")) for field in fields)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
