@@ -1,0 +1,320 @@
+"""Pencaker's pure domain: NIK checks, AK/1 dates, vacancies, search, matching, applications."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.pencaker import domain
+from services.pencaker.repository import region_centroids
+from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
+from services.servicekit.regions import all_regions, get_region
+
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
+KOTA_TANGERANG = get_region("36.71")
+
+
+def registration(**changes):
+    data = {"nik": "3671011405980001", "name": "Budi Santoso", "birth_place": "Tangerang",
+            "birth_date": "1998-05-14", "sex": "L",
+            "education": {"level": "smk", "major": "Teknik Pemesinan"},
+            "skills": ["CNC", " Bubut ", "cnc"], "experience": [{"position": "Helper", "years": 2}],
+            "expected_salary": 5_500_000, "contact": {"phone": "0812 3456 7890"}}
+    data.update(changes)
+    return data
+
+
+def field_of(excinfo):
+    return excinfo.value.details["field"]
+
+
+# --- NIK -------------------------------------------------------------------
+def test_valid_registration_is_cleaned():
+    seeker = domain.validate_seeker(registration(), KOTA_TANGERANG, NOW)
+    assert seeker["nik"] == "3671011405980001"
+    assert seeker["skills"] == ["cnc", "bubut"]
+    assert seeker["education"] == {"level": "smk", "major": "Teknik Pemesinan"}
+
+
+def test_woman_nik_adds_40_to_the_day():
+    data = registration(nik="3671014302000002", birth_date="2000-02-03", sex="P")
+    assert domain.validate_seeker(data, KOTA_TANGERANG, NOW)["sex"] == "P"
+
+
+@pytest.mark.parametrize("nik, message", [
+    ("367101140598000", "exactly 16 digits"),
+    ("36710114059800A1", "exactly 16 digits"),
+    ("3602011405980001", "starts with 3602"),      # a Lebak NIK registering in Kota Tangerang
+    ("3671011413980001", "birth date DDMMYY"),     # month 13
+    ("3671011405980000", "0000"),
+    ("3671011505980001", "do not match birth_date"),
+    ("3671015405980001", "encode sex P"),          # day 54 = a woman born on the 14th
+])
+def test_bad_nik_is_rejected_naming_the_field(nik, message):
+    with pytest.raises(ValidationFailed) as excinfo:
+        domain.validate_seeker(registration(nik=nik), KOTA_TANGERANG, NOW)
+    assert field_of(excinfo) == "nik"
+    assert message in excinfo.value.message
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"sex": "X"}, "sex"),
+    ({"birth_date": "2015-01-01", "nik": "3671010101150001"}, "birth_date"),
+    ({"education": {"level": "phd"}}, "education.level"),
+    ({"contact": {}}, "contact"),
+    ({"contact": {"email": "not-an-email"}}, "contact.email"),
+    ({"name": "<b>Budi</b>"}, "name"),
+    ({"expected_salary": -1}, "expected_salary"),
+])
+def test_bad_registration_fields(changes, field):
+    with pytest.raises(ValidationFailed) as excinfo:
+        domain.validate_seeker(registration(**changes), KOTA_TANGERANG, NOW)
+    assert field_of(excinfo) == field
+
+
+def test_seeker_cannot_change_their_nik():
+    with pytest.raises(ValidationFailed) as excinfo:
+        domain.validate_seeker_update({"nik": "3671011405980002"})
+    assert field_of(excinfo) == "nik"
+    assert domain.validate_seeker_update({"skills": "las, Las"}) == {"skills": ["las"]}
+
+
+# --- the AK/1 card ---------------------------------------------------------
+def seeker_on(issued_at, **extra):
+    return {"_id": "S0", "card_number": "AK1-3671-2026-000001", "region": "36.71",
+            **domain.issue_card("AK1-3671-2026-000001", issued_at), "status": "active",
+            "education": {"level": "smk"}, "skills": [], "version": 1, **extra}
+
+
+def test_card_valid_two_years_and_reported_every_six_months():
+    issued = datetime(2026, 8, 31, 3, 0, tzinfo=timezone.utc)
+    card = domain.issue_card("AK1-3671-2026-000001", issued)
+    assert card["valid_until"] == datetime(2028, 8, 31, 3, 0, tzinfo=timezone.utc)
+    # month ends clip: 31 Aug + 6 months is 28 Feb
+    assert card["next_report_due"] == datetime(2027, 2, 28, 3, 0, tzinfo=timezone.utc)
+    assert [d.date().isoformat() for d in domain.report_dates(issued)] == [
+        "2027-02-28", "2027-08-31", "2028-02-29"]
+
+
+def test_leap_day_card():
+    issued = datetime(2028, 2, 29, tzinfo=timezone.utc)
+    assert domain.issue_card("x", issued)["valid_until"] == datetime(2030, 2, 28, tzinfo=timezone.utc)
+
+
+def test_status_over_the_card_life():
+    seeker = seeker_on(NOW)
+    assert domain.seeker_status(seeker, NOW + timedelta(days=100)) == ("active", None)
+    assert domain.seeker_status(seeker, seeker["next_report_due"] + timedelta(seconds=1)) == (
+        "expired", "report_missed")
+    reported = {**seeker, **domain.record_report(seeker, seeker["next_report_due"] - timedelta(days=3))}
+    assert reported["next_report_due"] == NOW + domain.REPORT_EVERY * 2
+    assert domain.seeker_status(reported, NOW + timedelta(days=200)) == ("active", None)
+    assert domain.seeker_status(reported, reported["valid_until"]) == ("expired", "validity_ended")
+    assert domain.seeker_status({**seeker, "status": "placed"}, NOW) == ("placed", "placed")
+
+
+def test_report_too_early_or_after_expiry_is_a_conflict():
+    seeker = seeker_on(NOW)
+    with pytest.raises(Conflict, match="report from 2026-08-11"):
+        domain.record_report(seeker, NOW + timedelta(days=10))
+    with pytest.raises(Conflict, match="expired"):
+        domain.record_report(seeker, seeker["next_report_due"] + timedelta(days=1))
+
+
+def test_last_report_runs_up_to_the_end_of_validity():
+    seeker = seeker_on(NOW)
+    for k in (1, 2, 3):
+        seeker = {**seeker, **domain.record_report(seeker, NOW + domain.REPORT_EVERY * k)}
+    assert seeker["next_report_due"] == seeker["valid_until"]
+    assert len(seeker["reports"]) == 3
+
+
+# --- vacancies -------------------------------------------------------------
+def posting(**changes):
+    data = {"title": "Operator CNC", "description": "Mengoperasikan mesin CNC dan bubut.",
+            "employment_type": "FULL_TIME", "education": "smk", "skills": ["CNC", "bubut", "las"],
+            "salary": {"min": 5_000_000, "max": 6_000_000, "unit": "MONTH"},
+            "valid_through": "2026-04-30", "openings": 3, "kbji": "7223"}
+    data.update(changes)
+    return data
+
+
+def test_valid_vacancy_ends_at_the_end_of_the_local_day():
+    vacancy = domain.validate_vacancy(posting(), KOTA_TANGERANG, NOW)
+    assert vacancy["valid_through"] == datetime(2026, 4, 30, 16, 59, 59, tzinfo=timezone.utc)
+    assert vacancy["employment_type"] == ["FULL_TIME"]
+    assert vacancy["salary"]["currency"] == "IDR"
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"salary": {"min": 7_000_000, "max": 6_000_000}}, "salary.min", "above salary.max"),
+    ({"valid_through": "2026-03-01"}, "valid_through", "in the past"),
+    ({"valid_through": "2027-12-31"}, "valid_through", "at most a year"),
+    ({"valid_through": "next week"}, "valid_through", "ISO 8601"),
+    ({"employment_type": ["FULL_TIME", "KONTRAK"]}, "employment_type", "schema.org"),
+    ({"salary": {"min": 1, "max": 2, "currency": "USD"}}, "salary.currency", "IDR"),
+    ({"salary": {"min": 1, "max": 2, "unit": "FORTNIGHT"}}, "salary.unit", "unknown"),
+    ({"openings": 0}, "openings", "1-1000"),
+    ({"kbji": "72-23"}, "kbji", "KBJI"),
+    ({"education": "tk"}, "education", "unknown"),
+])
+def test_bad_vacancy_is_rejected_naming_the_field(changes, field, message):
+    with pytest.raises(ValidationFailed) as excinfo:
+        domain.validate_vacancy(posting(**changes), KOTA_TANGERANG, NOW)
+    assert field_of(excinfo) == field
+    assert message in excinfo.value.message
+
+
+def stored_vacancy(vacancy_id="LK-3671-2026-000001", region=KOTA_TANGERANG, posted=NOW, **changes):
+    fields = domain.validate_vacancy(posting(**changes), region, NOW)
+    return {"_id": vacancy_id, **fields, "employer_id": "EMP-3671-000001",
+            "employer_name": "PT Maju Logam", "owner": "emp", "status": "published",
+            "posted_at": posted, "created_at": posted, "version": 1}
+
+
+def test_vacancy_closes_by_itself_after_valid_through():
+    vacancy = stored_vacancy()
+    end = vacancy["valid_through"]
+    assert domain.is_open(vacancy, end - timedelta(seconds=1))
+    assert not domain.is_open(vacancy, end)
+    assert domain.due_to_expire([vacancy], end - timedelta(seconds=1)) == []
+    assert domain.due_to_expire([vacancy, {**vacancy, "status": "pending"}], end) == [vacancy]
+    assert domain.close_vacancy(vacancy, "expired", end)["status"] == "closed"
+    with pytest.raises(Conflict):
+        domain.close_vacancy({**vacancy, "status": "closed"}, "expired", end)
+
+
+def test_verification_workflow():
+    pending = {**stored_vacancy(), "status": "pending", "posted_at": None}
+    assert domain.verify_vacancy(pending, NOW)["status"] == "published"
+    with pytest.raises(Conflict):
+        domain.verify_vacancy({**pending, "status": "published"}, NOW)
+    with pytest.raises(Conflict, match="valid_through has passed"):
+        domain.verify_vacancy(pending, pending["valid_through"])
+    with pytest.raises(ValidationFailed):
+        domain.reject_vacancy(pending, " ", NOW)
+    assert domain.reject_vacancy(pending, "alamat palsu", NOW)["status"] == "rejected"
+
+
+# --- search ----------------------------------------------------------------
+def test_search_filters_sorts_and_pages():
+    cnc = stored_vacancy("LK-3671-2026-000001", posted=NOW - timedelta(days=3))
+    cashier = stored_vacancy("LK-3671-2026-000002", posted=NOW - timedelta(days=1), title="Kasir",
+                             description="Melayani pembeli di toko.", education="smp",
+                             skills=["kasir"], employment_type="PART_TIME",
+                             salary={"min": 2_000_000, "max": 3_000_000})
+    welder = stored_vacancy("LK-3671-2026-000003", posted=NOW - timedelta(days=2), title="Tukang Las",
+                            description="Pengelasan rangka baja; bisa CNC nilai plus.", skills=["las"],
+                            salary={"min": 150_000, "max": 250_000, "unit": "DAY"})
+    closed = {**stored_vacancy("LK-3671-2026-000004", title="CNC lama"), "status": "closed"}
+    everything = [cnc, cashier, welder, closed]
+
+    def ids(params, now=NOW):
+        total, page = domain.search(everything, domain.parse_search(params), now)
+        return total, [v["_id"][-1] for v in page]
+
+    assert ids({"sort": "newest"}) == (3, ["2", "3", "1"])
+    assert ids({"q": "cnc"}) == (2, ["1", "3"])          # title hit outranks a description hit
+    assert ids({"education": "smp"}) == (1, ["2"])        # what an SMP graduate may apply to
+    assert ids({"employment_type": "PART_TIME"}) == (1, ["2"])
+    assert ids({"min_salary": "5000000"}) == (2, ["3", "1"])  # 250k/day is ~5.5M/month
+    assert ids({"skills": "las,kasir", "sort": "relevance"})[0] == 3
+    assert ids({"sort": "newest", "per_page": "2", "page": "2"}) == (3, ["1"])
+    assert ids({}, now=cnc["valid_through"]) == (0, [])
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"sort": "cheapest"}, "sort"), ({"page": "0"}, "page"), ({"per_page": "500"}, "per_page"),
+    ({"min_salary": "lots"}, "min_salary"), ({"education": "x"}, "education"),
+    ({"employment_type": "GIG"}, "employment_type"),
+])
+def test_bad_search_parameters(params, field):
+    with pytest.raises(ValidationFailed) as excinfo:
+        domain.parse_search(params)
+    assert field_of(excinfo) == field
+
+
+# --- matching --------------------------------------------------------------
+def candidate(seeker_id, region, level, skills, expected):
+    return {"_id": seeker_id, "region": region, "education": {"level": level}, "skills": skills,
+            "expected_salary": expected}
+
+
+def test_every_region_has_a_centroid():
+    assert {r.code for r in all_regions()} <= set(region_centroids())
+
+
+def test_worked_example_ranks_as_a_person_would():
+    """Operator CNC in Kota Tangerang: SMK, skills cnc/bubut/las, Rp 5-6 million a month.
+
+    ani   Kota Tangerang, SMK, all three skills, wants 5.5M      -> a perfect fit     100
+    budi  Kab. Lebak (~60 km), SMK, cnc+bubut, wants 5M          -> good, commutes     80
+    dewi  Kota Makassar, S1, all skills, wants 12M               -> far and too dear   65
+    citra Kota Tangerang, SMP, a cashier, wants 4M               -> lacks the skills   43
+    """
+    vacancy = stored_vacancy()
+    seekers = [candidate("citra", "36.71", "smp", ["kasir"], 4_000_000),
+               candidate("dewi", "73.71", "s1", ["cnc", "bubut", "las"], 12_000_000),
+               candidate("ani", "36.71", "smk", ["cnc", "bubut", "las"], 5_500_000),
+               candidate("budi", "36.02", "smk", ["cnc", "bubut"], 5_000_000)]
+    ranked = domain.rank_matches([(s, vacancy) for s in seekers], region_centroids(), 10)
+    assert [(s["_id"], r["score"]) for r, s, _ in ranked] == [
+        ("ani", 100), ("budi", 80), ("dewi", 65), ("citra", 43)]
+    budi = ranked[1][0]["factors"]
+    assert budi["skills"]["reason"] == "2 of 3 required skills (cnc, bubut); missing las"
+    assert budi["distance"]["reason"].startswith("about 60 km")
+    dewi = ranked[2][0]["factors"]
+    assert dewi["salary"]["score"] == 0 and "50% below" in dewi["salary"]["reason"]
+    assert "one level below" in ranked[3][0]["factors"]["education"]["reason"]
+
+
+def test_match_without_skills_or_expectation_or_centroid():
+    vacancy = stored_vacancy(skills=[])
+    result = domain.match(candidate("x", "99.99", "smk", [], None), vacancy, region_centroids())
+    assert result["factors"]["skills"]["score"] == 1.0
+    assert result["factors"]["distance"]["reason"] == "distance between the regions unknown"
+    assert result["factors"]["salary"]["reason"] == "no salary expectation given"
+    assert result["score"] == 90
+
+
+# --- applications ----------------------------------------------------------
+def test_application_state_machine():
+    application = {"status": "submitted", "history": []}
+    changes, _ = domain.move_application(application, "interview", "employer", NOW)
+    application = {**application, **changes}
+    with pytest.raises(Forbidden):
+        domain.move_application(application, "accepted", "seeker", NOW)
+    with pytest.raises(Forbidden):
+        domain.move_application(application, "withdrawn", "employer", NOW)
+    changes, entry = domain.move_application(application, "accepted", "employer", NOW, "mulai Senin")
+    assert entry["from"] == "interview" and changes["status"] == "accepted"
+    with pytest.raises(Conflict, match="application is accepted"):
+        domain.move_application({**application, **changes}, "withdrawn", "seeker", NOW)
+    with pytest.raises(ValidationFailed):
+        domain.move_application(application, "hired", "employer", NOW)
+
+
+def test_cannot_apply_to_closed_or_unshared_vacancy_or_with_lapsed_card():
+    seeker, vacancy = seeker_on(NOW), stored_vacancy()
+    domain.check_can_apply(seeker, vacancy, True, NOW)
+    with pytest.raises(Conflict, match="closed"):
+        domain.check_can_apply(seeker, {**vacancy, "status": "closed"}, True, NOW)
+    with pytest.raises(Conflict, match="closed"):
+        domain.check_can_apply(seeker, vacancy, True, vacancy["valid_through"])
+    with pytest.raises(Forbidden):
+        domain.check_can_apply(seeker, vacancy, False, NOW)
+    with pytest.raises(Conflict, match="placed"):
+        domain.check_can_apply({**seeker, "status": "placed"}, vacancy, True, NOW)
+
+
+# --- JSON-LD ---------------------------------------------------------------
+def test_job_posting_has_googles_required_and_recommended_properties():
+    posting_ld = domain.job_posting({**stored_vacancy(), "address": "Jl. Industri 5"}, KOTA_TANGERANG)
+    for key in ("title", "description", "datePosted", "validThrough", "hiringOrganization",
+                "jobLocation", "baseSalary", "employmentType", "identifier"):
+        assert posting_ld[key], key
+    assert posting_ld["@type"] == "JobPosting"
+    assert posting_ld["datePosted"] == "2026-03-10"
+    assert posting_ld["validThrough"] == "2026-04-30T16:59:59+00:00"
+    assert posting_ld["baseSalary"]["value"] == {"@type": "QuantitativeValue", "minValue": 5_000_000,
+                                                 "maxValue": 6_000_000, "unitText": "MONTH"}
+    assert posting_ld["jobLocation"]["address"]["addressLocality"] == "Kota Tangerang"
+    assert posting_ld["jobLocation"]["address"]["addressCountry"] == "ID"
