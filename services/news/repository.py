@@ -1,0 +1,165 @@
+"""News' storage adapter: articles (own, syndicated, ingested), subscriptions, feed sources."""
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from services.servicekit.errors import Conflict, NotFound
+from services.servicekit.outbox import pending
+from services.servicekit.store import Repository
+
+NEWEST_FIRST = [("published_at", DESCENDING), ("_id", DESCENDING)]
+NO_INTERNALS = {"outbox": 0, "search_text": 0}
+
+
+def _slug_taken(region, slug):
+    return Conflict(f"slug {slug!r} is already used by another article in {region}; choose another",
+                    {"field": "slug"})
+
+
+class NewsRepository(Repository):
+    indexes = {
+        "articles": [
+            ([("region", ASCENDING), ("slug", ASCENDING)], {"unique": True}),
+            ([("region", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING)], {}),
+            ([("status", ASCENDING), ("publish_at", ASCENDING)], {}),
+            ([("outbox_pending", ASCENDING)], {}),
+        ],
+        "feed_sources": [([("next_fetch_at", ASCENDING)], {})],
+    }
+
+    # articles -----------------------------------------------------------
+    def insert(self, article, events):
+        try:
+            self.db.articles.insert_one({**article, "version": 1, **pending(events)})
+        except DuplicateKeyError:
+            raise _slug_taken(article["region"], article["slug"]) from None
+
+    def by_slug(self, region_code, slug):
+        article = self.db.articles.find_one({"region": region_code, "slug": slug}, {"search_text": 0})
+        if article is None:
+            raise NotFound(f"no article {slug!r} in region {region_code}", {"field": "slug"})
+        return article
+
+    def update(self, article, changes, events):
+        """Compare-and-set on `version`: of two editors saving at once, one wins."""
+        outbox = (self.db.articles.find_one({"_id": article["_id"]}, {"outbox": 1}) or {}).get("outbox", [])
+        fields = {**changes, "version": article["version"] + 1}
+        if events:
+            fields.update(pending(outbox + list(events)))
+        try:
+            result = self.db.articles.update_one(
+                {"_id": article["_id"], "version": article["version"]}, {"$set": fields})
+        except DuplicateKeyError:
+            raise _slug_taken(article["region"], changes.get("slug")) from None
+        if result.matched_count == 0:
+            raise Conflict(f"article {article['slug']!r} was changed by someone else; reload and retry",
+                           {"field": "version"})
+        return article["version"] + 1
+
+    def published(self, region_code, category=None, tag=None, terms=(), origin=None,
+                  limit=20, skip=0, after=None):
+        """Published articles of a region, newest first; `after` is a (published_at, id) cursor."""
+        query = {"region": region_code, "status": "published"}
+        if category:
+            query["category"] = category
+        if tag:
+            query["tags"] = tag
+        if origin:
+            query["origin"] = origin
+        conditions = [{"search_text": {"$regex": term, "$options": "i"}} for term in terms]
+        if after is not None:
+            moment, article_id = after
+            conditions.append({"$or": [{"published_at": {"$lt": moment}},
+                                       {"published_at": moment, "_id": {"$lt": article_id}}]})
+        if conditions:
+            query["$and"] = conditions
+        cursor = self.db.articles.find(query, NO_INTERNALS).sort(NEWEST_FIRST).skip(skip).limit(limit)
+        return list(cursor)
+
+    def newsroom(self, region_code, status=None, limit=20, skip=0):
+        query = {"region": region_code, "origin": "local"}
+        if status:
+            query["status"] = status
+        return list(self.db.articles.find(query, NO_INTERNALS)
+                    .sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit))
+
+    def due_scheduled(self, now):
+        return list(self.db.articles.find({"status": "scheduled", "publish_at": {"$lte": now}},
+                                          NO_INTERNALS))
+
+    # syndicated copies -------------------------------------------------
+    def save_copy(self, copy_id, copy):
+        """Upsert a syndicated copy unless a newer revision is already stored.
+
+        Events of one article can arrive out of order (one queue per event
+        type); the source's revision decides which one is the latest.
+        """
+        result = self.db.articles.update_one(
+            {"_id": copy_id, "source_revision": {"$lt": copy["source_revision"]}},
+            {"$set": {k: v for k, v in copy.items() if k != "slug"}})
+        if result.matched_count:
+            return True
+        if self.db.articles.find_one({"_id": copy_id}, {"_id": 1}):
+            return False  # as new or newer already applied
+        for slug in (copy["slug"], f"{copy['slug']}-{copy_id[-8:]}"):
+            try:
+                self.db.articles.insert_one({**copy, "_id": copy_id, "slug": slug,
+                                             "created_at": copy["updated_at"], "version": 1})
+                return True
+            except DuplicateKeyError:
+                if self.db.articles.find_one({"_id": copy_id}, {"_id": 1}):
+                    return False  # a concurrent delivery stored it first
+        raise Conflict(f"no free slug for the copy {copy_id}", {"field": "slug"})
+
+    def retract_copy(self, copy_id, region_code, revision, now):
+        """Take a syndicated copy down; a tombstone stops a late older event reviving it."""
+        emptied = {"status": "retracted", "source_revision": revision, "retracted_at": now,
+                   "title": "", "summary": "", "body": "", "search_text": "", "updated_at": now}
+        result = self.db.articles.update_one(
+            {"_id": copy_id, "source_revision": {"$lt": revision}}, {"$set": emptied})
+        if result.matched_count or self.db.articles.find_one({"_id": copy_id}, {"_id": 1}):
+            return
+        try:
+            self.db.articles.insert_one({"_id": copy_id, "region": region_code,
+                                         "slug": f"retracted-{copy_id.rsplit(':', 1)[-1]}",
+                                         "origin": "syndicated", **emptied})
+        except DuplicateKeyError:
+            pass  # a concurrent delivery got there first
+
+    # subscriptions ------------------------------------------------------
+    def sources_of(self, region_code):
+        doc = self.db.subscriptions.find_one({"_id": region_code}) or {}
+        return doc.get("sources", [])
+
+    def set_sources(self, region_code, sources, now):
+        self.db.subscriptions.update_one(
+            {"_id": region_code}, {"$set": {"sources": sources, "updated_at": now}}, upsert=True)
+
+    def subscribers_of(self, source_region):
+        # A handful of regions: filtering here avoids array-membership queries
+        # the embedded store gets wrong.
+        return sorted(doc["_id"] for doc in self.db.subscriptions.find({})
+                      if source_region in doc.get("sources", []))
+
+    # feed sources -------------------------------------------------------
+    def save_feed_source(self, source):
+        self.db.feed_sources.replace_one({"_id": source["_id"]}, source, upsert=True)
+
+    def feed_sources(self, region_code):
+        return list(self.db.feed_sources.find({"region": region_code}).sort("_id", ASCENDING))
+
+    def due_feed_sources(self, now):
+        return list(self.db.feed_sources.find({"next_fetch_at": {"$lte": now}}))
+
+    def record_fetch(self, source_id, changes):
+        self.db.feed_sources.update_one({"_id": source_id}, {"$set": changes})
+
+    def insert_ingested(self, article):
+        """Store an entry once: its id is derived from the feed's entry id."""
+        for slug in (article["slug"], f"{article['slug']}-{article['_id'][-8:]}"):
+            try:
+                self.db.articles.insert_one({**article, "slug": slug, "version": 1})
+                return True
+            except DuplicateKeyError:
+                if self.db.articles.find_one({"_id": article["_id"]}, {"_id": 1}):
+                    return False
+        return False
