@@ -1,0 +1,143 @@
+"""Staple-food prices' JSON routes; every view also exports as CSV (`?format=csv`)."""
+import csv
+import io
+
+from werkzeug.wrappers import Response
+
+from services.gateway.auth import authenticate
+from services.gateway.http import PayloadTooLarge, UnsupportedMediaType, api, json_response, read_json
+from services.servicekit.errors import NotFound, ValidationFailed
+from services.servicekit.regions import get_region
+from services.servicekit.rpc import call
+
+OFFICERS = ("region_admin",)
+MAX_SHEET_BYTES = 8 * 1024 * 1024
+IMPORT_TIMEOUT = 120
+VIEW_TIMEOUT = 5
+
+BOARD_COLUMNS = ("date", "commodity", "name", "unit", "price", "previous_date", "previous_price", "gap",
+                 "gap_percent", "direction", "markets", "reference_kind", "reference_price",
+                 "percent_above_reference")
+HISTORY_COLUMNS = ("date", "price", "previous_date", "previous_price", "gap", "gap_percent", "direction")
+COMPARE_COLUMNS = ("region", "region_name", "price", "previous_date", "previous_price", "gap",
+                   "gap_percent", "direction", "markets", "reference_kind", "reference_price",
+                   "percent_above_reference")
+ALERT_COLUMNS = ("date", "market", "market_name", "commodity", "commodity_name", "unit", "price",
+                 "rules", "previous_price", "gap_percent", "reference_kind", "reference_price",
+                 "percent_above_reference")
+
+
+def _flat(item):
+    """One CSV row: nested reference fields spread out, lists joined."""
+    row = dict(item)
+    reference = row.pop("reference", None) or {}
+    row.setdefault("reference_kind", reference.get("kind"))
+    row.setdefault("reference_price", reference.get("price"))
+    row.setdefault("percent_above_reference", reference.get("percent_above"))
+    if isinstance(row.get("rules"), list):
+        row["rules"] = " ".join(row["rules"])
+    return row
+
+
+def respond(request, body, items, columns, filename):
+    """JSON by default; CSV of `items` with `?format=csv` or `Accept: text/csv`."""
+    wanted = request.args.get("format")
+    if wanted not in (None, "json", "csv"):
+        raise ValidationFailed.field("format", "one of json, csv")
+    if wanted == "csv" or (wanted is None and request.accept_mimetypes.best == "text/csv"):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_flat(item) for item in items)
+        return Response(out.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{filename}.csv"'})
+    return json_response(body)
+
+
+def read_sheet(request):
+    """The uploaded CSV text, size-limited."""
+    length = request.content_length
+    if length is not None and length > MAX_SHEET_BYTES:
+        raise PayloadTooLarge(f"sheet is {length} bytes; the limit is {MAX_SHEET_BYTES}")
+    if request.mimetype != "text/csv":
+        raise UnsupportedMediaType("send the sheet as text/csv")
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_SHEET_BYTES:
+        raise PayloadTooLarge(f"sheet is over {MAX_SHEET_BYTES} bytes")
+    try:
+        return raw.decode(request.mimetype_params.get("charset", "utf-8-sig"))
+    except (UnicodeDecodeError, LookupError):
+        raise ValidationFailed.field("body", "is not UTF-8 text; save the sheet as CSV UTF-8") from None
+
+
+class PricesApi:
+    @api("GET", "/api/v1/regions/<string:code>/prices/catalogue")
+    def prices_catalogue(self, request, code):
+        get_region(code)
+        return json_response(call(self.prices.catalogue, code))
+
+    @api("GET", "/api/v1/regions/<string:code>/prices/board")
+    def prices_region_board(self, request, code):
+        get_region(code)
+        board = call(self.prices.board, code, request.args.get("date"), timeout=VIEW_TIMEOUT)
+        return respond(request, board, board["items"], BOARD_COLUMNS, f"prices-{code}-{board['date']}")
+
+    @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/board")
+    def prices_market_board(self, request, code, market):
+        get_region(code)
+        board = call(self.prices.board, code, request.args.get("date"), market, timeout=VIEW_TIMEOUT)
+        return respond(request, board, board["items"], BOARD_COLUMNS,
+                       f"prices-{code}-{market}-{board['date']}")
+
+    @api("GET", "/api/v1/regions/<string:code>/prices/history")
+    def prices_history(self, request, code):
+        get_region(code)
+        args = request.args
+        series = call(self.prices.history, code, args.get("commodity"), args.get("scope", "region"),
+                      args.get("market"), args.get("from"), args.get("to"), timeout=VIEW_TIMEOUT)
+        return respond(request, series, series["points"], HISTORY_COLUMNS,
+                       f"history-{code}-{series['commodity']}-{series['scope']}")
+
+    @api("GET", "/api/v1/regions/<string:code>/prices/compare")
+    def prices_compare(self, request, code):
+        get_region(code)
+        regions = [r.strip() for r in request.args.get("regions", "").split(",") if r.strip()] or None
+        result = call(self.prices.compare, code, request.args.get("commodity"), request.args.get("date"),
+                      regions, timeout=VIEW_TIMEOUT)
+        return respond(request, result, result["items"], COMPARE_COLUMNS,
+                       f"compare-{result['commodity']}-{result['date']}")
+
+    @api("GET", "/api/v1/regions/<string:code>/prices/alerts")
+    def prices_alerts(self, request, code):
+        get_region(code)
+        result = call(self.prices.alerts, code, request.args.get("date"))
+        return respond(request, result, result["items"], ALERT_COLUMNS, f"alerts-{code}")
+
+    @api("POST", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records")
+    def record_prices(self, request, code, market):
+        get_region(code)
+        claims = authenticate(request).require(OFFICERS, region=code)
+        body = read_json(request)
+        report = call(self.prices.record_prices, code, market, body.get("date"), body.get("prices"),
+                      claims.subject, timeout=VIEW_TIMEOUT)
+        return json_response(report, 201)
+
+    @api("POST", "/api/v1/regions/<string:code>/prices/imports")
+    def import_prices(self, request, code):
+        get_region(code)
+        claims = authenticate(request).require(OFFICERS, region=code)
+        text = read_sheet(request)
+        report = call(self.prices.import_csv, code, text, claims.subject, request.args.get("market"),
+                      timeout=IMPORT_TIMEOUT)
+        return json_response(report, 201 if report["accepted"] else 422)
+
+    @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records/"
+                "<string:commodity>/<string:day>")
+    def price_record(self, request, code, market, commodity, day):
+        """A stored price and what it was before each correction (officers only)."""
+        get_region(code)
+        authenticate(request).require(OFFICERS, region=code)
+        record = call(self.prices.price_record, code, market, commodity, day)
+        if record is None:
+            raise NotFound(f"no price of {commodity} at {market} on {day}", {"field": "day"})
+        return json_response(record)

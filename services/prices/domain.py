@@ -1,0 +1,506 @@
+"""Prices' pure domain: price math, reference prices, alert rules, sheet parsing.
+
+No nameko, no pymongo, no clock reads: callers pass `today`. Dates are ISO
+strings (YYYY-MM-DD) everywhere outside parsing: they sort as dates and store
+as-is. Prices are whole rupiah per the commodity's unit.
+"""
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from services.servicekit.errors import ValidationFailed
+
+# A change is measured against the previous report at most this many days old.
+LOOKBACK_DAYS = 31
+ABOVE_REFERENCE_PERCENT = 10
+MAX_SHEET_ROWS = 50_000
+EARLIEST_DATE = "2000-01-01"
+UNITS = {"kg": "kg", "kilogram": "kg", "kilo": "kg",
+         "liter": "liter", "litre": "liter", "ltr": "liter", "lt": "liter", "l": "liter"}
+# Header spellings of officers' sheets and of Panel Harga/PIHPS exports.
+COLUMNS = {
+    "date": ("date", "tanggal", "timestamp"),
+    "market": ("market", "pasar"),
+    "commodity": ("commodity", "komoditas", "komoditi"),
+    "unit": ("unit", "satuan"),
+    "price": ("price", "harga"),
+}
+THOUSANDS = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$")
+DECIMAL = re.compile(r"^\d+([.,]\d{1,2})?$")
+DATE_DMY = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
+
+
+@dataclass(frozen=True)
+class Commodity:
+    code: str
+    name: str
+    unit: str
+    plausible: tuple
+    aliases: tuple = ()
+
+
+@dataclass(frozen=True)
+class Market:
+    code: str
+    name: str
+    type: str
+    lat: float
+    long: float
+
+
+@dataclass(frozen=True)
+class Reference:
+    commodity: str
+    kind: str
+    price: int
+    effective: str
+    zone: str | None = None
+
+
+def name_key(text):
+    """How names are matched: case, repeated spaces and stray edges ignored."""
+    return " ".join(text.lower().split())
+
+
+@dataclass
+class Catalogue:
+    """Commodities, markets per region, reference prices and zones."""
+    commodities: dict
+    markets: dict  # region code -> {market code: Market}
+    references: list
+    zones: dict  # province -> zone
+    _names: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        for commodity in self.commodities.values():
+            for spelling in (commodity.code, commodity.name, *commodity.aliases):
+                self._names[name_key(spelling)] = commodity
+
+    def commodity(self, text):
+        return self._names.get(name_key(text))
+
+    def market(self, region_code, text):
+        markets = self.markets.get(region_code, {})
+        key = name_key(text)
+        return markets.get(key) or next((m for m in markets.values() if name_key(m.name) == key), None)
+
+    def zone(self, province):
+        return self.zones.get(province)
+
+
+# --- price math -----------------------------------------------------------
+
+def to_rupiah(value):
+    """Whole rupiah, halves rounded up (as published figures are)."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def median(values):
+    values = sorted(values)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def gap(price, previous):
+    return None if previous is None else price - previous
+
+
+def gap_percent(price, previous):
+    """(price - previous) / previous * 100, to 2 decimals, halves away from zero."""
+    if not previous:
+        return None
+    value = (Decimal(price) - Decimal(previous)) * 100 / Decimal(previous)
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def direction(price, previous):
+    if previous is None:
+        return None
+    return "up" if price > previous else "down" if price < previous else "no_change"
+
+
+def change(price, previous, previous_date=None):
+    return {"previous_price": previous, "previous_date": previous_date,
+            "gap": gap(price, previous), "gap_percent": gap_percent(price, previous),
+            "direction": direction(price, previous)}
+
+
+def day_before(day, days=1):
+    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
+
+
+def previous_point(series, day):
+    """The latest (date, price) of `series` {date: price} before `day`, within LOOKBACK_DAYS."""
+    earliest = day_before(day, LOOKBACK_DAYS)
+    candidates = [d for d in series if earliest <= d < day]
+    if not candidates:
+        return None, None
+    found = max(candidates)
+    return found, series[found]
+
+
+def with_changes(series, start=None):
+    """[{date, price, gap, ...}] for each date of `series` {date: price} from `start` on."""
+    points = []
+    previous_date = previous_price = None
+    for day in sorted(series):
+        price = series[day]
+        prior = previous_date if previous_date and previous_date >= day_before(day, LOOKBACK_DAYS) else None
+        if start is None or day >= start:
+            points.append({"date": day, "price": price,
+                           **change(price, previous_price if prior else None, prior)})
+        previous_date, previous_price = day, price
+    return points
+
+
+def median_series(observations):
+    """{key: {date: median price}} from (key, date, price) observations."""
+    grouped = {}
+    for key, day, price in observations:
+        grouped.setdefault(key, {}).setdefault(day, []).append(price)
+    return {key: {day: to_rupiah(median(prices)) for day, prices in days.items()}
+            for key, days in grouped.items()}
+
+
+def board(series_by_commodity, day, catalogue, zone, counts=None):
+    """The board of `day`: each commodity priced that day, with its change and reference."""
+    items = []
+    for code in sorted(series_by_commodity):
+        series = series_by_commodity[code]
+        if day not in series:
+            continue
+        price = series[day]
+        previous_date, previous = previous_point(series, day)
+        commodity = catalogue.commodities.get(code)
+        reference = reference_for(catalogue.references, code, zone, day)
+        item = {"commodity": code, "name": commodity.name if commodity else code,
+                "unit": commodity.unit if commodity else None, "date": day, "price": price,
+                **change(price, previous, previous_date),
+                "reference": reference_view(reference, price)}
+        if counts is not None:
+            item["markets"] = counts.get((code, day), 0)
+        items.append(item)
+    return items
+
+
+def board_of(points, day, catalogue, zone):
+    """The board of `day` from stored points: the median across markets per commodity."""
+    points = list(points)
+    series = median_series((p["commodity"], p["date"], p["price"]) for p in points)
+    counts = Counter((p["commodity"], p["date"]) for p in points)
+    return board(series, day, catalogue, zone, counts)
+
+
+def compact(items):
+    """The live view's board: just what a glance needs."""
+    return [{k: item[k] for k in ("commodity", "price", "gap", "gap_percent", "direction")}
+            for item in items]
+
+
+# --- reference prices -------------------------------------------------------
+
+def reference_for(references, commodity, zone, day):
+    """The reference in force for `commodity` in `zone` on `day`.
+
+    The latest entry that took effect on or before `day`, either for this zone
+    or for all zones; on the same date a zone's own entry wins.
+    """
+    best = None
+    for ref in references:
+        if ref.commodity != commodity or ref.effective > day:
+            continue
+        if ref.zone is not None and ref.zone != zone:
+            continue
+        rank = (ref.effective, ref.zone is not None)
+        if best is None or rank > best[0]:
+            best = (rank, ref)
+    return best[1] if best else None
+
+
+def reference_view(reference, price):
+    if reference is None:
+        return None
+    return {"kind": reference.kind, "price": reference.price, "effective": reference.effective,
+            "percent_above": gap_percent(price, reference.price)}
+
+
+# --- alerts --------------------------------------------------------------
+
+def alert_rules(price, previous, reference, rise_threshold):
+    """Which alert rules `price` breaks: above its reference by more than 10%,
+    or risen since the previous report by more than `rise_threshold` percent."""
+    rules = []
+    if reference is not None and price * 100 > reference.price * (100 + ABOVE_REFERENCE_PERCENT):
+        rules.append("above_reference")
+    rise = gap_percent(price, previous)
+    if rise is not None and rise > rise_threshold:
+        rules.append("daily_rise")
+    return rules
+
+
+# --- sheets (CSV) -----------------------------------------------------------
+
+class RowRejected(Exception):
+    def __init__(self, field, reason):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    market: str
+    commodity: str
+    date: str
+    price: int
+
+
+@dataclass
+class Sheet:
+    rows: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)
+
+
+def parse_unit(text):
+    """'Rp./Kg', 'Rp/kg', ' rp / liter ' -> 'kg' / 'liter'; None when not a unit."""
+    key = text.lower().replace(" ", "").replace(".", "")
+    if key.startswith("rp/"):
+        key = key[3:]
+    elif key.startswith("rp"):
+        key = key[2:]
+    return UNITS.get(key)
+
+
+def parse_price(text):
+    """Whole rupiah from a sheet cell; None for 0 or empty (no data).
+
+    Accepts thousands separators either way ('16.000', '16,000'), an 'Rp'
+    prefix and up to 2 decimals ('16000.50'). Raises RowRejected otherwise.
+    """
+    raw = text.strip()
+    value = raw.lower().removeprefix("rp").strip().lstrip(".").strip().replace(" ", "")
+    if value in ("", "0", "-"):
+        return None
+    if value.startswith("-"):
+        raise RowRejected("price", f"{raw!r} is negative")
+    if THOUSANDS.match(value):
+        number = Decimal(re.sub(r"[.,]", "", value))
+    elif DECIMAL.match(value):
+        number = Decimal(value.replace(",", "."))
+    else:
+        raise RowRejected("price", f"{raw!r} is not a price in rupiah")
+    return None if number == 0 else to_rupiah(number)
+
+
+def parse_date(text):
+    raw = text.strip()
+    try:
+        found = DATE_DMY.match(raw)
+        if found:
+            day, month, year = map(int, found.groups())
+            return date(year, month, day).isoformat()
+        return date.fromisoformat(raw[:10]).isoformat()
+    except ValueError:
+        raise RowRejected("date", f"{raw!r} is not a date; write YYYY-MM-DD or D-M-YYYY") from None
+
+
+def check_price(price, commodity):
+    low, high = commodity.plausible
+    if not low <= price <= high:
+        raise RowRejected("price", f"Rp {price:,} per {commodity.unit} is not plausible for "
+                                   f"{commodity.name} (expected Rp {low:,} to Rp {high:,})")
+
+
+def check_date(day, today):
+    if day > today:
+        raise RowRejected("date", f"{day} is in the future (today is {today})")
+    if day < EARLIEST_DATE:
+        raise RowRejected("date", f"{day} is before {EARLIEST_DATE}")
+
+
+def read_row(values, region_code, catalogue, today, default_market=None):
+    """One sheet row {column: text} -> (market, commodity, date, price|None)."""
+    market_text = (values.get("market") or "").strip() or default_market
+    if not market_text:
+        raise RowRejected("market", "is empty; give a market column or a default market")
+    market = catalogue.market(region_code, market_text)
+    if market is None:
+        raise RowRejected("market", f"{market_text!r} is not a market of region {region_code}")
+    commodity_text = (values.get("commodity") or "").strip()
+    commodity = catalogue.commodity(commodity_text) if commodity_text else None
+    if commodity is None:
+        raise RowRejected("commodity", f"{commodity_text!r} is not in the catalogue"
+                          if commodity_text else "is empty")
+    day = parse_date(values.get("date") or "")
+    check_date(day, today)
+    unit_text = (values.get("unit") or "").strip()
+    if unit_text:
+        unit = parse_unit(unit_text)
+        if unit is None:
+            raise RowRejected("unit", f"{unit_text!r} is not a unit; write Rp/kg or Rp/liter")
+        if unit != commodity.unit:
+            raise RowRejected("unit", f"{unit_text!r} does not match {commodity.name}, "
+                                      f"priced per {commodity.unit}")
+    price = parse_price(values.get("price") or "")
+    if price is not None:
+        check_price(price, commodity)
+    return market.code, commodity.code, day, price
+
+
+def header_columns(header):
+    """Map our column names to their index in the sheet's header row."""
+    found = {}
+    for index, text in enumerate(header):
+        key = name_key(text.replace("\ufeff", ""))
+        for column, spellings in COLUMNS.items():
+            if key in spellings and column not in found:
+                found[column] = index
+    missing = [c for c in ("date", "commodity", "price") if c not in found]
+    if missing:
+        raise ValidationFailed.field(
+            "header", f"the first row must name the columns; missing {', '.join(missing)} "
+                      f"(accepted: {'; '.join('/'.join(v) for v in COLUMNS.values())})")
+    return found
+
+
+def parse_sheet(text, region_code, catalogue, today, default_market=None):
+    """Validate every row of a CSV sheet; reject or set aside the bad ones, keep the rest.
+
+    Zero or empty prices are 'no data' (reported as missing); a row repeated
+    with the same price is reported as a duplicate; the same market, commodity
+    and date with another price is rejected, naming the line it conflicts with.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationFailed.field("body", "the CSV sheet is empty")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise ValidationFailed.field("header", f"is not CSV ({exc})") from None
+    columns = header_columns(header)
+    sheet = Sheet()
+    seen = {}
+    line = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            sheet.rejected.append({"line": reader.line_num, "field": "row", "reason": str(exc)})
+            continue
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(sheet.rows) + len(sheet.rejected) + len(sheet.missing) >= MAX_SHEET_ROWS:
+            raise ValidationFailed.field("body", f"more than {MAX_SHEET_ROWS} rows; split the sheet")
+        values = {column: cells[index] if index < len(cells) else ""
+                  for column, index in columns.items()}
+        try:
+            market, commodity, day, price = read_row(values, region_code, catalogue, today,
+                                                     default_market)
+        except RowRejected as exc:
+            sheet.rejected.append({"line": line, "field": exc.field, "reason": exc.reason})
+            continue
+        if price is None:
+            sheet.missing.append({"line": line, "market": market, "commodity": commodity,
+                                  "date": day})
+            continue
+        key = (market, commodity, day)
+        if key in seen:
+            first = seen[key]
+            if first.price == price:
+                sheet.duplicates.append({"line": line, "duplicate_of": first.line})
+            else:
+                sheet.rejected.append({"line": line, "field": "price", "reason": (
+                    f"line {first.line} gives {commodity} at {market} on {day} as Rp {first.price:,}"
+                    f", this line Rp {price:,}; keep one")})
+            continue
+        seen[key] = Row(line, market, commodity, day, price)
+        sheet.rows.append(seen[key])
+    return sheet
+
+
+# --- applying a sheet ----------------------------------------------------------
+
+def price_id(region_code, market, commodity, day):
+    """One document per region, market, commodity and day: re-imports overwrite, never add."""
+    return f"{region_code}:{market}:{commodity}:{day}"
+
+
+def plan(region_code, rows, stored):
+    """Split rows into new prices, corrections and unchanged ones.
+
+    `stored` maps price ids to their stored price.
+    """
+    new, corrections, unchanged = [], [], []
+    for row in rows:
+        current = stored.get(price_id(region_code, row.market, row.commodity, row.date))
+        if current is None:
+            new.append(row)
+        elif current != row.price:
+            corrections.append(row)
+        else:
+            unchanged.append(row)
+    return new, corrections, unchanged
+
+
+def correct(doc, price, actor, source, now):
+    """The fields that replace a stored price, keeping what it was in `history`."""
+    entry = {"price": doc["price"], "recorded_by": doc.get("recorded_by"),
+             "recorded_at": doc.get("recorded_at"), "source": doc.get("source")}
+    return {"price": price, "recorded_by": actor, "recorded_at": now, "source": source,
+            "history": list(doc.get("history") or []) + [entry], "version": doc.get("version", 1) + 1}
+
+
+def row_alerts(rows, known, catalogue, zone, rise_threshold):
+    """(row, rules, previous, reference) for each row that breaks an alert rule.
+
+    `known` is {(market, commodity): {date: price}} with the sheet's rows
+    merged over what is stored, so previous reports come from either.
+    """
+    alerts = []
+    for row in rows:
+        series = known.get((row.market, row.commodity), {})
+        _, previous = previous_point(series, row.date)
+        reference = reference_for(catalogue.references, row.commodity, zone, row.date)
+        rules = alert_rules(row.price, previous, reference, rise_threshold)
+        if rules:
+            alerts.append((row, rules, previous, reference))
+    return alerts
+
+
+def validate_entries(entries, market, day, region_code, catalogue, today):
+    """An officer's form for one market and day -> Rows; the first bad entry is a 400."""
+    if not isinstance(entries, list) or not entries:
+        raise ValidationFailed.field("prices", "give a list of {commodity, price} entries")
+    rows, seen = [], set()
+    for index, entry in enumerate(entries):
+        where = f"prices[{index}]"
+        if not isinstance(entry, dict):
+            raise ValidationFailed.field(where, "must be an object with commodity and price")
+        price = entry.get("price")
+        if isinstance(price, bool) or not isinstance(price, (int, float)) or price <= 0:
+            raise ValidationFailed.field(f"{where}.price", "must be a positive number of rupiah; "
+                                                          "leave out commodities without data")
+        values = {"market": market, "date": day, "commodity": str(entry.get("commodity") or ""),
+                  "unit": str(entry.get("unit") or ""), "price": str(price)}
+        try:
+            market_code, commodity, iso_day, amount = read_row(values, region_code, catalogue, today)
+        except RowRejected as exc:
+            name = exc.field if exc.field in ("market", "date") else f"{where}.{exc.field}"
+            raise ValidationFailed.field(name, exc.reason) from None
+        if commodity in seen:
+            raise ValidationFailed.field(f"{where}.commodity", f"{commodity} is given twice")
+        seen.add(commodity)
+        rows.append(Row(index + 1, market_code, commodity, iso_day, amount))
+    return rows

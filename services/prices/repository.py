@@ -1,0 +1,134 @@
+"""Prices' storage adapter: one document per price, alert and sheet.
+
+`prices` holds one document per region, market, commodity and day (its _id
+says so), so a re-run import finds and overwrites instead of adding. A sheet's
+events live in its `imports` document (the outbox); alerts are deduplicated by
+their deterministic _id.
+"""
+from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from services.servicekit.outbox import pending
+from services.servicekit.store import Repository
+
+BATCH = 1000
+POINT = {"_id": 0, "region": 1, "market": 1, "commodity": 1, "date": 1, "price": 1}
+DUPLICATE_KEY = 11000
+
+
+class PriceRepository(Repository):
+    indexes = {
+        "prices": [
+            ([("region", ASCENDING), ("date", ASCENDING)], {}),
+            ([("region", ASCENDING), ("commodity", ASCENDING), ("date", ASCENDING)], {}),
+        ],
+        "alerts": [
+            ([("region", ASCENDING), ("date", ASCENDING)], {}),
+            ([("import_id", ASCENDING)], {}),
+        ],
+        "imports": [([("outbox_pending", ASCENDING)], {})],
+    }
+
+    # reading ---------------------------------------------------------------
+    def points(self, regions, start, end, market=None, commodity=None):
+        """(region, market, commodity, date, price) rows of `regions` between two dates."""
+        query = {"region": {"$in": list(regions)} if len(regions) > 1 else regions[0],
+                 "date": {"$gte": start, "$lte": end}}
+        if market:
+            query["market"] = market
+        if commodity:
+            query["commodity"] = commodity
+        return list(self.db.prices.find(query, POINT))
+
+    def latest_date(self, region_code, until, market=None, commodity=None):
+        query = {"region": region_code, "date": {"$lte": until}}
+        if market:
+            query["market"] = market
+        if commodity:
+            query["commodity"] = commodity
+        doc = self.db.prices.find_one(query, {"date": 1}, sort=[("date", DESCENDING)])
+        return doc["date"] if doc else None
+
+    def record(self, price_id):
+        return self.db.prices.find_one({"_id": price_id})
+
+    # writing ---------------------------------------------------------------
+    def insert_prices(self, docs):
+        """Insert new price documents in batches; return the ids another writer got to first."""
+        taken = []
+        for start in range(0, len(docs), BATCH):
+            batch = docs[start:start + BATCH]
+            try:
+                self.db.prices.insert_many(batch, ordered=False)
+            except BulkWriteError as exc:
+                errors = exc.details.get("writeErrors", [])
+                if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                    raise
+                taken.extend(batch[e["index"]]["_id"] for e in errors)
+        return taken
+
+    def correct_prices(self, corrections, fields_for):
+        """Replace stored prices, each compare-and-set on its `version`.
+
+        `fields_for(doc)` gives the new fields of a stored document (history
+        included: the whole array is `$set`). Returns the ids that changed
+        under us and were left alone.
+        """
+        ids = list(corrections)
+        lost = []
+        for start in range(0, len(ids), BATCH):
+            docs = list(self.db.prices.find({"_id": {"$in": ids[start:start + BATCH]}}))
+            operations = [UpdateOne({"_id": d["_id"], "version": d.get("version", 1)},
+                                    {"$set": fields_for(d)}) for d in docs]
+            if not operations:
+                continue
+            result = self.db.prices.bulk_write(operations, ordered=False)
+            if result.matched_count != len(operations):
+                lost.extend(self._stale(docs))
+        return lost
+
+    def _stale(self, docs):
+        current = {d["_id"]: d.get("version", 1) for d in self.db.prices.find(
+            {"_id": {"$in": [d["_id"] for d in docs]}}, {"version": 1})}
+        return [d["_id"] for d in docs if current.get(d["_id"]) != d.get("version", 1) + 1]
+
+    def insert_alerts(self, docs):
+        """Insert alerts; return the ids that were new (the rest were raised before)."""
+        new = [d["_id"] for d in docs]
+        if not docs:
+            return new
+        try:
+            self.db.alerts.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            taken = {docs[e["index"]]["_id"] for e in errors}
+            new = [i for i in new if i not in taken]
+        return new
+
+    def alerts(self, region_code, day=None, limit=200):
+        query = {"region": region_code}
+        if day:
+            query["date"] = day
+        return list(self.db.alerts.find(query, {"event": 0, "import_id": 0}).sort(
+            [("date", DESCENDING), ("_id", ASCENDING)]).limit(limit))
+
+    def alert_events_of(self, import_id):
+        return [d["event"] for d in self.db.alerts.find({"import_id": import_id}, {"event": 1})]
+
+    # sheets --------------------------------------------------------------
+    def get_import(self, import_id):
+        return self.db.imports.find_one({"_id": import_id}, {"outbox": 0})
+
+    def begin_import(self, doc):
+        """Mark a sheet as being applied: a crash leaves it `applying`, and the
+        same sheet sent again finishes it."""
+        fields = {k: v for k, v in doc.items() if k != "_id"}
+        self.db.imports.update_one({"_id": doc["_id"]}, {"$set": {**fields, "status": "applying"}},
+                                   upsert=True)
+
+    def finish_import(self, import_id, report, events):
+        outbox = (self.db.imports.find_one({"_id": import_id}, {"outbox": 1}) or {}).get("outbox") or []
+        self.db.imports.update_one({"_id": import_id}, {"$set": {
+            "status": "applied", "report": report, **pending(outbox + list(events))}})
