@@ -1,9 +1,22 @@
-"""The region registry, loaded from `regions.yaml` (or REGIONS_FILE)."""
+"""The region registry: `regions.yaml` (or REGIONS_FILE) plus run-time entries.
+
+The file holds the MoU regions known at build time. Regions onboarded later
+(`python -m tools.regions add`, or POST /api/v1/admin/regions) are documents in
+the `regions` collection of the platform database (PLATFORM_DB, default
+`tl_platform`, on MONGO_URI); a removed file region is a `removed` document.
+Every process re-reads that collection at most every REFRESH_SECONDS, and at
+once when asked for a code it does not know, so onboarding needs no restart.
+Without MONGO_URI the registry is the file alone.
+"""
+import logging
 import os
 import re
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import available_timezones
 
 import yaml
 
@@ -11,6 +24,12 @@ from services.servicekit.errors import NotFound, ValidationFailed
 
 DEFAULT_FILE = Path(__file__).parent / "regions.yaml"
 CODE_PATTERN = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
+DOMAIN_PATTERN = re.compile(r"^([a-z0-9-]+\.)+[a-z]{2,}$")
+REFRESH_SECONDS = 2.0
+RETRY_AFTER_ERROR = 10.0
+COLLECTION = "regions"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,11 +53,98 @@ class Region:
                 "timezone": self.timezone}
 
 
-@lru_cache(maxsize=1)
-def load_regions(path=None):
+def validate_region(entry):
+    """A Region from an operator's entry, or ValidationFailed naming the field."""
+    if not isinstance(entry, dict):
+        raise ValidationFailed.field("region", "must be an object with code, name, province, domain")
+    code = entry.get("code")
+    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+        raise ValidationFailed.field("code", f"{code!r} is not a Kemendagri code; use the form 36.71")
+    for field in ("name", "province"):
+        value = entry.get(field)
+        if not isinstance(value, str) or not value.strip() or len(value) > 100:
+            raise ValidationFailed.field(field, "is required (1-100 characters)")
+    domain = entry.get("domain", "")
+    if not isinstance(domain, str) or (domain and not DOMAIN_PATTERN.match(domain)):
+        raise ValidationFailed.field("domain", f"{domain!r} is not a host name like lebakkab.go.id")
+    for field in ("host", "edge"):
+        if not isinstance(entry.get(field, False), bool):
+            raise ValidationFailed.field(field, "must be true or false")
+    timezone = entry.get("timezone", "Asia/Jakarta")
+    if timezone not in available_timezones():
+        raise ValidationFailed.field("timezone", f"{timezone!r} is not an IANA time zone like Asia/Jakarta")
+    unknown = set(entry) - set(Region.__dataclass_fields__)
+    if unknown:
+        raise ValidationFailed.field(sorted(unknown)[0], "is not a region field")
+    return Region(code, entry["name"].strip(), entry["province"].strip(), domain,
+                  entry.get("host", False), entry.get("edge", False), timezone)
+
+
+@lru_cache(maxsize=4)
+def file_regions(path=None):
     path = Path(path or os.environ.get("REGIONS_FILE") or DEFAULT_FILE)
     entries = yaml.safe_load(path.read_text())["regions"]
     return {entry["code"]: Region(**entry) for entry in entries}
+
+
+def platform_db():
+    """The platform database holding run-time registry entries, or None."""
+    uri = os.environ.get("MONGO_URI")
+    if not uri:
+        return None
+    return _client(uri)[os.environ.get("PLATFORM_DB", "tl_platform")]
+
+
+@lru_cache(maxsize=4)
+def _client(uri):
+    from services.servicekit.store import connect  # the store is optional for file-only callers
+    return connect(uri, timeout_ms=1500)
+
+
+class _RuntimeEntries:
+    """This process's copy of the `regions` collection, refreshed lazily."""
+
+    def __init__(self):
+        self.docs = {}
+        self.key = None  # (uri, db): tests and tools switch databases
+        self.fresh_until = 0.0
+        self.lock = threading.Lock()
+
+    def get(self, force=False):
+        db = platform_db()
+        if db is None:
+            return {}
+        key = (os.environ.get("MONGO_URI"), db.name)
+        now = time.monotonic()
+        if key == self.key and not force and now < self.fresh_until:
+            return self.docs
+        with self.lock:
+            try:
+                docs = {d["_id"]: d for d in db[COLLECTION].find({})}
+            except Exception as exc:  # noqa: BLE001 - the file registry keeps working
+                log.warning("region registry: cannot read %s.%s (%s); using the last known entries",
+                            db.name, COLLECTION, type(exc).__name__)
+                self.fresh_until = now + RETRY_AFTER_ERROR
+                return self.docs if key == self.key else {}
+            self.docs, self.key, self.fresh_until = docs, key, now + REFRESH_SECONDS
+            return docs
+
+    def invalidate(self):
+        self.fresh_until = 0.0
+
+
+_runtime = _RuntimeEntries()
+
+
+def load_regions(path=None, force=False):
+    """Every registered region by code: the file's, changed by run-time entries."""
+    regions = dict(file_regions(path))
+    for code, doc in _runtime.get(force).items():
+        if doc.get("removed"):
+            regions.pop(code, None)
+        else:
+            regions[code] = Region(**{k: doc[k] for k in Region.__dataclass_fields__ if k in doc})
+    return regions
 
 
 def all_regions():
@@ -49,7 +155,36 @@ def get_region(code):
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
         raise ValidationFailed.field(
             "region", f"{code!r} is not a Kemendagri code; use the form 36.71")
+    regions = load_regions()
+    if code not in regions:  # maybe onboarded a moment ago by another process
+        regions = load_regions(force=True)
     try:
-        return load_regions()[code]
+        return regions[code]
     except KeyError:
         raise NotFound(f"region {code} is not registered", {"field": "region"}) from None
+
+
+def register_region(entry):
+    """Add or update a region at run time; returns the Region."""
+    region = validate_region(entry)
+    db = _require_db()
+    db[COLLECTION].replace_one({"_id": region.code}, {"_id": region.code, **asdict(region)}, upsert=True)
+    _runtime.invalidate()
+    return region
+
+
+def unregister_region(code):
+    """Remove a region at run time (a file region is hidden by a `removed` entry)."""
+    region = get_region(code)
+    if region.host:
+        raise ValidationFailed.field("code", f"{code} is the host region and cannot be removed")
+    _require_db()[COLLECTION].replace_one({"_id": code}, {"_id": code, "removed": True}, upsert=True)
+    _runtime.invalidate()
+    return region
+
+
+def _require_db():
+    db = platform_db()
+    if db is None:
+        raise ValidationFailed.field("MONGO_URI", "set it: run-time regions live in the platform database")
+    return db

@@ -1,0 +1,90 @@
+"""Platform operators' routes: onboard, resubscribe and remove partner regions.
+
+Everything takes effect at once, without a restart: the registry is re-read by
+every process (servicekit.regions), the region's queue is bound on the broker
+here, and its LAKSA catalogue is set through the aspirasi RPC. The gateway
+also keeps every registered region's queue bound at start and exports the
+partner queues' backlog on its /metrics.
+"""
+import logging
+
+from nameko.extensions import DependencyProvider
+from prometheus_client import REGISTRY
+
+from services.gateway.auth import authenticate
+from services.gateway.http import api, json_response, read_json
+from services.servicekit import partners
+from services.servicekit.regions import all_regions
+from services.servicekit.rpc import call
+
+log = logging.getLogger(__name__)
+OPERATOR = ("platform_operator",)
+_collector = None
+
+
+class PartnerBroker(DependencyProvider):
+    """The broker of this gateway's vhost, for partner queues and their metrics."""
+
+    def setup(self):
+        global _collector
+        self.broker = partners.Broker(self.container.config["AMQP_URI"])
+        if _collector is None:  # one collector per process, whatever the containers
+            _collector = partners.BacklogCollector(self.broker)
+            REGISTRY.register(_collector)
+        else:
+            _collector.broker = self.broker
+
+    def start(self):
+        self.container.spawn_managed_thread(self._apply_all)
+
+    def _apply_all(self):
+        try:
+            partners.apply_all(self.broker)
+        except Exception as exc:  # noqa: BLE001 - an operator can rerun `tools.regions apply`
+            log.warning("partner queues not (re)bound at start: %s", exc)
+
+    def get_dependency(self, worker_ctx):
+        return self.broker
+
+
+class _Catalogue:
+    """The aspirasi RPCs onboarding needs, with the gateway's deadlines."""
+
+    def __init__(self, proxy):
+        self.proxy = proxy
+
+    def categories(self, code):
+        return call(self.proxy.categories, code, timeout=5)
+
+    def set_category(self, code, category, name, opd):
+        return call(self.proxy.set_category, code, category, name, opd, timeout=5)
+
+
+class RegionsAdminApi:
+    partner_broker = PartnerBroker()
+
+    @api("GET", "/api/v1/admin/regions")
+    def admin_regions(self, request):
+        authenticate(request).require(OPERATOR)
+        depths = self.partner_broker.queue_depths()
+        items = [{**r.to_dict(), "subscriptions": partners.subscriptions_for(r.code),
+                  "backlog": depths.get(partners.queue_name(r.code))} for r in all_regions()]
+        return json_response({"items": items})
+
+    @api("POST", "/api/v1/admin/regions")
+    def onboard_region(self, request):
+        authenticate(request).require(OPERATOR)
+        result = partners.onboard(read_json(request), self.partner_broker, _Catalogue(self.aspirasi))
+        return json_response(result, 201, {"Location": f"/api/v1/regions/{result['region']['code']}"})
+
+    @api("PUT", "/api/v1/admin/regions/<string:code>/subscriptions")
+    def resubscribe_region(self, request, code):
+        authenticate(request).require(OPERATOR)
+        body = read_json(request)
+        return json_response(partners.resubscribe(code, body.get("subscriptions"), self.partner_broker))
+
+    @api("DELETE", "/api/v1/admin/regions/<string:code>")
+    def remove_region(self, request, code):
+        authenticate(request).require(OPERATOR)
+        purge = request.args.get("purge", "false").lower() in ("1", "true", "yes")
+        return json_response(partners.offboard(code, self.partner_broker, purge=purge))

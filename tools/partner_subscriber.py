@@ -1,0 +1,206 @@
+"""Receive your region's shared Tangerang Live events into your own systems.
+
+For partner regions' IT staff; needs only Python 3 and `pip install pika requests`.
+It reads your region's durable queue on the hub (`tangerang.region.<code>`,
+bound to the topics your region subscribes to) and hands every event over as
+one JSON object:
+
+    python -m tools.partner_subscriber --amqp amqps://lebak:SECRET@hub.example:5671/ \\
+        --region 36.02 --out events.jsonl           # append JSON lines to a file
+    ... --region 36.02                              # JSON lines on stdout
+    ... --region 36.02 --post https://lebakkab.go.id/hooks/tangerang   # POST each event
+
+Guarantees:
+  * a message is acknowledged only after it was handed over (the line written
+    and fsync'ed, or the URL answered 2xx); stopping or crashing before that
+    leaves it in the queue, and the next run receives it;
+  * while the subscriber is stopped the hub keeps the backlog (bounded: the
+    oldest events are dropped past the region's limit, 100 000 by default);
+  * every handed-over `event_id` is recorded in a small state file
+    (--state, default `<queue>.state`), so a message redelivered after a crash
+    is acknowledged without being handed over twice. (A crash in the instant
+    between hand-over and recording can still repeat that one event: consumers
+    that must never see a repeat should also check `event_id`.)
+  * a URL that fails is retried with backoff; the event stays queued meanwhile.
+
+Stop with Ctrl-C or SIGTERM; it finishes the event in hand and exits.
+"""
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections import deque
+from pathlib import Path
+
+import pika
+import requests
+
+log = logging.getLogger("partner_subscriber")
+STATE_KEEP = 100_000  # event ids remembered; far more than a redelivery window
+
+
+class SeenEvents:
+    """The event ids already handed over, kept in an append-only file."""
+
+    def __init__(self, path, keep=STATE_KEEP):
+        self.path, self.keep = Path(path), keep
+        lines = self.path.read_text().split() if self.path.exists() else []
+        self.order = deque(lines[-keep:])
+        self.ids = set(self.order)
+        if len(lines) > keep:  # compact: rewrite atomically with the newest ids
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text("".join(f"{i}\n" for i in self.order))
+            os.replace(tmp, self.path)
+        self.handle = self.path.open("a")
+
+    def __contains__(self, event_id):
+        return event_id in self.ids
+
+    def add(self, event_id):
+        self.handle.write(f"{event_id}\n")
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.ids.add(event_id)
+        self.order.append(event_id)
+        if len(self.order) > self.keep:
+            self.ids.discard(self.order.popleft())
+
+
+class FileSink:
+    def __init__(self, path=None):
+        self.handle = open(path, "a") if path else sys.stdout
+
+    def __call__(self, event):
+        self.handle.write(json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n")
+        self.handle.flush()
+        if self.handle is not sys.stdout:
+            os.fsync(self.handle.fileno())
+        return True
+
+
+class PostSink:
+    def __init__(self, url, timeout=10):
+        self.url, self.timeout = url, timeout
+        self.session = requests.Session()
+
+    def __call__(self, event):
+        try:
+            response = self.session.post(self.url, json=event, timeout=self.timeout)
+        except requests.RequestException as exc:
+            log.warning("POST %s failed (%s); the event stays queued", self.url, type(exc).__name__)
+            return False
+        if response.ok:
+            return True
+        log.warning("POST %s answered %s; the event stays queued", self.url, response.status_code)
+        return False
+
+
+class Subscriber:
+    def __init__(self, amqp_uri, queue, sink, seen, prefetch=20):
+        self.params = pika.URLParameters(amqp_uri)
+        self.params.heartbeat = 30
+        self.queue, self.sink, self.seen, self.prefetch = queue, sink, seen, prefetch
+        self.stopping = False
+        self.handed_over = self.duplicates = 0
+        self.failures = 0
+
+    def stop(self, *_):
+        self.stopping = True
+
+    def run(self):
+        """Consume until stopped, reconnecting with backoff when the hub is unreachable."""
+        backoff = 1
+        while not self.stopping:
+            try:
+                self._session()
+                backoff = 1
+            except pika.exceptions.ChannelClosedByBroker as exc:
+                if exc.reply_code == 404:
+                    raise SystemExit(f"queue {self.queue} does not exist: ask the platform operator "
+                                     "to onboard your region") from None
+                raise
+            except pika.exceptions.AMQPConnectionError as exc:
+                log.warning("hub unreachable (%s); retrying in %ss", type(exc).__name__, backoff)
+                self._sleep(backoff)
+                backoff = min(backoff * 2, 30)
+
+    def _session(self):
+        connection = pika.BlockingConnection(self.params)
+        try:
+            channel = connection.channel()
+            channel.queue_declare(self.queue, passive=True)
+            channel.basic_qos(prefetch_count=self.prefetch)
+            for method, properties, body in channel.consume(self.queue, inactivity_timeout=0.5):
+                if self.stopping:
+                    break
+                if method is not None:
+                    self._handle(channel, method, properties, body)
+            channel.cancel()  # unacknowledged messages go back to the queue
+        finally:
+            if connection.is_open:
+                connection.close()
+
+    def _handle(self, channel, method, properties, body):
+        try:
+            event = json.loads(body)
+            event_id = event.get("event_id") or properties.message_id
+        except (ValueError, AttributeError):
+            log.error("dropping a message that is not a JSON event: %r", body[:200])
+            channel.basic_reject(method.delivery_tag, requeue=False)
+            return
+        if event_id and event_id in self.seen:
+            self.duplicates += 1
+            channel.basic_ack(method.delivery_tag)
+            return
+        if not self.sink(event):
+            channel.basic_nack(method.delivery_tag, requeue=True)
+            self.failures += 1
+            self._sleep(min(2 ** min(self.failures, 5), 30))
+            return
+        self.failures = 0
+        if event_id:
+            self.seen.add(event_id)
+        channel.basic_ack(method.delivery_tag)
+        self.handed_over += 1
+
+    def _sleep(self, seconds):
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m tools.partner_subscriber", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--amqp", default=os.environ.get("AMQP_URI"), required="AMQP_URI" not in os.environ,
+                   help="the hub's AMQP URI with your credentials and vhost (AMQP_URI)")
+    p.add_argument("--region", help="your Kemendagri code, e.g. 36.02")
+    p.add_argument("--queue", help="queue to read (default tangerang.region.<region>)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--out", help="append JSON lines to this file (default: stdout)")
+    out.add_argument("--post", help="POST each event as JSON to this URL")
+    p.add_argument("--state", help="file of handed-over event ids (default <queue>.state)")
+    p.add_argument("--prefetch", type=int, default=20)
+    args = p.parse_args(argv)
+    if not args.queue and not args.region:
+        p.error("give --region (or --queue)")
+    queue = args.queue or f"tangerang.region.{args.region}"
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s partner_subscriber %(levelname)s %(message)s")
+    sink = PostSink(args.post) if args.post else FileSink(args.out)
+    subscriber = Subscriber(args.amqp, queue, sink, SeenEvents(args.state or f"{queue}.state"),
+                            args.prefetch)
+    signal.signal(signal.SIGTERM, subscriber.stop)
+    signal.signal(signal.SIGINT, subscriber.stop)
+    log.info("receiving %s", queue)
+    subscriber.run()
+    log.info("stopped: %d handed over, %d duplicates skipped", subscriber.handed_over,
+             subscriber.duplicates)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
