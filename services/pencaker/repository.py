@@ -57,12 +57,18 @@ class PencakerRepository(Repository):
         return doc
 
     def update(self, collection, doc, changes, events=()):
-        """Compare-and-set on `version`, queueing `events` in the same write."""
-        outbox = (self.db[collection].find_one({"_id": doc["_id"]}, {"outbox": 1}) or {}).get("outbox", [])
-        result = self.db[collection].update_one(
-            {"_id": doc["_id"], "version": doc["version"]},
-            {"$set": {**changes, "version": doc["version"] + 1, **pending(outbox + list(events))}})
-        if result.matched_count == 0:
+        """Compare-and-set on `version`, queueing `events` in the same write.
+
+        A whole-document replace, because nx-27017 stores a datetime given to
+        `$set` as a string (replace and insert keep it a datetime).
+        """
+        current = self.db[collection].find_one({"_id": doc["_id"], "version": doc["version"]})
+        if current is not None:
+            outbox = current.get("outbox", []) + list(events)
+            current.update(changes, version=doc["version"] + 1, **pending(outbox))
+            result = self.db[collection].replace_one({"_id": doc["_id"], "version": doc["version"]},
+                                                     current)
+        if current is None or result.matched_count == 0:
             raise Conflict(f"{doc['_id']} was changed meanwhile; reload and retry", {"field": "version"})
         return {**doc, **changes, "version": doc["version"] + 1}
 
@@ -150,9 +156,12 @@ class PencakerRepository(Repository):
         return doc["sources"] if doc else default_sources(region_code)
 
     def set_sources(self, region_code, sources, now):
-        self.db.subscriptions.replace_one(
-            {"_id": region_code}, {"sources": sorted(set(sources) | {region_code}), "updated_at": now},
-            upsert=True)
+        doc = {"_id": region_code, "sources": sorted(set(sources) | {region_code}), "updated_at": now}
+        # insert, else replace: nx-27017's replace_one(upsert=True) inserts nothing
+        try:
+            self.db.subscriptions.insert_one(doc)
+        except DuplicateKeyError:
+            self.db.subscriptions.replace_one({"_id": region_code}, doc)
         return self.sources(region_code)
 
     def regions_showing(self, source_region, region_codes):

@@ -1,0 +1,266 @@
+"""The pencaker service on the real broker and store."""
+import time
+from datetime import timedelta
+
+import eventlet
+import pytest
+from kombu import Connection, Queue
+from nameko.events import event_handler
+from nameko.testing.services import entrypoint_hook
+
+from services.pencaker.service import PencakerService
+from services.servicekit.envelope import utcnow
+from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.servicekit.outbox import shared_exchange
+
+EVENT_TYPES = ("seeker_registered", "vacancy_posted", "vacancy_closed", "application_submitted",
+               "application_status_changed", "match_found", "seeker_placed")
+OFFICER = {"subject": "officer@36.71", "role": "disnaker_officer", "region": "36.71"}
+EMPLOYER = {"subject": "hrd@majulogam", "role": "citizen", "region": "36.71"}
+
+
+def seeker_data(nik, born, region="36.71", sex="L", skills=("cnc", "bubut", "las"), level="smk"):
+    return {"nik": nik, "name": "Budi Santoso", "birth_place": "Tangerang", "birth_date": born,
+            "sex": sex, "education": {"level": level, "major": "Mesin"}, "skills": list(skills),
+            "expected_salary": 5_000_000, "contact": {"phone": "081234567890", "email": "budi@example.id"}}
+
+
+BUDI = seeker_data("3671011405980001", "1998-05-14")
+SITI = seeker_data("3602014302000002", "2000-02-03", region="36.02", sex="P", skills=("cnc", "bubut"))
+
+
+def vacancy_data(**changes):
+    data = {"title": "Operator CNC", "description": "Mengoperasikan mesin CNC.",
+            "employment_type": ["FULL_TIME"], "education": "smk", "skills": ["cnc", "bubut", "las"],
+            "salary": {"min": 5_000_000, "max": 6_000_000, "unit": "MONTH"},
+            "valid_through": (utcnow() + timedelta(days=30)).date().isoformat(), "openings": 1}
+    data.update(changes)
+    return data
+
+
+class Recorder:
+    name = "pencaker_recorder"
+    seen = []
+
+
+for _type in EVENT_TYPES:
+    def _handler(self, event):
+        Recorder.seen.append(event)
+    _handler.__name__ = f"on_{_type}"
+    setattr(Recorder, _handler.__name__, event_handler("pencaker", _type)(_handler))
+
+
+def wait_for(predicate, what, seconds=10):
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [e for e in Recorder.seen if predicate(e)]
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"never saw {what}"
+        eventlet.sleep(0.05)
+
+
+def of_type(event_type, **payload):
+    return lambda e: e["event_type"] == event_type and all(
+        e["payload"].get(k) == v for k, v in payload.items())
+
+
+@pytest.fixture
+def pencaker(container_factory, service_config):
+    config = service_config("pencaker")
+    container = container_factory(PencakerService, config)
+    container.start()
+    recorder = container_factory(Recorder, config)
+    recorder.start()
+    Recorder.seen = []
+    return container, config
+
+
+def rpc(container, method, *args, **kwargs):
+    with entrypoint_hook(container, method) as call:
+        return call(*args, **kwargs)
+
+
+def as_seeker(seeker):
+    return {"subject": seeker["seeker_id"], "role": "citizen", "region": seeker["region"]}
+
+
+def published_vacancy(container, **changes):
+    employer = rpc(container, "create_employer", "36.71",
+                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, EMPLOYER)
+    vacancy = rpc(container, "post_vacancy", employer["_id"], vacancy_data(**changes), EMPLOYER)
+    return rpc(container, "verify_vacancy", vacancy["id"], OFFICER)
+
+
+def test_registration_issues_a_card_and_one_nik_registers_once(pencaker, mongo_db):
+    container, _ = pencaker
+    seeker = rpc(container, "register_seeker", "36.71", BUDI)
+    assert seeker["card_number"].startswith("AK1-3671-") and seeker["status"] == "active"
+    assert seeker["valid_until"] - seeker["issued_at"] >= timedelta(days=730)
+    event = wait_for(of_type("seeker_registered", seeker_id=seeker["seeker_id"]), "seeker_registered")
+    text = repr(event)
+    for personal in ("3671011405980001", "Budi", "081234567890", "budi@example.id", "1998"):
+        assert personal not in text
+    with pytest.raises(Conflict) as excinfo:
+        rpc(container, "register_seeker", "36.71", {**BUDI, "name": "Budi S."})
+    assert excinfo.value.details["field"] == "nik"
+    with pytest.raises(ValidationFailed) as excinfo:
+        rpc(container, "register_seeker", "36.71", {**BUDI, "nik": "3603011405980001"})
+    assert excinfo.value.details["field"] == "nik"
+    assert mongo_db.seekers.count_documents({}) == 1
+
+
+def test_a_seeker_sees_and_edits_only_their_own_record(pencaker):
+    container, _ = pencaker
+    budi = rpc(container, "register_seeker", "36.71", BUDI)
+    siti = rpc(container, "register_seeker", "36.02", SITI)
+    assert rpc(container, "get_seeker", budi["seeker_id"], as_seeker(budi))["nik"] == BUDI["nik"]
+    with pytest.raises(Forbidden):
+        rpc(container, "get_seeker", budi["seeker_id"], as_seeker(siti))
+    with pytest.raises(Forbidden):
+        rpc(container, "update_seeker", budi["seeker_id"], {"skills": ["las"]}, as_seeker(siti))
+    updated = rpc(container, "update_seeker", budi["seeker_id"], {"skills": ["las", "CNC"]},
+                  as_seeker(budi))
+    assert updated["skills"] == ["las", "cnc"] and updated["version"] == 2
+    lebak_officer = {"subject": "o", "role": "disnaker_officer", "region": "36.02"}
+    assert rpc(container, "get_seeker", siti["seeker_id"], lebak_officer)["sex"] == "P"
+    with pytest.raises(Forbidden):
+        rpc(container, "get_seeker", budi["seeker_id"], lebak_officer)
+
+
+def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
+    container, config = pencaker
+    budi = rpc(container, "register_seeker", "36.71", BUDI)
+    siti = rpc(container, "register_seeker", "36.02", SITI)
+    employer = rpc(container, "create_employer", "36.71",
+                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, EMPLOYER)
+    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(), EMPLOYER)
+    assert pending["status"] == "pending"
+    # not public before verification
+    assert rpc(container, "search_vacancies", "36.71", {})["total"] == 0
+    with pytest.raises(NotFound):
+        rpc(container, "get_vacancy", pending["id"])
+    with pytest.raises(Forbidden):
+        rpc(container, "verify_vacancy", pending["id"], {**OFFICER, "region": "36.02"})
+
+    with Connection(config["AMQP_URI"]) as conn:  # a partner region's subscription
+        queue = Queue("", exchange=shared_exchange, routing_key="pencaker.vacancy_posted.#",
+                      exclusive=True, auto_delete=True)
+        with conn.SimpleQueue(queue) as partner:
+            published = rpc(container, "verify_vacancy", pending["id"], OFFICER)
+            shared = partner.get(timeout=10)
+            assert shared.payload["payload"]["vacancy_id"] == pending["id"]
+            assert shared.delivery_info["routing_key"] == "pencaker.vacancy_posted.36.71"
+            shared.ack()
+    assert published["status"] == "published" and published["matches_announced"] == 2
+    matches = wait_for(of_type("match_found", vacancy_id=pending["id"]), "match_found")
+    wait_for(lambda e: len([m for m in Recorder.seen if m["event_type"] == "match_found"]) == 2, "2 matches")
+    scores = {e["payload"]["seeker_id"]: e["payload"]["score"] for e in Recorder.seen
+              if e["event_type"] == "match_found"}
+    assert scores[budi["seeker_id"]] > scores[siti["seeker_id"]]
+    # a match_found travels in the seeker's region
+    assert {e["region"] for e in matches} <= {"36.71", "36.02"}
+
+    # Lebak shows Kota Tangerang's vacancies by default
+    found = rpc(container, "search_vacancies", "36.02", {"q": "cnc"})
+    assert [v["id"] for v in found["items"]] == [pending["id"]]
+    top = rpc(container, "matches_for_seeker", siti["seeker_id"], as_seeker(siti))
+    assert top[0]["vacancy"]["id"] == pending["id"] and "missing las" in top[0]["factors"]["skills"]["reason"]
+    for_vacancy = rpc(container, "matches_for_vacancy", pending["id"], EMPLOYER)
+    assert [m["seeker"]["seeker_id"] for m in for_vacancy] == [budi["seeker_id"], siti["seeker_id"]]
+    assert "nik" not in repr(for_vacancy) and "Budi" not in repr(for_vacancy)
+
+    application = rpc(container, "apply", pending["id"], budi["seeker_id"], as_seeker(budi))
+    wait_for(of_type("application_submitted", application_id=application["id"]), "application_submitted")
+    with pytest.raises(Conflict) as excinfo:
+        rpc(container, "apply", pending["id"], budi["seeker_id"], as_seeker(budi))
+    assert "already applied" in excinfo.value.message
+    with pytest.raises(Forbidden):
+        rpc(container, "apply", pending["id"], budi["seeker_id"], as_seeker(siti))
+    other = rpc(container, "apply", pending["id"], siti["seeker_id"], as_seeker(siti))
+    rpc(container, "withdraw_application", other["id"], as_seeker(siti))
+
+    with pytest.raises(Forbidden):
+        rpc(container, "move_application", application["id"], "interview", as_seeker(budi))
+    rpc(container, "move_application", application["id"], "interview", EMPLOYER)
+    accepted = rpc(container, "move_application", application["id"], "accepted", EMPLOYER, "Mulai Senin")
+    assert accepted["status"] == "accepted"
+    wait_for(of_type("seeker_placed", seeker_id=budi["seeker_id"]), "seeker_placed")
+    # one opening, one acceptance: the vacancy is filled and closes
+    wait_for(of_type("vacancy_closed", vacancy_id=pending["id"], reason="filled"), "vacancy_closed")
+    assert rpc(container, "get_seeker", budi["seeker_id"], as_seeker(budi))["status"] == "placed"
+    assert rpc(container, "get_vacancy", pending["id"])["open"] is False
+    with pytest.raises(Conflict, match="closed"):
+        rpc(container, "apply", pending["id"], siti["seeker_id"], as_seeker(siti))
+    changes = [(e["payload"]["from"], e["payload"]["to"]) for e in Recorder.seen
+               if e["event_type"] == "application_status_changed"]
+    assert sorted(changes) == sorted([("submitted", "withdrawn"), ("submitted", "interview"),
+                                      ("interview", "accepted")])
+
+
+def test_vacancy_past_valid_through_closes_by_itself(pencaker, mongo_db):
+    container, _ = pencaker
+    vacancy = published_vacancy(container)
+    assert rpc(container, "live_summary", "36.71")["open"] == 1
+    stored = mongo_db.vacancies.find_one({"_id": vacancy["id"]})
+    mongo_db.vacancies.replace_one({"_id": vacancy["id"]},
+                                   {**stored, "valid_through": utcnow() - timedelta(seconds=1)})
+    # invisible at once, closed (and announced) by the sweep
+    assert rpc(container, "search_vacancies", "36.71", {})["total"] == 0
+    assert rpc(container, "sweep")["vacancies_closed"] == 1
+    wait_for(of_type("vacancy_closed", vacancy_id=vacancy["id"], reason="expired"), "vacancy_closed")
+    assert rpc(container, "sweep")["vacancies_closed"] == 0
+    assert rpc(container, "live_summary", "36.71") == {"open": 0, "newest": []}
+
+
+def test_interrupted_placement_is_finished_by_the_sweep(pencaker, mongo_db):
+    container, _ = pencaker
+    budi = rpc(container, "register_seeker", "36.71", BUDI)
+    vacancy = published_vacancy(container, openings=2)
+    application = rpc(container, "apply", vacancy["id"], budi["seeker_id"], as_seeker(budi))
+    # as if the process died right after writing the acceptance
+    mongo_db.applications.update_one({"_id": application["id"]},
+                                      {"$set": {"status": "accepted", "placement_pending": True}})
+    rpc(container, "sweep")
+    wait_for(of_type("seeker_placed", seeker_id=budi["seeker_id"]), "seeker_placed")
+    assert mongo_db.applications.find_one({"_id": application["id"]})["placement_pending"] is False
+    assert mongo_db.seekers.find_one({"_id": budi["seeker_id"]})["status"] == "placed"
+
+
+def test_subscriptions_decide_which_regions_vacancies_a_region_shows(pencaker):
+    container, _ = pencaker
+    employer = rpc(container, "create_employer", "36.03",
+                   {"name": "CV Tigaraksa", "contact": {"phone": "0215550000"}}, EMPLOYER)
+    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(title="Tukang Las"), EMPLOYER)
+    rpc(container, "verify_vacancy", pending["id"], {**OFFICER, "region": "36.03"})
+    assert rpc(container, "subscriptions", "36.02")["sources"] == ["36.02", "36.71"]
+    assert rpc(container, "search_vacancies", "36.02", {})["total"] == 0
+    assert rpc(container, "search_vacancies", "36.03", {})["total"] == 1
+    with pytest.raises(ValidationFailed) as excinfo:
+        rpc(container, "search_vacancies", "36.02", {"regions": "36.03"})
+    assert excinfo.value.details["field"] == "regions"
+    with pytest.raises(Forbidden):
+        rpc(container, "set_subscriptions", "36.02", ["36.03"], OFFICER)
+    admin = {"subject": "admin", "role": "region_admin", "region": "36.02"}
+    assert rpc(container, "set_subscriptions", "36.02", ["36.03", "36.71"], admin)["sources"] == [
+        "36.02", "36.03", "36.71"]
+    found = rpc(container, "search_vacancies", "36.02", {"regions": "36.03"})
+    assert [v["id"] for v in found["items"]] == [pending["id"]]
+    siti = rpc(container, "register_seeker", "36.02", SITI)
+    rpc(container, "apply", pending["id"], siti["seeker_id"], as_seeker(siti))
+
+
+def test_bad_vacancy_writes_nothing(pencaker, mongo_db):
+    container, _ = pencaker
+    employer = rpc(container, "create_employer", "36.71",
+                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, EMPLOYER)
+    with pytest.raises(ValidationFailed) as excinfo:
+        rpc(container, "post_vacancy", employer["_id"],
+            vacancy_data(salary={"min": 9_000_000, "max": 6_000_000}), EMPLOYER)
+    assert excinfo.value.details["field"] == "salary.min"
+    with pytest.raises(ValidationFailed) as excinfo:
+        rpc(container, "post_vacancy", employer["_id"], vacancy_data(valid_through="2020-01-01"), EMPLOYER)
+    assert excinfo.value.details["field"] == "valid_through"
+    with pytest.raises(Forbidden):
+        rpc(container, "post_vacancy", employer["_id"], vacancy_data(), OFFICER | {"region": "36.02"})
+    assert mongo_db.vacancies.count_documents({}) == 0
