@@ -4,12 +4,34 @@ from werkzeug.wrappers import Response
 from services.gateway.auth import authenticate
 from services.gateway.http import api, json_response, page_params, read_json
 from services.gateway.open311_xml import to_xml
+from services.gateway.openapi import OPEN311_ERRORS, described
 from services.servicekit.errors import NotFound, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
 TRANSITION_FIELDS = {"action", "note", "version", "opd", "reason", "duplicate_of"}
+TRANSITION_BODY = {"type": "object", "required": ["action"], "properties": {
+    "action": {"type": "string", "enum": ["verify", "dispatch", "start", "resolve", "reject",
+                                          "mark_duplicate", "reopen"]},
+    "note": {"type": "string"}, "version": {"type": "integer"}, "opd": {"type": "string"},
+    "reason": {"type": "string"}, "duplicate_of": {"type": "string"}}}
+REPORT_BODY = {"type": "object", "required": ["category", "description", "location"], "properties": {
+    "category": {"type": "string"}, "description": {"type": "string", "maxLength": 4000},
+    "location": {"type": "object", "properties": {
+        "lat": {"type": "number"}, "long": {"type": "number"}, "address": {"type": "string"}}},
+    "photos": {"type": "array", "maxItems": 5, "items": {"type": "string", "format": "uri"}},
+    "anonymous": {"type": "boolean"},
+    "reporter": {"type": "object", "properties": {
+        "name": {"type": "string"}, "nik": {"type": "string"}, "phone": {"type": "string"},
+        "email": {"type": "string"}}}}}
+CATEGORY_BODY = {"type": "object", "required": ["name", "opd"],
+                 "properties": {"name": {"type": "string"}, "opd": {"type": "string"}}}
+JURISDICTION = {"jurisdiction_id": {"type": "string"}}
+OPEN311_FORM = {"type": "object", "required": ["jurisdiction_id", "api_key", "service_code"],
+                "properties": {name: {"type": "string"} for name in (
+                    "jurisdiction_id", "api_key", "service_code", "lat", "long", "address_string",
+                    "email", "first_name", "last_name", "phone", "description", "media_url")}}
 OFFICER_ROLES = ("region_admin", "opd_officer")
 
 
@@ -20,13 +42,15 @@ class AspirasiApi:
         return json_response({"items": call(self.aspirasi.categories, code)})
 
     @api("PUT", "/api/v1/regions/<string:code>/aspirasi/categories/<string:category>")
+    @described(body=CATEGORY_BODY, statuses=(401, 403))
     def set_aspirasi_category(self, request, code, category):
         authenticate(request).require(("region_admin",), code)
         body = read_json(request)
         call(self.aspirasi.set_category, code, category, body.get("name"), body.get("opd"))
-        return json_response({"code": category, "name": body["name"], "opd": body["opd"]})
+        return json_response({"code": category, "name": body.get("name"), "opd": body.get("opd")})
 
     @api("POST", "/api/v1/regions/<string:code>/aspirasi")
+    @described(body=REPORT_BODY, statuses=(201, 429))
     def submit_aspirasi(self, request, code):
         get_region(code)
         self.limits.hit("aspirasi_submit", request)
@@ -36,6 +60,8 @@ class AspirasiApi:
         return json_response(ticket, 201, {"Location": f"/api/v1/aspirasi/{ticket['number']}"})
 
     @api("GET", "/api/v1/regions/<string:code>/aspirasi")
+    @described(query={"status": {"type": "string"}, "category": {"type": "string"},
+                      "limit": {"type": "integer"}, "page": {"type": "integer"}})
     def list_aspirasi(self, request, code):
         get_region(code)
         limit, page = page_params(request)
@@ -46,6 +72,7 @@ class AspirasiApi:
                               "next_page": page + 1 if len(items) > limit else None})
 
     @api("GET", "/api/v1/regions/<string:code>/aspirasi/stats")
+    @described(query={"opd": {"type": "string"}})
     def aspirasi_stats(self, request, code):
         get_region(code)
         return json_response(call(self.aspirasi.stats, code, request.args.get("opd") or None))
@@ -55,12 +82,14 @@ class AspirasiApi:
         return json_response(call(self.aspirasi.get_ticket, number))
 
     @api("GET", "/api/v1/aspirasi/<string:number>/details")
+    @described(statuses=(401, 403))
     def get_aspirasi_details(self, request, number):
         """Reporter contact and duplicate suggestions: officers of the ticket's region only."""
         claims = authenticate(request).require(OFFICER_ROLES)
         return json_response(call(self.aspirasi.get_ticket_private, number, claims.region))
 
     @api("POST", "/api/v1/aspirasi/<string:number>/transitions")
+    @described(body=TRANSITION_BODY, statuses=(401, 403, 409))
     def transition_aspirasi(self, request, number):
         claims = authenticate(request).require(OFFICER_ROLES + ("citizen",))
         body = read_json(request)
@@ -76,16 +105,20 @@ class AspirasiApi:
 
     # Open311 GeoReport v2 ---------------------------------------------------
     @api("GET", "/open311/v2/services.<any(json,xml):fmt>")
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
     def open311_services(self, request, fmt):
         return self._open311(fmt, "services", lambda region: call(
             self.aspirasi.open311_services, region), request)
 
-    @api("GET", "/open311/v2/services/<string:code>.<any(json,xml):fmt>")
-    def open311_service(self, request, code, fmt):
+    @api("GET", "/open311/v2/services/<string:service_code>.<any(json,xml):fmt>")
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    def open311_service(self, request, service_code, fmt):
         return self._open311(fmt, "services", lambda region: call(
-            self.aspirasi.open311_services, region, code), request)
+            self.aspirasi.open311_services, region, service_code), request)
 
     @api("POST", "/open311/v2/requests.<any(json,xml):fmt>")
+    @described(body=OPEN311_FORM, content_type="application/x-www-form-urlencoded",
+               statuses=(201, 403, 429), error_schema=OPEN311_ERRORS)
     def open311_create(self, request, fmt):
         self.limits.hit("aspirasi_submit", request)
         form = request.form.to_dict()
@@ -94,6 +127,9 @@ class AspirasiApi:
             jurisdiction=form.get("jurisdiction_id"), status=201)
 
     @api("GET", "/open311/v2/requests.<any(json,xml):fmt>")
+    @described(query={**JURISDICTION, **{name: {"type": "string"} for name in (
+        "service_request_id", "service_code", "start_date", "end_date", "status")}},
+        error_schema=OPEN311_ERRORS)
     def open311_requests(self, request, fmt):
         args = request.args
         ids = [i for i in args.get("service_request_id", "").split(",") if i]
@@ -102,11 +138,13 @@ class AspirasiApi:
             args.get("start_date"), args.get("end_date"), args.get("status")), request)
 
     @api("GET", "/open311/v2/requests/<string:number>.<any(json,xml):fmt>")
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
     def open311_request(self, request, number, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_requests, region, [number]), request, must_exist=number)
 
     @api("GET", "/open311/v2/tokens/<string:token>.<any(json,xml):fmt>")
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
     def open311_token(self, request, token, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_token, region, token), request)

@@ -26,6 +26,8 @@ def error_response(error):
     headers = {}
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.details.get("retry_after", 60))
+    if isinstance(error, MethodNotAllowed):
+        headers["Allow"] = ", ".join(error.details.get("allowed", []))
     return json_response(error.to_dict(), error.status, headers)
 
 
@@ -65,6 +67,11 @@ def page_params(request, default_limit=20, max_limit=100):
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
+
+
+class MethodNotAllowed(DomainError):
+    status = 405
+    code = "method_not_allowed"
 
 
 class UnsupportedMediaType(DomainError):

@@ -4,21 +4,30 @@ Routes are grouped per domain in mixins (`*_api.py`); this class wires the
 dependencies they share (an RPC proxy per domain service, named after it) and
 the live view's event handlers.
 """
+from functools import cache
+
 from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
+from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
+from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
+from services.gateway.openapi import url_map
+from services.gateway.platform_api import PlatformApi
 from services.gateway.ratelimit import RateLimits
+from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
 from services.servicekit.errors import NotFound
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.regions import all_regions, get_region
+from services.servicekit.store import MongoStore
 
 
 class LiveViews(DependencyProvider):
@@ -31,10 +40,11 @@ class LiveViews(DependencyProvider):
         return self.model
 
 
-class GatewayService(Observable, AspirasiApi):
+class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi):
     name = "gateway"
 
     config = Config()
+    store = MongoStore(AccountRepository)
     aspirasi = RpcProxy("aspirasi")
     pencaker = RpcProxy("pencaker")
     prices = RpcProxy("prices")
@@ -58,7 +68,20 @@ class GatewayService(Observable, AspirasiApi):
 
     @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request, path):
+        """Unknown paths and wrong methods, in the one error shape (404 or 405)."""
+        try:
+            gateway_router().match(request.path, method=request.method)
+        except MethodNotAllowed as exc:
+            raise NotAllowed(f"{request.method} is not allowed on {request.path}",
+                             {"allowed": sorted(exc.valid_methods or [])}) from None
+        except HTTPException:
+            pass
         raise NotFound(f"no route for {request.method} /{path}; see /api/openapi.json")
+
+
+@cache
+def gateway_router():
+    return url_map(GatewayService).bind("gateway")
 
 
 def _live_handler(source, event_type):

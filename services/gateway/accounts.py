@@ -1,0 +1,63 @@
+"""Officers' and citizens' accounts: the gateway's own small store.
+
+Passwords are kept as scrypt hashes (hashlib, salted per account) and compared
+in constant time. Tokens are issued by auth.py once a password checks out.
+"""
+import hashlib
+import hmac
+import os
+import re
+
+from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
+
+from services.gateway.auth import ROLES, Claims
+from services.servicekit.errors import Conflict, ValidationFailed
+from services.servicekit.regions import get_region
+from services.servicekit.store import Repository
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD = 10
+SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+
+
+def hash_password(password, salt=None):
+    salt = salt or os.urandom(16)
+    return salt.hex() + ":" + hashlib.scrypt(password.encode(), salt=salt, **SCRYPT).hex()
+
+
+def password_matches(password, stored):
+    salt, expected = stored.split(":")
+    actual = hash_password(password, bytes.fromhex(salt)).split(":")[1]
+    return hmac.compare_digest(actual, expected)
+
+
+class AccountRepository(Repository):
+    indexes = {"accounts": [([("region", ASCENDING), ("role", ASCENDING)], {})]}
+
+    def create(self, username, password, role, region, opd=None):
+        if not isinstance(username, str) or not USERNAME.match(username):
+            raise ValidationFailed.field("username", "use 3-64 lowercase letters, digits, . _ -")
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+            raise ValidationFailed.field("password", f"must be at least {MIN_PASSWORD} characters")
+        if role not in ROLES:
+            raise ValidationFailed.field("role", f"must be one of {', '.join(ROLES)}")
+        get_region(region)
+        if role == "opd_officer" and not opd:
+            raise ValidationFailed.field("opd", "an OPD officer account names its OPD")
+        try:
+            self.db.accounts.insert_one({"_id": username, "password": hash_password(password),
+                                         "role": role, "region": region, "opd": opd})
+        except DuplicateKeyError:
+            raise Conflict(f"account {username} already exists", {"field": "username"}) from None
+        return Claims(username, role, region, opd)
+
+    def verify(self, username, password):
+        """The account's Claims when the password is right, else None."""
+        account = isinstance(username, str) and self.db.accounts.find_one({"_id": username})
+        if not account or not isinstance(password, str):
+            hash_password("timing-equaliser")  # same work whether or not the user exists
+            return None
+        if not password_matches(password, account["password"]):
+            return None
+        return Claims(username, account["role"], account["region"], account.get("opd"))

@@ -1,0 +1,97 @@
+"""Cross-cutting routes: sign-in, accounts, the OpenAPI document and its browser."""
+import json
+from functools import cache
+from pathlib import Path
+
+import swagger_ui_bundle
+from werkzeug.wrappers import Response
+
+from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
+from services.gateway.http import api, json_response, read_json
+from services.gateway.openapi import described
+from services.servicekit.errors import NotFound, Unauthorized
+
+ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
+# Only these files are served: no path from the request ever reaches the disk.
+ASSET_TYPES = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "application/javascript",
+               "swagger-ui-standalone-preset.js": "application/javascript",
+               "favicon-32x32.png": "image/png"}
+DOCS_PAGE = """<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>Tangerang Live API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
+<script>window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui",
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});
+</script></body></html>"""
+ACCOUNT_BODY = {"type": "object", "required": ["username", "password", "role", "region"],
+                "properties": {"username": {"type": "string"}, "password": {"type": "string"},
+                               "role": {"type": "string"}, "region": {"type": "string"},
+                               "opd": {"type": "string"}}}
+# What a region admin may create in their own region.
+DELEGABLE = {"opd_officer", "disnaker_officer", "editor", "citizen"}
+
+
+@cache
+def _asset(name):
+    return (ASSETS / name).read_bytes()
+
+
+class PlatformApi:
+    @api("POST", "/api/v1/auth/token")
+    @described(body={"type": "object", "required": ["username", "password"],
+                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+               statuses=(401, 429))
+    def sign_in(self, request):
+        """Exchange a username and password for a bearer token."""
+        self.limits.hit("login", request)
+        body = read_json(request)
+        claims = self.store.verify(body.get("username"), body.get("password"))
+        if claims is None:
+            raise Unauthorized("wrong username or password")
+        token = issue_token(claims.subject, claims.role, claims.region, claims.opd)
+        return json_response({"access_token": token, "token_type": "bearer",
+                              "expires_in": TOKEN_TTL, "role": claims.role, "region": claims.region})
+
+    @api("POST", "/api/v1/admin/accounts")
+    @described(body=ACCOUNT_BODY, statuses=(201, 401, 403, 409))
+    def create_account(self, request):
+        """Create an account: operators anywhere, region admins for officers of their region."""
+        caller = authenticate(request)
+        body = read_json(request)
+        if caller.role == "platform_operator":
+            pass
+        elif caller.role == "region_admin" and body.get("role") in DELEGABLE:
+            caller.require(("region_admin",), body.get("region"))
+        else:
+            caller.require(("platform_operator",))
+        claims = self.store.create(body.get("username"), body.get("password"), body.get("role"),
+                                   body.get("region"), body.get("opd"))
+        return json_response({"username": claims.subject, "role": claims.role,
+                              "region": claims.region, "opd": claims.opd}, 201)
+
+    @api("GET", "/api/openapi.json")
+    def openapi_document(self, request):
+        """This document."""
+        return Response(self.openapi_json(), mimetype="application/json")
+
+    @api("GET", "/docs")
+    def api_browser(self, request):
+        """The interactive API browser (assets served locally, no CDN)."""
+        return Response(DOCS_PAGE, mimetype="text/html")
+
+    @api("GET", "/docs/assets/<string:name>")
+    def api_browser_asset(self, request, name):
+        """Static assets of the API browser."""
+        if name not in ASSET_TYPES:
+            raise NotFound(f"no asset {name!r}")
+        return Response(_asset(name), mimetype=ASSET_TYPES[name],
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @classmethod
+    @cache
+    def openapi_json(cls):
+        from services.gateway.openapi import document
+        from services.gateway.service import GatewayService
+        return json.dumps(document(GatewayService))
