@@ -1,0 +1,59 @@
+"""Helpers of the partner-region tests: shared events, publishing, peeking at queues."""
+import time
+
+from nameko.amqp.publish import Publisher
+from nameko.constants import PERSISTENT
+from nameko.events import get_event_exchange
+
+from services.servicekit.envelope import contract, new_event
+from services.servicekit.outbox import shared_exchange, shared_routing_key
+
+
+def shared_event(event_type, region):
+    """A contract-valid event of `event_type` from `region` (the contract's example payload)."""
+    example = contract(event_type)["x-example"]
+    return new_event(event_type, example["source"], region, example["payload"])
+
+
+def submitted_event(region, sequence):
+    """An aspirasi_submitted envelope, as the aspirasi service makes it."""
+    digits = region.replace(".", "")
+    return new_event("aspirasi_submitted", "aspirasi", region, {
+        "number": f"LAKSA-{digits}-2026-{sequence:06d}", "category": "banjir",
+        "opd": "Dinas Pekerjaan Umum dan Penataan Ruang", "submitted_at": "2026-11-27T03:00:00+00:00",
+        "location": {"lat": -6.36, "long": 106.25}})
+
+
+def publish_shared(amqp_uri, *events):
+    """Publish as the outbox does: persistent, confirmed, `<source>.<type>.<region>`."""
+    publisher = Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT, serializer="json",
+                          declare=[shared_exchange])
+    for event in events:
+        publisher.publish(event, exchange=shared_exchange, routing_key=shared_routing_key(event))
+
+
+def publish_service_event(amqp_uri, *events):
+    """Publish on the source service's own event exchange, as the outbox does."""
+    for event in events:
+        exchange = get_event_exchange(event["source"], {})
+        Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT, serializer="json",
+                  declare=[exchange]).publish(event, exchange=exchange, routing_key=event["event_type"])
+
+
+def peek(broker, queue, count=1000):
+    """The events waiting in `queue`, left in place (management API get, requeue)."""
+    import json
+    rows = broker.request("POST", "queues", broker.vhost, queue, "get", json={
+        "count": count, "ackmode": "ack_requeue_true", "encoding": "auto"}) or []
+    return [json.loads(r["payload"]) for r in rows]
+
+
+def wait_for(check, seconds, what):
+    """Poll `check()` until truthy; fail naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {seconds}s waiting for {what}"
+        time.sleep(0.1)

@@ -1,0 +1,118 @@
+"""Onboarding a region at run time, through the admin API and the CLI, with no restart.
+
+The gateway and aspirasi run as processes (as `make run` starts them); the
+region is added while they run, and must work in both at once: the registry,
+its LAKSA catalogue, and its partner queue receiving its first shared event.
+"""
+import os
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from services.servicekit import partners
+from tests.partners.support import peek, publish_shared, shared_event, wait_for
+from tools import backing
+from tools.run_platform import ROOT, stop_all, wait_healthy
+
+NEW = {"code": "36.05", "name": "Kabupaten Contoh", "province": "Banten", "domain": "contohkab.go.id",
+       "categories": [{"code": "tambang-liar", "name": "Tambang liar", "opd": "Dinas Lingkungan Hidup"}]}
+REPORT = {"category": "tambang-liar", "description": "Galian pasir tanpa izin di tepi sungai",
+          "location": {"lat": -6.30, "long": 106.10}, "anonymous": True}
+
+
+@pytest.fixture
+def running(rabbit_config, platform_db, db_name):
+    env = {**os.environ, "AMQP_URI": rabbit_config["AMQP_URI"], "PYTHONUNBUFFERED": "1",
+           "ASPIRASI_DB": f"{db_name}_aspirasi", "GATEWAY_DB": f"{db_name}_gateway",
+           "ASPIRASI_HTTP": f"127.0.0.1:{backing.free_port()}",
+           "GATEWAY_HTTP": f"127.0.0.1:{backing.free_port()}"}
+    procs = {name: subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name],
+                                    cwd=ROOT, env=env) for name in ("aspirasi", "gateway")}
+    try:
+        wait_healthy(procs, env, seconds=45)
+        yield f"http://{env['GATEWAY_HTTP']}", env
+    finally:
+        stop_all(procs)
+
+
+def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, token):
+    url, env = running
+    with requests.Session() as http:
+        assert http.get(f"{url}/api/v1/regions/36.05", timeout=5).status_code == 404
+        assert http.post(f"{url}/api/v1/admin/regions", json=NEW, timeout=5).status_code == 401
+        assert http.post(f"{url}/api/v1/admin/regions", json=NEW, timeout=5,
+                         headers=token("region_admin", "36.71")).status_code == 403
+        operator = token("platform_operator", "36.71")
+        bad = http.post(f"{url}/api/v1/admin/regions", json={**NEW, "code": "3605"}, headers=operator,
+                        timeout=5)
+        assert bad.status_code == 400 and bad.json()["error"]["details"]["field"] == "code"
+        bad = http.post(f"{url}/api/v1/admin/regions", headers=operator, timeout=5,
+                        json={**NEW, "subscriptions": [{"topic": "prices.*", "from": ["Banten"]}]})
+        assert bad.json()["error"]["details"]["field"] == "subscriptions[0].from"
+        assert http.get(f"{url}/api/v1/regions/36.05", timeout=5).status_code == 404  # nothing written
+
+        created = http.post(f"{url}/api/v1/admin/regions", json=NEW, headers=operator, timeout=15)
+        assert created.status_code == 201, created.text
+        body = created.json()
+        assert body["queue"] == "tangerang.region.36.05"
+        assert "prices.price_alert_raised.36.*" in body["bindings"]
+        assert body["categories"] == 9  # the 8 of the template plus its own
+        assert http.get(f"{url}/api/v1/regions/36.05", timeout=5).json()["name"] == "Kabupaten Contoh"
+        # aspirasi, another process, knows the region and its own category already
+        ticket = http.post(f"{url}/api/v1/regions/36.05/aspirasi", json=REPORT, timeout=10)
+        assert ticket.status_code == 201, ticket.text
+        assert ticket.json()["number"].startswith("LAKSA-3605-")
+
+        # its first shared event arrives in its new queue
+        alert = shared_event("price_alert_raised", "36.04")
+        publish_shared(broker.amqp_uri, alert, shared_event("price_alert_raised", "32.73"))
+        assert [e["event_id"] for e in peek(broker, "tangerang.region.36.05")] == [alert["event_id"]]
+
+        def backlog_metric():
+            text = http.get(f"{url}/metrics", timeout=5).text
+            return 'tl_partner_backlog_messages{region="36.05"} 1.0' in text
+        wait_for(backlog_metric, 15, "the gateway's backlog gauge of 36.05")
+
+        # the CLI changes its subscriptions in place
+        cli = subprocess.run([sys.executable, "-m", "tools.regions", "subscribe", "36.05",
+                              "news.article_published=host"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=30)
+        assert cli.returncode == 0, cli.stderr
+        news = shared_event("article_published", "36.71")
+        publish_shared(broker.amqp_uri, shared_event("price_alert_raised", "36.04"), news)
+        assert [e["event_id"] for e in peek(broker, "tangerang.region.36.05")] == [
+            alert["event_id"], news["event_id"]]
+
+        removed = http.delete(f"{url}/api/v1/admin/regions/36.05", headers=operator, timeout=10)
+        assert removed.status_code == 200, removed.text
+        # the backlog is not thrown away by accident: unbound, kept until purged
+        assert removed.json()["queue_deleted"] is False
+        assert broker.bindings("tangerang.shared", "tangerang.region.36.05") == []
+        assert http.get(f"{url}/api/v1/regions/36.05", timeout=5).status_code == 404
+        wait_for(lambda: http.post(f"{url}/api/v1/regions/36.05/aspirasi", json=REPORT,
+                                   timeout=10).status_code == 404, 10, "aspirasi to forget 36.05")
+        assert http.delete(f"{url}/api/v1/admin/regions/36.71", headers=operator,
+                           timeout=10).json()["error"]["details"]["field"] == "code"
+
+
+def test_onboarding_with_the_cli(broker, platform_db, rabbit_config, tmp_path):
+    env = {**os.environ, "AMQP_URI": rabbit_config["AMQP_URI"]}
+
+    def regions(*args):
+        return subprocess.run([sys.executable, "-m", "tools.regions", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=30)
+    bad = regions("add", "--code", "36.06", "--name", "X", "--province", "Banten", "--domain", "not a host")
+    assert bad.returncode == 2 and "domain" in bad.stderr
+    added = regions("add", "--code", "36.06", "--name", "Kota Contoh", "--province", "Banten",
+                    "--domain", "contohkota.go.id", "--edge")
+    assert added.returncode == 0, added.stderr
+    listed = regions("list")
+    assert '"code": "36.06"' in listed.stdout and '"edge": true' in listed.stdout
+    vacancy = shared_event("vacancy_posted", "19.03")
+    publish_shared(broker.amqp_uri, vacancy)
+    assert [e["event_id"] for e in peek(broker, partners.queue_name("36.06"))] == [vacancy["event_id"]]
+    removed = regions("remove", "36.06", "--purge")
+    assert removed.returncode == 0, removed.stderr
+    assert broker.queue(partners.queue_name("36.06")) is None
