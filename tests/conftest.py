@@ -13,16 +13,15 @@ eventlet.monkey_patch()  # before anything opens a socket, or tests hang
 import os
 import secrets
 import uuid
-from urllib.parse import quote, urlparse
 
 import pytest
 import requests
 
 from services.servicekit.config import load_config
-from services.servicekit.runner import SERVICES, SERVICES_DIR
+from services.servicekit.runner import SERVICES_DIR
 from services.servicekit.store import connect
 from tools import backing
-from tools.run_platform import start_services, stop_all, wait_healthy
+from tools.stack import Platform
 
 
 def pytest_configure(config):
@@ -71,55 +70,14 @@ def service_config(rabbit_config, db_name):
     return make
 
 
-class RabbitAdmin:
-    def __init__(self, api_uri):
-        self.api = api_uri.rstrip("/") + "/api"
-
-    def create_vhost(self, name):
-        requests.put(f"{self.api}/vhosts/{quote(name, safe='')}", timeout=10).raise_for_status()
-        requests.put(f"{self.api}/permissions/{quote(name, safe='')}/guest",
-                     json={"configure": ".*", "write": ".*", "read": ".*"},
-                     timeout=10).raise_for_status()
-
-    def delete_vhost(self, name):
-        requests.delete(f"{self.api}/vhosts/{quote(name, safe='')}", timeout=10)
-
-
-class Platform:
-    """Every service in its own process, as `make run` starts them."""
-
-    def __init__(self, amqp_uri, mongo_uri, prefix):
-        self.env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
-                    "PYTHONUNBUFFERED": "1"}
-        for name in SERVICES:
-            self.env[f"{name.upper()}_HTTP"] = f"127.0.0.1:{backing.free_port()}"
-            self.env[f"{name.upper()}_DB"] = f"{prefix}_{name}"
-        self.url = f"http://{self.env['GATEWAY_HTTP']}"
-        self.procs = {}
-
-    def start(self):
-        self.procs = start_services(self.env)
-        wait_healthy(self.procs, self.env)
-
-    def stop(self):
-        stop_all(self.procs)
-
-    def db(self, service):
-        return connect(self.env["MONGO_URI"])[self.env[f"{service.upper()}_DB"]]
-
-
 @pytest.fixture(scope="session")
 def platform(mongo_uri):
     """One running platform for the end-to-end tests, on its own vhost and databases."""
-    admin = RabbitAdmin(os.environ["RABBIT_API_URI"])
-    vhost = f"e2e-{uuid.uuid4().hex[:8]}"
-    admin.create_vhost(vhost)
-    amqp_uri = urlparse(os.environ["AMQP_URI"])._replace(path="/" + quote(vhost, safe="")).geturl()
-    running = Platform(amqp_uri, mongo_uri, f"e2e{uuid.uuid4().hex[:6]}")
+    running = Platform.in_new_vhost(os.environ["AMQP_URI"], os.environ["RABBIT_API_URI"],
+                                    mongo_uri, "e2e")
     running.start()
     yield running
     running.stop()
-    admin.delete_vhost(vhost)
 
 
 @pytest.fixture

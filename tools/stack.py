@@ -1,0 +1,65 @@
+"""A whole running platform: every service in its own process, as `make run` starts them.
+
+Used by the end-to-end tests and by `make bench`.
+"""
+import os
+import uuid
+from urllib.parse import quote, urlparse
+
+import requests
+
+from services.servicekit.runner import SERVICES
+from services.servicekit.store import connect
+from tools import backing
+from tools.run_platform import start_services, stop_all, wait_healthy
+
+
+class RabbitAdmin:
+    def __init__(self, api_uri):
+        self.api = api_uri.rstrip("/") + "/api"
+
+    def create_vhost(self, name):
+        requests.put(f"{self.api}/vhosts/{quote(name, safe='')}", timeout=10).raise_for_status()
+        requests.put(f"{self.api}/permissions/{quote(name, safe='')}/guest",
+                     json={"configure": ".*", "write": ".*", "read": ".*"},
+                     timeout=10).raise_for_status()
+
+    def delete_vhost(self, name):
+        requests.delete(f"{self.api}/vhosts/{quote(name, safe='')}", timeout=10)
+
+
+class Platform:
+    """Every service in its own process, as `make run` starts them."""
+
+    vhost = None
+
+    @classmethod
+    def in_new_vhost(cls, amqp_uri, api_uri, mongo_uri, prefix, **env):
+        """A platform on a vhost of its own, deleted again by stop()."""
+        vhost = f"{prefix}-{uuid.uuid4().hex[:8]}"
+        RabbitAdmin(api_uri).create_vhost(vhost)
+        uri = urlparse(amqp_uri)._replace(path="/" + quote(vhost, safe="")).geturl()
+        platform = cls(uri, mongo_uri, f"{prefix}{uuid.uuid4().hex[:6]}", **env)
+        platform.vhost, platform.api_uri = vhost, api_uri
+        return platform
+
+    def __init__(self, amqp_uri, mongo_uri, prefix, **env):
+        self.env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
+                    "PYTHONUNBUFFERED": "1", **env}
+        for name in SERVICES:
+            self.env[f"{name.upper()}_HTTP"] = f"127.0.0.1:{backing.free_port()}"
+            self.env[f"{name.upper()}_DB"] = f"{prefix}_{name}"
+        self.url = f"http://{self.env['GATEWAY_HTTP']}"
+        self.procs = {}
+
+    def start(self):
+        self.procs = start_services(self.env)
+        wait_healthy(self.procs, self.env)
+
+    def stop(self):
+        stop_all(self.procs)
+        if self.vhost:
+            RabbitAdmin(self.api_uri).delete_vhost(self.vhost)
+
+    def db(self, service):
+        return connect(self.env["MONGO_URI"])[self.env[f"{service.upper()}_DB"]]
