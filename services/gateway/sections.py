@@ -34,4 +34,27 @@ class AspirasiSection(Section):
         return data
 
 
-SECTIONS = [AspirasiSection()]
+class VacanciesSection(Section):
+    """Open vacancies located in the region, and the newest of them."""
+
+    name = "vacancies"
+    source = "pencaker"
+    events = ("vacancy_posted", "vacancy_closed")
+    NEWEST = 5
+
+    def rebuild(self, rpc, region_code):
+        return call(rpc.pencaker.live_summary, region_code, self.NEWEST, timeout=LIVE_RPC_TIMEOUT)
+
+    def apply(self, data, event):
+        payload = event["payload"]
+        newest = [v for v in data["newest"] if v["id"] != payload["vacancy_id"]]
+        if event["event_type"] == "vacancy_posted":
+            compact = {"id": payload["vacancy_id"], "title": payload["title"],
+                       "employer": payload["employer_name"], "region": payload["location_region"],
+                       "salary": payload["salary"], "posted_at": payload["posted_at"],
+                       "valid_through": payload["valid_through"]}
+            return {"open": data["open"] + 1, "newest": ([compact] + newest)[:self.NEWEST]}
+        return {"open": max(0, data["open"] - 1), "newest": newest}
+
+
+SECTIONS = [AspirasiSection(), VacanciesSection()]

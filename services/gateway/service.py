@@ -19,6 +19,7 @@ from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
 from services.gateway.openapi import url_map
+from services.gateway.pencaker_api import PencakerApi
 from services.gateway.platform_api import PlatformApi
 from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
@@ -40,7 +41,7 @@ class LiveViews(DependencyProvider):
         return self.model
 
 
-class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi):
+class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi):
     name = "gateway"
 
     config = Config()

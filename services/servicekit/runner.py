@@ -29,6 +29,7 @@ from services.servicekit.store import connect  # noqa: E402
 SERVICES = {
     "aspirasi": "services.aspirasi.service:AspirasiService",
     "gateway": "services.gateway.service:GatewayService",
+    "pencaker": "services.pencaker.service:PencakerService",
 }
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 STOP_GRACE = 8
