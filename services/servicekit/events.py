@@ -1,0 +1,129 @@
+"""Event handlers that retry with backoff, then dead-letter, using RabbitMQ itself.
+
+nameko's `@event_handler` acks the message of a handler that raised (the event
+is gone) or, with `requeue_on_error`, puts it straight back (a hot loop).
+`@reliable_event_handler` instead moves a failed message along:
+
+    Q ──fails──> Q.retry.<delay>ms ──its TTL runs out, dead-lettered back──> Q
+      ──fails after the last delay──> Q.dead     (tools/deadletters.py lists and replays)
+
+Why one delay queue per backoff step: a TTL set on the queue expires messages
+in order, whereas per-message TTLs in one shared queue only expire at its
+head, so a 120 s retry would hold back a 1 s one queued behind it. The delay
+queues are named after their delay, so changing EVENT_RETRY_DELAYS declares
+new queues instead of failing on changed queue arguments.
+
+The attempt count travels in the `x-tl-attempts` header and the last failure
+in `x-tl-error`. The original is acked only after the broker confirmed its
+copy, so a crash in between means a redelivery, never a loss: handlers must
+stay idempotent (`Repository.apply_once`).
+"""
+import logging
+
+from kombu import Queue
+from nameko.amqp.publish import Publisher, get_connection
+from nameko.constants import PERSISTENT
+from nameko.events import EventHandler
+from prometheus_client import Counter
+
+from services.servicekit.envelope import isoformat, utcnow
+from services.servicekit.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (1, 5, 30, 120)  # seconds; EVENT_RETRY_DELAYS in a service's config
+ATTEMPTS_HEADER = "x-tl-attempts"
+ERROR_HEADER = "x-tl-error"
+DEAD_AT_HEADER = "x-tl-dead-at"
+
+FAILURES = Counter("tl_event_failures_total", "Failed event deliveries by what happened next",
+                   ["service", "handler", "action"])
+
+
+def retry_queue_name(queue_name, delay):
+    return f"{queue_name}.retry.{round(delay * 1000)}ms"
+
+
+def dead_queue_name(queue_name):
+    return f"{queue_name}.dead"
+
+
+def checked_delays(delays):
+    if not isinstance(delays, (list, tuple)) or not all(
+            isinstance(d, (int, float)) and not isinstance(d, bool) and d > 0 for d in delays):
+        raise ConfigError(f"EVENT_RETRY_DELAYS is invalid ({delays!r}): give a list of "
+                          "positive seconds, e.g. [1, 5, 30, 120]")
+    return tuple(delays)
+
+
+class ReliableEventHandler(EventHandler):
+    def __init__(self, source_service, event_type, retry_delays=None, **kwargs):
+        """`retry_delays` (seconds) overrides the service's EVENT_RETRY_DELAYS."""
+        self.retry_delays = retry_delays
+        super().__init__(source_service, event_type, **kwargs)
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.delays = checked_delays(self.retry_delays if self.retry_delays is not None
+                                     else config.get("EVENT_RETRY_DELAYS", RETRY_DELAYS))
+        name = self.queue.name
+        self.retry_queues = [
+            Queue(retry_queue_name(name, delay), durable=True, queue_arguments={
+                "x-message-ttl": round(delay * 1000),
+                "x-dead-letter-exchange": "",  # the default exchange routes by queue name
+                "x-dead-letter-routing-key": name})
+            for delay in self.delays]
+        self.dead_queue = Queue(dead_queue_name(name), durable=True)
+        self.publisher = Publisher(
+            config["AMQP_URI"], use_confirms=True, mandatory=True, delivery_mode=PERSISTENT,
+            serializer="json", declare=[*self.retry_queues, self.dead_queue])
+
+    def start(self):
+        # Declared up front so an operator finds an (empty) dead-letter queue.
+        with get_connection(self.container.config["AMQP_URI"]) as connection:
+            channel = connection.channel()
+            try:
+                for queue in [*self.retry_queues, self.dead_queue]:
+                    queue(channel).declare()
+            finally:
+                channel.close()
+        super().start()
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+        try:
+            self._retry_or_bury(message, exc_info[1])
+        except Exception:  # noqa: BLE001 - the broker keeps the message instead
+            log.exception("%s: could not move a failed event on; it goes back to %s",
+                          self.method_name, self.queue.name)
+            self.queue_consumer.requeue_message(message)
+        else:
+            self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    def _retry_or_bury(self, message, exc):
+        headers = dict(message.headers or {})
+        attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
+        headers[ATTEMPTS_HEADER] = attempts
+        headers[ERROR_HEADER] = f"{type(exc).__name__}: {exc}"[:500]
+        event_id = (message.payload or {}).get("event_id") if isinstance(message.payload, dict) else None
+        if attempts <= len(self.delays):
+            delay = self.delays[attempts - 1]
+            target, action = retry_queue_name(self.queue.name, delay), "retry"
+            log.warning("%s failed on event %s (attempt %d of %d), retrying in %gs: %s",
+                        self.method_name, event_id, attempts, len(self.delays) + 1, delay,
+                        headers[ERROR_HEADER])
+        else:
+            headers[DEAD_AT_HEADER] = isoformat(utcnow())
+            target, action = dead_queue_name(self.queue.name), "dead"
+            log.error("%s failed on event %s %d times; dead-lettered to %s (inspect with "
+                      "`python -m tools.deadletters list %s`): %s", self.method_name, event_id,
+                      attempts, target, self.queue.name, headers[ERROR_HEADER])
+        self.publisher.publish(message.payload, routing_key=target, headers=headers)
+        FAILURES.labels(self.container.service_name, self.method_name, action).inc()
+
+
+reliable_event_handler = ReliableEventHandler.decorator
