@@ -272,7 +272,7 @@ class Sheet:
 
 def parse_unit(text):
     """'Rp./Kg', 'Rp/kg', ' rp / liter ' -> 'kg' / 'liter'; None when not a unit."""
-    key = text.lower().replace(" ", "").replace(".", "")
+    key = "".join(text.lower().split()).replace(".", "")
     if key.startswith("rp/"):
         key = key[3:]
     elif key.startswith("rp"):

@@ -1,0 +1,308 @@
+"""Price math, reference prices, alert rules and every messy case of sheet rows."""
+import pytest
+
+from services.prices import domain
+from services.prices.catalogue import load_catalogue
+from services.prices.domain import Reference, RowRejected
+from services.servicekit.errors import ValidationFailed
+
+TODAY = "2026-11-27"
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+# --- change and median math -------------------------------------------------
+
+@pytest.mark.parametrize("price, previous, gap, percent, direction", [
+    (16000, 15500, 500, 3.23, "up"),
+    (13250, 13250, 0, 0.0, "no_change"),
+    (14717, 14733, -16, -0.11, "down"),
+    (64167, 57500, 6667, 11.59, "up"),
+    (3, 8, -5, -62.5, "down"),
+    (1005, 1000, 5, 0.5, "up"),
+    (10001, 8000, 2001, 25.01, "up"),     # 25.0125 -> 25.01
+    (1000, 800, 200, 25.0, "up"),
+    (1, 3, -2, -66.67, "down"),           # halves and beyond round away from zero
+])
+def test_change(price, previous, gap, percent, direction):
+    assert domain.change(price, previous) == {"previous_price": previous, "previous_date": None,
+                                              "gap": gap, "gap_percent": percent,
+                                              "direction": direction}
+
+
+def test_change_without_previous_report():
+    assert domain.change(16000, None) == {"previous_price": None, "previous_date": None,
+                                          "gap": None, "gap_percent": None, "direction": None}
+    assert domain.gap_percent(100, 0) is None
+
+
+def test_gap_percent_rounds_half_up_not_to_even():
+    # 1.125 -> 1.13 (float rounding would give 1.12)
+    assert domain.gap_percent(80090, 79200) == 1.12
+    assert domain.gap_percent(10225, 10000) == 2.25
+    assert domain.gap_percent(101125, 100000) == 1.13
+
+
+def test_median():
+    assert domain.median([]) is None
+    assert domain.median([5]) == 5
+    assert domain.median([3, 1, 2]) == 2
+    assert domain.median([4, 1, 3, 2]) == 2.5
+    assert domain.to_rupiah(12500.5) == 12501
+    assert domain.median_series([("a", "d1", 100), ("a", "d1", 101), ("a", "d2", 7), ("b", "d1", 1)]) == {
+        "a": {"d1": 101, "d2": 7}, "b": {"d1": 1}}
+
+
+def test_previous_report_is_the_latest_earlier_date_within_the_lookback():
+    series = {"2026-11-20": 100, "2026-11-25": 110, "2026-11-27": 121}
+    assert domain.previous_point(series, "2026-11-27") == ("2026-11-25", 110)
+    assert domain.previous_point(series, "2026-11-20") == (None, None)
+    assert domain.previous_point({"2026-09-01": 1}, "2026-11-27") == (None, None)
+    points = domain.with_changes(series, start="2026-11-25")
+    assert [(p["date"], p["previous_date"], p["gap"], p["gap_percent"]) for p in points] == [
+        ("2026-11-25", "2026-11-20", 10, 10.0), ("2026-11-27", "2026-11-25", 11, 10.0)]
+    stale = domain.with_changes({"2026-01-01": 100, "2026-11-27": 200})
+    assert stale[1]["gap"] is None
+
+
+def test_region_board_is_the_median_across_markets_against_the_previous_report(catalogue):
+    points = [
+        {"commodity": "beras-medium", "date": "2026-11-26", "price": 13000},
+        {"commodity": "beras-medium", "date": "2026-11-26", "price": 13400},
+        {"commodity": "beras-medium", "date": "2026-11-27", "price": 13000},
+        {"commodity": "beras-medium", "date": "2026-11-27", "price": 14000},
+        {"commodity": "beras-medium", "date": "2026-11-27", "price": 15000},
+        {"commodity": "telur-ayam-ras", "date": "2026-11-25", "price": 29000},
+    ]
+    board = domain.board_of(points, "2026-11-27", catalogue, "1")
+    assert len(board) == 1  # no egg price that day
+    item = board[0]
+    assert (item["price"], item["previous_price"], item["gap"], item["gap_percent"], item["direction"],
+            item["markets"]) == (14000, 13200, 800, 6.06, "up", 3)
+    assert item["reference"] == {"kind": "HET", "price": 13500, "effective": "2025-08-22",
+                                 "percent_above": 3.7}
+    assert domain.compact(board) == [{"commodity": "beras-medium", "price": 14000, "gap": 800,
+                                      "gap_percent": 6.06, "direction": "up"}]
+
+
+# --- reference prices -------------------------------------------------------
+
+REFERENCES = [
+    Reference("beras-medium", "HET", 12500, "2024-06-01", "1"),
+    Reference("beras-medium", "HET", 13100, "2024-06-01", "2"),
+    Reference("beras-medium", "HET", 13500, "2025-08-22", "1"),
+    Reference("gula-pasir", "HAP", 17500, "2024-04-05"),
+    Reference("gula-pasir", "HAP", 18500, "2024-04-05", "3"),
+]
+
+
+@pytest.mark.parametrize("commodity, zone, day, expected", [
+    ("beras-medium", "1", "2025-08-21", 12500),    # day before the revision
+    ("beras-medium", "1", "2025-08-22", 13500),    # takes effect that day
+    ("beras-medium", "2", "2025-12-01", 13100),    # zone 2 not revised
+    ("beras-medium", "3", "2025-12-01", None),     # no zone 3 entry, no all-zone entry
+    ("beras-medium", "1", "2024-05-31", None),     # before any took effect
+    ("gula-pasir", "1", "2025-01-01", 17500),      # all-zone entry
+    ("gula-pasir", "3", "2025-01-01", 18500),      # the zone's own entry wins on the same date
+    ("cabai-rawit-merah", "1", "2025-01-01", None),
+])
+def test_reference_lookup_by_date_and_zone(commodity, zone, day, expected):
+    found = domain.reference_for(REFERENCES, commodity, zone, day)
+    assert (found.price if found else None) == expected
+
+
+def test_zones_come_from_the_province(catalogue):
+    assert catalogue.zone("Banten") == "1"
+    assert catalogue.zone("Kepulauan Riau") == "2"
+    assert catalogue.zone("Papua") == "3"
+
+
+# --- alert rules --------------------------------------------------------------
+
+HET = Reference("beras-medium", "HET", 13500, "2025-08-22", "1")
+
+
+@pytest.mark.parametrize("price, previous, reference, rules", [
+    (14850, 14850, HET, []),                                  # exactly 10% above: not more
+    (14851, 14851, HET, ["above_reference"]),
+    (13000, 10000, HET, ["daily_rise"]),                      # +30% > 20%
+    (12000, 10000, HET, []),                                  # +20% is not above 20%
+    (16000, 12000, HET, ["above_reference", "daily_rise"]),
+    (16000, None, None, []),
+    (9000, 10000, HET, []),
+])
+def test_alert_rules(price, previous, reference, rules):
+    assert domain.alert_rules(price, previous, reference, rise_threshold=20) == rules
+
+
+def test_rise_threshold_is_configurable():
+    assert domain.alert_rules(11000, 10000, None, rise_threshold=5) == ["daily_rise"]
+
+
+def test_alerts_use_the_previous_report_from_the_store_or_the_sheet(catalogue):
+    rows = [domain.Row(2, "pasar-anyar", "cabai-rawit-merah", "2026-11-27", 50000)]
+    known = {("pasar-anyar", "cabai-rawit-merah"): {"2026-11-26": 40000, "2026-11-27": 50000}}
+    [(row, rules, previous, reference)] = domain.row_alerts(rows, known, catalogue, "1", 20)
+    assert (rules, previous, reference.price) == (["daily_rise"], 40000, 57000)
+
+
+# --- sheet rows ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, unit", [
+    ("Rp./Kg", "kg"), ("Rp/kg", "kg"), (" Rp / KG ", "kg"), ("rp/kg\r", "kg"), ("kg", "kg"),
+    ("Rp./Liter", "liter"), ("Rp/Liter", "liter"), ("Rp/ltr", "liter"), ("Rp/lt", "liter"),
+    ("Rp/ikat", None), ("", None),
+])
+def test_unit_spellings(text, unit):
+    assert domain.parse_unit(text) == unit
+
+
+@pytest.mark.parametrize("text, price", [
+    ("16000", 16000), (" 16000\r", 16000), ("16.000", 16000), ("16,000", 16000),
+    ("1.250.000", 1250000), ("Rp 16.000", 16000), ("Rp. 16.000", 16000), ("16000.50", 16001),
+    ("16000,4", 16000), ("0", None), ("", None), ("  ", None), ("-", None), ("0.00", None),
+])
+def test_price_cells(text, price):
+    assert domain.parse_price(text) == price
+
+
+@pytest.mark.parametrize("text", ["-500", "abc", "16.000,50", "16 000 x", "1e5"])
+def test_bad_price_cells_are_rejected(text):
+    with pytest.raises(RowRejected) as caught:
+        domain.parse_price(text)
+    assert caught.value.field == "price"
+
+
+@pytest.mark.parametrize("text, day", [
+    ("2025-09-13", "2025-09-13"), ("12-9-2025", "2025-09-12"), ("13-09-2025", "2025-09-13"),
+    ("13/09/2025", "2025-09-13"), (" 2025-09-13 \r", "2025-09-13"), ("2025-09-13T07:00:00", "2025-09-13"),
+])
+def test_date_cells(text, day):
+    assert domain.parse_date(text) == day
+
+
+@pytest.mark.parametrize("text", ["31-02-2025", "yesterday", "2025/13/01", ""])
+def test_bad_dates_are_rejected(text):
+    with pytest.raises(RowRejected):
+        domain.parse_date(text)
+
+
+HEADER = "Tanggal,Pasar,Komoditas,Satuan,Harga\n"
+
+
+def parse(catalogue, body, header=HEADER, default_market=None):
+    return domain.parse_sheet(header + body, "36.71", catalogue, TODAY, default_market)
+
+
+def test_messy_sheet_rows(catalogue):
+    body = (
+        "2026-11-27,Pasar Anyar,Beras Medium,Rp./Kg,13.250\r\n"          # 2 ok, thousands dot
+        "2026-11-27, pasar anyar ,  beras   medium ,Rp/kg,13250\n"       # 3 duplicate of 2
+        "2026-11-27,pasar-anyar,Beras Medium,Rp/kg,13500\n"              # 4 conflicts with 2
+        "2026-11-27,Pasar Anyar,Telur Ayam Ras,Rp/kg,0\n"               # 5 missing
+        "2026-11-27,Pasar Anyar,Minyakita,Rp/Liter,\n"                   # 6 missing (empty)
+        "2026-11-27,Pasar Anyar,Bawang Merah,Rp/kg,-500\n"               # 7 negative
+        "2026-11-27,Pasar Anyar,Beras Premium,Rp/kg,5\n"                 # 8 absurdly low
+        "2026-11-27,Pasar Anyar,Beras Premium,Rp/kg,5000000\n"           # 9 absurdly high
+        "2026-11-27,Pasar Anyar,Durian Montong,Rp/kg,50000\n"            # 10 unknown commodity
+        "2026-11-27,Pasar Senen,Gula Pasir,Rp/kg,17500\n"                # 11 unknown market
+        "2026-11-28,Pasar Anyar,Gula Pasir,Rp/kg,17500\n"                # 12 future
+        "2026-11-27,Pasar Anyar,Minyak Goreng Curah,Rp/kg,20000\n"       # 13 wrong unit
+        "2026-11-27,Pasar Anyar,Gula Konsumsi,Rp/kg,\"17,750\"\r\n"      # 14 ok, thousands comma
+        "\n"                                                            # blank line skipped
+        "2026-11-26,Pasar Malabar,Cabai Rawit Merah,Rp./Kg,Rp 45.000\n"  # 16 ok
+        "2026-11-26,Pasar Malabar,Cabai Rawit Merah\n"                   # 17 short row: no price
+    )
+    sheet = parse(catalogue, body)
+    assert [(r.line, r.market, r.commodity, r.date, r.price) for r in sheet.rows] == [
+        (2, "pasar-anyar", "beras-medium", "2026-11-27", 13250),
+        (14, "pasar-anyar", "gula-pasir", "2026-11-27", 17750),
+        (16, "pasar-malabar", "cabai-rawit-merah", "2026-11-26", 45000),
+    ]
+    assert sheet.duplicates == [{"line": 3, "duplicate_of": 2}]
+    assert [m["line"] for m in sheet.missing] == [5, 6, 17]
+    reasons = {r["line"]: (r["field"], r["reason"]) for r in sheet.rejected}
+    assert set(reasons) == {4, 7, 8, 9, 10, 11, 12, 13}
+    assert reasons[4][0] == "price" and "line 2" in reasons[4][1]
+    assert reasons[7] == ("price", "'-500' is negative")
+    assert reasons[8][0] == "price" and "not plausible" in reasons[8][1]
+    assert reasons[9][0] == "price" and "Rp 5,000,000" in reasons[9][1]
+    assert reasons[10] == ("commodity", "'Durian Montong' is not in the catalogue")
+    assert reasons[11][0] == "market" and "Pasar Senen" in reasons[11][1]
+    assert reasons[12] == ("date", "2026-11-28 is in the future (today is 2026-11-27)")
+    assert reasons[13][0] == "unit" and "liter" in reasons[13][1]
+
+
+def test_short_row_without_price_is_missing_not_rejected(catalogue):
+    sheet = parse(catalogue, "2026-11-26,Pasar Malabar,Cabai Rawit Merah,Rp/kg\n")
+    assert len(sheet.missing) == 1 and not sheet.rejected
+
+
+def test_default_market_and_extra_columns(catalogue):
+    header = "\ufeffTimestamp,ID,Komoditas,Satuan,Harga,Harga Kemarin,Gap\n"
+    sheet = parse(catalogue, "2026-11-27,27,Beras Premium,Rp./Kg,16000,15500,500\n", header,
+                  default_market="pasar-anyar")
+    assert [(r.market, r.commodity, r.price) for r in sheet.rows] == [("pasar-anyar", "beras-premium", 16000)]
+    without = parse(catalogue, "2026-11-27,27,Beras Premium,Rp./Kg,16000,15500,500\n", header)
+    assert without.rejected[0]["field"] == "market"
+
+
+def test_sheet_without_the_needed_columns_names_them(catalogue):
+    with pytest.raises(ValidationFailed) as caught:
+        domain.parse_sheet("Pasar,Harga\nPasar Anyar,1000\n", "36.71", catalogue, TODAY)
+    assert caught.value.details["field"] == "header" and "date, commodity" in caught.value.message
+    with pytest.raises(ValidationFailed):
+        domain.parse_sheet("  \n", "36.71", catalogue, TODAY)
+
+
+def test_officer_form_entries(catalogue):
+    rows = domain.validate_entries([{"commodity": "beras-medium", "price": 13250},
+                                    {"commodity": "Minyakita", "price": 15700, "unit": "Rp/liter"}],
+                                   "pasar-anyar", "2026-11-27", "36.71", catalogue, TODAY)
+    assert [(r.commodity, r.price) for r in rows] == [("beras-medium", 13250), ("minyakita", 15700)]
+    cases = [
+        ([{"commodity": "beras-medium", "price": 0}], "prices[0].price"),
+        ([{"commodity": "beras-medium", "price": "13000"}], "prices[0].price"),
+        ([{"commodity": "beras-medium", "price": 13000}, {"commodity": "beras-medium", "price": 13100}],
+         "prices[1].commodity"),
+        ([{"commodity": "meteor", "price": 13000}], "prices[0].commodity"),
+        ([{"commodity": "minyakita", "price": 15700, "unit": "kg"}], "prices[0].unit"),
+        ([], "prices"),
+    ]
+    for entries, field in cases:
+        with pytest.raises(ValidationFailed) as caught:
+            domain.validate_entries(entries, "pasar-anyar", "2026-11-27", "36.71", catalogue, TODAY)
+        assert caught.value.details["field"] == field
+    with pytest.raises(ValidationFailed) as caught:
+        domain.validate_entries([{"commodity": "beras-medium", "price": 13000}], "pasar-anyar",
+                                "2026-12-01", "36.71", catalogue, TODAY)
+    assert caught.value.details["field"] == "date"
+
+
+def test_plan_and_correction_keep_history():
+    rows = [domain.Row(2, "m", "c", "2026-11-27", 100), domain.Row(3, "m", "c", "2026-11-26", 90),
+            domain.Row(4, "m", "d", "2026-11-27", 50)]
+    stored = {"36.71:m:c:2026-11-27": 95, "36.71:m:d:2026-11-27": 50}
+    new, corrections, unchanged = domain.plan("36.71", rows, stored)
+    assert ([r.line for r in new], [r.line for r in corrections], [r.line for r in unchanged]) == (
+        [3], [2], [4])
+    doc = {"price": 95, "recorded_by": "a", "recorded_at": "t1", "source": "s1",
+           "history": [{"price": 90, "recorded_by": "z", "recorded_at": "t0", "source": "s0"}],
+           "version": 2}
+    fields = domain.correct(doc, 100, "b", "s2", "t2")
+    assert fields["price"] == 100 and fields["version"] == 3
+    assert [h["price"] for h in fields["history"]] == [90, 95]
+
+
+def test_catalogue_covers_pihps_and_every_commodity_of_the_bandung_sample(catalogue):
+    for name in ("beras bawah", "beras medium", "beras super", "daging ayam ras", "daging sapi",
+                 "telur ayam ras", "bawang merah", "bawang putih", "cabai merah besar",
+                 "cabai merah keriting", "cabai rawit hijau", "cabai rawit merah",
+                 "minyak goreng curah", "minyak goreng kemasan", "gula pasir"):
+        assert catalogue.commodity(name) is not None, name
+    assert catalogue.commodities["minyak-goreng-curah"].unit == "liter"
+    assert {m.type for r in catalogue.markets.values() for m in r.values()} <= {
+        "traditional", "modern", "city_average"}
