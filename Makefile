@@ -20,6 +20,8 @@ test: venv
 	$(PY) -m pytest
 
 bench: venv
+	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -q wrk; } \
+	  || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(PY) -m tools.bench
 
 lint: venv

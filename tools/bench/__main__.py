@@ -1,0 +1,216 @@
+"""`make bench`: our figures beside the ceiling of the same stack, measured in one run.
+
+Prints, for each figure, ours, the ceiling and the ratio, and writes them to
+bench/results/latest.json (and a dated copy) so runs can be compared.
+Load comes from wrk (a real load generator on loopback), never a Python loop
+timing itself; the event-to-live-view latency is the one figure measured by
+polling, since it is a latency of the system, not of a request.
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pika
+import requests
+
+from services.servicekit.envelope import contract, new_event
+from services.servicekit.outbox import SHARED_EXCHANGE_NAME, shared_routing_key
+from tools import backing
+from tools.stack import Platform
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE.parent.parent / "bench" / "results"
+CLIENTS = 32
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+REGION_QUEUES = 18
+FANOUT_EVENTS = 3000
+
+
+def wrk(url, connections=CLIENTS, threads=2, duration=DURATION, script=HERE / "report.lua"):
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: `sudo apt-get install wrk` (make bench does it as root)")
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "-s", str(script),
+                          url], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def figure(name, unit, ours, ceiling, better="higher"):
+    ratio = ours / ceiling if ceiling else None
+    return {"name": name, "unit": unit, "ours": round(ours, 3), "ceiling": round(ceiling, 3),
+            "ratio": round(ratio, 3) if ratio is not None else None, "better": better}
+
+
+def start_ceiling():
+    port = backing.free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tools.bench.ceiling_service", str(port)],
+                            cwd=HERE.parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    backing.wait_port("127.0.0.1", port, 20, "the ceiling service")
+    return proc, f"http://127.0.0.1:{port}/constant"
+
+
+def live_view_figures(platform):
+    live = f"{platform.url}/api/v1/regions/36.71/live"
+    requests.get(live, timeout=5).raise_for_status()  # built once, then served from the read model
+    proc, ceiling_url = start_ceiling()
+    try:
+        wrk(ceiling_url, duration="2s")  # warm-up
+        ceiling = wrk(ceiling_url)
+        ours = wrk(live)
+    finally:
+        proc.terminate()
+        proc.wait(5)
+    assert ours["non_2xx"] == 0 and ours["errors"] == 0, ours
+    return [figure(f"live view req/s at {CLIENTS} clients", "req/s", ours["rps"], ceiling["rps"]),
+            figure(f"live view p99 at {CLIENTS} clients", "ms", ours["p99_ms"], ceiling["p99_ms"],
+                   better="lower")]
+
+
+def event_to_live_view(platform, samples=60):
+    """Seconds from a submission's answer until the live view counts it."""
+    session = requests.Session()
+    live = f"{platform.url}/api/v1/regions/36.74/live"
+    delays = []
+    for i in range(samples):
+        before = session.get(live, timeout=5).json()["sections"]["aspirasi"]["received"]
+        session.post(f"{platform.url}/api/v1/regions/36.74/aspirasi", timeout=5, json={
+            "category": "sampah", "description": f"latency probe {i}", "anonymous": True,
+            "location": {"address": "Jl. Bench"}}).raise_for_status()
+        answered = time.perf_counter()
+        deadline = answered + 5
+        while session.get(live, timeout=5).json()["sections"]["aspirasi"]["received"] == before:
+            if time.perf_counter() > deadline:
+                raise SystemExit("an event did not reach the live view within 5 s")
+            time.sleep(0.002)
+        delays.append(time.perf_counter() - answered)
+    p99 = statistics.quantiles(delays, n=100)[98] * 1000
+    return [{"name": "event to live view p99", "unit": "ms", "ours": round(p99, 1),
+             "ceiling": 1000.0, "ratio": round(p99 / 1000.0, 3), "better": "lower",
+             "note": "ceiling = the 1 s target"}]
+
+
+def submission_latency(platform):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write((HERE / "submit.lua").read_text() + (HERE / "report.lua").read_text())
+    try:
+        result = wrk(f"{platform.url}/api/v1/regions/36.71/aspirasi", connections=1, threads=1,
+                     script=script.name)
+    finally:
+        os.unlink(script.name)
+    assert result["non_2xx"] == 0, result
+    return [{"name": "aspirasi submission p50 (1 client)", "unit": "ms", "ours": result["p50_ms"],
+             "ceiling": None, "ratio": None, "better": "lower"},
+            {"name": "aspirasi submission p99 (1 client)", "unit": "ms", "ours": result["p99_ms"],
+             "ceiling": None, "ratio": None, "better": "lower"}]
+
+
+def fanout_figures(amqp_uri):
+    """Shared events to 18 region queues: the kit's confirmed publisher vs bare pika."""
+    from nameko.amqp.publish import Publisher
+    from nameko.constants import PERSISTENT
+
+    from services.servicekit.outbox import shared_exchange
+
+    queues = [f"bench.region.{i}" for i in range(REGION_QUEUES)]
+    params = pika.URLParameters(amqp_uri)
+    with pika.BlockingConnection(params) as conn:
+        channel = conn.channel()
+        channel.exchange_declare(SHARED_EXCHANGE_NAME, "topic", durable=True)
+        for name in queues:
+            channel.queue_declare(name, durable=True)
+            channel.queue_bind(name, SHARED_EXCHANGE_NAME, "prices.price_alert_raised.#")
+    payload = contract("price_alert_raised")["x-example"]["payload"]
+    events = [new_event("price_alert_raised", "prices", "36.02", payload)
+              for _ in range(FANOUT_EVENTS)]
+
+    def purge():
+        with pika.BlockingConnection(params) as conn:
+            channel = conn.channel()
+            for name in queues:
+                channel.queue_purge(name)
+
+    publisher = Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT, serializer="json",
+                          declare=[shared_exchange])
+    started = time.perf_counter()
+    for event in events:
+        publisher.publish(event, exchange=shared_exchange, routing_key=shared_routing_key(event))
+    ours = FANOUT_EVENTS / (time.perf_counter() - started)
+    purge()
+    bodies = [(shared_routing_key(e), json.dumps(e)) for e in events]
+    with pika.BlockingConnection(params) as conn:
+        channel = conn.channel()
+        props = pika.BasicProperties(delivery_mode=2, content_type="application/json")
+        started = time.perf_counter()
+        for key, body in bodies:
+            channel.basic_publish(SHARED_EXCHANGE_NAME, key, body, props)
+        conn.process_data_events(0)
+        ceiling = FANOUT_EVENTS / (time.perf_counter() - started)
+        for name in queues:
+            channel.queue_delete(name)
+    return [figure(f"shared events to {REGION_QUEUES} region queues (confirmed)", "events/s",
+                   ours, ceiling)]
+
+
+def memory_figures(platform):
+    figures = []
+    for name, proc in platform.procs.items():
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        rss_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+        figures.append({"name": f"{name} memory (RSS) after the run", "unit": "MiB",
+                        "ours": round(rss_kb / 1024, 1), "ceiling": None, "ratio": None,
+                        "better": "lower"})
+    return figures
+
+
+def price_import_figures(amqp_uri, mongo_uri):
+    try:
+        from tools import bench_prices
+    except ImportError:
+        return []
+    return bench_prices.run(amqp_uri, mongo_uri)
+
+
+def print_table(figures):
+    print(f"\n{'figure':<52} {'ours':>12} {'ceiling':>12} {'ratio':>7}")
+    for f in figures:
+        ceiling = "" if f["ceiling"] is None else f"{f['ceiling']:.1f}"
+        ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
+        print(f"{f['name']:<52} {f['ours']:>9.1f} {f['unit']:<3}{ceiling:>12} {ratio:>7}")
+
+
+def main():
+    stack = backing.ensure()
+    figures = []
+    try:
+        platform = Platform.in_new_vhost(stack.amqp_uri, stack.api_uri, stack.mongo_uri, "bench",
+                                         SUBMIT_RATE_LIMIT="1000000/minute")
+        platform.start()
+        try:
+            figures += live_view_figures(platform)
+            figures += event_to_live_view(platform)
+            figures += submission_latency(platform)
+            figures += memory_figures(platform)
+        finally:
+            platform.stop()
+        figures += fanout_figures(stack.amqp_uri)
+        figures += price_import_figures(stack.amqp_uri, stack.mongo_uri)
+    finally:
+        stack.close()
+    print_table(figures)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    run = {"measured_at": datetime.now(timezone.utc).isoformat(), "machine": os.uname().nodename,
+           "cpus": os.cpu_count(), "figures": figures}
+    text = json.dumps(run, indent=2)
+    (RESULTS / "latest.json").write_text(text + "\n")
+    (RESULTS / f"{run['measured_at'][:19].replace(':', '')}.json").write_text(text + "\n")
+    print(f"\nwritten to {RESULTS / 'latest.json'}")
+
+
+if __name__ == "__main__":
+    main()
