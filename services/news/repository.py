@@ -6,8 +6,23 @@ from services.servicekit.errors import Conflict, NotFound
 from services.servicekit.outbox import pending
 from services.servicekit.store import Repository
 
-NEWEST_FIRST = [("published_at", DESCENDING), ("_id", DESCENDING)]
+NEWEST_FIRST = [("published_ms", DESCENDING), ("_id", DESCENDING)]
 NO_INTERNALS = {"outbox": 0, "search_text": 0}
+# The embedded store compares datetimes unreliably once a collection has an
+# index (range queries miss documents), so every moment we sort or select on
+# is also kept as epoch milliseconds, which it compares right.
+MOMENTS = {"published_at": "published_ms", "publish_at": "publish_at_ms",
+           "updated_at": "updated_ms", "next_fetch_at": "next_fetch_ms"}
+
+
+def ms(moment):
+    return int(moment.timestamp() * 1000)
+
+
+def with_sort_keys(doc):
+    keys = {key: ms(doc[field]) if doc.get(field) else None
+            for field, key in MOMENTS.items() if field in doc}
+    return {**doc, **keys}
 
 
 def _slug_taken(region, slug):
@@ -15,21 +30,26 @@ def _slug_taken(region, slug):
                     {"field": "slug"})
 
 
+def _changed(article):
+    return Conflict(f"article {article['slug']!r} was changed by someone else; reload and retry",
+                    {"field": "version"})
+
+
 class NewsRepository(Repository):
     indexes = {
         "articles": [
             ([("region", ASCENDING), ("slug", ASCENDING)], {"unique": True}),
-            ([("region", ASCENDING), ("status", ASCENDING), ("published_at", DESCENDING)], {}),
-            ([("status", ASCENDING), ("publish_at", ASCENDING)], {}),
+            ([("region", ASCENDING), ("status", ASCENDING), ("published_ms", DESCENDING)], {}),
+            ([("status", ASCENDING), ("publish_at_ms", ASCENDING)], {}),
             ([("outbox_pending", ASCENDING)], {}),
         ],
-        "feed_sources": [([("next_fetch_at", ASCENDING)], {})],
+        "feed_sources": [([("next_fetch_ms", ASCENDING)], {})],
     }
 
     # articles -----------------------------------------------------------
     def insert(self, article, events):
         try:
-            self.db.articles.insert_one({**article, "version": 1, **pending(events)})
+            self.db.articles.insert_one(with_sort_keys({**article, "version": 1, **pending(events)}))
         except DuplicateKeyError:
             raise _slug_taken(article["region"], article["slug"]) from None
 
@@ -40,20 +60,25 @@ class NewsRepository(Repository):
         return article
 
     def update(self, article, changes, events):
-        """Compare-and-set on `version`: of two editors saving at once, one wins."""
-        outbox = (self.db.articles.find_one({"_id": article["_id"]}, {"outbox": 1}) or {}).get("outbox", [])
-        fields = {**changes, "version": article["version"] + 1}
+        """Compare-and-set on `version`: of two editors saving at once, one wins.
+
+        Whole-document replace: the embedded store turns datetimes written
+        with `$set` into strings.
+        """
+        current = self.db.articles.find_one({"_id": article["_id"]})
+        if current is None or current["version"] != article["version"]:
+            raise _changed(article)
+        doc = {**current, **changes, "version": article["version"] + 1}
         if events:
-            fields.update(pending(outbox + list(events)))
+            doc.update(pending(current.get("outbox", []) + list(events)))
         try:
-            result = self.db.articles.update_one(
-                {"_id": article["_id"], "version": article["version"]}, {"$set": fields})
+            result = self.db.articles.replace_one({"_id": article["_id"], "version": article["version"]},
+                                                  with_sort_keys(doc))
         except DuplicateKeyError:
             raise _slug_taken(article["region"], changes.get("slug")) from None
         if result.matched_count == 0:
-            raise Conflict(f"article {article['slug']!r} was changed by someone else; reload and retry",
-                           {"field": "version"})
-        return article["version"] + 1
+            raise _changed(article)
+        return doc["version"]
 
     def published(self, region_code, category=None, tag=None, terms=(), origin=None,
                   limit=20, skip=0, after=None):
@@ -68,8 +93,8 @@ class NewsRepository(Repository):
         conditions = [{"search_text": {"$regex": term, "$options": "i"}} for term in terms]
         if after is not None:
             moment, article_id = after
-            conditions.append({"$or": [{"published_at": {"$lt": moment}},
-                                       {"published_at": moment, "_id": {"$lt": article_id}}]})
+            conditions.append({"$or": [{"published_ms": {"$lt": ms(moment)}},
+                                       {"published_ms": ms(moment), "_id": {"$lt": article_id}}]})
         if conditions:
             query["$and"] = conditions
         cursor = self.db.articles.find(query, NO_INTERNALS).sort(NEWEST_FIRST).skip(skip).limit(limit)
@@ -80,30 +105,32 @@ class NewsRepository(Repository):
         if status:
             query["status"] = status
         return list(self.db.articles.find(query, NO_INTERNALS)
-                    .sort([("updated_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit))
+                    .sort([("updated_ms", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit))
 
     def due_scheduled(self, now):
-        return list(self.db.articles.find({"status": "scheduled", "publish_at": {"$lte": now}},
+        return list(self.db.articles.find({"status": "scheduled", "publish_at_ms": {"$lte": ms(now)}},
                                           NO_INTERNALS))
 
     # syndicated copies -------------------------------------------------
     def save_copy(self, copy_id, copy):
-        """Upsert a syndicated copy unless a newer revision is already stored.
+        """Store a syndicated copy unless a newer revision of it is already stored.
 
         Events of one article can arrive out of order (one queue per event
         type); the source's revision decides which one is the latest.
         """
-        result = self.db.articles.update_one(
-            {"_id": copy_id, "source_revision": {"$lt": copy["source_revision"]}},
-            {"$set": {k: v for k, v in copy.items() if k != "slug"}})
-        if result.matched_count:
-            return True
-        if self.db.articles.find_one({"_id": copy_id}, {"_id": 1}):
-            return False  # as new or newer already applied
+        current = self.db.articles.find_one({"_id": copy_id})
+        if current is not None:
+            if current["source_revision"] >= copy["source_revision"]:
+                return False
+            doc = {**current, **{k: v for k, v in copy.items() if k != "slug"}}
+            return bool(self.db.articles.replace_one(
+                {"_id": copy_id, "source_revision": current["source_revision"]},
+                with_sort_keys(doc)).matched_count)
         for slug in (copy["slug"], f"{copy['slug']}-{copy_id[-8:]}"):
             try:
-                self.db.articles.insert_one({**copy, "_id": copy_id, "slug": slug,
-                                             "created_at": copy["updated_at"], "version": 1})
+                self.db.articles.insert_one(with_sort_keys({**copy, "_id": copy_id, "slug": slug,
+                                                            "created_at": copy["updated_at"],
+                                                            "version": 1}))
                 return True
             except DuplicateKeyError:
                 if self.db.articles.find_one({"_id": copy_id}, {"_id": 1}):
@@ -114,9 +141,12 @@ class NewsRepository(Repository):
         """Take a syndicated copy down; a tombstone stops a late older event reviving it."""
         emptied = {"status": "retracted", "source_revision": revision, "retracted_at": now,
                    "title": "", "summary": "", "body": "", "search_text": "", "updated_at": now}
-        result = self.db.articles.update_one(
-            {"_id": copy_id, "source_revision": {"$lt": revision}}, {"$set": emptied})
-        if result.matched_count or self.db.articles.find_one({"_id": copy_id}, {"_id": 1}):
+        current = self.db.articles.find_one({"_id": copy_id})
+        if current is not None:
+            if current["source_revision"] < revision:
+                self.db.articles.replace_one(
+                    {"_id": copy_id, "source_revision": current["source_revision"]},
+                    {**current, **emptied})
             return
         try:
             self.db.articles.insert_one({"_id": copy_id, "region": region_code,
@@ -131,8 +161,10 @@ class NewsRepository(Repository):
         return doc.get("sources", [])
 
     def set_sources(self, region_code, sources, now):
-        self.db.subscriptions.update_one(
-            {"_id": region_code}, {"$set": {"sources": sources, "updated_at": now}}, upsert=True)
+        # The _id is repeated in the document: the embedded store's upsert
+        # would otherwise invent an ObjectId.
+        self.db.subscriptions.replace_one(
+            {"_id": region_code}, {"_id": region_code, "sources": sources, "updated_at": now}, upsert=True)
 
     def subscribers_of(self, source_region):
         # A handful of regions: filtering here avoids array-membership queries
@@ -142,22 +174,23 @@ class NewsRepository(Repository):
 
     # feed sources -------------------------------------------------------
     def save_feed_source(self, source):
-        self.db.feed_sources.replace_one({"_id": source["_id"]}, source, upsert=True)
+        self.db.feed_sources.replace_one({"_id": source["_id"]}, with_sort_keys(source), upsert=True)
 
     def feed_sources(self, region_code):
         return list(self.db.feed_sources.find({"region": region_code}).sort("_id", ASCENDING))
 
     def due_feed_sources(self, now):
-        return list(self.db.feed_sources.find({"next_fetch_at": {"$lte": now}}))
+        return list(self.db.feed_sources.find({"next_fetch_ms": {"$lte": ms(now)}}))
 
-    def record_fetch(self, source_id, changes):
-        self.db.feed_sources.update_one({"_id": source_id}, {"$set": changes})
+    def record_fetch(self, source, changes):
+        # Replace, not $set: see `update`.
+        self.db.feed_sources.replace_one({"_id": source["_id"]}, with_sort_keys({**source, **changes}))
 
     def insert_ingested(self, article):
         """Store an entry once: its id is derived from the feed's entry id."""
         for slug in (article["slug"], f"{article['slug']}-{article['_id'][-8:]}"):
             try:
-                self.db.articles.insert_one({**article, "slug": slug, "version": 1})
+                self.db.articles.insert_one(with_sort_keys({**article, "slug": slug, "version": 1}))
                 return True
             except DuplicateKeyError:
                 if self.db.articles.find_one({"_id": article["_id"]}, {"_id": 1}):

@@ -233,7 +233,7 @@ class NewsService(Observable):
             except ingest.FeedError as exc:
                 failures = source["failures"] + 1
                 now = utcnow()
-                self.store.record_fetch(source["_id"], {
+                self.store.record_fetch(source, {
                     "failures": failures, "last_error": str(exc), "last_failed_at": now,
                     "next_fetch_at": domain.next_attempt(failures, interval, now)})
                 log.warning("feed %s failed (%s); retry in a while", source["url"], exc)
@@ -242,7 +242,7 @@ class NewsService(Observable):
             now = utcnow()
             for entry in result["entries"]:
                 report["new_articles"] += self._ingest_entry(source, entry, now)
-            self.store.record_fetch(source["_id"], {
+            self.store.record_fetch(source, {
                 "failures": 0, "last_error": None, "last_fetched_at": now,
                 "etag": result["etag"], "modified": result["modified"],
                 "next_fetch_at": domain.next_attempt(0, interval, now)})

@@ -1,0 +1,289 @@
+"""The news service against a real broker and store: workflow, events, scheduling,
+syndication between regions and ingestion of external feeds."""
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from nameko.events import event_handler
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_waiter
+
+from services.news.service import NewsService
+from services.servicekit.envelope import utcnow
+from services.servicekit.errors import Conflict, NotFound, ValidationFailed
+
+ARTICLE = {"title": "Pasar Anyar direvitalisasi", "category": "ekonomi", "tags": ["pasar"],
+           "body": "<p>Revitalisasi Pasar Anyar dimulai bulan depan.</p><script>alert(1)</script>"}
+
+
+class Listener:
+    name = "listener"
+
+    @event_handler("news", "article_published")
+    def on_published(self, event):
+        return event
+
+
+@pytest.fixture
+def config(service_config):
+    return service_config("news")
+
+
+@pytest.fixture
+def news(container_factory, config):
+    container = container_factory(NewsService, config)
+    container.start()
+    with ServiceRpcProxy("news", config) as proxy:
+        yield proxy
+
+
+def wait_for(check, seconds=10, what="condition"):
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result:
+            return result
+        assert time.monotonic() < deadline, f"{what} not reached within {seconds}s"
+        time.sleep(0.05)
+
+
+def publish(news, region, data, editor="editor"):
+    article = news.create(region, data, editor)
+    news.transition(region, article["slug"], "submit", editor)
+    return news.transition(region, article["slug"], "publish", editor)
+
+
+def test_workflow_announces_publication(news, container_factory, config):
+    listener = container_factory(Listener, config)
+    listener.start()
+    draft = news.create("36.71", ARTICLE, "editor@36.71")
+    assert draft["status"] == "draft" and "<script" not in draft["body"]
+    with pytest.raises(NotFound):
+        news.get_article("36.71", draft["slug"])  # not public before publication
+    news.transition("36.71", draft["slug"], "submit", "editor@36.71")
+
+    def ours(worker_ctx, result, exc_info):
+        return result["payload"]["article_id"] == draft["id"]
+
+    with entrypoint_waiter(listener, "on_published", callback=ours, timeout=10) as waited:
+        published = news.transition("36.71", draft["slug"], "publish", "editor@36.71")
+    event = waited.get()
+    assert event["region"] == "36.71" and event["payload"]["title"] == ARTICLE["title"]
+    assert "editor@36.71" not in str(event)
+    assert published["status"] == "published" and published["published_at"] is not None
+    public = news.get_article("36.71", draft["slug"])
+    assert public["body"] == "<p>Revitalisasi Pasar Anyar dimulai bulan depan.</p>"
+    assert "created_by" not in public and "status" not in public
+
+
+def test_clear_errors(news):
+    with pytest.raises(ValidationFailed) as excinfo:
+        news.create("36.71", {k: v for k, v in ARTICLE.items() if k != "title"}, "ed")
+    assert excinfo.value.details == {"field": "title"}
+    with pytest.raises(ValidationFailed) as excinfo:
+        news.create("36.71", {**ARTICLE, "category": "gosip"}, "ed")
+    assert excinfo.value.details == {"field": "category"}
+    past = (utcnow() - timedelta(hours=1)).isoformat()
+    with pytest.raises(ValidationFailed) as excinfo:
+        news.create("36.71", {**ARTICLE, "publish_at": past}, "ed")
+    assert excinfo.value.details == {"field": "publish_at"}
+    news.create("36.71", {**ARTICLE, "slug": "pasar-anyar"}, "ed")
+    with pytest.raises(Conflict) as excinfo:
+        news.create("36.71", {**ARTICLE, "slug": "pasar-anyar"}, "ed")
+    assert excinfo.value.details == {"field": "slug"} and "already used" in excinfo.value.message
+    news.create("36.03", {**ARTICLE, "slug": "pasar-anyar"}, "ed")  # slugs are per region
+    with pytest.raises(Conflict):
+        news.transition("36.71", "pasar-anyar", "publish", "ed")  # a draft goes to review first
+    with pytest.raises(Conflict) as excinfo:
+        news.update("36.71", "pasar-anyar", {"title": "Judul"}, "ed", expected_version=7)
+    assert excinfo.value.details == {"field": "version"}
+
+
+def test_reading_filters_search_and_paging(news):
+    for i in range(5):
+        publish(news, "36.74", {**ARTICLE, "title": f"Vaksinasi tahap {i} di Puskesmas",
+                                "category": "kesehatan" if i % 2 else "pengumuman",
+                                "tags": ["vaksin"] if i < 2 else ["imunisasi"]})
+    news.create("36.74", {**ARTICLE, "title": "Vaksinasi draf belum terbit"}, "ed")
+    everything = news.list_articles("36.74", limit=50)["items"]
+    assert len(everything) == 5 and everything[0]["title"].endswith("tahap 4 di Puskesmas")
+    assert [a["category"] for a in news.list_articles("36.74", category="kesehatan")["items"]] == \
+           ["kesehatan", "kesehatan"]
+    assert len(news.list_articles("36.74", tag="Vaksin")["items"]) == 2
+    assert [a["title"] for a in news.list_articles("36.74", q="TAHAP 3")["items"]] == \
+           ["Vaksinasi tahap 3 di Puskesmas"]
+    assert news.list_articles("36.74", q="revitalisasi pasar", limit=50)["items"]  # body words too
+    assert news.list_articles("36.74", q="banjir")["items"] == []
+
+    pages = [news.list_articles("36.74", limit=2, page=p) for p in (1, 2, 3)]
+    assert [len(p["items"]) for p in pages] == [2, 2, 1] and pages[2]["has_more"] is False
+    by_page = [a["id"] for p in pages for a in p["items"]]
+    by_cursor, cursor = [], None
+    while True:
+        answer = news.list_articles("36.74", limit=2, cursor=cursor)
+        by_cursor += [a["id"] for a in answer["items"]]
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            break
+    assert by_cursor == by_page == [a["id"] for a in everything]
+    with pytest.raises(ValidationFailed) as excinfo:
+        news.list_articles("36.74", cursor="garbage")
+    assert excinfo.value.details == {"field": "cursor"}
+
+
+def test_scheduled_article_publishes_itself(news):
+    publish_at = utcnow() + timedelta(seconds=1)
+    article = news.create("36.71", {**ARTICLE, "title": "Pengumuman terjadwal",
+                                    "publish_at": publish_at.isoformat()}, "ed")
+    news.transition("36.71", article["slug"], "submit", "ed")
+    scheduled = news.transition("36.71", article["slug"], "publish", "ed")
+    assert scheduled["status"] == "scheduled" and scheduled["published_at"] is None
+    with pytest.raises(NotFound):
+        news.get_article("36.71", article["slug"])
+    live = wait_for(lambda: news.get_for_editor("36.71", article["slug"])["status"] == "published",
+                    what="scheduled publication")
+    assert live
+    assert news.get_article("36.71", article["slug"])["published_at"] >= publish_at
+
+
+def test_syndication_copies_corrects_and_retracts(news):
+    news.set_subscriptions("36.03", ["36.71"])
+    news.set_subscriptions("36.74", ["36.72"])
+    with pytest.raises(ValidationFailed):
+        news.set_subscriptions("36.03", ["36.03"])
+    source = publish(news, "36.71", {**ARTICLE, "title": "Festival Cisadane dibuka"})
+
+    def copy():
+        items = news.list_articles("36.03", q="cisadane")["items"]
+        return items[0] if items else None
+
+    carried = wait_for(copy, what="syndicated copy")
+    assert carried["source_region"] == "36.71" and carried["region"] == "36.03"
+    assert carried["origin"] == "syndicated" and carried["canonical_url"] == source["canonical_url"]
+    assert carried["published_at"] == source["published_at"]
+    assert news.get_article("36.03", carried["slug"])["title"] == "Festival Cisadane dibuka"
+    assert news.list_articles("36.74", q="cisadane")["items"] == []  # not subscribed to 36.71
+
+    news.update("36.71", source["slug"], {"title": "Festival Cisadane resmi dibuka",
+                                          "correction_note": "judul"}, "ed")
+    corrected = wait_for(lambda: (c := copy()) and c["title"] == "Festival Cisadane resmi dibuka" and c,
+                         what="correction reaching the copy")
+    assert corrected["published_at"] == source["published_at"]
+    assert corrected["updated_at"] > source["published_at"]
+    with pytest.raises(Conflict):  # the copy is edited at its source only
+        news.update("36.03", carried["slug"], {"title": "diubah"}, "ed")
+
+    news.transition("36.71", source["slug"], "retract", "ed")
+    wait_for(lambda: copy() is None, what="retraction reaching the copy")
+    with pytest.raises(NotFound):
+        news.get_article("36.03", carried["slug"])
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Portal Banten</title><link>https://bantenprov.go.id</link>
+<description>Berita Provinsi Banten</description>{items}</channel></rss>"""
+ITEM = """<item><title>{title}</title><link>https://bantenprov.go.id/berita/{n}</link>
+<guid isPermaLink="false">banten-{n}</guid><pubDate>Fri, 27 Nov 2026 0{n}:00:00 +0000</pubDate>
+<description>&lt;p&gt;Ringkasan {n}&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description></item>"""
+
+
+class FeedServer:
+    """A province portal on 127.0.0.1: serves `self.body`, counts requests, honours ETag."""
+
+    def __init__(self):
+        self.body, self.status, self.requests = b"", 200, []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's naming
+                server.requests.append(dict(self.headers))
+                etag = f'"{hash(server.body)}"'
+                if server.status == 200 and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(server.status)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(server.body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/feed.xml"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def serve(self, *numbers):
+        items = "".join(ITEM.format(n=n, title=f"Kabar Banten {n}") for n in numbers)
+        self.body = FEED.format(items=items).encode()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def feed_server():
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+def make_due(mongo_db):
+    """Let the retry time pass (replace: the embedded store stringifies datetimes in $set)."""
+    for source in mongo_db.feed_sources.find({}):
+        mongo_db.feed_sources.replace_one(
+            {"_id": source["_id"]}, {**source, "next_fetch_at": utcnow(), "next_fetch_ms": 0})
+
+
+def test_ingestion_is_deduplicated_by_entry_id(news, feed_server, mongo_db):
+    feed_server.serve(1, 2)
+    news.add_feed_source("36.02", feed_server.url, "Portal Banten", "pemerintahan", 15)
+    assert news.ingest_due() == {"fetched": 1, "failed": 0, "new_articles": 2}
+    items = news.list_articles("36.02")["items"]
+    assert [a["title"] for a in items] == ["Kabar Banten 2", "Kabar Banten 1"]
+    assert items[0]["origin"] == "feed" and items[0]["source_name"] == "Portal Banten"
+    assert items[0]["canonical_url"] == "https://bantenprov.go.id/berita/2"
+    assert "<script" not in items[0]["body"] and items[0]["category"] == "pemerintahan"
+
+    assert news.ingest_due()["fetched"] == 0  # not due again for 15 minutes
+    make_due(mongo_db)
+    assert news.ingest_due() == {"fetched": 1, "failed": 0, "new_articles": 0}  # 304, nothing new
+    assert feed_server.requests[-1].get("If-None-Match")
+    feed_server.serve(1, 2, 3)  # same entries again, plus one
+    make_due(mongo_db)
+    assert news.ingest_due() == {"fetched": 1, "failed": 0, "new_articles": 1}
+    assert [a["title"] for a in news.list_articles("36.02")["items"]] == \
+           ["Kabar Banten 3", "Kabar Banten 2", "Kabar Banten 1"]
+    assert mongo_db.articles.count_documents({"region": "36.02"}) == 3
+
+
+def test_broken_feeds_are_recorded_and_retried_later(news, feed_server, mongo_db):
+    feed_server.status = 500
+    news.add_feed_source("36.01", feed_server.url, "Portal rusak")
+    news.add_feed_source("36.01", "http://127.0.0.1:9/closed.xml", "Portal mati")
+    report = news.ingest_due()
+    assert report == {"fetched": 0, "failed": 2, "new_articles": 0}
+    sources = {s["name"]: s for s in news.feed_sources("36.01")}
+    assert sources["Portal rusak"]["last_error"] == "HTTP 500 from the feed"
+    assert sources["Portal mati"]["last_error"].startswith("unreachable")
+    assert all(s["failures"] == 1 and s["next_fetch_at"] > utcnow() for s in sources.values())
+    assert news.ping()["ok"]  # the service itself is unharmed
+
+    feed_server.status, feed_server.body = 200, b"<html><body>not a feed</body></html>"
+    make_due(mongo_db)
+    news.ingest_due()
+    rusak = {s["name"]: s for s in news.feed_sources("36.01")}["Portal rusak"]
+    assert rusak["failures"] == 2 and "not" in rusak["last_error"]
+    assert rusak["next_fetch_at"] > utcnow() + timedelta(minutes=50)  # backing off
+
+    feed_server.serve(7)  # the portal is fixed: the next retry succeeds
+    make_due(mongo_db)
+    assert news.ingest_due()["new_articles"] == 1
+    rusak = {s["name"]: s for s in news.feed_sources("36.01")}["Portal rusak"]
+    assert rusak["failures"] == 0 and rusak["last_error"] is None
