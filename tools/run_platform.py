@@ -76,9 +76,9 @@ def main():
     try:
         wait_healthy(procs, env)
         subprocess.run([sys.executable, "-m", "tools.demo_data", GATEWAY], cwd=ROOT, env=env, check=True)
+        subprocess.run([sys.executable, "-m", "tools.demo_accounts"], cwd=ROOT, env=env, check=True)
         print(f"\nTangerang Live is up: {GATEWAY}/  (API: {GATEWAY}/api/v1/regions, "
-              f"docs: {GATEWAY}/docs)\nOpen311 API keys per region: {ROOT}/.data/open311-keys.txt\n"
-              "Ctrl-C stops everything.", flush=True)
+              f"docs: {GATEWAY}/docs)\nCtrl-C stops everything.", flush=True)
         while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)
         print("a service exited; stopping the rest", file=sys.stderr)
