@@ -57,4 +57,27 @@ class VacanciesSection(Section):
         return {"open": max(0, data["open"] - 1), "newest": newest}
 
 
-SECTIONS = [AspirasiSection(), VacanciesSection()]
+class NewsSection(Section):
+    """The latest headlines a region shows: its own news and the news it carries."""
+
+    name = "news"
+    source = "news"
+    events = ("article_published", "article_updated", "article_retracted")
+    HEADLINES = 5
+
+    def rebuild(self, rpc, region_code):
+        return call(rpc.news.headlines, region_code, self.HEADLINES, timeout=LIVE_RPC_TIMEOUT)
+
+    def apply(self, data, event):
+        payload = event["payload"]
+        others = [h for h in data["headlines"] if h["id"] != payload["article_id"]]
+        if event["event_type"] == "article_retracted" or payload["status"] != "published":
+            return {"headlines": others}
+        headline = {"id": payload["article_id"], "title": payload["title"], "slug": payload["slug"],
+                    "summary": payload["summary"], "published_at": payload["published_at"],
+                    "category": payload["category"], "source_region": event["region"]}
+        newest = sorted(others + [headline], key=lambda h: h["published_at"], reverse=True)
+        return {"headlines": newest[:self.HEADLINES]}
+
+
+SECTIONS = [AspirasiSection(), VacanciesSection(), NewsSection()]

@@ -18,6 +18,7 @@ from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
+from services.gateway.news_api import NewsApi
 from services.gateway.openapi import url_map
 from services.gateway.pencaker_api import PencakerApi
 from services.gateway.platform_api import PlatformApi
@@ -41,7 +42,7 @@ class LiveViews(DependencyProvider):
         return self.model
 
 
-class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi):
+class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi):
     name = "gateway"
 
     config = Config()

@@ -30,6 +30,7 @@ SERVICES = {
     "aspirasi": "services.aspirasi.service:AspirasiService",
     "gateway": "services.gateway.service:GatewayService",
     "pencaker": "services.pencaker.service:PencakerService",
+    "news": "services.news.service:NewsService",
 }
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 STOP_GRACE = 8
