@@ -1,7 +1,10 @@
 """Load demo data through the public API, so it exercises the real paths."""
 import sys
+from datetime import date, timedelta
 
 import requests
+
+from services.gateway.auth import issue_token
 
 DEMO_REPORTS = [
     ("36.71", {"category": "penerangan-jalan", "description": "Lampu jalan mati di depan Pasar Anyar",
@@ -21,6 +24,64 @@ def main(gateway):
                                 headers={"Idempotency-Key": f"demo-{index}"}, timeout=10)
         response.raise_for_status()
     print(f"demo data loaded: {len(DEMO_REPORTS)} aspirasi")
+    load_pencaker(session, gateway)
+
+
+DEMO_EMPLOYER = {"name": "PT Cahaya Logam Tangerang", "sector": "Manufaktur logam",
+                 "address": "Jl. Gatot Subroto Km 5, Jatiuwung", "url": "https://cahayalogam.example.id",
+                 "contact": {"email": "hrd@cahayalogam.example.id", "phone": "021 5550 1234"}}
+DEMO_VACANCIES = [
+    {"title": "Operator CNC", "description": "Mengoperasikan dan menyetel mesin CNC bubut dan frais.",
+     "kbji": "7223", "employment_type": ["FULL_TIME"], "education": "smk", "skills": ["cnc", "bubut"],
+     "address": "Jl. Gatot Subroto Km 5, Jatiuwung",
+     "salary": {"min": 5_000_000, "max": 6_000_000, "unit": "MONTH"}, "openings": 4},
+    {"title": "Tukang Las", "description": "Pengelasan rangka baja (SMAW/MIG) untuk proyek pabrik.",
+     "employment_type": ["CONTRACTOR"], "education": "smp", "skills": ["las"],
+     "salary": {"min": 180_000, "max": 250_000, "unit": "DAY"}, "openings": 2},
+    {"title": "Staf Administrasi Gudang", "description": "Mencatat keluar masuk barang dan stok opname.",
+     "employment_type": ["FULL_TIME"], "education": "sma", "skills": ["microsoft excel", "administrasi"],
+     "salary": {"min": 4_900_000, "max": 5_300_000, "unit": "MONTH"}, "openings": 1},
+    {"title": "Magang Quality Control", "description": "Magang 6 bulan memeriksa mutu hasil produksi.",
+     "employment_type": ["INTERN"], "education": "d3", "skills": ["quality control"],
+     "salary": {"min": 2_500_000, "max": 3_000_000, "unit": "MONTH"}, "openings": 3},
+    {"title": "Operator Produksi", "description": "Operator lini produksi di pabrik Cikupa, shift.",
+     "employment_type": ["TEMPORARY"], "education": "sma", "skills": ["produksi"], "region": "36.03",
+     "salary": {"min": 4_700_000, "max": 5_000_000, "unit": "MONTH"}, "openings": 10},
+]
+DEMO_SEEKER = {"nik": "3602011405980001", "name": "Rudi Hartono", "birth_place": "Rangkasbitung",
+               "birth_date": "1998-05-14", "sex": "L",
+               "education": {"level": "smk", "major": "Teknik Pemesinan"}, "skills": ["cnc", "bubut", "las"],
+               "experience": [{"position": "Helper bengkel bubut", "years": 2}],
+               "expected_salary": 5_000_000, "contact": {"phone": "0812 9876 5432"}}
+
+
+def load_pencaker(session, gateway):
+    """An employer with verified vacancies (four in Kota Tangerang, one in Kab.
+    Tangerang) and a seeker from Kab. Lebak. Safe to run again on kept data."""
+    def bearer(subject, role, region):
+        return {"Authorization": f"Bearer {issue_token(subject, role, region)}"}
+
+    employer = bearer("demo-hrd@cahayalogam", "citizen", "36.71")
+    seeker = session.post(f"{gateway}/api/v1/regions/36.02/seekers", json=DEMO_SEEKER, timeout=10)
+    if seeker.status_code != 409:  # 409: registered on an earlier run
+        seeker.raise_for_status()
+    existing = session.get(f"{gateway}/api/v1/regions/36.71/vacancies",
+                           params={"q": DEMO_EMPLOYER["name"]}, timeout=10).json()
+    if existing["total"]:
+        print("demo data: pencaker vacancies already there")
+        return
+    company = session.post(f"{gateway}/api/v1/regions/36.71/employers", json=DEMO_EMPLOYER,
+                           headers=employer, timeout=10)
+    company.raise_for_status()
+    valid_through = (date.today() + timedelta(days=45)).isoformat()
+    for vacancy in DEMO_VACANCIES:
+        posted = session.post(f"{gateway}/api/v1/employers/{company.json()['_id']}/vacancies",
+                              json={**vacancy, "valid_through": valid_through}, headers=employer, timeout=10)
+        posted.raise_for_status()
+        officer = bearer("demo-disnaker", "disnaker_officer", posted.json()["region"])
+        session.post(f"{gateway}/api/v1/vacancies/{posted.json()['id']}/verify", headers=officer,
+                     timeout=10).raise_for_status()
+    print(f"demo data loaded: 1 employer, {len(DEMO_VACANCIES)} verified vacancies, 1 job seeker")
 
 
 if __name__ == "__main__":

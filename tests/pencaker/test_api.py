@@ -173,3 +173,16 @@ def test_region_admin_chooses_the_vacancy_sources(platform, http, token):
     assert changed.json()["sources"] == ["36.01", "36.02", "36.71"]
     assert http.get(f"{platform.url}/api/v1/regions/36.01/vacancies", params={"regions": "36.02"},
                     timeout=5).status_code == 200
+
+
+def test_demo_data_loads_and_runs_again(platform, http):
+    from tools import demo_data
+
+    demo_data.load_pencaker(http, platform.url)
+    demo_data.load_pencaker(http, platform.url)  # `make run` keeps data between runs
+    found = http.get(f"{platform.url}/api/v1/regions/36.71/vacancies",
+                     params={"q": demo_data.DEMO_EMPLOYER["name"], "per_page": 50}, timeout=5).json()
+    assert found["total"] == 4
+    tangerang_kab = http.get(f"{platform.url}/api/v1/regions/36.03/vacancies",
+                             params={"regions": "36.03"}, timeout=5).json()
+    assert [v["title"] for v in tangerang_kab["items"]] == ["Operator Produksi"]
