@@ -25,6 +25,7 @@ def main(gateway):
         response.raise_for_status()
     print(f"demo data loaded: {len(DEMO_REPORTS)} aspirasi")
     load_pencaker(session, gateway)
+    load_news(session, gateway)
 
 
 DEMO_EMPLOYER = {"name": "PT Cahaya Logam Tangerang", "sector": "Manufaktur logam",
@@ -82,6 +83,52 @@ def load_pencaker(session, gateway):
         session.post(f"{gateway}/api/v1/vacancies/{posted.json()['id']}/verify", headers=officer,
                      timeout=10).raise_for_status()
     print(f"demo data loaded: 1 employer, {len(DEMO_VACANCIES)} verified vacancies, 1 job seeker")
+
+
+DEMO_NEWS = [
+    ("36.71", {"title": "Car Free Day kembali digelar di Jalan Sudirman", "category": "pengumuman",
+               "tags": ["car free day", "olahraga"],
+               "body": "<p>Pemerintah Kota Tangerang kembali menggelar Car Free Day setiap Minggu pukul "
+                       "06.00-10.00 WIB di Jalan Jenderal Sudirman.</p><p>Kendaraan bermotor dialihkan "
+                       "melalui Jalan Daan Mogot.</p>"}),
+    ("36.71", {"title": "Revitalisasi Pasar Anyar dimulai bulan depan", "category": "ekonomi",
+               "tags": ["pasar", "umkm"],
+               "body": "<p>Pedagang Pasar Anyar akan dipindahkan sementara ke lahan relokasi di Jalan "
+                       "Ki Samaun selama revitalisasi berlangsung.</p>"}),
+    ("36.71", {"title": "Vaksinasi anak gratis di seluruh puskesmas", "category": "kesehatan",
+               "tags": ["vaksin", "puskesmas"],
+               "body": "<p>Dinas Kesehatan membuka layanan imunisasi anak gratis di 38 puskesmas, "
+                       "Senin sampai Jumat.</p>"}),
+    ("36.03", {"title": "Festival Kuliner Tangerang Utara digelar di Pantai Tanjung Pasir",
+               "category": "sosial-budaya", "tags": ["festival", "kuliner"],
+               "body": "<p>Festival kuliner pesisir menghadirkan 60 pelaku UMKM selama tiga hari.</p>"}),
+    ("36.03", {"title": "Perbaikan jalan Raya Serang ruas Cikupa", "category": "infrastruktur",
+               "tags": ["jalan"],
+               "body": "<p>Pengendara diimbau menghindari ruas Cikupa pukul 22.00-05.00 WIB selama "
+                       "perbaikan berlangsung.</p>"}),
+]
+
+
+def load_news(session, gateway):
+    """Published news for Kota Tangerang and Kab. Tangerang; Kab. Tangerang also
+    carries Kota Tangerang's news. Safe to run again on kept data."""
+    def editor(region):
+        return {"Authorization": f"Bearer {issue_token(f'demo-redaksi@{region}', 'editor', region)}"}
+
+    session.put(f"{gateway}/api/v1/regions/36.03/news-subscriptions", json={"sources": ["36.71"]},
+                headers=editor("36.03"), timeout=10).raise_for_status()
+    published = 0
+    for region, article in DEMO_NEWS:
+        base = f"{gateway}/api/v1/regions/{region}/news"
+        created = session.post(base, json=article, headers=editor(region), timeout=10)
+        if created.status_code == 409:  # slug taken: loaded on an earlier run
+            continue
+        created.raise_for_status()
+        for action in ("submit", "publish"):
+            session.post(f"{base}/{created.json()['slug']}/{action}", headers=editor(region),
+                         timeout=10).raise_for_status()
+        published += 1
+    print(f"demo data loaded: {published} news articles (36.03 carries 36.71's news)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ import uuid
 
 import feedparser
 
+from tools import demo_data
+
 ARTICLE = {"category": "pengumuman", "tags": ["layanan"],
            "body": "<p>Layanan Mal Pelayanan Publik buka hari Sabtu.</p><img src=x onerror=alert(1)>"}
 
@@ -100,8 +102,8 @@ def headlines(http, platform, region):
 def test_live_view_and_syndication(platform, http, token):
     editor = token("editor", "36.73")
     headlines(http, platform, "36.73")  # the section is built before the news arrives
-    subscribed = http.put(f"{platform.url}/api/v1/regions/36.03/news-subscriptions",
-                          json={"sources": ["36.73"]}, headers=token("editor", "36.03"), timeout=5)
+    subscribed = http.put(f"{platform.url}/api/v1/regions/36.04/news-subscriptions",
+                          json={"sources": ["36.73"]}, headers=token("editor", "36.04"), timeout=5)
     assert subscribed.status_code == 200 and subscribed.json()["sources"] == ["36.73"]
 
     title = f"Festival Banten Lama {uuid.uuid4().hex[:6]}"
@@ -110,11 +112,11 @@ def test_live_view_and_syndication(platform, http, token):
              what="headline in the live view")
 
     def carried():
-        items = http.get(f"{platform.url}/api/v1/regions/36.03/news", params={"q": title},
+        items = http.get(f"{platform.url}/api/v1/regions/36.04/news", params={"q": title},
                          timeout=5).json()["items"]
         return items[0] if items else None
 
-    copy = wait_for(carried, what="syndicated copy in 36.03")
+    copy = wait_for(carried, what="syndicated copy in 36.04")
     assert copy["source_region"] == "36.73" and copy["canonical_url"] == article["canonical_url"]
 
     retracted = http.post(f"{platform.url}/api/v1/regions/36.73/news/{article['slug']}/retract",
@@ -125,3 +127,17 @@ def test_live_view_and_syndication(platform, http, token):
     wait_for(lambda: carried() is None, what="retraction of the copy")
     gone = http.get(f"{platform.url}/api/v1/regions/36.73/news/{article['slug']}", timeout=5)
     assert gone.status_code == 404
+
+
+def test_demo_news_loads_and_reloads(platform, http):
+    demo_data.load_news(http, platform.url)
+    demo_data.load_news(http, platform.url)  # `make run` on kept data loads it again
+    url = f"{platform.url}/api/v1/regions/36.03/news"
+
+    def listed():
+        return http.get(url, params={"limit": 50}, timeout=5).json()["items"]
+
+    own = sorted(a["title"] for a in listed() if a["source_region"] == "36.03")
+    assert own == sorted(a["title"] for region, a in demo_data.DEMO_NEWS if region == "36.03")
+    wait_for(lambda: any(a["source_region"] == "36.71" and a["title"].startswith("Car Free Day")
+                         for a in listed()), what="36.71's demo news carried by 36.03")
