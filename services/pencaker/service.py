@@ -9,6 +9,7 @@ import uuid
 
 from nameko.dependency_providers import Config
 from nameko.timer import timer
+from prometheus_client import Gauge
 
 from services.pencaker import domain
 from services.pencaker.repository import PencakerRepository, region_centroids
@@ -24,6 +25,8 @@ from services.servicekit.store import MongoStore
 log = logging.getLogger(__name__)
 OFFICERS = ("disnaker_officer", "region_admin")
 MAX_MATCH_EVENTS = 100
+OPEN_VACANCIES = Gauge("tl_pencaker_open_vacancies", "Published vacancies before validThrough",
+                       ["region"])
 
 
 def _event(event_type, region, **payload):
@@ -356,6 +359,11 @@ class PencakerService(Observable):
     @timer(interval=30)
     def expiry_clock(self):
         self.sweep()
+        counts = {}
+        for vacancy in self.store.open_vacancies(None, utcnow()):
+            counts[vacancy["region"]] = counts.get(vacancy["region"], 0) + 1
+        for region in all_regions():
+            OPEN_VACANCIES.labels(region.code).set(counts.get(region.code, 0))
 
     @timer(interval=2)
     def relay_outbox(self):

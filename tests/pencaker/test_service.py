@@ -7,6 +7,7 @@ import pytest
 from kombu import Connection, Queue
 from nameko.events import event_handler
 from nameko.testing.services import entrypoint_hook
+from prometheus_client import REGISTRY
 
 from services.pencaker.service import PencakerService
 from services.servicekit.envelope import utcnow
@@ -212,6 +213,14 @@ def test_vacancy_past_valid_through_closes_by_itself(pencaker, mongo_db):
     wait_for(of_type("vacancy_closed", vacancy_id=vacancy["id"], reason="expired"), "vacancy_closed")
     assert rpc(container, "sweep")["vacancies_closed"] == 0
     assert rpc(container, "live_summary", "36.71") == {"open": 0, "newest": []}
+
+
+def test_open_vacancies_gauge(pencaker):
+    container, _ = pencaker
+    published_vacancy(container)
+    rpc(container, "expiry_clock")
+    assert REGISTRY.get_sample_value("tl_pencaker_open_vacancies", {"region": "36.71"}) == 1
+    assert REGISTRY.get_sample_value("tl_pencaker_open_vacancies", {"region": "36.02"}) == 0
 
 
 def test_interrupted_placement_is_finished_by_the_sweep(pencaker, mongo_db):
