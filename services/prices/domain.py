@@ -327,33 +327,78 @@ def check_date(day, today):
         raise RowRejected("date", f"{day} is before {EARLIEST_DATE}")
 
 
-def read_row(values, region_code, catalogue, today, default_market=None):
-    """One sheet row {column: text} -> (market, commodity, date, price|None)."""
-    market_text = (values.get("market") or "").strip() or default_market
-    if not market_text:
+def _market(text, region_code, catalogue):
+    if not text:
         raise RowRejected("market", "is empty; give a market column or a default market")
-    market = catalogue.market(region_code, market_text)
+    market = catalogue.market(region_code, text)
     if market is None:
-        raise RowRejected("market", f"{market_text!r} is not a market of region {region_code}")
-    commodity_text = (values.get("commodity") or "").strip()
-    commodity = catalogue.commodity(commodity_text) if commodity_text else None
+        raise RowRejected("market", f"{text!r} is not a market of region {region_code}")
+    return market.code
+
+
+def _commodity(text, catalogue):
+    commodity = catalogue.commodity(text) if text else None
     if commodity is None:
-        raise RowRejected("commodity", f"{commodity_text!r} is not in the catalogue"
-                          if commodity_text else "is empty")
-    day = parse_date(values.get("date") or "")
+        raise RowRejected("commodity", f"{text!r} is not in the catalogue" if text else "is empty")
+    return commodity
+
+
+def _date(text, today):
+    day = parse_date(text)
     check_date(day, today)
-    unit_text = (values.get("unit") or "").strip()
+    return day
+
+
+def _unit(text, commodity):
+    unit = parse_unit(text)
+    if unit is None:
+        raise RowRejected("unit", f"{text!r} is not a unit; write Rp/kg or Rp/liter")
+    if unit != commodity.unit:
+        raise RowRejected("unit", f"{text!r} does not match {commodity.name}, priced per {commodity.unit}")
+    return unit
+
+
+def _once(cache, key, check):
+    """`check()` once per distinct `key` of a sheet (few markets, dates, units
+    repeat over thousands of rows), its verdict or its rejection remembered."""
+    if key not in cache:
+        try:
+            cache[key] = check()
+        except RowRejected as exc:
+            cache[key] = exc
+    found = cache[key]
+    if isinstance(found, RowRejected):
+        raise found
+    return found
+
+
+def read_place(market_text, commodity_text, date_text, unit_text, region_code, catalogue, today,
+               cache=None):
+    """Market, commodity and date of a sheet row, checked -> (market code, Commodity, date)."""
+    cache = {} if cache is None else cache
+    market_text, commodity_text = market_text.strip(), commodity_text.strip()
+    date_text, unit_text = date_text.strip(), unit_text.strip()
+    market = _once(cache, ("market", market_text), lambda: _market(market_text, region_code, catalogue))
+    commodity = _once(cache, ("commodity", commodity_text), lambda: _commodity(commodity_text, catalogue))
+    day = _once(cache, ("date", date_text), lambda: _date(date_text, today))
     if unit_text:
-        unit = parse_unit(unit_text)
-        if unit is None:
-            raise RowRejected("unit", f"{unit_text!r} is not a unit; write Rp/kg or Rp/liter")
-        if unit != commodity.unit:
-            raise RowRejected("unit", f"{unit_text!r} does not match {commodity.name}, "
-                                      f"priced per {commodity.unit}")
-    price = parse_price(values.get("price") or "")
+        _once(cache, ("unit", unit_text, commodity.code), lambda: _unit(unit_text, commodity))
+    return market, commodity, day
+
+
+def read_price(text, commodity):
+    price = parse_price(text)
     if price is not None:
         check_price(price, commodity)
-    return market.code, commodity.code, day, price
+    return price
+
+
+def read_row(values, region_code, catalogue, today, default_market=None):
+    """One sheet row {column: text} -> (market, commodity, date, price|None)."""
+    market, commodity, day = read_place(
+        values.get("market") or default_market or "", values.get("commodity") or "",
+        values.get("date") or "", values.get("unit") or "", region_code, catalogue, today)
+    return market, commodity.code, day, read_price(values.get("price") or "", commodity)
 
 
 def header_columns(header):
@@ -388,8 +433,7 @@ def parse_sheet(text, region_code, catalogue, today, default_market=None):
         raise ValidationFailed.field("header", f"is not CSV ({exc})") from None
     columns = header_columns(header)
     sheet = Sheet()
-    seen = {}
-    line = reader.line_num
+    seen, checked = {}, {}
     while True:
         try:
             cells = next(reader)
@@ -403,11 +447,13 @@ def parse_sheet(text, region_code, catalogue, today, default_market=None):
             continue
         if len(sheet.rows) + len(sheet.rejected) + len(sheet.missing) >= MAX_SHEET_ROWS:
             raise ValidationFailed.field("body", f"more than {MAX_SHEET_ROWS} rows; split the sheet")
-        values = {column: cells[index] if index < len(cells) else ""
-                  for column, index in columns.items()}
+        texts = tuple(cells[columns[c]] if c in columns and columns[c] < len(cells) else ""
+                      for c in ("market", "commodity", "date", "unit", "price"))
+        place = texts[:4] if texts[0].strip() or not default_market else (default_market, *texts[1:4])
         try:
-            market, commodity, day, price = read_row(values, region_code, catalogue, today,
-                                                     default_market)
+            market, commodity, day = read_place(*place, region_code, catalogue, today, checked)
+            price = read_price(texts[4], commodity)
+            commodity = commodity.code
         except RowRejected as exc:
             sheet.rejected.append({"line": line, "field": exc.field, "reason": exc.reason})
             continue

@@ -6,7 +6,7 @@ events live in its `imports` document (the outbox); alerts are deduplicated by
 their deterministic _id.
 """
 from pymongo import ASCENDING, DESCENDING, UpdateOne
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.servicekit.outbox import pending
 from services.servicekit.store import Repository
@@ -39,6 +39,20 @@ class PriceRepository(Repository):
         if commodity:
             query["commodity"] = commodity
         return list(self.db.prices.find(query, POINT))
+
+    def latest_day(self, region_code):
+        """The region's latest day with prices, kept up to date by every sheet."""
+        doc = self.db.latest.find_one({"_id": region_code})
+        return doc["date"] if doc else None
+
+    def advance_latest(self, region_code, day):
+        if self.db.latest.update_one({"_id": region_code, "date": {"$lt": day}},
+                                     {"$set": {"date": day}}).matched_count:
+            return
+        try:
+            self.db.latest.insert_one({"_id": region_code, "date": day})
+        except DuplicateKeyError:
+            pass  # already at `day` or later
 
     def latest_date(self, region_code, until, market=None, commodity=None):
         query = {"region": region_code, "date": {"$lte": until}}

@@ -22,6 +22,9 @@ from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
 DEFAULT_RISE_PERCENT = 20
+# Alerts are about what people pay now: back-filled days older than this are
+# stored and shown in history, but do not alert the partner regions.
+DEFAULT_ALERT_MAX_AGE_DAYS = 7
 HISTORY_DAYS = 30
 MAX_HISTORY_DAYS = 366
 LIVE_ALERTS = 20
@@ -134,6 +137,9 @@ class PricesService(Observable):
             # This sheet was cut short before: announce what it had raised.
             ids = {e["event_id"] for e in events}
             events += [e for e in self.store.alert_events_of(import_id) if e["event_id"] not in ids]
+        latest_before = self.store.latest_day(region.code)
+        if applied:
+            self.store.advance_latest(region.code, max(r.date for r in applied))
         written = len(new) + len(corrections) - len(taken)
         report = {
             "import_id": import_id, "region": region.code, "kind": kind,
@@ -144,7 +150,7 @@ class PricesService(Observable):
             "alerts_raised": len(raised),
         }
         if written or raised or previous is None or previous.get("status") == "applying":
-            board = self._board_after(region, catalogue, zone, known, dates)
+            board = self._board_after(region, catalogue, zone, known, dates, latest_before)
             events.insert(0, new_event("prices_recorded", "prices", region.code, {
                 "sheet": import_id, "kind": kind,
                 "markets": sorted({r.market for r in applied}),
@@ -160,9 +166,12 @@ class PricesService(Observable):
 
     def _alerts(self, region, catalogue, zone, rows, known, import_id, now):
         threshold = float(self.config.get("RISE_ALERT_PERCENT", DEFAULT_RISE_PERCENT))
+        oldest = domain.day_before(today_in(region), int(self.config.get(
+            "ALERT_MAX_AGE_DAYS", DEFAULT_ALERT_MAX_AGE_DAYS)))
+        recent = [row for row in rows if row.date >= oldest]
         docs = []
         markets = catalogue.markets.get(region.code, {})
-        for row, rules, previous, reference in domain.row_alerts(rows, known, catalogue, zone, threshold):
+        for row, rules, previous, reference in domain.row_alerts(recent, known, catalogue, zone, threshold):
             commodity = catalogue.commodities[row.commodity]
             alert_id = domain.price_id(region.code, row.market, row.commodity, row.date)
             payload = {
@@ -179,15 +188,14 @@ class PricesService(Observable):
                          "event": new_event("price_alert_raised", "prices", region.code, payload)})
         return docs
 
-    def _board_after(self, region, catalogue, zone, known, dates):
-        """The regional board after a sheet: from memory when the sheet holds the
-        latest day (everything the board needs was loaded), else from the store."""
-        latest = self.store.latest_date(region.code, today_in(region))
-        if dates and latest == dates[-1]:
+    def _board_after(self, region, catalogue, zone, known, dates, latest_before):
+        """The regional board after a sheet: from memory when the sheet reaches the
+        latest day (everything that board needs was loaded), else from the store."""
+        if dates and (latest_before is None or latest_before <= dates[-1]):
             points = [{"commodity": c, "date": d, "price": p}
                       for (_, c), series in known.items() for d, p in series.items()]
-            return {"date": latest, "items": domain.board_of(points, latest, catalogue, zone)}
-        return self._board(region, latest)
+            return {"date": dates[-1], "items": domain.board_of(points, dates[-1], catalogue, zone)}
+        return self._board(region, latest_before)
 
     # reading ----------------------------------------------------------------
     def _board(self, region, day, market=None):
@@ -207,7 +215,8 @@ class PricesService(Observable):
         if market is not None and load_catalogue().market(region.code, market) is None:
             raise ValidationFailed.field("market", f"{market!r} is not a market of {region.name}")
         market = market and load_catalogue().market(region.code, market).code
-        day = _day(day, "date") or self.store.latest_date(region.code, today_in(region), market)
+        day = _day(day, "date") or (self.store.latest_date(region.code, today_in(region), market)
+                                    if market else self.store.latest_day(region.code))
         return {"region": region.code, "market": market, **self._board(region, day, market)}
 
     @rpc
@@ -282,7 +291,7 @@ class PricesService(Observable):
     def live_summary(self, region_code):
         """Today's regional board, compact, and the alerts of its day, for the live view."""
         region = get_region(region_code)
-        board = self._board(region, self.store.latest_date(region.code, today_in(region)))
+        board = self._board(region, self.store.latest_day(region.code))
         alerts = self.store.alerts(region.code, board["date"], limit=LIVE_ALERTS) if board["date"] else []
         return {"date": board["date"], "board": domain.compact(board["items"]),
                 "alerts": [live_alert(a) for a in alerts]}

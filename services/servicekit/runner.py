@@ -29,6 +29,7 @@ from services.servicekit.store import connect  # noqa: E402
 SERVICES = {
     "aspirasi": "services.aspirasi.service:AspirasiService",
     "gateway": "services.gateway.service:GatewayService",
+    "prices": "services.prices.service:PricesService",
     "pencaker": "services.pencaker.service:PencakerService",
     "news": "services.news.service:NewsService",
 }
