@@ -1,6 +1,7 @@
 """Load demo data through the public API, so it exercises the real paths."""
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -26,6 +27,7 @@ def main(gateway):
     print(f"demo data loaded: {len(DEMO_REPORTS)} aspirasi")
     load_pencaker(session, gateway)
     load_news(session, gateway)
+    load_prices(session, gateway)
 
 
 DEMO_EMPLOYER = {"name": "PT Cahaya Logam Tangerang", "sector": "Manufaktur logam",
@@ -129,6 +131,40 @@ def load_news(session, gateway):
                          timeout=10).raise_for_status()
         published += 1
     print(f"demo data loaded: {published} news articles (36.03 carries 36.71's news)")
+
+
+# Yesterday's and today's prices per market (Rp), as a market officer's sheet.
+DEMO_PRICES = {
+    "36.71": {"Pasar Anyar": 0, "Pasar Malabar": 300, "Pasar Lembang Ciledug": -200},
+    "36.74": {"Pasar Ciputat": 400, "Pasar Modern BSD": 1500},
+    "36.02": {"Pasar Rangkasbitung": -500},
+}
+DEMO_COMMODITIES = [  # name, unit, yesterday, today
+    ("Beras Medium", "Rp/kg", 13200, 13300), ("Beras Premium", "Rp/kg", 15200, 15200),
+    ("Telur Ayam Ras", "Rp/kg", 29500, 30500), ("Daging Ayam Ras", "Rp/kg", 38000, 37500),
+    ("Bawang Merah", "Rp/kg", 41000, 43000), ("Cabai Rawit Merah", "Rp/kg", 52000, 66000),
+    ("Minyakita", "Rp/liter", 16500, 16500), ("Gula Pasir", "Rp/kg", 17800, 17700),
+]
+
+
+def load_prices(session, gateway):
+    """Two days of prices in a few markets of three Banten regions, sent as CSV
+    imports by each region's officer; the chilli jump raises alerts. Re-running
+    sends the same sheets, which change nothing."""
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    days = ((today - timedelta(days=1)).isoformat(), 0), (today.isoformat(), 1)
+    for region, markets in DEMO_PRICES.items():
+        lines = ["Tanggal,Pasar,Komoditas,Satuan,Harga"]
+        for day, index in days:
+            for market, offset in markets.items():
+                lines += [f"{day},{market},{name},{unit},{prices[index] + offset}"
+                          for name, unit, *prices in DEMO_COMMODITIES]
+        officer = issue_token(f"demo-harga@{region}", "region_admin", region)
+        response = session.post(f"{gateway}/api/v1/regions/{region}/prices/imports",
+                                data="\n".join(lines).encode(), timeout=60,
+                                headers={"Content-Type": "text/csv", "Authorization": f"Bearer {officer}"})
+        response.raise_for_status()
+    print(f"demo data loaded: prices for two days in {sum(map(len, DEMO_PRICES.values()))} markets")
 
 
 if __name__ == "__main__":

@@ -80,4 +80,31 @@ class NewsSection(Section):
         return {"headlines": newest[:self.HEADLINES]}
 
 
-SECTIONS = [AspirasiSection(), VacanciesSection(), NewsSection()]
+class PricesSection(Section):
+    """The region's board of its latest day (median across markets) and that day's alerts."""
+
+    name = "prices"
+    source = "prices"
+    events = ("prices_recorded", "price_alert_raised")
+    ALERTS = 20
+
+    def rebuild(self, rpc, region_code):
+        return call(rpc.prices.live_summary, region_code, timeout=LIVE_RPC_TIMEOUT)
+
+    def apply(self, data, event):
+        payload = event["payload"]
+        if event["event_type"] == "prices_recorded":
+            board = payload["board"]
+            if board["date"] is None or (data["date"] and board["date"] < data["date"]):
+                return data
+            alerts = data["alerts"] if board["date"] == data["date"] else []
+            return {"date": board["date"], "board": board["items"], "alerts": alerts}
+        if payload["date"] != data["date"]:
+            return data  # not the board's day: the board shows that day's alerts only
+        alert = {k: payload[k] for k in ("commodity", "market", "date", "price", "rules")}
+        others = [a for a in data["alerts"] if (a["commodity"], a["market"]) != (alert["commodity"],
+                                                                                 alert["market"])]
+        return {**data, "alerts": (others + [alert])[:self.ALERTS]}
+
+
+SECTIONS = [AspirasiSection(), VacanciesSection(), NewsSection(), PricesSection()]

@@ -22,6 +22,7 @@ from services.gateway.news_api import NewsApi
 from services.gateway.openapi import url_map
 from services.gateway.pencaker_api import PencakerApi
 from services.gateway.platform_api import PlatformApi
+from services.gateway.prices_api import PricesApi
 from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
@@ -42,7 +43,8 @@ class LiveViews(DependencyProvider):
         return self.model
 
 
-class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi):
+class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
+                     PricesApi):
     name = "gateway"
 
     config = Config()
