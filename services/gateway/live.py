@@ -6,6 +6,7 @@ HTTP view only reads the cached, pre-serialised snapshot, so the hot path does
 no I/O; a section that cannot be built in time is marked unavailable instead
 of failing the page.
 """
+import json
 from collections import OrderedDict
 
 from services.servicekit.envelope import isoformat, utcnow
@@ -36,6 +37,7 @@ class LiveModel:
         self.sections = {s.name: s for s in sections}
         self.state = {}  # region -> section -> {"data", "fresh_at"}
         self.cache = {}  # region -> serialised view
+        self.parsed = {}  # region -> (serialised view, its dict)
         self.seen = OrderedDict()  # event_ids applied, bounded: redeliveries change nothing
 
     def handles(self):
@@ -89,6 +91,15 @@ class LiveModel:
         if complete:
             self.cache[region.code] = serialised
         return serialised
+
+    def document(self, region, rpc):
+        """The live view of `region` as a dict (what the home page renders), parsed once
+        per serialised snapshot so pages and the JSON route show the same thing."""
+        body = self.view(region, rpc)
+        parsed = self.parsed.get(region.code)
+        if parsed is None or parsed[0] is not body:
+            parsed = self.parsed[region.code] = (body, json.loads(body))
+        return parsed[1]
 
     def snapshot(self, region_code):
         return self.state.get(region_code, {})

@@ -23,6 +23,7 @@ ERROR_SCHEMA = {
 ERROR_TEXT = {400: "Bad input (the message names the field)", 401: "No or invalid token",
               403: "Not allowed for this role or region", 404: "Not found",
               405: "Method not allowed on this path",
+              303: "See the page this redirects to",
               409: "Conflict with the current state", 413: "Body too large",
               415: "Wrong content type", 422: "Unprocessable", 429: "Too many requests",
               503: "A backing service is unavailable; retry"}
@@ -96,6 +97,9 @@ def operation(name, fn, entrypoint, method):
         op["responses"][str(status)] = {
             "description": ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": error_schema}}}
+    if detail.get("response_type") == "text/html":  # citizen pages answer HTML, errors too
+        for response in op["responses"].values():
+            response["content"] = {"text/html": {"schema": {"type": "string"}}}
     if "<any(json,xml):fmt>" in entrypoint.url:  # Open311 answers in the format asked for
         for response in op["responses"].values():
             response["content"]["text/xml"] = {"schema": {"type": "string"}}

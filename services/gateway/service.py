@@ -20,6 +20,7 @@ from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
 from services.gateway.news_api import NewsApi
 from services.gateway.openapi import url_map
+from services.gateway.pages import CitizenPages
 from services.gateway.pencaker_api import PencakerApi
 from services.gateway.platform_api import PlatformApi
 from services.gateway.prices_api import PricesApi
@@ -44,7 +45,7 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi):
+                     PricesApi, CitizenPages):
     name = "gateway"
 
     config = Config()
