@@ -8,6 +8,7 @@ from services.servicekit.store import Repository
 
 NEWEST_FIRST = [("published_ms", DESCENDING), ("_id", DESCENDING)]
 NO_INTERNALS = {"outbox": 0, "search_text": 0}
+CAS_ATTEMPTS = 5
 # The embedded store compares datetimes unreliably once a collection has an
 # index (range queries miss documents), so every moment we sort or select on
 # is also kept as epoch milliseconds, which it compares right.
@@ -115,17 +116,26 @@ class NewsRepository(Repository):
     def save_copy(self, copy_id, copy):
         """Store a syndicated copy unless a newer revision of it is already stored.
 
-        Events of one article can arrive out of order (one queue per event
-        type); the source's revision decides which one is the latest.
+        Events of one article can arrive out of order and be handled at once
+        (one queue per event type, several workers); the source's revision
+        decides which one is the latest, and a lost compare-and-set looks again.
         """
-        current = self.db.articles.find_one({"_id": copy_id})
-        if current is not None:
+        for _ in range(CAS_ATTEMPTS):
+            current = self.db.articles.find_one({"_id": copy_id})
+            if current is None:
+                if self._insert_copy(copy_id, copy):
+                    return True
+                continue  # a concurrent delivery stored it first: compare with that
             if current["source_revision"] >= copy["source_revision"]:
                 return False
             doc = {**current, **{k: v for k, v in copy.items() if k != "slug"}}
-            return bool(self.db.articles.replace_one(
-                {"_id": copy_id, "source_revision": current["source_revision"]},
-                with_sort_keys(doc)).matched_count)
+            if self.db.articles.replace_one(
+                    {"_id": copy_id, "source_revision": current["source_revision"]},
+                    with_sort_keys(doc)).matched_count:
+                return True
+        raise Conflict(f"copy {copy_id} keeps changing; the event will be retried", {"field": "revision"})
+
+    def _insert_copy(self, copy_id, copy):
         for slug in (copy["slug"], f"{copy['slug']}-{copy_id[-8:]}"):
             try:
                 self.db.articles.insert_one(with_sort_keys({**copy, "_id": copy_id, "slug": slug,
@@ -134,26 +144,30 @@ class NewsRepository(Repository):
                 return True
             except DuplicateKeyError:
                 if self.db.articles.find_one({"_id": copy_id}, {"_id": 1}):
-                    return False  # a concurrent delivery stored it first
+                    return False
         raise Conflict(f"no free slug for the copy {copy_id}", {"field": "slug"})
 
     def retract_copy(self, copy_id, region_code, revision, now):
         """Take a syndicated copy down; a tombstone stops a late older event reviving it."""
         emptied = {"status": "retracted", "source_revision": revision, "retracted_at": now,
                    "title": "", "summary": "", "body": "", "search_text": "", "updated_at": now}
-        current = self.db.articles.find_one({"_id": copy_id})
-        if current is not None:
-            if current["source_revision"] < revision:
-                self.db.articles.replace_one(
+        tombstone = {"region": region_code, "slug": f"retracted-{copy_id.rsplit(':', 1)[-1]}",
+                     "origin": "syndicated", **emptied}
+        for _ in range(CAS_ATTEMPTS):
+            current = self.db.articles.find_one({"_id": copy_id})
+            if current is None:
+                try:
+                    self.db.articles.insert_one({"_id": copy_id, **tombstone})
+                    return
+                except DuplicateKeyError:
+                    continue
+            if current["source_revision"] >= revision:
+                return
+            if self.db.articles.replace_one(
                     {"_id": copy_id, "source_revision": current["source_revision"]},
-                    {**current, **emptied})
-            return
-        try:
-            self.db.articles.insert_one({"_id": copy_id, "region": region_code,
-                                         "slug": f"retracted-{copy_id.rsplit(':', 1)[-1]}",
-                                         "origin": "syndicated", **emptied})
-        except DuplicateKeyError:
-            pass  # a concurrent delivery got there first
+                    {**current, **emptied}).matched_count:
+                return
+        raise Conflict(f"copy {copy_id} keeps changing; the event will be retried", {"field": "revision"})
 
     # subscriptions ------------------------------------------------------
     def sources_of(self, region_code):

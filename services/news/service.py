@@ -5,7 +5,7 @@ import uuid
 from datetime import timedelta
 
 from nameko.dependency_providers import Config
-from nameko.events import SERVICE_POOL, event_handler
+from nameko.events import SERVICE_POOL
 from nameko.timer import timer
 
 from services.news import domain, feeds, ingest
@@ -13,6 +13,7 @@ from services.news.repository import NewsRepository
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
+from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
@@ -175,15 +176,17 @@ class NewsService(Observable):
         self.store.set_sources(region_code, sorted(set(sources)), utcnow())
         return self.subscriptions(region_code)
 
-    @event_handler("news", "article_published", handler_type=SERVICE_POOL)
+    # One shared queue per event type (SERVICE_POOL), retried with backoff and
+    # dead-lettered by the kit; apply_once drops redeliveries.
+    @reliable_event_handler("news", "article_published", handler_type=SERVICE_POOL)
     def on_article_published(self, event):
         self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
 
-    @event_handler("news", "article_updated", handler_type=SERVICE_POOL)
+    @reliable_event_handler("news", "article_updated", handler_type=SERVICE_POOL)
     def on_article_updated(self, event):
         self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
 
-    @event_handler("news", "article_retracted", handler_type=SERVICE_POOL)
+    @reliable_event_handler("news", "article_retracted", handler_type=SERVICE_POOL)
     def on_article_retracted(self, event):
         self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
 

@@ -7,11 +7,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from nameko.events import event_handler
+from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
 from services.news.service import NewsService
-from services.servicekit.envelope import utcnow
+from services.servicekit.envelope import contract, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 
 ARTICLE = {"title": "Pasar Anyar direvitalisasi", "category": "ekonomi", "tags": ["pasar"],
@@ -287,3 +288,22 @@ def test_broken_feeds_are_recorded_and_retried_later(news, feed_server, mongo_db
     assert news.ingest_due()["new_articles"] == 1
     rusak = {s["name"]: s for s in news.feed_sources("36.01")}["Portal rusak"]
     assert rusak["failures"] == 0 and rusak["last_error"] is None
+
+
+def test_redelivered_and_out_of_order_events_change_nothing(news, config, mongo_db):
+    """Syndication is idempotent by event_id and keeps the newest revision of a copy."""
+    news.set_subscriptions("36.03", ["36.71"])
+    example = contract("article_published")["x-example"]["payload"]
+    published = new_event("article_published", "news", "36.71", {**example, "revision": 3})
+    corrected = new_event("article_updated", "news", "36.71",
+                          {**example, "title": "Judul terbaru", "revision": 5})
+    stale = new_event("article_updated", "news", "36.71", {**example, "title": "Judul lama", "revision": 4})
+    dispatch = event_dispatcher(config)
+    copy_id = f"36.03:syn:{example['article_id']}"
+    for event_type, event in (("article_published", published), ("article_updated", corrected),
+                              ("article_updated", stale), ("article_published", published)):
+        dispatch("news", event_type, event)
+    wait_for(lambda: mongo_db.applied_events.count_documents({}) == 3, what="three distinct events applied")
+    assert mongo_db.articles.count_documents({"_id": copy_id}) == 1
+    copy = mongo_db.articles.find_one({"_id": copy_id})
+    assert copy["title"] == "Judul terbaru" and copy["source_revision"] == 5
