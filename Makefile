@@ -17,6 +17,7 @@ run: venv
 	$(PY) -m tools.run_platform
 
 test: venv
+	$(PY) -m tools.ensure_chromium
 	$(PY) -m pytest
 
 bench: venv

@@ -1,0 +1,74 @@
+"""Page pieces without a platform: the live view with a section down, form messages, formats."""
+import pytest
+
+from services.gateway.live import LiveModel, Section
+from services.gateway.pages import form_message, persen, render, report_from, rupiah, tanggal, waktu
+from services.servicekit.errors import Unavailable
+from services.servicekit.regions import get_region
+
+
+class NewsDown(Section):
+    name = "news"
+
+    def rebuild(self, rpc, region_code):
+        raise Unavailable("news did not answer within 0.5s; please retry")
+
+
+class AspirasiUp(Section):
+    name = "aspirasi"
+
+    def rebuild(self, rpc, region_code):
+        return {"received": 12, "resolved": 4, "resolved_on_time": 3, "share_resolved_on_time": 0.75}
+
+
+def test_a_section_down_says_so_and_the_rest_of_beranda_renders():
+    region = get_region("36.71")
+    live = LiveModel([NewsDown(), AspirasiUp()]).document(region, rpc=None)
+    page = render("beranda.html", region, live=live, active="beranda").get_data(as_text=True)
+    news = page.split('id="bagian-news"')[1].split("</section>")[0]
+    assert "Sedang tidak tersedia" in news and "Diperbarui" not in news
+    aspirasi = page.split('id="bagian-aspirasi"')[1].split("</section>")[0]
+    assert "Diperbarui" in aspirasi and "WIB" in aspirasi and "<strong>12</strong>" in aspirasi
+    assert "<strong>75%</strong>" in aspirasi
+
+
+def test_autoescaping_is_on():
+    region = get_region("36.71")
+    moment = "2026-01-02T03:04:05+00:00"
+    live = {"sections": {"news": {"status": "ok", "fresh_at": moment, "headlines": [
+        {"title": "<img src=x onerror=alert(1)>", "slug": "a", "published_at": moment}]}}}
+    page = render("beranda.html", region, live=live, active="beranda").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+@pytest.mark.parametrize("field, message, expected", [
+    ("description", "description: is required", "Wajib diisi."),
+    ("description", "description: is 4100 characters; at most 4000 allowed",
+     "Terlalu panjang: 4100 karakter, paling banyak 4000."),
+    ("name", "name: must be plain text without HTML tags", "Tulis sebagai teks biasa, tanpa tag HTML."),
+    ("reporter.nik", "reporter.nik: starts with 3602, but residents of Kota Tangerang have NIKs "
+                     "starting 3671",
+     "NIK penduduk wilayah ini diawali 3671."),
+    ("location", "location: -40.0,106.0 is outside Indonesia", "Koordinat ini berada di luar Indonesia."),
+    ("something_new", "something_new: went wrong", "Isian ini belum benar. Periksa kembali."),
+])
+def test_validation_messages_are_translated(field, message, expected):
+    assert form_message(field, message) == expected
+
+
+def test_form_fields_become_the_api_report():
+    form = {"category": "jalan-rusak", "description": " Lubang ", "lat": "-6.17", "long": "", "address": "",
+            "name": "Ani", "phone": "0812", "email": "", "nik": "", "idempotency_key": "k"}
+    assert report_from(form) == {"category": "jalan-rusak", "description": "Lubang", "anonymous": False,
+                                 "location": {"lat": "-6.17", "long": None},
+                                 "reporter": {"name": "Ani", "phone": "0812"}}
+    anonymous = report_from({**form, "anonymous": "1", "address": "Jl. A"})
+    assert anonymous["anonymous"] is True and "reporter" not in anonymous
+    assert anonymous["location"]["address"] == "Jl. A"
+
+
+def test_indonesian_formats():
+    assert rupiah(1_234_567) == "Rp 1.234.567" and rupiah(None) == "-"
+    assert persen(3.85) == "3,9%" and persen(-8.33) == "8,3%" and persen(None) == ""
+    assert tanggal("2026-11-27T21:35:00+00:00") == "28 November 2026"  # already the 28th in WIB
+    assert waktu("2026-11-27T21:35:00+00:00", "Asia/Makassar") == "28 November 2026 05.35 WITA"
