@@ -162,6 +162,10 @@ def test_consumers_scale_on_their_own_queues(rendered, service):
     assert pattern.match(f"evt-aspirasi-aspirasi_submitted--{service}.on_submitted")
     others = [s for s in SERVICES if s != service]
     assert not any(pattern.match(f"rpc-{o}") or pattern.match(f"evt-x-y--{o}.h") for o in others)
+    # the kit's retry and dead-letter queues hold waiting or failed messages, not work
+    queue = f"evt-news-article_published--{service}.on_article"
+    assert pattern.match(queue)
+    assert not pattern.match(f"{queue}.retry.1000ms") and not pattern.match(f"{queue}.dead")
     assert one(docs, "TriggerAuthentication", trigger["authenticationRef"]["name"])
     env_names = set(config_map(docs))
     assert trigger["metadata"]["hostFromEnv"] in env_names

@@ -31,7 +31,6 @@ from tools.backing import port_open, wait_port
 # metric that is not exported; once it is, the stale entry fails
 # test_the_allowlist_has_no_stale_entries, so this list shrinks as services land.
 NOT_YET_EXPORTED = {
-    "tl_pencaker_vacancies_open": "pencaker",
     "tl_pencaker_seekers_registered": "pencaker",
     "tl_prices_alerts_raised_total": "prices",
     "tl_news_articles_published_total": "news",
@@ -196,4 +195,5 @@ def test_scaled_object_patterns_cover_the_real_queues(platform):
     for queue in consumer_queues:
         owner = queue.removeprefix("rpc-") if queue.startswith("rpc-") else queue.split("--")[1].split(".")[0]
         matching = {name for name, pattern in scaled.items() if re.match(pattern, queue)}
-        assert matching == ({owner} if owner in scaled else set()), queue
+        holding = queue.endswith(".dead") or ".retry." in queue  # the kit's waiting rooms, not work
+        assert matching == ({owner} if owner in scaled and not holding else set()), queue
