@@ -82,6 +82,8 @@ class NewsService(Observable):
         now = utcnow()
         published = 0
         for article in self.store.due_scheduled(now):
+            if not domain.is_due(article, now):  # the query reads the ms shadow field
+                continue
             try:
                 self._save(article, domain.publish_scheduled(article, now))
                 published += 1
