@@ -1,0 +1,35 @@
+"""The live view's prices section applies events without asking the service."""
+from services.gateway.sections import PricesSection
+from services.servicekit.envelope import contract, new_event
+
+SECTION = PricesSection()
+DATA = {"date": "2026-11-26", "board": [], "alerts": [
+    {"commodity": "minyakita", "market": "pasar-anyar", "date": "2026-11-26", "price": 18000,
+     "rules": ["above_reference"]}]}
+
+
+def event(event_type, **changes):
+    example = contract(event_type)["x-example"]
+    return new_event(event_type, "prices", "36.71", {**example["payload"], **changes})
+
+
+def test_a_newer_board_replaces_the_old_and_its_alerts():
+    recorded = event("prices_recorded")
+    data = SECTION.apply(DATA, recorded)
+    assert data["date"] == "2026-11-27" and data["alerts"] == []
+    assert data["board"] == recorded["payload"]["board"]["items"]
+
+
+def test_an_older_board_changes_nothing():
+    older = event("prices_recorded", board={"date": "2026-11-01", "items": []})
+    assert SECTION.apply(DATA, older) == DATA
+
+
+def test_alerts_of_the_boards_day_are_added_once():
+    data = {**DATA, "date": "2026-11-27", "alerts": []}
+    alert = event("price_alert_raised", market="pasar-anyar")
+    once = SECTION.apply(data, alert)
+    twice = SECTION.apply(once, event("price_alert_raised", market="pasar-anyar", price=81000))
+    assert len(once["alerts"]) == 1 and len(twice["alerts"]) == 1 and twice["alerts"][0]["price"] == 81000
+    other_day = event("price_alert_raised", date="2026-11-20")
+    assert SECTION.apply(data, other_day) == data
