@@ -37,12 +37,14 @@ OPEN311_ERRORS = {"type": "array", "items": {
 
 
 def described(summary=None, query=None, body=None, response=None, statuses=(), content_type=None,
-              error_schema=None):
-    """Attach OpenAPI detail to a route method (the decorator order does not matter)."""
+              error_schema=None, response_type=None):
+    """Attach OpenAPI detail to a route method (the decorator order does not matter).
+    `response_type="text/html"` documents every answer of the route as HTML."""
     def attach(fn):
         fn.__openapi__ = {"summary": summary, "query": query or {}, "body": body,
                           "response": response, "statuses": tuple(statuses),
-                          "content_type": content_type, "error_schema": error_schema}
+                          "content_type": content_type, "error_schema": error_schema,
+                          "response_type": response_type}
         return fn
     return attach
 

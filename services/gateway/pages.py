@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from services.aspirasi.domain import STATE_LABELS
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
+from services.gateway.openapi import described
 from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.regions import all_regions, get_region
@@ -174,10 +175,8 @@ class PageEntrypoint(ApiEntrypoint):
 def page(method, url, query=None, form=None, statuses=()):
     """A page route; documented in OpenAPI as answering text/html (errors too)."""
     def decorate(fn):
-        fn.__openapi__ = {"summary": None, "query": query or {}, "body": form,
-                          "content_type": form and "application/x-www-form-urlencoded",
-                          "response": None, "statuses": tuple(statuses), "error_schema": None,
-                          "response_type": "text/html"}
+        described(query=query, body=form, statuses=statuses, response_type="text/html",
+                  content_type=form and "application/x-www-form-urlencoded")(fn)
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
 

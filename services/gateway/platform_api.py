@@ -77,6 +77,7 @@ class PlatformApi:
         return Response(self.openapi_json(), mimetype="application/json")
 
     @api("GET", "/docs")
+    @described(response_type="text/html")
     def api_browser(self, request):
         """The interactive API browser (assets served locally, no CDN)."""
         return Response(DOCS_PAGE, mimetype="text/html")
