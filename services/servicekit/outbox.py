@@ -12,6 +12,7 @@ unchanged) and, when their contract says `x-shared`, also to the partner
 regions' shared topic exchange as `<source>.<event_type>.<region>`.
 """
 import logging
+import time
 
 from kombu import Exchange
 from nameko.amqp.publish import Publisher
@@ -26,6 +27,8 @@ from services.servicekit.store import MongoStore
 log = logging.getLogger(__name__)
 
 SHARED_EXCHANGE_NAME = "tangerang.shared"
+# Seconds a writer has to publish its own events before the relay steps in.
+RELAY_GRACE = 3
 shared_exchange = Exchange(SHARED_EXCHANGE_NAME, type="topic", durable=True)
 
 
@@ -44,12 +47,13 @@ class OutboxRelay:
         if doc:
             self._publish_and_clear(collection, doc)
 
-    def flush_all(self, limit=200):
+    def flush_all(self, limit=200, grace=RELAY_GRACE):
         """Relay what earlier writers left behind (crash, broker outage)."""
         published = 0
+        settled = time.time() - grace
         for collection in self._provider.collections:
             cursor = self._provider.db[collection].find(
-                {"outbox_pending": True}, {"outbox": 1}).limit(limit)
+                {"outbox_pending": True, "outbox_since": {"$lt": settled}}, {"outbox": 1}).limit(limit)
             for doc in cursor:
                 published += self._publish_and_clear(collection, doc)
         return published
