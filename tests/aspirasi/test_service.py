@@ -149,3 +149,14 @@ def test_categories_are_data_editable_per_region(aspirasi):
     lebak = {c["code"]: c for c in rpc(container, "categories", "36.02")}
     assert lebak["longsor"]["opd"] == "BPBD Kab. Lebak"
     assert "longsor" not in {c["code"] for c in rpc(container, "categories", "36.71")}
+
+
+def test_listing_filters_by_date_and_status(aspirasi):
+    container, _ = aspirasi
+    numbers = {rpc(container, "submit", "36.71", REPORT)["number"] for _ in range(2)}
+    now = utcnow()
+    recent = rpc(container, "list_tickets", "36.71", None, None, now - timedelta(hours=1), now)
+    assert {t["number"] for t in recent} == numbers
+    assert rpc(container, "list_tickets", "36.71", None, None, now + timedelta(minutes=1)) == []
+    assert len(rpc(container, "list_tickets", "36.71", ["submitted"])) == 2
+    assert rpc(container, "list_tickets", "36.71", ["resolved"]) == []
