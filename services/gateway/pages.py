@@ -11,6 +11,7 @@ import secrets
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
@@ -255,7 +256,7 @@ class CitizenPages:
         region = get_region(code)
         number = (request.args.get("number") or "").strip().upper()
         if number:
-            return redirect(f"/lacak/{number}", 303)
+            return redirect(f"/lacak/{quote(number, safe='')}", 303)
         return render("lacak.html", region, active="lacak")
 
     @page("GET", "/lacak/<string:number>")
