@@ -21,6 +21,7 @@ from pathlib import Path  # noqa: E402
 
 from kombu import Connection  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
+from nameko.web.server import WebServer  # noqa: E402
 
 from services.servicekit.config import load_config  # noqa: E402
 from services.servicekit.errors import ConfigError  # noqa: E402
@@ -64,6 +65,22 @@ def check_backing_services(config):
         client.close()
 
 
+def stop_taking_http_requests(runner):
+    """Close the listening socket now and answer in-flight requests with `Connection: close`.
+
+    nameko closes its listening socket only after every worker has finished,
+    and keeps serving keep-alive connections meanwhile, so a gateway under
+    load spawns new workers all through the grace period and never drains.
+    """
+    for container in runner.containers:
+        for server in container.extensions:
+            if isinstance(server, WebServer) and server._serv is not None:
+                server._serv.keepalive = False
+                server._is_accepting = False
+                server._gt.kill()
+                server._sock.close()
+
+
 def run(name, config_path=None):
     config = load_config(config_path or SERVICES_DIR / name / "config.yaml")
     check_backing_services(config)
@@ -79,7 +96,13 @@ def run(name, config_path=None):
     signal.signal(signal.SIGINT, on_signal)
     runner.start()
     log.info("%s started", name)
-    stopping.wait()
+    # A container that dies (an error in one of its own threads) ends the
+    # process, so a supervisor restarts it, instead of it living on deaf.
+    eventlet.spawn(runner.wait).link(lambda _: stopping.ready() or stopping.send(None))
+    if stopping.wait() is None:
+        log.critical("%s: the service container died; exiting so that it is restarted", name)
+        return 1
+    stop_taking_http_requests(runner)
     stopper = eventlet.spawn(runner.stop)
     try:
         with eventlet.Timeout(STOP_GRACE):
@@ -88,6 +111,7 @@ def run(name, config_path=None):
     except eventlet.Timeout:
         log.warning("%s: workers still running after %ss; killing them", name, STOP_GRACE)
         runner.kill()
+    return 0
 
 
 def main(argv=None):
@@ -98,11 +122,10 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("nx_27017").setLevel(logging.WARNING)
     try:
-        run(args.service, args.config)
+        return run(args.service, args.config)
     except ConfigError as exc:
         print(f"{args.service}: {exc}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

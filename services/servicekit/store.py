@@ -74,7 +74,9 @@ class MongoStore(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.client = connect(config["MONGO_URI"], config.get("MONGO_TIMEOUT_MS", 2000))
+        # 1 s: a service must report a store outage well inside the gateway's
+        # 2 s RPC deadline, so the citizen gets the store's 503, not a timeout.
+        self.client = connect(config["MONGO_URI"], config.get("MONGO_TIMEOUT_MS", 1000))
         self.db = self.client[config.get("MONGO_DB", self.container.service_name)]
 
     def start(self):

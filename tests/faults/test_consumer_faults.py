@@ -7,7 +7,8 @@ import sys
 import pytest
 from nameko.standalone.events import event_dispatcher
 
-from services.servicekit.events import dead_queue_name
+from services.servicekit.errors import ConfigError
+from services.servicekit.events import checked_delays, dead_queue_name
 from tests.faults.conftest import (
     ROOT,
     queue_depth,
@@ -102,3 +103,9 @@ def test_poison_event_backs_off_then_is_dead_lettered_and_replayed_after_a_fix(
     assert queue_depth(amqp_uri, dead_queue_name(QUEUE)) == 0
     assert "0 dead letter" in deadletters(amqp_uri, "list", QUEUE).stdout
     assert mongo_db.deliveries.count_documents({"event_id": poison["event_id"]}) == len(delays) + 2
+
+
+@pytest.mark.parametrize("delays", [[0], [-1, 2], "5", [True], None])
+def test_bad_retry_delays_are_one_line_naming_the_key(delays):
+    with pytest.raises(ConfigError, match="EVENT_RETRY_DELAYS is invalid"):
+        checked_delays(delays)
