@@ -2,9 +2,10 @@
 from werkzeug.wrappers import Response
 
 from services.gateway.auth import authenticate
-from services.gateway.http import api, json_response, page_params, read_json
+from services.gateway.http import api, error_response, json_response, page_params, read_json
 from services.gateway.open311_xml import to_xml
-from services.gateway.openapi import OPEN311_ERRORS, described
+from services.gateway.openapi import OPEN311_ERRORS
+from services.servicekit.described import described
 from services.servicekit.errors import NotFound, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
 from services.servicekit.regions import get_region
@@ -33,6 +34,7 @@ OPEN311_FORM = {"type": "object", "required": ["jurisdiction_id", "api_key", "se
                     "jurisdiction_id", "api_key", "service_code", "lat", "long", "address_string",
                     "email", "first_name", "last_name", "phone", "description", "media_url")}}
 OFFICER_ROLES = ("region_admin", "opd_officer")
+OPEN311_FORMATS = ("json", "xml")
 
 
 class AspirasiApi:
@@ -104,29 +106,28 @@ class AspirasiApi:
         return json_response(ticket)
 
     # Open311 GeoReport v2 ---------------------------------------------------
-    @api("GET", "/open311/v2/services.<any(json,xml):fmt>")
+    @api("GET", "/open311/v2/services.<string:fmt>")
     @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
     def open311_services(self, request, fmt):
         return self._open311(fmt, "services", lambda region: call(
             self.aspirasi.open311_services, region), request)
 
-    @api("GET", "/open311/v2/services/<string:service_code>.<any(json,xml):fmt>")
+    @api("GET", "/open311/v2/services/<string:service_code>.<string:fmt>")
     @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
     def open311_service(self, request, service_code, fmt):
         return self._open311(fmt, "services", lambda region: call(
             self.aspirasi.open311_services, region, service_code), request)
 
-    @api("POST", "/open311/v2/requests.<any(json,xml):fmt>")
+    @api("POST", "/open311/v2/requests.<string:fmt>")
     @described(body=OPEN311_FORM, content_type="application/x-www-form-urlencoded",
                statuses=(201, 403, 429), error_schema=OPEN311_ERRORS)
     def open311_create(self, request, fmt):
-        self.limits.hit("aspirasi_submit", request)
         form = request.form.to_dict()
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_submit, region, form, form.get("api_key")), request,
-            jurisdiction=form.get("jurisdiction_id"), status=201)
+            jurisdiction=form.get("jurisdiction_id"), status=201, limit="aspirasi_submit")
 
-    @api("GET", "/open311/v2/requests.<any(json,xml):fmt>")
+    @api("GET", "/open311/v2/requests.<string:fmt>")
     @described(query={**JURISDICTION, **{name: {"type": "string"} for name in (
         "service_request_id", "service_code", "start_date", "end_date", "status")}},
         error_schema=OPEN311_ERRORS)
@@ -137,21 +138,27 @@ class AspirasiApi:
             self.aspirasi.open311_requests, region, ids, args.get("service_code"),
             args.get("start_date"), args.get("end_date"), args.get("status")), request)
 
-    @api("GET", "/open311/v2/requests/<string:number>.<any(json,xml):fmt>")
+    @api("GET", "/open311/v2/requests/<string:number>.<string:fmt>")
     @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
     def open311_request(self, request, number, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_requests, region, [number]), request, must_exist=number)
 
-    @api("GET", "/open311/v2/tokens/<string:token>.<any(json,xml):fmt>")
+    @api("GET", "/open311/v2/tokens/<string:token>.<string:fmt>")
     @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
     def open311_token(self, request, token, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_token, region, token), request)
 
-    def _open311(self, fmt, kind, fetch, request, jurisdiction=None, status=200, must_exist=None):
+    def _open311(self, fmt, kind, fetch, request, jurisdiction=None, status=200, must_exist=None,
+                 limit=None):
         """Run `fetch(region)`; answer in the spec's JSON/XML, errors as [{code, description}]."""
+        if fmt not in OPEN311_FORMATS:
+            return _open311_response("json", "errors", [
+                {"code": 404, "description": f"format .{fmt} unknown; use .json or .xml"}], 404)
         try:
+            if limit:
+                self.limits.hit(limit, request)
             region = jurisdiction or request.args.get("jurisdiction_id")
             if not region:
                 raise ValidationFailed.field("jurisdiction_id", "is required (a region code, e.g. 36.71)")
@@ -164,8 +171,13 @@ class AspirasiApi:
             error = as_domain_error(exc)
             if error is None:
                 raise
-            return _open311_response(fmt, "errors", [{"code": error.status,
-                                                      "description": error.message}], error.status)
+            response = _open311_response(fmt, "errors", [{"code": error.status,
+                                                          "description": error.message}], error.status)
+            advice = error_response(error).headers
+            for name in ("Retry-After", "Allow"):
+                if name in advice:
+                    response.headers[name] = advice[name]
+            return response
         return _open311_response(fmt, kind, items, status)
 
 

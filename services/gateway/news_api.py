@@ -3,7 +3,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.auth import authenticate
 from services.gateway.http import api, json_response, read_json
-from services.gateway.openapi import described
+from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call

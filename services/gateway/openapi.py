@@ -36,19 +36,6 @@ OPEN311_ERRORS = {"type": "array", "items": {
     "properties": {"code": {"type": "integer"}, "description": {"type": "string"}}}}
 
 
-def described(summary=None, query=None, body=None, response=None, statuses=(), content_type=None,
-              error_schema=None, response_type=None):
-    """Attach OpenAPI detail to a route method (the decorator order does not matter).
-    `response_type="text/html"` documents every answer of the route as HTML."""
-    def attach(fn):
-        fn.__openapi__ = {"summary": summary, "query": query or {}, "body": body,
-                          "response": response, "statuses": tuple(statuses),
-                          "content_type": content_type, "error_schema": error_schema,
-                          "response_type": response_type}
-        return fn
-    return attach
-
-
 def routes(service_cls):
     """(method name, function, entrypoint) for every HTTP entrypoint of the service."""
     for name, fn in inspect.getmembers(service_cls, inspect.isfunction):
@@ -67,6 +54,8 @@ def path_parameters(url):
         schema = {"type": "string"}
         if match.group("converter") == "any":
             schema["enum"] = [a.strip() for a in match.group("args").split(",")]
+        elif match.group("name") == "fmt":  # Open311's format suffix; others answer a 404
+            schema["enum"] = ["json", "xml"]
         elif match.group("name") == "code":
             schema["pattern"] = CODE_PATTERN.pattern
         params.append({"name": match.group("name"), "in": "path", "required": True,
@@ -99,10 +88,12 @@ def operation(name, fn, entrypoint, method):
         op["responses"][str(status)] = {
             "description": ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": error_schema}}}
-    if detail.get("response_type") == "text/html":  # citizen pages answer HTML, errors too
-        for response in op["responses"].values():
-            response["content"] = {"text/html": {"schema": {"type": "string"}}}
-    if "<any(json,xml):fmt>" in entrypoint.url:  # Open311 answers in the format asked for
+    response_type = detail.get("response_type")
+    if response_type:  # the success is not JSON; an HTML page's errors are HTML pages too
+        answered = op["responses"].values() if response_type == "text/html" else [op["responses"][str(ok)]]
+        for response in answered:
+            response["content"] = {response_type: {"schema": {"type": "string"}}}
+    if detail.get("error_schema") is OPEN311_ERRORS:  # Open311 answers in the format asked for
         for response in op["responses"].values():
             response["content"]["text/xml"] = {"schema": {"type": "string"}}
     return op

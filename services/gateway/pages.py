@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response
 
 from services.aspirasi.domain import STATE_LABELS
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
-from services.gateway.openapi import described
 from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
+from services.servicekit.described import described
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.rpc import call

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
 from services.gateway.http import api, json_response, read_json
-from services.gateway.openapi import described
+from services.servicekit.described import described
 from services.servicekit.errors import NotFound, Unauthorized
 
 ASSETS = Path(swagger_ui_bundle.swagger_ui_path)

@@ -13,8 +13,8 @@ from prometheus_client import REGISTRY
 
 from services.gateway.auth import authenticate
 from services.gateway.http import api, json_response, read_json
-from services.gateway.openapi import described
 from services.servicekit import partners
+from services.servicekit.described import described
 from services.servicekit.regions import all_regions
 from services.servicekit.rpc import call
 

@@ -8,11 +8,15 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
+from services.servicekit.described import described
 from services.servicekit.entrypoints import rpc
 from services.servicekit.json import dumps
 from services.servicekit.metrics import exposition
 
 HEALTH_TIMEOUT = 2
+HEALTH_BODY = {"type": "object", "required": ["service", "status", "checks"],
+               "properties": {"service": {"type": "string"}, "status": {"enum": ["ok", "failing"]},
+                              "checks": {"type": "object"}}}
 
 
 class Observable:
@@ -26,7 +30,9 @@ class Observable:
         return {"service": self.name, "ok": True}
 
     @http("GET", "/health")
+    @described(response=HEALTH_BODY, error_schema=HEALTH_BODY, statuses=(503,))
     def health(self, request):
+        """Liveness: an RPC round trip into this service's consumer, and a store ping."""
         checks = {}
         try:
             with eventlet.Timeout(HEALTH_TIMEOUT):
@@ -48,7 +54,9 @@ class Observable:
         return Response(dumps(body), status=200 if ok else 503, mimetype="application/json")
 
     @http("GET", "/metrics")
+    @described(response_type="text/plain")
     def prometheus_metrics(self, request):
+        """Prometheus metrics of this process."""
         body, content_type = exposition()
         return Response(body, content_type=content_type)
 
