@@ -14,12 +14,19 @@ import argparse
 import json
 import os
 import sys
+import warnings
 
 import pika
 from pika.exceptions import ChannelClosedByBroker, NackError, UnroutableError
 
-from services.servicekit.events import ATTEMPTS_HEADER, DEAD_AT_HEADER, ERROR_HEADER, dead_queue_name
-from tools.backing import DEFAULT_AMQP
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # nameko imports it
+from services.servicekit.events import (  # noqa: E402
+    ATTEMPTS_HEADER,
+    DEAD_AT_HEADER,
+    ERROR_HEADER,
+    dead_queue_name,
+)
+from tools.backing import DEFAULT_AMQP  # noqa: E402
 
 REPLAYS_HEADER = "x-tl-replays"
 

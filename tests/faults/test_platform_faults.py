@@ -21,7 +21,9 @@ from tools.backing import free_port, start_embedded_store
 from tools.run_platform import health_url
 from tools.stack import Platform
 
-pytestmark = pytest.mark.faults
+# A timeout ends pytest without teardown, orphaning the stack's processes: allow
+# setup plus the 2,000 submissions on a slow machine.
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 REGIONS = ("36.71", "36.03", "36.74", "36.02")
 
 
@@ -166,9 +168,13 @@ def check_stored_once(stack, citizens, first_answers):
         {"number": {"$in": list(numbers)}}, {"number": 1})}, 90, "the ledger to book every ticket")
     booked = Counter(d["number"] for d in stack.ledger_db.ledger.find(
         {"number": {"$in": list(numbers)}}, {"number": 1}))
+    event_ids = [d["_id"] for d in stack.ledger_db.ledger.find(
+        {"number": {"$in": list(numbers)}}, {"_id": 1})]
+    deliveries = stack.ledger_db.deliveries.count_documents({"event_id": {"$in": event_ids}})
     return {"stored": len(tickets), "duplicates": len(duplicates), "missing": len(missing),
             "success_answers_not_matching": len(changed), "events_booked": len(booked),
-            "events_booked_twice": sum(1 for n in booked.values() if n > 1)}
+            "events_booked_twice": sum(1 for n in booked.values() if n > 1),
+            "event_redeliveries": deliveries - len(event_ids)}
 
 
 def test_broker_restart_during_2000_submissions(stack, report):
@@ -241,7 +247,7 @@ def test_store_outage_answers_503_quickly_and_heals_without_restart(stack, repor
     assert all(set(body["error"]) == {"code", "message", "details"}
                and body["error"]["code"] == "unavailable" for _, _, _, body in answers), summary
     assert all(p.poll() is None for p in stack.procs.values()), summary
-    assert seconds[-1] < LIMIT + REGISTRY_STALL + 0.5, summary  # never a hang
+    assert seconds[-1] < LIMIT + REGISTRY_STALL + 1, summary  # never a hang
     if seconds[-1] >= LIMIT:
         # The region registry (services/servicekit/regions.py, _RuntimeEntries.get)
         # re-reads the platform db inline every 10 s while the store is down, blocking
