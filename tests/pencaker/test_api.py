@@ -109,7 +109,9 @@ def test_seekers_vacancies_applications_and_job_posting(platform, http, token):
     error(http.get(f"{url}/api/v1/regions/36.02/vacancies", params={"sort": "cheapest"}, timeout=5),
           400, "sort")
     matches = http.get(f"{url}/api/v1/seekers/{budi['seeker_id']}/matches", headers=me, timeout=5).json()
-    assert matches["items"][0]["vacancy"]["id"] == vacancy_id and matches["items"][0]["score"] > 60
+    # other tests share this platform's vacancies, so look for ours among the matches
+    ours = [m for m in matches["items"] if m["vacancy"]["id"] == vacancy_id]
+    assert ours and ours[0]["score"] > 60
 
     # --- JSON-LD: the API form and the page a search engine reads
     ld = http.get(f"{url}/api/v1/vacancies/{vacancy_id}", params={"format": "jsonld"}, timeout=5)
