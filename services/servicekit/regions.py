@@ -4,8 +4,8 @@ The file holds the MoU regions known at build time. Regions onboarded later
 (`python -m tools.regions add`, or POST /api/v1/admin/regions) are documents in
 the `regions` collection of the platform database (PLATFORM_DB, default
 `tl_platform`, on MONGO_URI); a removed file region is a `removed` document.
-Every process re-reads that collection at most every REFRESH_SECONDS, and at
-once when asked for a code it does not know, so onboarding needs no restart.
+Every process re-reads that collection in the background every REFRESH_SECONDS,
+and at once when asked for a code it does not know, so onboarding needs no restart.
 Without MONGO_URI the registry is the file alone.
 """
 import logging
@@ -27,6 +27,7 @@ CODE_PATTERN = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
 DOMAIN_PATTERN = re.compile(r"^([a-z0-9-]+\.)+[a-z]{2,}$")
 REFRESH_SECONDS = 2.0
 RETRY_AFTER_ERROR = 10.0
+FORCED_INTERVAL = 1.0
 COLLECTION = "regions"
 
 log = logging.getLogger(__name__)
@@ -102,12 +103,22 @@ def _client(uri):
 
 
 class _RuntimeEntries:
-    """This process's copy of the `regions` collection, refreshed lazily."""
+    """This process's copy of the `regions` collection.
+
+    Requests never wait for a routine refresh: once loaded, a stale copy is
+    served while a background thread re-reads it, so a store outage costs a
+    request nothing. Only the first load and a code nobody knows (perhaps
+    onboarded a moment ago) read inline, the latter at most every
+    FORCED_INTERVAL seconds.
+    """
 
     def __init__(self):
         self.docs = {}
         self.key = None  # (uri, db): tests and tools switch databases
         self.fresh_until = 0.0
+        self.forced_at = 0.0
+        self.refreshing = False
+        self.generation = 0  # bumped by invalidate(): older reads must not win
         self.lock = threading.Lock()
 
     def get(self, force=False):
@@ -116,21 +127,40 @@ class _RuntimeEntries:
             return {}
         key = (os.environ.get("MONGO_URI"), db.name)
         now = time.monotonic()
-        if key == self.key and not force and now < self.fresh_until:
-            return self.docs
-        with self.lock:
-            try:
-                docs = {d["_id"]: d for d in db[COLLECTION].find({})}
-            except Exception as exc:  # noqa: BLE001 - the file registry keeps working
-                log.warning("region registry: cannot read %s.%s (%s); using the last known entries",
-                            db.name, COLLECTION, type(exc).__name__)
-                self.fresh_until = now + RETRY_AFTER_ERROR
-                return self.docs if key == self.key else {}
-            self.docs, self.key, self.fresh_until = docs, key, now + REFRESH_SECONDS
-            return docs
+        if key != self.key:
+            return self._refresh(db, key)
+        if force and now - self.forced_at >= FORCED_INTERVAL:
+            self.forced_at = now
+            return self._refresh(db, key)
+        if now >= self.fresh_until and not self.refreshing:
+            self.refreshing = True
+            threading.Thread(target=self._refresh, args=(db, key), daemon=True).start()
+        return self.docs
+
+    def _refresh(self, db, key):
+        generation = self.generation
+        try:
+            with self.lock:
+                try:
+                    docs = {d["_id"]: d for d in db[COLLECTION].find({})}
+                except Exception as exc:  # noqa: BLE001 - the file registry keeps working
+                    log.warning("region registry: cannot read %s.%s (%s); using the last known "
+                                "entries", db.name, COLLECTION, type(exc).__name__)
+                    if key != self.key:  # serve the file alone until the store answers
+                        self.docs, self.key = {}, key
+                    self.fresh_until = time.monotonic() + RETRY_AFTER_ERROR
+                    return self.docs
+                if generation == self.generation:
+                    self.docs, self.key = docs, key
+                    self.fresh_until = time.monotonic() + REFRESH_SECONDS
+                return docs
+        finally:
+            self.refreshing = False
 
     def invalidate(self):
-        self.fresh_until = 0.0
+        """This process changed the registry: its next read goes to the store."""
+        self.generation += 1
+        self.key = None
 
 
 _runtime = _RuntimeEntries()
