@@ -5,14 +5,15 @@ No nameko, no pymongo, no clock reads: callers pass `now`.
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from statistics import median
 
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.nik import check_nik
+from services.servicekit.validation import plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
 REOPEN_WINDOW = timedelta(days=14)
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Indonesia's bounding box (Sabang to Merauke, Miangas to Rote).
@@ -55,22 +56,6 @@ def ticket_number(region_code, year, sequence):
     return f"LAKSA-{region_code.replace('.', '')}-{year}-{sequence:06d}"
 
 
-def _text(report, field, required=True, max_length=200):
-    value = report.get(field)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationFailed.field(field, "is required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed.field(field, "must be text")
-    value = value.strip()
-    if len(value) > max_length:
-        raise ValidationFailed.field(field, f"is {len(value)} characters; at most {max_length} allowed")
-    if HTML_TAG.search(value):
-        raise ValidationFailed.field(field, "must be plain text without HTML tags")
-    return value
-
-
 def _location(report):
     location = report.get("location")
     if not isinstance(location, dict):
@@ -87,7 +72,7 @@ def _location(report):
             raise ValidationFailed.field("location", f"{lat},{lon} is outside Indonesia")
         result.update(lat=round(lat, 6), long=round(lon, 6))
     if address is not None:
-        result["address"] = _text(location, "address", max_length=300)
+        result["address"] = plain_text(location, "address", max_length=300, prefix="location.")
     if not result:
         raise ValidationFailed.field("location", "give lat and long, or an address")
     return result
@@ -111,7 +96,7 @@ def _reporter(report, region):
     contact = report.get("reporter")
     if not isinstance(contact, dict):
         raise ValidationFailed.field("reporter", "is required unless anonymous is true")
-    reporter = {"name": _text(contact, "name", max_length=120)}
+    reporter = {"name": plain_text(contact, "name", max_length=120, prefix="reporter.")}
     nik = contact.get("nik")
     if nik is not None:
         reporter["nik"] = check_nik(nik, region, field="reporter.nik")
@@ -134,7 +119,7 @@ def validate_submission(report, region, categories):
     """Check a citizen's report; return the clean fields of a new ticket."""
     if not isinstance(report, dict):
         raise ValidationFailed("the report must be a JSON object")
-    code = _text(report, "category", max_length=60)
+    code = plain_text(report, "category", max_length=60)
     if code not in categories:
         raise ValidationFailed.field(
             "category", f"{code!r} is not offered in {region.name}; choose one of "
@@ -142,7 +127,7 @@ def validate_submission(report, region, categories):
     return {
         "category": code,
         "opd": categories[code].opd,
-        "description": _text(report, "description", max_length=MAX_DESCRIPTION),
+        "description": plain_text(report, "description", max_length=MAX_DESCRIPTION),
         "location": _location(report),
         "photos": _photos(report),
         "reporter": _reporter(report, region),
@@ -251,14 +236,6 @@ def likely_duplicates(ticket, candidates, now):
     return sorted(found, key=lambda d: d["distance_m"])
 
 
-def median(values):
-    values = sorted(values)
-    if not values:
-        return None
-    mid = len(values) // 2
-    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-
-
 def statistics(tickets, now):
     """Counts by status, share resolved, median hours to respond and resolve, overdue."""
     by_status = {state: 0 for state in STATE_LABELS}
@@ -286,7 +263,7 @@ def statistics(tickets, now):
         "resolved": resolved,
         "share_resolved": round(resolved / total, 4) if total else 0.0,
         "share_resolved_on_time": round(resolved_on_time / resolved, 4) if resolved else 0.0,
-        "median_hours_to_first_response": rounded(median(first_response)),
-        "median_hours_to_resolution": rounded(median(resolution)),
+        "median_hours_to_first_response": rounded(median(first_response) if first_response else None),
+        "median_hours_to_resolution": rounded(median(resolution) if resolution else None),
         "overdue": overdue,
     }

@@ -12,6 +12,7 @@ from haversine import haversine
 
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.nik import check_nik
+from services.servicekit.validation import plain_text
 
 CARD_VALIDITY = relativedelta(years=2)
 REPORT_EVERY = relativedelta(months=6)
@@ -44,7 +45,6 @@ APPLICATION_MOVES = {
 WEIGHTS = {"skills": 0.45, "education": 0.20, "distance": 0.20, "salary": 0.15}
 NEAR_KM, FAR_KM = 30, 150
 
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KBJI = re.compile(r"^[0-9]{4,6}$")
@@ -52,23 +52,6 @@ URL = re.compile(r"^https?://\S+$")
 
 
 # --- small validators ------------------------------------------------------
-def _text(data, field, required=True, max_length=200, prefix=""):
-    name = prefix + field
-    value = data.get(field)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationFailed.field(name, "is required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed.field(name, "must be text")
-    value = value.strip()
-    if len(value) > max_length:
-        raise ValidationFailed.field(name, f"is {len(value)} characters; at most {max_length} allowed")
-    if HTML_TAG.search(value):
-        raise ValidationFailed.field(name, "must be plain text without HTML tags")
-    return value
-
-
 def _amount(value, field):
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ValidationFailed.field(field, "must be a non-negative amount in rupiah")
@@ -114,7 +97,7 @@ def _contact(data):
         result["email"] = email.strip()
     if not result:
         raise ValidationFailed.field("contact", "give a phone or an e-mail")
-    address = _text(contact, "address", required=False, max_length=300, prefix="contact.")
+    address = plain_text(contact, "address", required=False, max_length=300, prefix="contact.")
     if address:
         result["address"] = address
     return result
@@ -159,7 +142,7 @@ def _experience(data):
         years = entry.get("years")
         if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 <= years <= 60:
             raise ValidationFailed.field(f"experience.{index}.years", "must be a number of years 0-60")
-        result.append({"position": _text(entry, "position", max_length=120,
+        result.append({"position": plain_text(entry, "position", max_length=120,
                                          prefix=f"experience.{index}."), "years": years})
     return result
 
@@ -169,7 +152,7 @@ def _education_block(data):
     if not isinstance(block, dict):
         raise ValidationFailed.field("education", "is required: {level, major}")
     return {"level": _education(block.get("level"), "education.level"),
-            "major": _text(block, "major", required=False, max_length=120, prefix="education.")}
+            "major": plain_text(block, "major", required=False, max_length=120, prefix="education.")}
 
 
 def validate_seeker(data, region, now):
@@ -183,8 +166,8 @@ def validate_seeker(data, region, now):
     salary = data.get("expected_salary")
     return {
         "nik": check_seeker_nik(data.get("nik"), region, born, sex),
-        "name": _text(data, "name", max_length=120),
-        "birth_place": _text(data, "birth_place", max_length=80),
+        "name": plain_text(data, "name", max_length=120),
+        "birth_place": plain_text(data, "birth_place", max_length=80),
         "birth_date": born.isoformat(),
         "sex": sex,
         "education": _education_block(data),
@@ -281,9 +264,9 @@ def validate_employer(data):
     url = data.get("url")
     if url is not None and (not isinstance(url, str) or not URL.match(url) or len(url) > 300):
         raise ValidationFailed.field("url", "must be an http(s) address")
-    return {"name": _text(data, "name", max_length=160),
-            "sector": _text(data, "sector", required=False, max_length=120),
-            "address": _text(data, "address", required=False, max_length=300),
+    return {"name": plain_text(data, "name", max_length=160),
+            "sector": plain_text(data, "sector", required=False, max_length=120),
+            "address": plain_text(data, "address", required=False, max_length=300),
             "url": url, "contact": _contact(data)}
 
 
@@ -347,14 +330,14 @@ def validate_vacancy(data, region, now):
     if isinstance(openings, bool) or not isinstance(openings, int) or not 1 <= openings <= 1000:
         raise ValidationFailed.field("openings", "must be a whole number 1-1000")
     return {
-        "title": _text(data, "title", max_length=120),
-        "description": _text(data, "description", max_length=5000),
+        "title": plain_text(data, "title", max_length=120),
+        "description": plain_text(data, "description", max_length=5000),
         "kbji": kbji,
         "employment_type": _employment_types(data.get("employment_type")),
         "education": _education(data.get("education")),
         "skills": normalise_skills(data.get("skills")),
         "region": region.code,
-        "address": _text(data, "address", required=False, max_length=300),
+        "address": plain_text(data, "address", required=False, max_length=300),
         "salary": _salary(data),
         "valid_through": parse_valid_through(data.get("valid_through"), region.timezone, now),
         "openings": openings,

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
 
 from services.servicekit.errors import ValidationFailed
 
@@ -97,14 +98,6 @@ class Catalogue:
 def to_rupiah(value):
     """Whole rupiah, halves rounded up (as published figures are)."""
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def median(values):
-    values = sorted(values)
-    if not values:
-        return None
-    mid = len(values) // 2
-    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def gap(price, previous):

@@ -4,11 +4,12 @@ from datetime import timedelta
 import eventlet
 import pytest
 from nameko.events import event_handler
-from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+from nameko.testing.services import entrypoint_waiter
 
 from services.aspirasi.service import AspirasiService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tests.helpers import rpc
 
 REPORT = {"category": "jalan-rusak", "description": "Jalan berlubang",
           "location": {"lat": -6.17, "long": 106.63},
@@ -38,11 +39,6 @@ def aspirasi(container_factory, service_config):
     recorder.start()
     Recorder.seen = []
     return container, recorder
-
-
-def rpc(container, method, *args, **kwargs):
-    with entrypoint_hook(container, method) as call:
-        return call(*args, **kwargs)
 
 
 def test_retried_submission_with_the_same_key_yields_one_ticket(aspirasi, mongo_db):

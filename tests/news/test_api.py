@@ -1,23 +1,13 @@
 """News end to end: HTTP -> gateway -> news service, feeds with 304s, live view, syndication."""
-import time
 import uuid
 
 import feedparser
 
+from tests.helpers import wait_for
 from tools import demo_data
 
 ARTICLE = {"category": "pengumuman", "tags": ["layanan"],
            "body": "<p>Layanan Mal Pelayanan Publik buka hari Sabtu.</p><img src=x onerror=alert(1)>"}
-
-
-def wait_for(check, seconds=10, what="condition"):
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"{what} not reached within {seconds}s"
-        time.sleep(0.1)
 
 
 def publish(http, platform, headers, region, title):

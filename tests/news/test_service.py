@@ -1,7 +1,6 @@
 """The news service against a real broker and store: workflow, events, scheduling,
 syndication between regions and ingestion of external feeds."""
 import threading
-import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,6 +13,7 @@ from nameko.testing.services import entrypoint_waiter
 from services.news.service import NewsService
 from services.servicekit.envelope import contract, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
+from tests.helpers import wait_for
 
 ARTICLE = {"title": "Pasar Anyar direvitalisasi", "category": "ekonomi", "tags": ["pasar"],
            "body": "<p>Revitalisasi Pasar Anyar dimulai bulan depan.</p><script>alert(1)</script>"}
@@ -38,16 +38,6 @@ def news(container_factory, config):
     container.start()
     with ServiceRpcProxy("news", config) as proxy:
         yield proxy
-
-
-def wait_for(check, seconds=10, what="condition"):
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, f"{what} not reached within {seconds}s"
-        time.sleep(0.05)
 
 
 def publish(news, region, data, editor="editor"):

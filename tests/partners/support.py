@@ -1,5 +1,4 @@
 """Helpers of the partner-region tests: shared events, publishing, peeking at queues."""
-import time
 
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
@@ -48,12 +47,3 @@ def peek(broker, queue, count=1000):
     return [json.loads(r["payload"]) for r in rows]
 
 
-def wait_for(check, seconds, what):
-    """Poll `check()` until truthy; fail naming `what` after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out after {seconds}s waiting for {what}"
-        time.sleep(0.1)

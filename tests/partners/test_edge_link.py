@@ -21,13 +21,13 @@ import pytest
 import requests
 
 from services.servicekit import partners
+from tests.helpers import wait_for
 from tests.partners.edge import EdgeNode, LinkProxy, can_start_node
 from tests.partners.support import (
     publish_service_event,
     publish_shared,
     shared_event,
     submitted_event,
-    wait_for,
 )
 from tools.run_platform import ROOT
 

@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from services.servicekit import partners
-from tests.partners.support import peek, publish_shared, shared_event, wait_for
+from tests.helpers import wait_for
+from tests.partners.support import peek, publish_shared, shared_event
 from tools import backing
 from tools.run_platform import ROOT, stop_all, wait_healthy
 

@@ -10,7 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from services.servicekit import partners
-from tests.partners.support import peek, publish_shared, shared_event, wait_for
+from tests.helpers import wait_for
+from tests.partners.support import peek, publish_shared, shared_event
 from tools.run_platform import ROOT
 
 QUEUE = partners.queue_name("36.03")

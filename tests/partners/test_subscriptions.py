@@ -4,7 +4,8 @@ import pytest
 from services.servicekit import partners
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import all_regions
-from tests.partners.support import peek, publish_shared, shared_event, wait_for
+from tests.helpers import wait_for
+from tests.partners.support import peek, publish_shared, shared_event
 
 BANTEN = sorted(r.code for r in all_regions() if r.code.startswith("36."))
 

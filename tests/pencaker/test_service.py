@@ -6,13 +6,13 @@ import eventlet
 import pytest
 from kombu import Connection, Queue
 from nameko.events import event_handler
-from nameko.testing.services import entrypoint_hook
 from prometheus_client import REGISTRY
 
 from services.pencaker.service import PencakerService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.outbox import shared_exchange
+from tests.helpers import rpc
 
 EVENT_TYPES = ("seeker_registered", "vacancy_posted", "vacancy_closed", "application_submitted",
                "application_status_changed", "match_found", "seeker_placed")
@@ -75,11 +75,6 @@ def pencaker(container_factory, service_config):
     recorder.start()
     Recorder.seen = []
     return container, config
-
-
-def rpc(container, method, *args, **kwargs):
-    with entrypoint_hook(container, method) as call:
-        return call(*args, **kwargs)
 
 
 def as_seeker(seeker):

@@ -46,14 +46,12 @@ def test_gap_percent_rounds_half_up_not_to_even():
     assert domain.gap_percent(101125, 100000) == 1.13
 
 
-def test_median():
-    assert domain.median([]) is None
-    assert domain.median([5]) == 5
-    assert domain.median([3, 1, 2]) == 2
-    assert domain.median([4, 1, 3, 2]) == 2.5
+def test_median_across_markets():
     assert domain.to_rupiah(12500.5) == 12501
+    # even count: the mean of the middle two, in whole rupiah rounded half up
     assert domain.median_series([("a", "d1", 100), ("a", "d1", 101), ("a", "d2", 7), ("b", "d1", 1)]) == {
         "a": {"d1": 101, "d2": 7}, "b": {"d1": 1}}
+    assert domain.median_series([("a", "d", 300), ("a", "d", 100), ("a", "d", 200)]) == {"a": {"d": 200}}
 
 
 def test_previous_report_is_the_latest_earlier_date_within_the_lookback():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from nameko.events import event_handler
-from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+from nameko.testing.services import entrypoint_waiter
 
 from services.prices import domain
 from services.prices.repository import PriceRepository
@@ -14,6 +14,7 @@ from services.prices.service import PricesService, sheet_id, today_in
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
+from tests.helpers import rpc
 
 SAMPLE = Path(__file__).parent / "data" / "harga_komoditas_konsumen_kota_bandung.csv"
 
@@ -40,11 +41,6 @@ def prices(container_factory, service_config):
     recorder.start()
     Recorder.seen = []
     return container, recorder
-
-
-def rpc(container, method, *args, **kwargs):
-    with entrypoint_hook(container, method) as call:
-        return call(*args, **kwargs)
 
 
 def events(event_type):

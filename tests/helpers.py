@@ -1,0 +1,21 @@
+"""Small helpers the test modules share."""
+import time
+
+from nameko.testing.services import entrypoint_hook
+
+
+def rpc(container, method, *args, **kwargs):
+    """Call an RPC entrypoint of a running test container."""
+    with entrypoint_hook(container, method) as call:
+        return call(*args, **kwargs)
+
+
+def wait_for(check, seconds=10, what="condition"):
+    """Poll `check()` until it is truthy; fail naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {seconds}s waiting for {what}"
+        time.sleep(0.1)
