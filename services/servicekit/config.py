@@ -22,8 +22,6 @@ BASE_SCHEMA = {
         "MONGO_DB": {"type": "string", "minLength": 1},
         "SERVICE_NAME": {"type": "string", "minLength": 1},
         "WEB_SERVER_ADDRESS": {"type": "string", "pattern": "^[^:]+:[0-9]+$"},
-        "RPC_TIMEOUT": {"type": "number", "exclusiveMinimum": 0},
-        "OUTBOX_INTERVAL": {"type": "number", "exclusiveMinimum": 0},
     },
 }
 
