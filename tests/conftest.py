@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from services.servicekit.config import load_config
-from services.servicekit.runner import SERVICES_DIR
+from services.servicekit.service_index import SERVICES_DIR
 from services.servicekit.store import connect
 from tools import backing
 from tools.stack import Platform

@@ -133,7 +133,8 @@ def run(amqp_uri, mongo_uri):
         client.drop_database(database)
         client.close()
     ours, ceiling = len(rows) / ours_seconds, len(rows) / ceiling_seconds
-    return [{"name": "price import rows/s", "ours": round(ours, 1), "ceiling": round(ceiling, 1),
+    return [{"name": "price import (10,000 rows) vs bare insert_many", "unit": "rows/s",
+             "better": "higher", "ours": round(ours, 1), "ceiling": round(ceiling, 1),
              "ratio": round(ours / ceiling, 3), "rows": len(rows),
              "alerts_raised": report["alerts_raised"]}]
 

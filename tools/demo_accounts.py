@@ -15,7 +15,7 @@ from services.gateway.accounts import AccountRepository
 from services.servicekit.config import load_config
 from services.servicekit.errors import Conflict
 from services.servicekit.regions import all_regions
-from services.servicekit.runner import SERVICES_DIR
+from services.servicekit.service_index import SERVICES_DIR
 from services.servicekit.store import connect
 
 DATA = Path(__file__).resolve().parent.parent / ".data"

@@ -15,7 +15,7 @@ from pathlib import Path
 import requests
 
 from services.servicekit.config import load_config
-from services.servicekit.runner import SERVICES
+from services.servicekit.service_index import SERVICES
 from tools import backing
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlparse
 
 import requests
 
-from services.servicekit.runner import SERVICES
+from services.servicekit.service_index import SERVICES
 from services.servicekit.store import connect
 from tools import backing
 from tools.run_platform import start_services, stop_all, wait_healthy

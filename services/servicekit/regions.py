@@ -93,7 +93,12 @@ def platform_db():
     uri = os.environ.get("MONGO_URI")
     if not uri:
         return None
-    return _client(uri)[os.environ.get("PLATFORM_DB", "tl_platform")]
+    return _database(uri, os.environ.get("PLATFORM_DB", "tl_platform"))
+
+
+@lru_cache(maxsize=4)
+def _database(uri, name):
+    return _client(uri)[name]
 
 
 @lru_cache(maxsize=4)
@@ -167,9 +172,24 @@ _runtime = _RuntimeEntries()
 
 
 def load_regions(path=None, force=False):
-    """Every registered region by code: the file's, changed by run-time entries."""
-    regions = dict(file_regions(path))
-    for code, doc in _runtime.get(force).items():
+    """Every registered region by code: the file's, changed by run-time entries.
+
+    Every request asks; the merge is redone only when the file or a refresh
+    brings new entries. Callers must not change the dict they get.
+    """
+    global _last_merge
+    file_entries, docs = file_regions(path), _runtime.get(force)
+    if _last_merge[0] is not file_entries or _last_merge[1] is not docs:
+        _last_merge = (file_entries, docs, _merge(file_entries, docs))
+    return _last_merge[2]
+
+
+_last_merge = (None, None, {})
+
+
+def _merge(file_entries, docs):
+    regions = dict(file_entries)
+    for code, doc in docs.items():
         if doc.get("removed"):
             regions.pop(code, None)
         else:

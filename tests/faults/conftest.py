@@ -17,7 +17,7 @@ from kombu import Connection
 
 from services.aspirasi.repository import template_categories
 from services.servicekit.envelope import new_event
-from services.servicekit.runner import SERVICES_DIR
+from services.servicekit.service_index import SERVICES_DIR
 from tests.faults.broker import RabbitNode
 from tools.stack import Platform
 

@@ -8,7 +8,7 @@ import requests
 
 from services.gateway.auth import issue_token
 from services.servicekit.envelope import utcnow
-from services.servicekit.runner import SERVICES
+from services.servicekit.service_index import SERVICES
 
 REGION = "36.71"
 

@@ -182,11 +182,11 @@ def price_import_figures(amqp_uri, mongo_uri):
 
 
 def print_table(figures):
-    print(f"\n{'figure':<52} {'ours':>12} {'ceiling':>12} {'ratio':>7}")
+    print(f"\n{'figure':<60} {'ours':>19} {'ceiling':>10} {'ratio':>6}")
     for f in figures:
         ceiling = "" if f["ceiling"] is None else f"{f['ceiling']:.1f}"
         ratio = "" if f["ratio"] is None else f"{f['ratio']:.2f}"
-        print(f"{f['name']:<52} {f['ours']:>9.1f} {f['unit']:<3}{ceiling:>12} {ratio:>7}")
+        print(f"{f['name']:<60} {f['ours']:>9.1f} {f['unit']:<9}{ceiling:>10} {ratio:>6}")
 
 
 def main():

@@ -1,0 +1,21 @@
+"""Which services make up the platform, and where their code and config live.
+
+Kept apart from runner.py so tools and tests can read it without the runner's
+eventlet monkey-patching, which must only happen in a service's own process.
+"""
+import importlib
+from pathlib import Path
+
+SERVICES = {
+    "aspirasi": "services.aspirasi.service:AspirasiService",
+    "gateway": "services.gateway.service:GatewayService",
+    "prices": "services.prices.service:PricesService",
+    "pencaker": "services.pencaker.service:PencakerService",
+    "news": "services.news.service:NewsService",
+}
+SERVICES_DIR = Path(__file__).resolve().parent.parent
+
+
+def service_class(name):
+    module_name, class_name = SERVICES[name].split(":")
+    return getattr(importlib.import_module(module_name), class_name)
