@@ -44,6 +44,16 @@ class Claims:
                             {"field": "region"})
         return self
 
+    def acting_in(self, region):
+        """Officers act in their own region only; citizens act as themselves anywhere."""
+        if self.role in OFFICER_ROLES and self.region != region:
+            raise Forbidden(f"officers of {self.region} cannot act in region {region}",
+                            {"field": "region"})
+        return self
+
+
+OFFICER_ROLES = ("opd_officer", "disnaker_officer", "editor", "region_admin")
+
 
 def issue_token(subject, role, region, opd=None, ttl=TOKEN_TTL):
     if role not in ROLES:

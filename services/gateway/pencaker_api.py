@@ -127,6 +127,7 @@ class PencakerApi:
         """An employer profile, owned by the token's subject."""
         get_region(code)
         caller = actor(request)
+        authenticate(request).acting_in(code)
         employer = call(self.pencaker.create_employer, code, read_json(request), caller)
         return json_response(employer, 201, {"Location": f"/api/v1/employers/{employer['_id']}"})
 
