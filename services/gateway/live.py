@@ -31,6 +31,15 @@ class Section:
         """Return the section's data with `event` applied (pure)."""
         raise NotImplementedError
 
+    @property
+    def subscriptions(self):
+        """(source service, event type) pairs the gateway must listen to for this section."""
+        return [(self.source, event_type) for event_type in self.events]
+
+    def regions_for(self, event, regions):
+        """Which regions' views `event` changes: by default the region it happened in."""
+        return [event["region"]]
+
 
 class LiveModel:
     def __init__(self, sections):
@@ -49,18 +58,20 @@ class LiveModel:
         self.seen[event["event_id"]] = True
         if len(self.seen) > SEEN_LIMIT:
             self.seen.popitem(last=False)
-        region = event["region"]
-        changed = False
+        changed = set()
         for section in self.sections.values():
-            entry = self.state.get(region, {}).get(section.name)
-            # Not built yet: the next rebuild reads the service's current truth.
-            if event["event_type"] in section.events and entry is not None:
-                entry["data"] = section.apply(entry["data"], event)
-                entry["fresh_at"] = utcnow()
-                changed = True
-        if changed:
+            if event["event_type"] not in section.events:
+                continue
+            for region in section.regions_for(event, list(self.state)):
+                entry = self.state.get(region, {}).get(section.name)
+                # Not built yet: the next rebuild reads the service's current truth.
+                if entry is not None:
+                    entry["data"] = section.apply(entry["data"], event)
+                    entry["fresh_at"] = utcnow()
+                    changed.add(region)
+        for region in changed:
             self.cache.pop(region, None)
-        return changed
+        return bool(changed)
 
     def view(self, region, rpc):
         """The serialised live view of `region`, rebuilding missing sections."""

@@ -1,5 +1,6 @@
 """The live view's sections, one per domain service."""
 from services.gateway.live import Section
+from services.servicekit.partners import subscribed_sources
 from services.servicekit.rpc import call
 
 LIVE_RPC_TIMEOUT = 0.5
@@ -107,4 +108,37 @@ class PricesSection(Section):
         return {**data, "alerts": (others + [alert])[:self.ALERTS]}
 
 
-SECTIONS = [AspirasiSection(), VacanciesSection(), NewsSection(), PricesSection()]
+
+
+class SharedSection(Section):
+    """What the region receives from the regions it subscribes to, marked with the source.
+
+    Fed only by events (the services keep no list of "what others shared with
+    you"), so after a gateway restart it starts empty and fills as they come.
+    """
+
+    name = "shared"
+    subscriptions = (("prices", "price_alert_raised"), ("pencaker", "vacancy_posted"),
+                     ("news", "article_published"))
+    events = tuple(event_type for _, event_type in subscriptions)
+    LATEST = 10
+
+    def __init__(self, sources_of=subscribed_sources):
+        self.sources_of = sources_of
+
+    def rebuild(self, rpc, region_code):
+        return {"items": []}
+
+    def regions_for(self, event, regions):
+        return [region for region in regions if region != event["region"]
+                and event["region"] in self.sources_of(region, event["source"], event["event_type"])]
+
+    def apply(self, data, event):
+        payload = event["payload"]
+        title = payload.get("title") or f"{payload.get('commodity_name')} di {payload.get('market_name')}"
+        item = {"type": event["event_type"], "source_region": event["region"], "title": title,
+                "at": event["occurred_at"]}
+        return {"items": ([item] + data["items"])[:self.LATEST]}
+
+
+SECTIONS = [AspirasiSection(), VacanciesSection(), NewsSection(), PricesSection(), SharedSection()]

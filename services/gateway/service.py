@@ -99,6 +99,5 @@ def _live_handler(source, event_type):
 
 
 # One handler per event type that some live section listens to.
-for _section in SECTIONS:
-    for _event_type in _section.events:
-        setattr(GatewayService, f"on_{_event_type}", _live_handler(_section.source, _event_type))
+for _source, _event_type in sorted({pair for section in SECTIONS for pair in section.subscriptions}):
+    setattr(GatewayService, f"on_{_event_type}", _live_handler(_source, _event_type))
