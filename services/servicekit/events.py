@@ -20,6 +20,8 @@ stay idempotent (`Repository.apply_once`).
 """
 import logging
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from amqp.exceptions import RecoverableConnectionError
 from kombu import Queue
 from nameko.amqp.publish import Publisher, get_connection
 from nameko.constants import PERSISTENT
@@ -28,6 +30,8 @@ from prometheus_client import Counter
 
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import ConfigError
+
+CONNECTION_ERRORS = (OSError, AmqpConnectionError, RecoverableConnectionError)
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +96,27 @@ class ReliableEventHandler(EventHandler):
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            self._settle(self.queue_consumer.ack_message, message)
             return result, exc_info
         try:
             self._retry_or_bury(message, exc_info[1])
         except Exception:  # noqa: BLE001 - the broker keeps the message instead
             log.exception("%s: could not move a failed event on; it goes back to %s",
                           self.method_name, self.queue.name)
-            self.queue_consumer.requeue_message(message)
+            self._settle(self.queue_consumer.requeue_message, message)
         else:
-            self.queue_consumer.ack_message(message)
+            self._settle(self.queue_consumer.ack_message, message)
         return result, exc_info
+
+    def _settle(self, settle, message):
+        # An ack that dies with the connection must not kill the container: the
+        # broker redelivers the unacknowledged message once the consumer is back,
+        # and the handler's apply_once makes the second delivery change nothing.
+        try:
+            settle(message)
+        except CONNECTION_ERRORS as exc:
+            log.warning("%s: connection lost before the broker heard back (%s); it will "
+                        "redeliver the event", self.method_name, type(exc).__name__)
 
     def _retry_or_bury(self, message, exc):
         headers = dict(message.headers or {})
