@@ -19,3 +19,13 @@ def wait_for(check, seconds=10, what="condition"):
             return value
         assert time.monotonic() < deadline, f"timed out after {seconds}s waiting for {what}"
         time.sleep(0.1)
+
+
+def start_with_recorder(container_factory, config, service_cls, recorder_cls):
+    """Start a service and a recorder of its events on one config; the recorder starts empty."""
+    container = container_factory(service_cls, config)
+    container.start()
+    recorder = container_factory(recorder_cls, config)
+    recorder.start()
+    recorder_cls.seen = []
+    return container, recorder

@@ -7,7 +7,7 @@ from pymongo.errors import DuplicateKeyError
 
 from services.aspirasi.domain import Category
 from services.servicekit.errors import Conflict, NotFound
-from services.servicekit.outbox import pending
+from services.servicekit.outbox_fields import pending
 from services.servicekit.store import Repository
 
 CATALOGUE_TEMPLATE = Path(__file__).parent / "catalogue.yaml"

@@ -49,9 +49,6 @@ class LiveModel:
         self.parsed = {}  # region -> (serialised view, its dict)
         self.seen = OrderedDict()  # event_ids applied, bounded: redeliveries change nothing
 
-    def handles(self):
-        return {(event_type, s.name) for s in self.sections.values() for event_type in s.events}
-
     def apply(self, event):
         if event["event_id"] in self.seen:
             return False

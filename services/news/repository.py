@@ -3,7 +3,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from services.servicekit.errors import Conflict, NotFound
-from services.servicekit.outbox import pending
+from services.servicekit.outbox_fields import pending
 from services.servicekit.store import Repository
 
 NEWEST_FIRST = [("published_ms", DESCENDING), ("_id", DESCENDING)]

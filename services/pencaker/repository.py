@@ -7,7 +7,7 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.servicekit.errors import Conflict, NotFound
-from services.servicekit.outbox import pending
+from services.servicekit.outbox_fields import pending
 from services.servicekit.store import Repository
 
 CENTROIDS_FILE = Path(__file__).parent / "region_centroids.yaml"

@@ -8,7 +8,7 @@ their deterministic _id.
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from services.servicekit.outbox import pending
+from services.servicekit.outbox_fields import pending
 from services.servicekit.store import Repository
 
 BATCH = 1000

@@ -21,7 +21,6 @@ from nameko.events import get_event_exchange
 from nameko.extensions import DependencyProvider
 
 from services.servicekit.envelope import is_shared
-from services.servicekit.outbox_fields import pending  # noqa: F401 - writers import it from here
 from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from nameko.testing.services import entrypoint_waiter
 from services.aspirasi.service import AspirasiService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tests.helpers import rpc
+from tests.helpers import rpc, start_with_recorder
 
 REPORT = {"category": "jalan-rusak", "description": "Jalan berlubang",
           "location": {"lat": -6.17, "long": 106.63},
@@ -32,13 +32,7 @@ class Recorder:
 
 @pytest.fixture
 def aspirasi(container_factory, service_config):
-    config = service_config("aspirasi")
-    container = container_factory(AspirasiService, config)
-    container.start()
-    recorder = container_factory(Recorder, config)
-    recorder.start()
-    Recorder.seen = []
-    return container, recorder
+    return start_with_recorder(container_factory, service_config("aspirasi"), AspirasiService, Recorder)
 
 
 def test_retried_submission_with_the_same_key_yields_one_ticket(aspirasi, mongo_db):

@@ -12,7 +12,7 @@ from services.pencaker.service import PencakerService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.outbox import shared_exchange
-from tests.helpers import rpc
+from tests.helpers import rpc, start_with_recorder
 
 EVENT_TYPES = ("seeker_registered", "vacancy_posted", "vacancy_closed", "application_submitted",
                "application_status_changed", "match_found", "seeker_placed")
@@ -69,11 +69,7 @@ def of_type(event_type, **payload):
 @pytest.fixture
 def pencaker(container_factory, service_config):
     config = service_config("pencaker")
-    container = container_factory(PencakerService, config)
-    container.start()
-    recorder = container_factory(Recorder, config)
-    recorder.start()
-    Recorder.seen = []
+    container, _ = start_with_recorder(container_factory, config, PencakerService, Recorder)
     return container, config
 
 

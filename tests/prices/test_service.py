@@ -14,7 +14,7 @@ from services.prices.service import PricesService, sheet_id, today_in
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
-from tests.helpers import rpc
+from tests.helpers import rpc, start_with_recorder
 
 SAMPLE = Path(__file__).parent / "data" / "harga_komoditas_konsumen_kota_bandung.csv"
 
@@ -34,13 +34,7 @@ class Recorder:
 
 @pytest.fixture
 def prices(container_factory, service_config):
-    config = service_config("prices")
-    container = container_factory(PricesService, config)
-    container.start()
-    recorder = container_factory(Recorder, config)
-    recorder.start()
-    Recorder.seen = []
-    return container, recorder
+    return start_with_recorder(container_factory, service_config("prices"), PricesService, Recorder)
 
 
 def events(event_type):
