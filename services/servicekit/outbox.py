@@ -1,26 +1,33 @@
 """The outbox: events are written into the document they announce.
 
-A write stores the document together with its pending events (`outbox`) and
-a scalar `outbox_pending` flag, in one single-document write, so the two can
-never part ways. The relay then publishes each event persistently with
-publisher confirms, and only after the broker confirmed it removes the event
-from the document. If the process dies in between, the periodic relay finds
-the flag and publishes later; consumers drop the duplicate by `event_id`.
+A write stores the document together with its pending events (`outbox`), a
+scalar `outbox_pending` flag and an `outbox_token` that changes with every
+write of the outbox, in one single-document write, so they never part ways.
+The relay publishes the events in batches with asynchronous publisher
+confirms (see confirmed_publisher.py) and, once the broker confirmed them,
+removes them in one write conditional on the token it read: a writer that
+queued more meanwhile changed the token, so the relay reads again and keeps
+the newcomers pending instead of lowering the flag over them. If the process
+dies in between, the periodic relay finds the flag and publishes later;
+consumers drop the duplicate by `event_id`.
 
 Events go to nameko's per-service event exchange (so `@event_handler` works
 unchanged) and, when their contract says `x-shared`, also to the partner
-regions' shared topic exchange as `<source>.<event_type>.<region>`.
+regions' shared topic exchange as `<source>.<event_type>.<region>`. Every
+publish is `mandatory`: an event the broker could not route to any queue is
+not delivered and stays queued, unless nobody needs to hear it (no contract
+`x-listener-required`; a shared topic no region subscribes to).
 """
 import logging
 import time
 
 from kombu import Exchange
-from nameko.amqp.publish import Publisher
-from nameko.constants import PERSISTENT
 from nameko.events import get_event_exchange
 from nameko.extensions import DependencyProvider
 
-from services.servicekit.envelope import is_shared
+from services.servicekit.confirmed_publisher import ConfirmedPublisher, Message
+from services.servicekit.envelope import is_shared, listener_required
+from services.servicekit.outbox_fields import new_token
 from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
@@ -28,7 +35,10 @@ log = logging.getLogger(__name__)
 SHARED_EXCHANGE_NAME = "tangerang.shared"
 # Seconds a writer has to publish its own events before the relay steps in.
 RELAY_GRACE = 3
+# Rounds of re-reading a document whose outbox changed under the relay.
+CLEAR_ATTEMPTS = 5
 shared_exchange = Exchange(SHARED_EXCHANGE_NAME, type="topic", durable=True)
+OUTBOX_FIELDS = {"outbox": 1, "outbox_token": 1}
 
 
 def shared_routing_key(event):
@@ -42,39 +52,61 @@ class OutboxRelay:
     def flush(self, collection, doc_id):
         """Publish the pending events of one document, then clear them."""
         doc = self._provider.db[collection].find_one(
-            {"_id": doc_id, "outbox_pending": True}, {"outbox": 1})
-        if doc:
-            self._publish_and_clear(collection, doc)
+            {"_id": doc_id, "outbox_pending": True}, OUTBOX_FIELDS)
+        return self.publish_and_clear([(collection, doc)] if doc else [])
 
     def flush_all(self, limit=200, grace=RELAY_GRACE):
         """Relay what earlier writers left behind (crash, broker outage)."""
-        published = 0
         settled = time.time() - grace
-        for collection in self._provider.collections:
-            cursor = self._provider.db[collection].find(
-                {"outbox_pending": True, "outbox_since": {"$lt": settled}}, {"outbox": 1}).limit(limit)
-            for doc in cursor:
-                published += self._publish_and_clear(collection, doc)
-        return published
+        found = [(collection, doc) for collection in self._provider.collections
+                 for doc in self._provider.db[collection].find(
+                     {"outbox_pending": True, "outbox_since": {"$lt": settled}},
+                     OUTBOX_FIELDS).limit(limit)]
+        return self.publish_and_clear(found)
 
-    def _publish_and_clear(self, collection, doc):
-        events = doc.get("outbox") or []
-        for event in events:
-            self._provider.publish(event)
+    def publish_and_clear(self, found):
+        """Publish the events of `found` [(collection, doc as read)] as one batch;
+        clear from each document the events the broker confirmed. Returns how many."""
+        messages, owners = [], []
+        for collection, doc in found:
+            for event in doc.get("outbox") or []:
+                for message in self._provider.messages(event):
+                    messages.append(message)
+                    owners.append((collection, doc["_id"], event["event_id"]))
+        results = self._provider.publisher.publish(messages)
+        failed = {owner for owner, delivered in zip(owners, results, strict=True) if not delivered}
+        cleared = 0
+        for collection, doc in found:
+            done = {e["event_id"] for e in doc.get("outbox") or []
+                    if (collection, doc["_id"], e["event_id"]) not in failed}
+            if done:
+                self.clear(collection, doc, done)
+                cleared += len(done)
+        return cleared
+
+    def clear(self, collection, doc, done):
+        """Remove the events `done` (ids) from the document's outbox, in one write
+        conditional on the outbox being as read; lower the flag only when none remain."""
         coll = self._provider.db[collection]
-        ids = [e["event_id"] for e in events]
-        coll.update_one({"_id": doc["_id"]}, {"$pull": {"outbox": {"event_id": {"$in": ids}}}})
-        # A concurrent writer may have queued more meanwhile; only an empty
-        # outbox lowers the flag.
-        current = coll.find_one({"_id": doc["_id"]}, {"outbox": 1})
-        if current is not None and not current.get("outbox"):
-            coll.update_one({"_id": doc["_id"], "outbox_pending": True},
-                            {"$set": {"outbox_pending": False}})
-        return len(events)
+        for _ in range(CLEAR_ATTEMPTS):
+            remaining = [e for e in doc.get("outbox") or [] if e["event_id"] not in done]
+            result = coll.update_one(
+                {"_id": doc["_id"], "outbox_token": doc.get("outbox_token")},
+                {"$set": {"outbox": remaining, "outbox_pending": bool(remaining),
+                          "outbox_token": new_token()}})
+            if result.matched_count:
+                return True
+            doc = coll.find_one({"_id": doc["_id"]}, OUTBOX_FIELDS)  # a writer queued more
+            if doc is None:
+                return False
+        # Still racing: the events stay queued and go out again (consumers dedupe).
+        log.warning("outbox of %s/%s kept changing; its published events will be sent again",
+                    collection, doc["_id"])
+        return False
 
 
 class Outbox(DependencyProvider):
-    """Confirmed, persistent publishing of the events kept in documents."""
+    """Confirmed, persistent, batched publishing of the events kept in documents."""
 
     def __init__(self, *collections):
         self.collections = collections
@@ -82,20 +114,29 @@ class Outbox(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.exchange = get_event_exchange(self.container.service_name, config)
-        self.publisher = Publisher(
-            config["AMQP_URI"], use_confirms=True, delivery_mode=PERSISTENT,
-            serializer="json", declare=[self.exchange, shared_exchange])
+        self.publisher = ConfirmedPublisher(config["AMQP_URI"], declare=[self.exchange, shared_exchange])
         self.store = next(d for d in self.container.dependencies if isinstance(d, MongoStore))
+
+    def stop(self):
+        self.publisher.close()
+
+    def kill(self):
+        self.publisher.close()
 
     @property
     def db(self):
         return self.store.db
 
-    def publish(self, event):
-        self.publisher.publish(event, exchange=self.exchange, routing_key=event["event_type"])
-        if is_shared(event["event_type"]):
-            self.publisher.publish(event, exchange=shared_exchange,
-                                   routing_key=shared_routing_key(event))
+    def messages(self, event):
+        """What publishing `event` takes: its service exchange, and the shared one if shared."""
+        event_type, event_id = event["event_type"], event["event_id"]
+        messages = [Message(self.exchange.name, event_type, event, event_id,
+                            may_go_unheard=not listener_required(event_type))]
+        if is_shared(event_type):
+            # Unrouted there means no region subscribes to this topic from this region.
+            messages.append(Message(SHARED_EXCHANGE_NAME, shared_routing_key(event), event, event_id,
+                                    may_go_unheard=True))
+        return messages
 
     def get_dependency(self, worker_ctx):
         return OutboxRelay(self)
