@@ -13,10 +13,11 @@ consumers drop the duplicate by `event_id`.
 
 Events go to nameko's per-service event exchange (so `@event_handler` works
 unchanged) and, when their contract says `x-shared`, also to the partner
-regions' shared topic exchange as `<source>.<event_type>.<region>`. Every
-publish is `mandatory`: an event the broker could not route to any queue is
-not delivered and stays queued, unless nobody needs to hear it (no contract
-`x-listener-required`; a shared topic no region subscribes to).
+regions' shared topic exchange as `<source>.<event_type>.<region>`. An event
+whose contract says `x-listener-required` is published `mandatory`: if the
+broker cannot route it to any queue it is not delivered and stays queued. For
+the others no route is no loss (nobody subscribes to that event type, or no
+region to that topic from that region).
 """
 import logging
 import time
