@@ -1,12 +1,10 @@
 """Prices entrypoints: recording, sheet import, boards, history, comparison, alerts."""
 import hashlib
 import json
-import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from nameko.dependency_providers import Config
-from nameko.timer import timer
 
 from services.prices import domain
 from services.prices.catalogue import load_catalogue
@@ -20,7 +18,6 @@ from services.servicekit.outbox import Outbox
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
 
-log = logging.getLogger(__name__)
 DEFAULT_RISE_PERCENT = 20
 # Alerts are about what people pay now: back-filled days older than this are
 # stored and shown in history, but do not alert the partner regions.
@@ -161,7 +158,7 @@ class PricesService(Observable):
                 "board": {"date": board["date"], "items": domain.compact(board["items"])},
             }))
         self.store.finish_import(import_id, report, events)
-        self._relay(import_id)
+        self.outbox.flush("imports", import_id)
         return report
 
     def _alerts(self, region, catalogue, zone, rows, known, import_id, now):
@@ -305,16 +302,6 @@ class PricesService(Observable):
             return None
         return {k: doc[k] for k in ("market", "commodity", "date", "price", "unit", "recorded_at",
                                     "source", "history", "version")}
-
-    @timer(interval=2)
-    def relay_outbox(self):
-        self.outbox.flush_all()
-
-    def _relay(self, import_id):
-        try:
-            self.outbox.flush("imports", import_id)
-        except Exception:  # noqa: BLE001 - the relay timer publishes later
-            log.warning("publishing events of %s deferred to the relay", import_id, exc_info=True)
 
 
 def live_alert(alert):

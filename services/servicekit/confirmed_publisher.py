@@ -59,12 +59,13 @@ class ConfirmedPublisher:
         self._thread = None
         self._lock = threading.Lock()
         self._connection = None
+        self._closed = False
         self._reset_batch()
 
     def publish(self, messages):
         """Publish `messages` and wait; one True (delivered) or False per message."""
-        if not messages:
-            return []
+        if not messages or self._closed:
+            return [False] * len(messages)
         self._ensure_thread()
         request = _Request(list(messages))
         self._requests.put(request)
@@ -73,6 +74,7 @@ class ConfirmedPublisher:
 
     def close(self):
         with self._lock:
+            self._closed = True
             thread, self._thread = self._thread, None
         if thread is not None:
             self._requests.put(_STOP)

@@ -20,6 +20,7 @@ the others no route is no loss (nobody subscribes to that event type, or no
 region to that topic from that region).
 """
 import logging
+import threading
 import time
 
 from kombu import Exchange
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 SHARED_EXCHANGE_NAME = "tangerang.shared"
 # Seconds a writer has to publish its own events before the relay steps in.
 RELAY_GRACE = 3
+RELAY_INTERVAL = 2  # seconds between the relay's passes
 # Rounds of re-reading a document whose outbox changed under the relay.
 CLEAR_ATTEMPTS = 5
 shared_exchange = Exchange(SHARED_EXCHANGE_NAME, type="topic", durable=True)
@@ -51,10 +53,19 @@ class OutboxRelay:
         self._provider = provider
 
     def flush(self, collection, doc_id):
-        """Publish the pending events of one document, then clear them."""
-        doc = self._provider.db[collection].find_one(
-            {"_id": doc_id, "outbox_pending": True}, OUTBOX_FIELDS)
-        return self.publish_and_clear([(collection, doc)] if doc else [])
+        """Publish the pending events of one document just written, then clear them.
+
+        The write is done and safe: if the broker or the store fails now, this
+        logs it and the relay publishes later (the caller's answer stands).
+        """
+        try:
+            doc = self._provider.db[collection].find_one(
+                {"_id": doc_id, "outbox_pending": True}, OUTBOX_FIELDS)
+            return self.publish_and_clear([(collection, doc)] if doc else [])
+        except Exception:  # noqa: BLE001 - the relay retries
+            log.warning("publishing events of %s/%s deferred to the relay", collection, doc_id,
+                        exc_info=True)
+            return 0
 
     def flush_all(self, limit=200, grace=RELAY_GRACE):
         """Relay what earlier writers left behind (crash, broker outage)."""
@@ -107,7 +118,12 @@ class OutboxRelay:
 
 
 class Outbox(DependencyProvider):
-    """Confirmed, persistent, batched publishing of the events kept in documents."""
+    """Confirmed, persistent, batched publishing of the events kept in documents.
+
+    Workers call `self.outbox.flush(collection, id)` after a write; the relay
+    (`flush_all`) runs by itself every RELAY_INTERVAL seconds while the
+    service runs, so a service declares this dependency and nothing else.
+    """
 
     def __init__(self, *collections):
         self.collections = collections
@@ -117,12 +133,28 @@ class Outbox(DependencyProvider):
         self.exchange = get_event_exchange(self.container.service_name, config)
         self.publisher = ConfirmedPublisher(config["AMQP_URI"], declare=[self.exchange, shared_exchange])
         self.store = next(d for d in self.container.dependencies if isinstance(d, MongoStore))
+        self.relaying = threading.Event()
+
+    def start(self):
+        self.relaying.set()
+        self.container.spawn_managed_thread(self._relay, identifier="outbox relay")
 
     def stop(self):
+        self.relaying.clear()
         self.publisher.close()
 
     def kill(self):
-        self.publisher.close()
+        self.stop()
+
+    def _relay(self):
+        relay = OutboxRelay(self)
+        while self.relaying.is_set():
+            time.sleep(RELAY_INTERVAL)
+            try:
+                relay.flush_all()
+            except Exception as exc:  # noqa: BLE001 - store or broker away: the next pass retries
+                log.warning("outbox relay pass failed (%s: %s); retrying in %ss",
+                            type(exc).__name__, exc, RELAY_INTERVAL)
 
     @property
     def db(self):
