@@ -30,6 +30,7 @@ from kombu import Connection
 log = logging.getLogger(__name__)
 
 BATCH = 2000  # messages published before waiting for their confirms
+RECONNECT_DELAY = 1  # seconds between dials while the broker is away
 _STOP = object()
 
 
@@ -60,6 +61,7 @@ class ConfirmedPublisher:
         self._lock = threading.Lock()
         self._connection = None
         self._closed = False
+        self._next_dial = 0.0
         self._reset_batch()
 
     def publish(self, messages):
@@ -187,6 +189,9 @@ class ConfirmedPublisher:
         if self._connection is not None and self._connection.connected:
             return self._channel
         self._disconnect()
+        if time.monotonic() < self._next_dial:  # no storm of dials at a broker that is down
+            raise ConnectionError(f"broker unreachable; next try within {RECONNECT_DELAY}s")
+        self._next_dial = time.monotonic() + RECONNECT_DELAY
         connection = Connection(self.amqp_uri, connect_timeout=self.connect_timeout)
         connection.connect()
         channel = connection.channel()
