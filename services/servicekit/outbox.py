@@ -133,23 +133,26 @@ class Outbox(DependencyProvider):
         self.exchange = get_event_exchange(self.container.service_name, config)
         self.publisher = ConfirmedPublisher(config["AMQP_URI"], declare=[self.exchange, shared_exchange])
         self.store = next(d for d in self.container.dependencies if isinstance(d, MongoStore))
-        self.relaying = threading.Event()
+        self.stopping = threading.Event()
+        self.relay_thread = None
 
     def start(self):
-        self.relaying.set()
-        self.container.spawn_managed_thread(self._relay, identifier="outbox relay")
+        self.relay_thread = self.container.spawn_managed_thread(self._relay, identifier="outbox relay")
 
     def stop(self):
-        self.relaying.clear()
+        self.stopping.set()  # the relay finishes its pass, then ends
+        if self.relay_thread is not None:
+            self.relay_thread.wait()
         self.publisher.close()
 
     def kill(self):
-        self.stop()
+        if self.relay_thread is not None:
+            self.relay_thread.kill()
+        self.publisher.close()
 
     def _relay(self):
         relay = OutboxRelay(self)
-        while self.relaying.is_set():
-            time.sleep(RELAY_INTERVAL)
+        while not self.stopping.wait(RELAY_INTERVAL):
             try:
                 relay.flush_all()
             except Exception as exc:  # noqa: BLE001 - store or broker away: the next pass retries
