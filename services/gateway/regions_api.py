@@ -17,6 +17,7 @@ from services.servicekit import partners
 from services.servicekit.described import described
 from services.servicekit.regions import all_regions
 from services.servicekit.rpc import call
+from services.servicekit.uplink import RelaysUplinks
 
 log = logging.getLogger(__name__)
 OPERATOR = ("platform_operator",)
@@ -74,7 +75,7 @@ class _Catalogue:
         return call(self.proxy.set_category, code, category, name, opd, timeout=5)
 
 
-class RegionsAdminApi:
+class RegionsAdminApi(RelaysUplinks):
     partner_broker = PartnerBroker()
 
     @api("GET", "/api/v1/admin/regions")
