@@ -12,20 +12,24 @@ of a stream an edge sends up (aspirasi, or a shared type). It is then
 republished, confirmed, where the hub's own outbox would put it: its source's
 event exchange and, for shared types, `tangerang.shared`.
 
+The relay reads its queue one message at a time, in order (an edge's
+`aspirasi_status_changed` must not overtake its `aspirasi_submitted`), and
+acknowledges only after the broker confirmed the republished copies: a crash
+in between means a redelivery, which consumers drop by `event_id`.
 Malformed events are dead-lettered once to `tangerang.hub.uplink.dead`
 (`python -m tools.deadletters list tangerang.hub.uplink`); events naming
 another region are dropped and counted (`tl_partner_events_rejected_total`).
 """
 import logging
-from functools import partial
 
-from kombu import Exchange, Queue
+import eventlet
+from kombu import Connection, Exchange, Queue
+from kombu.mixins import ConsumerMixin
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
 from nameko.events import get_event_exchange
-from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
-from nameko.messaging import Consumer
+from prometheus_client import Counter
 
 from services.servicekit.arrival import (
     PARTNER_REJECTED,
@@ -42,8 +46,13 @@ from services.servicekit.partners import UPLINK_EXCHANGE_NAME, UPLINK_QUEUE, UPL
 log = logging.getLogger(__name__)
 
 UPLINK_STREAMS = tuple(exchange.split(".")[0] for exchange, _ in UPLINK_SOURCES)
+RETRY_AFTER = 1  # seconds before an event whose republishing failed is tried again
 uplink_exchange = Exchange(UPLINK_EXCHANGE_NAME, type="topic", durable=True)
 uplink_queue = Queue(UPLINK_QUEUE, exchange=uplink_exchange, routing_key="#", durable=True)
+dead_queue = Queue(dead_queue_name(UPLINK_QUEUE), durable=True)
+
+RELAYED = Counter("tl_partner_uplink_relayed_total", "Edge regions' events accepted and republished "
+                  "at the hub", ["region"])
 
 
 def check_uplinked(event, routing_key, user_id):
@@ -69,78 +78,79 @@ def destinations(event, config):
     return targets
 
 
-class UplinkConsumer(Consumer):
-    """Hands the method only uplinked events that passed `check_uplinked`."""
+class RelayLoop(ConsumerMixin):
+    """One consumer, one message in flight: check, republish (confirmed), then ack."""
 
-    def __init__(self, **kwargs):
-        # A failed republish (the broker busy) leaves the event queued for another try.
-        super().__init__(uplink_queue, requeue_on_error=True, **kwargs)
+    def __init__(self, config, service_name):
+        self.config, self.service_name = config, service_name
+        self.connection = Connection(config["AMQP_URI"])
+        self.publisher = Publisher(config["AMQP_URI"], use_confirms=True, delivery_mode=PERSISTENT,
+                                   serializer="json", declare=[
+                                       *(get_event_exchange(s, config) for s in UPLINK_STREAMS),
+                                       shared_exchange, dead_queue])
 
-    def setup(self):
-        super().setup()
-        dead = Queue(dead_queue_name(UPLINK_QUEUE), durable=True)
-        self.dead_letters = Publisher(self.container.config["AMQP_URI"], use_confirms=True,
-                                      delivery_mode=PERSISTENT, serializer="json", declare=[dead])
+    def get_consumers(self, consumer_cls, channel):
+        return [consumer_cls(queues=[uplink_queue], callbacks=[self.on_message], accept=["json"],
+                             prefetch_count=1)]
 
-    def handle_message(self, body, message):
+    def on_message(self, body, message):
         routing_key = message.delivery_info["routing_key"]
         user_id = message.properties.get("user_id")
         try:
             event = checked_event(body)
             check_uplinked(event, routing_key, user_id)
         except Rejected as exc:
-            self.refuse(message, exc, routing_key, user_id)
+            self.refuse(message, body, exc, routing_key, user_id)
             return
-        try:  # no context data: nothing a partner puts in headers reaches the worker
-            self.container.spawn_worker(self, (event,), {}, context_data={},
-                                        handle_result=partial(self.handle_result, message))
-        except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+        try:
+            for exchange, key in destinations(event, self.config):
+                self.publisher.publish(event, exchange=exchange, routing_key=key)
+        except Exception as exc:  # noqa: BLE001 - the broker keeps the event; try again shortly
+            log.warning("uplink: republishing %s failed (%s); retrying in %ss", event["event_id"],
+                        type(exc).__name__, RETRY_AFTER)
+            eventlet.sleep(RETRY_AFTER)
+            message.requeue()
+            return
+        RELAYED.labels(event["region"]).inc()
+        message.ack()
 
-    def refuse(self, message, exc, routing_key, user_id):
-        if exc.reason == "malformed":
-            REJECTED.labels(self.container.service_name, self.method_name, exc.reason).inc()
-            headers = {**(message.headers or {}), ERROR_HEADER: f"refused on arrival: {exc}"[:500],
-                       DEAD_AT_HEADER: isoformat(utcnow()), "x-tl-publisher": user_id or "",
-                       "x-tl-routing-key": routing_key}
-            try:
-                self.dead_letters.publish(message.payload, routing_key=dead_queue_name(UPLINK_QUEUE),
-                                          headers=headers)
-            except Exception:  # noqa: BLE001 - the broker keeps the message instead
-                log.exception("uplink: could not dead-letter a malformed event; it stays queued")
-                self.queue_consumer.requeue_message(message)
-                return
-        else:
-            PARTNER_REJECTED.labels(exc.reason).inc()
+    def on_decode_error(self, message, exc):
+        self.refuse(message, message.body.decode("utf-8", "replace")[:10000],
+                    Rejected("malformed", f"undecodable body ({type(exc).__name__})"),
+                    message.delivery_info["routing_key"], message.properties.get("user_id"))
+
+    def refuse(self, message, body, exc, routing_key, user_id):
         log.warning("uplink: refused an event from %s (key %s): %s", user_id, routing_key, exc)
-        self.queue_consumer.ack_message(message)
+        if exc.reason != "malformed":
+            PARTNER_REJECTED.labels(exc.reason).inc()
+            message.ack()
+            return
+        REJECTED.labels(self.service_name, "uplink_relay", exc.reason).inc()
+        headers = {**(message.headers or {}), ERROR_HEADER: f"refused on arrival: {exc}"[:500],
+                   DEAD_AT_HEADER: isoformat(utcnow()), "x-tl-publisher": user_id or "",
+                   "x-tl-routing-key": routing_key}
+        try:
+            self.publisher.publish(body, routing_key=dead_queue.name, headers=headers)
+        except Exception:  # noqa: BLE001 - the broker keeps the message instead
+            log.exception("uplink: could not dead-letter a malformed event; it stays queued")
+            eventlet.sleep(RETRY_AFTER)
+            message.requeue()
+            return
+        message.ack()
 
 
-uplink_consumer = UplinkConsumer.decorator
-
-
-class UplinkPublisher(DependencyProvider):
-    """Confirmed, persistent republishing of accepted uplinked events."""
+class UplinkRelay(DependencyProvider):
+    """Runs the relay in the hosting service's process (the hub's gateway)."""
 
     def setup(self):
-        exchanges = [get_event_exchange(stream, self.container.config) for stream in UPLINK_STREAMS]
-        self.publisher = Publisher(self.container.config["AMQP_URI"], use_confirms=True,
-                                   delivery_mode=PERSISTENT, serializer="json",
-                                   declare=[*exchanges, shared_exchange])
+        self.loop = RelayLoop(self.container.config, self.container.service_name)
 
-    def get_dependency(self, worker_ctx):
-        return self
+    def start(self):
+        self.thread = self.container.spawn_managed_thread(self.loop.run, identifier="uplink_relay")
 
-    def republish(self, event):
-        for exchange, routing_key in destinations(event, self.container.config):
-            self.publisher.publish(event, exchange=exchange, routing_key=routing_key)
+    def stop(self):
+        self.loop.should_stop = True
+        self.thread.wait()
 
-
-class RelaysUplinks:
-    """Service mixin: the hub's relay of edge regions' uplinks (the gateway hosts it)."""
-
-    uplink = UplinkPublisher()
-
-    @uplink_consumer
-    def relay_uplink(self, event):
-        self.uplink.republish(event)
+    def kill(self):
+        self.loop.should_stop = True

@@ -1,4 +1,5 @@
 """Helpers of the partner-region tests: shared events, publishing, peeking at queues."""
+from urllib.parse import quote, urlparse
 
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
@@ -23,6 +24,13 @@ def submitted_event(region, sequence):
         "location": {"lat": -6.36, "long": 106.25}})
 
 
+def as_user(amqp_uri, user, password, port=None):
+    """`amqp_uri` with another user's credentials (and, for a cut-able link, another port)."""
+    uri = urlparse(amqp_uri)
+    return uri._replace(netloc=f"{quote(user, safe='')}:{password}@{uri.hostname}:"
+                               f"{port or uri.port or 5672}").geturl()
+
+
 def publish_shared(amqp_uri, *events):
     """Publish as the outbox does: persistent, confirmed, `<source>.<type>.<region>`."""
     publisher = Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT, serializer="json",
@@ -45,5 +53,3 @@ def peek(broker, queue, count=1000):
     rows = broker.request("POST", "queues", broker.vhost, queue, "get", json={
         "count": count, "ackmode": "ack_requeue_true", "encoding": "auto"}) or []
     return [json.loads(r["payload"]) for r in rows]
-
-
