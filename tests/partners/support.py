@@ -47,9 +47,8 @@ def publish_raw(amqp_uri, body, exchange, routing_key, **properties):
 
     `body` is sent as JSON unless it is bytes; `properties` are AMQP properties (user_id, headers).
     """
-    with Connection(amqp_uri) as connection:
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
-        channel.confirm_select()
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
         channel.basic_publish(Message(data, content_type="application/json", delivery_mode=2,
                                       **properties), exchange=exchange, routing_key=routing_key)
