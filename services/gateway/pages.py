@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from services.aspirasi.domain import STATE_LABELS
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
 from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
+from services.prices.domain import RULE_LABELS
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.regions import all_regions, get_region
@@ -133,7 +134,7 @@ templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
 templates.filters.update(waktu=waktu, tanggal=tanggal, rupiah=rupiah, persen=persen, label=label)
 templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS,
-                         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS)
+                         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, RULE_LABELS=RULE_LABELS)
 
 
 def render(template, region=None, status=200, headers=None, **context):
@@ -281,7 +282,9 @@ class CitizenPages:
         if market is not None and market not in markets:
             raise CitizenError("Pasar itu tidak ada di wilayah ini. Pilih pasar dari daftar.")
         board = call(self.prices.board, region.code, None, market, timeout=VIEW_TIMEOUT)
-        return render("harga.html", region, board=board, markets=markets, market=market,
+        sources = list(dict.fromkeys(item["reference"]["source"]["citation"] for item in board["items"]
+                                     if item.get("reference") and item["reference"].get("source")))
+        return render("harga.html", region, board=board, markets=markets, market=market, sources=sources,
                       commodities={c["code"]: c for c in catalogue["commodities"]}, active="harga")
 
     @page("GET", "/r/<string:code>/loker", query=LOKER_QUERY)
