@@ -73,7 +73,7 @@ class AspirasiService(Observable):
         ticket = {
             "_id": number, "region": region.code, **fields,
             "status": "submitted", "submitted_at": now, "updated_at": now,
-            "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone),
+            "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone, region.code),
             "breaches": [], "idempotency_key": idempotency_key,
             "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
                          "role": "citizen", "note": "", "at": now}],
@@ -118,7 +118,8 @@ class AspirasiService(Observable):
         changes, entry = domain.transition(ticket, action, actor, role, note, now, **params)
         region = get_region(ticket["region"])
         if changes["status"] == "dispatched" or action == "reopen":
-            changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone)
+            changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone,
+                                                         region.code)
             changes["breaches"] = [b for b in ticket.get("breaches", []) if b != "follow_up"]
         changes.update(updated_at=now, history=ticket["history"] + [entry])
         event = _event("aspirasi_status_changed", ticket, **{

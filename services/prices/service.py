@@ -167,7 +167,8 @@ class PricesService(Observable):
         recent = [row for row in rows if row.date >= oldest]
         docs = []
         markets = catalogue.markets.get(region.code, {})
-        for row, rules, previous, reference in domain.row_alerts(recent, known, catalogue, region.code, threshold):
+        alerts = domain.row_alerts(recent, known, catalogue, region.code, threshold)
+        for row, rules, previous, reference in alerts:
             commodity = catalogue.commodities[row.commodity]
             alert_id = domain.price_id(region.code, row.market, row.commodity, row.date)
             payload = {

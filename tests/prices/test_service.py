@@ -168,7 +168,8 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
         breach = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
                      [{"commodity": "beras-medium", "price": 13501}], "ani")
     assert breach["alerts_raised"] == 1
-    [het] = [e["payload"] for e in events("price_alert_raised") if e["payload"]["commodity"] == "beras-medium"]
+    [het] = [e["payload"] for e in events("price_alert_raised")
+             if e["payload"]["commodity"] == "beras-medium"]
     assert het["rules"] == ["above_het"]
     assert (het["reference"]["kind"], het["reference"]["price"], het["reference"]["source"]["number"]) == (
         "HET", 13500, "299 Tahun 2025")
