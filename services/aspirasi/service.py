@@ -95,12 +95,8 @@ class AspirasiService(Observable):
         if ticket["region"] != actor_region:
             raise Forbidden("officers see personal data of their own region only",
                             {"field": "region"})
-        view = domain.public_view(ticket)
-        view["reporter"] = ticket.get("reporter")
-        view["version"] = ticket["version"]
-        view["likely_duplicates"] = domain.likely_duplicates(
-            ticket, self.store.open_tickets(ticket["region"]), utcnow())
-        return view
+        return domain.officer_view(ticket, domain.likely_duplicates(
+            ticket, self.store.open_tickets(ticket["region"]), utcnow()))
 
     @rpc
     def transition(self, number, action, actor, role, actor_region, note=None,

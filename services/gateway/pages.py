@@ -43,7 +43,7 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 EMPLOYMENT_LABELS = {"FULL_TIME": "Penuh waktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
                      "TEMPORARY": "Sementara", "INTERN": "Magang", "VOLUNTEER": "Relawan",
                      "PER_DIEM": "Harian", "OTHER": "Lainnya"}
-ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas OPD"}
+ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas dinas"}
 STATUS_TITLES = {400: "Permintaan tidak valid", 404: "Halaman tidak ditemukan",
                  405: "Metode tidak diizinkan", 413: "Isian terlalu besar",
                  429: "Terlalu banyak permintaan", 503: "Layanan sedang tidak tersedia",
@@ -70,7 +70,6 @@ FORM_MESSAGES = [
     ("reporter.phone", r"", "Nomor telepon tidak valid; contoh: 0812 3456 7890."),
     ("reporter.email", r"", "Alamat e-mail tidak valid; contoh: nama@contoh.id."),
     ("reporter.nik", r"16 digits", "NIK harus 16 angka."),
-    ("reporter.nik", r"NIKs starting (\d+)", "NIK penduduk wilayah ini diawali {0}."),
     ("reporter.nik", r"birth date", "Angka ke-7 sampai ke-12 NIK harus tanggal lahir (HHBBTT)."),
     ("reporter.nik", r"0000", "Empat angka terakhir NIK tidak boleh 0000."),
     ("photos", r"", "Tautan foto harus alamat http(s); paling banyak 5."),

@@ -66,7 +66,7 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
     assert re.fullmatch(r"LAKSA-3671-\d{4}-\d{6}", number)
 
     page = html(http.get(f"{url}{first.headers['Location']}", timeout=10), 200)
-    assert "Diterima" in page and "Jl. Daan Mogot No. 10" in page and "Lampu jalan mati" in page
+    assert "Terkirim" in page and "Jl. Daan Mogot No. 10" in page and "Lampu jalan mati" in page
     for personal in (NIK, PHONE, EMAIL, "Siti Aminah", "0812"):
         assert personal not in page
     looked_up = http.get(f"{url}/r/36.71/lacak", params={"number": number.lower()}, allow_redirects=False,
@@ -77,7 +77,7 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
 @pytest.mark.parametrize("change, field, message", [
     ({"description": "  "}, "description", "Wajib diisi."),
     ({"nik": "12345"}, "nik", "NIK harus 16 angka."),
-    ({"nik": "3602011405980001"}, "nik", "NIK penduduk wilayah ini diawali 3671."),
+    ({"nik": "3671013205980001"}, "nik", "Angka ke-7 sampai ke-12 NIK harus tanggal lahir"),
     ({"phone": "telepon saya", "email": ""}, "phone", "Nomor telepon tidak valid"),
     ({"phone": "", "email": ""}, "reporter", "Isi nomor telepon atau e-mail"),
     ({"address": "", "lat": "", "long": ""}, "location", "Isi alamat lokasi"),
@@ -96,11 +96,19 @@ def test_lapor_errors_are_indonesian_next_to_their_field(platform, http, change,
     assert "Jl. Daan Mogot" in page or field == "location"
 
 
+def test_a_nik_from_another_region_is_accepted(platform, http):
+    """A NIK is for life: a Lebak NIK reports in Kota Tangerang (officers see it flagged)."""
+    url, http = platform.url, client(http)
+    form = {**lapor_form(http, url), "nik": "3602011405980001"}
+    response = http.post(f"{url}/r/36.71/lapor", data=form, timeout=10)
+    assert "Terkirim" in html(response, 200) and "/lacak/LAKSA-3671-" in response.url
+
+
 def test_anonymous_report_needs_no_contact(platform, http):
     url, http = platform.url, client(http)
     form = {**lapor_form(http, url), "anonymous": "1", "name": "", "phone": "", "email": "", "nik": ""}
     response = http.post(f"{url}/r/36.71/lapor", data=form, timeout=10)
-    assert "Diterima" in html(response, 200) and "/lacak/LAKSA-3671-" in response.url
+    assert "Terkirim" in html(response, 200) and "/lacak/LAKSA-3671-" in response.url
 
 
 def test_lapor_submissions_are_rate_limited_with_a_429_page(platform, http):
