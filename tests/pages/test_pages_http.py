@@ -127,6 +127,11 @@ def test_harga_shows_changes_per_market(platform, http, demo):
     assert "Pasar Anyar" in page and "Beras medium" in page and "Rp 13.500" in page
     assert "&#9650; 3,9%" in page  # 13.000 -> 13.500: +3,85%
     assert "&#9660; 8,3%" in page  # 60.000 -> 55.000
+    # each reference with the instrument that set it: beras at its HET (allowed), cabai in its HAP range
+    assert "HET Rp 13.500" in page and "HAP Rp 40.000&ndash;Rp 57.000" in page and "di atas" not in page
+    sources = re.search(r'<ol class="kecil" id="sumber-acuan">(.+?)</ol>', page).group(1)
+    assert "Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun 2025" in sources
+    assert "Peraturan Badan Pangan Nasional Nomor 17 Tahun 2023" in sources
     html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-bulan"}, timeout=10), 404)
 
 
