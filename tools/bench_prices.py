@@ -49,7 +49,7 @@ def sheet_rows(rows=ROWS, region_code=REGION):
         for market in markets:
             for commodity in commodities:
                 reference = domain.reference_for(catalogue.references, commodity.code, region, day)
-                base = reference.price * 0.95 if reference else commodity.plausible[0] * 3
+                base = reference.upper * 0.95 if reference else commodity.plausible[0] * 3
                 factor = 1.3 if rng.random() < 0.01 else rng.uniform(0.97, 1.03)
                 out.append((market, commodity, day, int(base * factor)))
     return out[-rows:]

@@ -89,10 +89,6 @@ class Reference:
     zone: str | None = None
     source: Source | None = None
 
-    @property
-    def price(self):
-        return self.upper
-
     def in_force(self, day):
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
@@ -272,7 +268,7 @@ def source_view(source):
     if source is None:
         return None
     return {"id": source.id, "type": source.type, "number": source.number, "title": source.title,
-            "issued": source.issued, "citation": source.citation}
+            "issued": source.issued, "note": source.note, "citation": source.citation}
 
 
 def reference_view(reference, price=None):

@@ -177,7 +177,7 @@ class PricesService(Observable):
                 "date": row.date, "price": row.price, "rules": rules,
                 "previous_price": previous, "gap_percent": domain.gap_percent(row.price, previous),
                 "reference": alert_reference(reference),
-                "percent_above_reference": reference and domain.gap_percent(row.price, reference.price),
+                "percent_above_reference": reference and domain.gap_percent(row.price, reference.upper),
                 "rise_threshold_percent": threshold,
             }
             docs.append({"_id": alert_id, "region": region.code, "import_id": import_id,

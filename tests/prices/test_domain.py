@@ -122,7 +122,7 @@ REFERENCES = [
 ])
 def test_reference_lookup_by_date_and_place(commodity, region, day, expected):
     found = domain.reference_for(REFERENCES, commodity, region, day)
-    assert (found.price if found else None) == expected
+    assert (found.upper if found else None) == expected
 
 
 def test_zones_come_from_the_province_code_not_its_name(catalogue):
@@ -170,7 +170,7 @@ def test_alerts_use_the_previous_report_from_the_store_or_the_sheet(catalogue):
     rows = [domain.Row(2, "pasar-anyar", "cabai-rawit-merah", "2026-11-27", 50000)]
     known = {("pasar-anyar", "cabai-rawit-merah"): {"2026-11-26": 40000, "2026-11-27": 50000}}
     [(row, rules, previous, reference)] = domain.row_alerts(rows, known, catalogue, "36.71", 20)
-    assert (rules, previous, reference.price) == (["daily_rise"], 40000, 57000)
+    assert (rules, previous, reference.upper) == (["daily_rise"], 40000, 57000)
 
 
 # --- sheet rows ---------------------------------------------------------------
