@@ -131,7 +131,7 @@ def test_zones_come_from_the_province_code_not_its_name(catalogue):
     assert catalogue.zone("91.01") == "3"
     # a region onboarded with another spelling of its province still gets its HET
     kep_riau = domain.reference_for(catalogue.references, "beras-medium", "21.72", "2025-09-01")
-    assert (kep_riau.price, kep_riau.zone) == (14000, "2")
+    assert (kep_riau.upper, kep_riau.zone) == (14000, "2")
 
 
 # --- alert rules --------------------------------------------------------------
