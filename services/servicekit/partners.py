@@ -471,6 +471,9 @@ def link_edge(edge, code, hub_uri, reconnect_delay=5):
     onboarded as an edge (its queue, its user, the uplink exchange).
     """
     region = get_region(code)
+    if not region.edge:
+        raise ValidationFailed.field("code", f"{code} is not an edge region: onboard it with --edge "
+                                     "(its broker user then may send up to the hub)")
     hub = urlparse(hub_uri)
     user = partner_user(code, unquote(hub.path[1:]) or "/")
     if unquote(hub.username or "") != user:
