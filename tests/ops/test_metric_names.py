@@ -100,7 +100,7 @@ def rabbitmq_metrics_base():
 def scraped(platform, rabbitmq_metrics_base):
     series = {}
     for name in SERVICES:
-        response = requests.get(f"http://{platform.env[f'{name.upper()}_HTTP']}/metrics", timeout=5)
+        response = requests.get(f"{platform.ops_url(name)}/metrics", timeout=5)
         response.raise_for_status()
         _merge(series, exported(response.text))
     # The same endpoints the broker's PodMonitor scrapes.
@@ -170,7 +170,7 @@ def test_open_aspirasi_gauge_counts_the_store(platform, http):
     expected = platform.db("aspirasi").tickets.count_documents(labels)
     deadline = time.monotonic() + 25  # the recount timer runs every 10 s
     while True:
-        text = http.get(f"http://{platform.env['ASPIRASI_HTTP']}/metrics", timeout=5).text
+        text = http.get(f"{platform.ops_url('aspirasi')}/metrics", timeout=5).text
         values = [s.value for f in text_string_to_metric_families(text) for s in f.samples
                   if s.name == "tl_aspirasi_open" and s.labels == labels]
         if values == [expected]:
