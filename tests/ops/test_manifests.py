@@ -389,7 +389,8 @@ def test_the_partner_door_admits_only_partner_addresses():
 @pytest.mark.parametrize("overlay", ["partner", "edge"])
 def test_partner_brokers_can_verify_the_hub(overlay):
     docs = render(KUSTOMIZATIONS[overlay])
-    pod = one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["override"]["statefulSet"]["spec"]["template"]["spec"]
+    override = one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["override"]
+    pod = override["statefulSet"]["spec"]["template"]["spec"]
     (mount,) = [m for c in pod["containers"] if c["name"] == "rabbitmq" for m in c["volumeMounts"]]
     volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
     assert volume["secret"]["secretName"] == "tl-hub-ca" and mount["mountPath"] == "/etc/tl-hub-ca"
