@@ -6,7 +6,8 @@
 - `GET /health/ready`: readiness (and startup): an RPC round trip through
   RabbitMQ into this service's consumer, through one RPC proxy kept for the
   life of the process (rebuilt only after a failure), and a store ping.
-- `GET /metrics`: the Prometheus exposition of this process.
+- `GET /metrics`: the Prometheus exposition of this process, with
+  `tl_store_up{service}` pinged at scrape time (the TLStoreDown alert).
 
 The server is a plain eventlet WSGI server outside nameko's worker pool, so a
 service whose workers are all busy still answers its liveness probe, and the
@@ -20,6 +21,8 @@ from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 from nameko.messaging import QueueConsumer
 from nameko.standalone.rpc import ServiceRpcProxy
+from prometheus_client import REGISTRY
+from prometheus_client.core import GaugeMetricFamily
 from werkzeug.wrappers import Request, Response
 
 from services.servicekit.entrypoints import rpc
@@ -68,6 +71,39 @@ class ConsumerWatch:
         return None
 
 
+def ping(store):
+    """None when the store answers, else the error's type name."""
+    try:
+        store.client.admin.command("ping")
+        return None
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return type(exc).__name__
+
+
+class StoreReachability:
+    """`tl_store_up{service}`: 1 while the service reaches its store, pinged at each scrape."""
+
+    def __init__(self):
+        self.stores = {}  # service name -> MongoStore of its running container
+
+    def describe(self):
+        return [self._family()]
+
+    def collect(self):
+        family = self._family()
+        for service, store in list(self.stores.items()):
+            family.add_metric([service], 0 if ping(store) else 1)
+        yield family
+
+    def _family(self):
+        return GaugeMetricFamily("tl_store_up", "1 while this service reaches its MongoDB store",
+                                 labels=["service"])
+
+
+STORE_UP = StoreReachability()
+REGISTRY.register(STORE_UP)
+
+
 class Readiness:
     """The deep check: an RPC round trip into this service and a store ping."""
 
@@ -78,12 +114,9 @@ class Readiness:
 
     def checks(self):
         checks = self._round_trip()
-        for store in (d for d in self.container.dependencies if isinstance(d, MongoStore)):
-            try:
-                store.client.admin.command("ping")
-                checks["store"] = True
-            except Exception as exc:  # noqa: BLE001 - reported, not raised
-                checks.update(store=False, store_error=type(exc).__name__)
+        for store in stores_of(self.container):
+            error = ping(store)
+            checks.update(store=error is None, **({"store_error": error} if error else {}))
         return checks
 
     def _round_trip(self):
@@ -111,6 +144,10 @@ class Readiness:
                 pass
 
 
+def stores_of(container):
+    return [d for d in container.dependencies if isinstance(d, MongoStore)]
+
+
 class OpsServer(DependencyProvider):
     """Serves the probes and /metrics on OPS_HTTP for the life of the container."""
 
@@ -131,8 +168,12 @@ class OpsServer(DependencyProvider):
     def start(self):
         self.socket = eventlet.listen(self.address)
         self.thread = self.container.spawn_managed_thread(self._serve, identifier="ops_http")
+        for store in stores_of(self.container):
+            STORE_UP.stores[self.container.service_name] = store
 
     def stop(self):
+        if STORE_UP.stores.get(self.container.service_name) in stores_of(self.container):
+            del STORE_UP.stores[self.container.service_name]
         if self.thread is not None:
             self.thread.kill()
             self.socket.close()

@@ -80,10 +80,12 @@ def test_a_store_outage_makes_the_service_unready_not_dead(aspirasi):
         assert ready.status_code == 503 and ready.json()["checks"]["store"] is False
         assert ready.json()["checks"]["amqp_consumer"] is True
         assert get(config, "/health/live").status_code == 200
+        assert 'tl_store_up{service="aspirasi"} 0.0' in get(config, "/metrics").text
     finally:
         store.client.close()
         store.client = real
     assert get(config, "/health/ready").status_code == 200
+    assert 'tl_store_up{service="aspirasi"} 1.0' in get(config, "/metrics").text
 
 
 def test_a_wedged_consumer_loop_fails_liveness(aspirasi):
