@@ -69,7 +69,8 @@ def test_every_service_module_imports_with_the_runtime_lock_alone():
                 if "." in name or name in ALLOWED:
                     return None
                 spec = importlib.machinery.PathFinder.find_spec(name, path)
-                if spec is not None and "site-packages" in str(spec.origin or spec.submodule_search_locations):
+                where = str(spec and (spec.origin or spec.submodule_search_locations))
+                if "site-packages" in where:
                     raise ImportError(f"{{name}} is not in requirements.lock")
         sys.meta_path.insert(0, Fence())
         for path in sorted(pathlib.Path("services").rglob("*.py")):
