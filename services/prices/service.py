@@ -3,9 +3,11 @@ import hashlib
 import json
 import logging
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from holidays.constants import GOVERNMENT, PUBLIC
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 from prometheus_client import Counter, Gauge
@@ -38,8 +40,14 @@ DAYS_WITHOUT_DATA = Gauge(
     ["region"])
 
 
+@lru_cache(maxsize=8)
+def _days_off(year):
+    # The project's working days (aspirasi/sla.py): public holidays and cuti bersama off.
+    return holidays.Indonesia(years=year, categories=(PUBLIC, GOVERNMENT))
+
+
 def is_working_day(day):
-    return day.weekday() < 5 and day not in holidays.Indonesia(years=day.year)
+    return day.weekday() < 5 and day not in _days_off(day.year)
 
 
 def today_in(region):
