@@ -112,7 +112,7 @@ class Subscriber:
         self.params = pika.URLParameters(amqp_uri)
         self.params.heartbeat = 30
         self.queue, self.sink, self.seen, self.prefetch = queue, sink, seen, prefetch
-        self.rejected_sink = FileSink(rejected or f"{queue}.rejected")
+        self.rejected_path, self.rejected_sink = rejected or f"{queue}.rejected", None
         self.stopping = False
         self.handed_over = self.duplicates = self.rejected = 0
         self.failures = 0
@@ -162,7 +162,9 @@ class Subscriber:
         return event
 
     def _reject(self, channel, method, properties, body, exc):
-        log.error("rejected a message (%s); see %s", exc, self.rejected_sink.handle.name)
+        log.error("rejected a message (%s); see %s", exc, self.rejected_path)
+        if self.rejected_sink is None:  # opened on the first refusal only
+            self.rejected_sink = FileSink(self.rejected_path)
         self.rejected_sink({"reason": exc.reason, "detail": exc.detail, "routing_key": method.routing_key,
                             "user_id": properties.user_id, "body": body.decode("utf-8", "replace")})
         channel.basic_ack(method.delivery_tag)

@@ -34,7 +34,7 @@ import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, unquote, urlparse
+from urllib.parse import parse_qsl, quote, unquote, urlparse
 
 import requests
 import yaml
@@ -463,13 +463,26 @@ def uplink_key(code):
     return f"edge.events.{code}"
 
 
+def check_hub_uri(hub_uri):
+    """Refuse an AMQPS hub URI that would accept any certificate (RabbitMQ's URI TLS options)."""
+    parsed = urlparse(hub_uri)
+    options = dict(parse_qsl(parsed.query))
+    verified = options.get("verify") == "verify_peer" and options.get("cacertfile")
+    if parsed.scheme == "amqps" and not verified:
+        raise ValidationFailed.field(
+            "hub_uri", "an amqps:// hub URI must verify the hub's certificate: add "
+            "?cacertfile=/etc/tl-hub-ca/ca.crt&verify=verify_peer&server_name_indication=<hub host>")
+
+
 def link_edge(edge, code, hub_uri, reconnect_delay=5):
     """Define the two shovels on the edge broker `edge` (a Broker).
 
     `hub_uri` is the hub's AMQP URI as the edge reaches it (with its vhost),
-    with the region's own broker user. The hub side needs the region
-    onboarded as an edge (its queue, its user, the uplink exchange).
+    with the region's own broker user; an amqps:// one must verify the hub's
+    certificate. The hub side needs the region onboarded as an edge (its
+    queue, its user, the uplink exchange).
     """
+    check_hub_uri(hub_uri)
     region = get_region(code)
     if not region.edge:
         raise ValidationFailed.field("code", f"{code} is not an edge region: onboard it with --edge "
@@ -477,7 +490,7 @@ def link_edge(edge, code, hub_uri, reconnect_delay=5):
     hub = urlparse(hub_uri)
     user = partner_user(code, unquote(hub.path[1:]) or "/")
     if unquote(hub.username or "") != user:
-        raise ValidationFailed.field("hub-uri", f"connect as region {code}'s own broker user {user} "
+        raise ValidationFailed.field("hub_uri", f"connect as region {code}'s own broker user {user} "
                                      "(made by `tools.regions add`; `tools.regions credentials` "
                                      "gives it a new password)")
     edge.ensure_policy()

@@ -65,7 +65,7 @@ def edge_broker(rabbit_config):
 def subscriber(broker, queue, out, state):
     return subprocess.Popen(
         [sys.executable, "-m", "tools.partner_subscriber", "--amqp", broker.amqp_uri, "--queue", queue,
-         "--out", str(out), "--state", str(state)],
+         "--out", str(out), "--state", str(state), "--rejected", f"{state}.rejected"],
         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True)
 
 

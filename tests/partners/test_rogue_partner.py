@@ -39,7 +39,7 @@ def stored(platform):
 
 
 def metric(http, platform, name, **labels):
-    text = http.get(f"{platform.url}/metrics", timeout=5).text
+    text = http.get(f"{platform.ops_url('gateway')}/metrics", timeout=5).text
     for found in re.finditer(rf"^{name}{{(.*)}} (\S+)$", text, re.M):
         if labels.items() <= dict(re.findall(r'(\w+)="([^"]*)"', found.group(1))).items():
             return float(found.group(2))
