@@ -2,8 +2,8 @@
 
 A broker used by an older version has classic queues under the names the kit
 now declares as quorum queues (services' event handler queues with their
-retry and dead-letter queues, partner region and uplink queues), and refuses
-to redeclare them. This deletes each such classic queue that is empty (the
+retry and dead-letter queues, partner region and uplink queues, the hub's
+uplink queue), and refuses to redeclare them. This deletes each such classic queue that is empty (the
 services declare the quorum one when they start) and lists the ones that
 still hold messages: let their consumers drain them (or move the messages
 with a shovel), then run this again. `make run` runs it before starting.
@@ -11,9 +11,9 @@ Uses AMQP_URI (its vhost) and RABBIT_API_URI, like the services.
 """
 import sys
 
-from services.servicekit.partners import QUEUE_PREFIX, UPLINK_PREFIX, Broker
+from services.servicekit.partners import QUEUE_PREFIX, UPLINK_PREFIX, UPLINK_QUEUE, Broker
 
-PREFIXES = ("evt-", QUEUE_PREFIX, UPLINK_PREFIX)
+PREFIXES = ("evt-", QUEUE_PREFIX, UPLINK_PREFIX, UPLINK_QUEUE)
 
 
 def old_work_queues(broker):
