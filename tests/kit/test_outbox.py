@@ -142,3 +142,24 @@ def test_unroutable_event_that_needs_a_listener_stays_queued_until_one_is_bound(
     assert relay.flush("notices", "a1") == 1
     assert not mongo_db.notices.find_one({"_id": "a1"})["outbox_pending"]
     assert queued_copies(config["AMQP_URI"], "syndication") == 1
+
+
+def test_event_the_broker_refuses_stays_queued(container_factory, service_config, mongo_db):
+    """A full queue that refuses publishes (reject-publish) nacks the event: the
+    outbox keeps it, flag up, for the relay to try again."""
+    config = {**service_config("aspirasi"), "MONGO_DB": mongo_db.name}
+    container = container_factory(Notices, config)
+    container.start()
+    with Connection(config["AMQP_URI"]) as conn:
+        channel = conn.default_channel
+        exchange = get_event_exchange("notices", {})
+        exchange(channel).declare()
+        channel.queue_declare("full", durable=True, auto_delete=False,
+                              arguments={"x-max-length": 0, "x-overflow": "reject-publish"})
+        channel.queue_bind("full", exchange.name, "aspirasi_submitted")
+    event = submitted_event(seq=4)
+    mongo_db.notices.insert_one({"_id": "f1", **pending([event])})
+
+    assert relay_of(container).flush("notices", "f1") == 0
+    doc = mongo_db.notices.find_one({"_id": "f1"})
+    assert doc["outbox_pending"] and [e["event_id"] for e in doc["outbox"]] == [event["event_id"]]
