@@ -64,7 +64,7 @@ def make_way_for_quorum_queues(env):
     """A broker kept from an older version may hold classic queues the kit now declares as quorum."""
     try:
         quorum_migration.report(quorum_migration.migrate(
-            Broker(env["AMQP_URI"], env["RABBIT_API_URI"])), out=sys.stderr)
+            Broker(env["AMQP_URI"], env.get("RABBIT_API_URI"))), out=sys.stderr)
     except Unavailable as exc:
         print(f"could not check for old classic queues: {exc}", file=sys.stderr)
 
