@@ -4,7 +4,8 @@ Waiting for each confirm in turn caps a publisher at one broker disk sync per
 message. Here callers hand their messages over and wait; one thread owns the
 connection, publishes whatever has queued up meanwhile as one batch (every
 message persistent), then settles each by the delivery tag of the confirms as
-they arrive. Concurrent writers so share the broker's syncs.
+they arrive, releasing each caller once its own messages are settled.
+Concurrent writers so share the broker's syncs.
 
 A message is delivered only when the broker acked it. One that must reach a
 queue is published `mandatory`, and the broker returning it as unroutable is
@@ -23,15 +24,21 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 import amqp
 from kombu import Connection
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000  # messages published before waiting for their confirms
+BATCH = 2000  # messages awaiting their confirms at most
+POLL = 0.005  # seconds between looks for more to publish while confirms are awaited
 RECONNECT_DELAY = 1  # seconds between dials while the broker is away
 _STOP = object()
+
+
+def _key(message):
+    return (message.message_id, message.exchange, message.routing_key)
 
 
 @dataclass
@@ -44,10 +51,17 @@ class Message:
 
 
 @dataclass(eq=False)  # hashed by identity
-class _Request:
+class Pending:
+    """Messages handed over; `wait()` gives one True (delivered) or False per message."""
     messages: list
-    results: list = None  # per message: True delivered, False not
+    timeout: float
+    results: list = None
+    unsettled: int = 0
     done: threading.Event = field(default_factory=threading.Event)
+
+    def wait(self):
+        self.done.wait(self.timeout)
+        return [r is True for r in self.results] if self.done.is_set() else [False] * len(self.messages)
 
 
 class ConfirmedPublisher:
@@ -66,13 +80,19 @@ class ConfirmedPublisher:
 
     def publish(self, messages):
         """Publish `messages` and wait; one True (delivered) or False per message."""
-        if not messages or self._closed:
-            return [False] * len(messages)
+        return self.submit(messages).wait()
+
+    def submit(self, messages):
+        """Hand `messages` over without waiting; its `wait()` returns as their confirms arrive."""
+        # a batch ahead of ours may take its full time first
+        request = Pending(list(messages), timeout=2 * (self.connect_timeout + self.confirm_timeout))
+        if not request.messages or self._closed:
+            request.results = [False] * len(request.messages)
+            request.done.set()
+            return request
         self._ensure_thread()
-        request = _Request(list(messages))
         self._requests.put(request)
-        request.done.wait(2 * (self.connect_timeout + self.confirm_timeout))  # a batch ahead, then ours
-        return request.results or [False] * len(request.messages)
+        return request
 
     def close(self):
         with self._lock:
@@ -94,9 +114,10 @@ class ConfirmedPublisher:
 
     def _run(self):
         while True:
-            batch = self._next_batch()
-            if batch is None:
+            first = self._requests.get()
+            if first is _STOP:
                 return
+            batch = [first]  # grows with what is taken on while confirms are awaited
             try:
                 self._publish(batch)
             except Exception as exc:  # noqa: BLE001 - each caller hears of it as a failure
@@ -105,64 +126,74 @@ class ConfirmedPublisher:
                 self._disconnect()
             finally:
                 for request in batch:
-                    request.results = [r is True for r in request.results or ()] or None
-                    request.done.set()
+                    if not request.done.is_set():
+                        settled = request.results or [None] * len(request.messages)
+                        request.results = [r is True for r in settled]
+                        request.done.set()
                 self._reset_batch()
 
-    def _next_batch(self):
-        first = self._requests.get()
-        if first is _STOP:
-            return None
-        batch, count = [first], len(first.messages)
-        while count < BATCH:
+    def _publish(self, batch):
+        """Publish `batch`, and whatever queues up meanwhile, until every confirm is in."""
+        channel = self._connect()
+        batch.extend(self._take_queued(BATCH - len(batch[0].messages)))
+        self._send(channel, batch)
+        while self._outstanding:
+            if len(self._outstanding) < BATCH:
+                more = self._take_queued(BATCH - len(self._outstanding))
+                batch.extend(more)
+                self._send(channel, more)
+            _, _, oldest = next(iter(self._outstanding.values()))
+            if time.monotonic() - oldest > self.confirm_timeout:
+                raise TimeoutError(f"no confirm for {len(self._outstanding)} messages "
+                                   f"within {self.confirm_timeout}s")
+            try:
+                self._connection.drain_events(timeout=POLL)
+            except TimeoutError:
+                pass
+
+    def _take_queued(self, room):
+        """Requests queued meanwhile, up to about `room` messages."""
+        taken, count = [], 0
+        while count < room:
             try:
                 more = self._requests.get_nowait()
             except queue.Empty:
                 break
             if more is _STOP:
-                self._requests.put(_STOP)  # finish this batch first
+                self._requests.put(_STOP)  # after what is in flight
                 break
-            batch.append(more)
+            taken.append(more)
             count += len(more.messages)
-        return batch
+        return taken
 
-    def _publish(self, batch):
-        channel = self._connect()
-        for request in batch:
+    def _send(self, channel, requests):
+        now = time.monotonic()
+        for request in requests:
             request.results = [None] * len(request.messages)
+            request.unsettled = len(request.messages)
             for index, message in enumerate(request.messages):
                 self._tag += 1
-                self._outstanding[self._tag] = (request, index)
-                self._sent[(message.message_id, message.exchange, message.routing_key)].append(
-                    (request, index))
+                self._outstanding[self._tag] = (request, index, now)
+                self._sent[_key(message)].append((request, index))
                 channel.basic_publish(amqp.Message(
                     json.dumps(message.body), content_type="application/json",
                     content_encoding="utf-8", delivery_mode=2, message_id=message.message_id),
                     exchange=message.exchange, routing_key=message.routing_key,
                     mandatory=not message.may_go_unheard)
-        deadline = time.monotonic() + self.confirm_timeout
-        while self._outstanding:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(f"no confirm for {len(self._outstanding)} messages "
-                                   f"within {self.confirm_timeout}s")
-            try:
-                self._connection.drain_events(timeout=remaining)
-            except TimeoutError:
-                pass
 
     def _reset_batch(self):
-        self._outstanding = {}  # delivery tag -> (request, index)
-        self._sent = defaultdict(deque)  # (message_id, exchange, routing key) -> [(request, index)]
+        self._outstanding = {}  # delivery tag -> (request, index, sent at), oldest first
+        self._sent = defaultdict(deque)  # _key(message) -> [(request, index)] awaiting a confirm
         self._returned = set()
 
     # --- broker callbacks (on the publishing thread, inside drain_events) ---------
 
     def _on_return(self, exc, exchange, routing_key, message):
         # A return precedes the ack of the same message, in publish order.
-        sent = self._sent.get((message.properties.get("message_id"), exchange, routing_key))
-        if sent:
-            self._returned.add(sent.popleft())
+        sent = self._sent.get((message.properties.get("message_id"), exchange, routing_key), ())
+        unmarked = [m for m in sent if m not in self._returned]
+        if unmarked:
+            self._returned.add(unmarked[0])
 
     def _on_ack(self, tag, multiple):
         self._settle(tag, multiple, acked=True)
@@ -171,17 +202,26 @@ class ConfirmedPublisher:
         self._settle(tag, multiple, acked=False)
 
     def _settle(self, tag, multiple, acked):
-        for t in sorted(t for t in self._outstanding if t <= tag) if multiple else [tag]:
-            request, index = self._outstanding.pop(t, (None, None))
+        # Tags were added in ascending order, so the oldest come first.
+        for t in list(takewhile(lambda t: t <= tag, self._outstanding)) if multiple else [tag]:
+            request, index, _ = self._outstanding.pop(t, (None, None, None))
             if request is None:
                 continue
+            message = request.messages[index]
+            sent = self._sent[_key(message)]
+            sent.remove((request, index))
+            if not sent:
+                del self._sent[_key(message)]
             returned = (request, index) in self._returned
             if returned:
-                message = request.messages[index]
+                self._returned.discard((request, index))
                 log.warning("event %s was unroutable on exchange %r, key %s: no queue is bound "
                             "for it; kept for a retry", message.message_id, message.exchange,
                             message.routing_key)
             request.results[index] = acked and not returned
+            request.unsettled -= 1
+            if not request.unsettled:  # its caller goes on while the batch settles
+                request.done.set()
 
     # --- the connection ------------------------------------------------------------
 

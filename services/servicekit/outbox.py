@@ -77,20 +77,21 @@ class OutboxRelay:
         return self.publish_and_clear(found)
 
     def publish_and_clear(self, found):
-        """Publish the events of `found` [(collection, doc as read)] as one batch;
-        clear from each document the events the broker confirmed. Returns how many."""
-        messages, owners = [], []
+        """Publish the events of `found` [(collection, doc as read)] in one go; clear
+        from each document, as its confirms arrive, the events the broker confirmed.
+        Returns how many were cleared."""
+        publisher, messages = self._provider.publisher, self._provider.messages
+        handed_over = []
         for collection, doc in found:
-            for event in doc.get("outbox") or []:
-                for message in self._provider.messages(event):
-                    messages.append(message)
-                    owners.append((collection, doc["_id"], event["event_id"]))
-        results = self._provider.publisher.publish(messages)
-        failed = {owner for owner, delivered in zip(owners, results, strict=True) if not delivered}
+            events = doc.get("outbox") or []
+            sent = [(event["event_id"], message) for event in events for message in messages(event)]
+            handed_over.append((collection, doc, sent, publisher.submit([m for _, m in sent])))
         cleared = 0
-        for collection, doc in found:
-            done = {e["event_id"] for e in doc.get("outbox") or []
-                    if (collection, doc["_id"], e["event_id"]) not in failed}
+        for collection, doc, sent, pending in handed_over:
+            results = pending.wait()
+            failed = {event_id for (event_id, _), delivered in zip(sent, results, strict=True)
+                      if not delivered}
+            done = {e["event_id"] for e in doc.get("outbox") or []} - failed
             if done:
                 self.clear(collection, doc, done)
                 cleared += len(done)
