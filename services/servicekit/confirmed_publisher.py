@@ -54,13 +54,13 @@ class Message:
 class Pending:
     """Messages handed over; `wait()` gives one True (delivered) or False per message."""
     messages: list
-    timeout: float
+    deadline: float  # time.monotonic() after which waiting stops: many waits, one bound
     results: list = None
     unsettled: int = 0
     done: threading.Event = field(default_factory=threading.Event)
 
     def wait(self):
-        self.done.wait(self.timeout)
+        self.done.wait(max(0.0, self.deadline - time.monotonic()))
         return [r is True for r in self.results] if self.done.is_set() else [False] * len(self.messages)
 
 
@@ -84,8 +84,8 @@ class ConfirmedPublisher:
 
     def submit(self, messages):
         """Hand `messages` over without waiting; its `wait()` returns as their confirms arrive."""
-        # a batch ahead of ours may take its full time first
-        request = Pending(list(messages), timeout=2 * (self.connect_timeout + self.confirm_timeout))
+        patience = 2 * (self.connect_timeout + self.confirm_timeout)  # a batch ahead, then ours
+        request = Pending(list(messages), time.monotonic() + patience)
         if not request.messages or self._closed:
             request.results = [False] * len(request.messages)
             request.done.set()
@@ -232,7 +232,9 @@ class ConfirmedPublisher:
         if time.monotonic() < self._next_dial:  # no storm of dials at a broker that is down
             raise ConnectionError(f"broker unreachable; next try within {RECONNECT_DELAY}s")
         self._next_dial = time.monotonic() + RECONNECT_DELAY
-        connection = Connection(self.amqp_uri, connect_timeout=self.connect_timeout)
+        # Socket timeouts: a broker that stops answering must not hang this thread.
+        connection = Connection(self.amqp_uri, connect_timeout=self.connect_timeout, transport_options={
+            "read_timeout": self.confirm_timeout, "write_timeout": self.confirm_timeout})
         connection.connect()
         channel = connection.channel()
         for entity in self.declare:
@@ -248,6 +250,6 @@ class ConfirmedPublisher:
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
-                connection.release()
+                connection.collect()  # drops the socket without a closing handshake that could hang
             except Exception:  # noqa: BLE001 - it is gone either way
                 pass

@@ -127,10 +127,12 @@ class ReliableEventHandler(CheckedEventHandler):
         self.publisher = Publisher(
             config["AMQP_URI"], use_confirms=True, mandatory=True, delivery_mode=PERSISTENT,
             serializer="json", declare=[*self.retry_queues, self.dead_queue])
+        self.declare_queues()
 
-    def start(self):
+    def declare_queues(self):
         # Declared up front so an operator finds an (empty) dead-letter queue,
-        # and an old queue of the same name is one clear line, not a crash.
+        # and an old queue of the same name is one clear line. In setup, before
+        # the queue consumer starts: refused by the broker, it would wait forever.
         with Connection(self.container.config["AMQP_URI"]) as connection:
             for queue in [self.dead_queue, *self.retry_queues, self.queue]:
                 channel = connection.channel()  # a refused declaration closes its channel
@@ -139,7 +141,6 @@ class ReliableEventHandler(CheckedEventHandler):
                 finally:
                     if channel.is_open:
                         channel.close()
-        super().start()
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:
