@@ -29,3 +29,9 @@ def start_with_recorder(container_factory, config, service_cls, recorder_cls):
     recorder.start()
     recorder_cls.seen = []
     return container, recorder
+
+
+def signed(role, region=None, subject=None, opd=None, owns=()):
+    """A signed caller token, as the gateway makes one per request."""
+    from services.servicekit.caller import Caller
+    return Caller(subject or f"{role}@{region}", role, region, opd, tuple(owns)).sign()
