@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.helpers import signed
+
 REPORT = {"category": "penerangan-jalan", "description": "Lampu PJU padam tiga malam",
           "location": {"lat": -6.1790, "long": 106.6300},
           "reporter": {"name": "Rina", "nik": "3671014507950002", "phone": "081298765432"}}
@@ -94,7 +96,7 @@ def test_submission_rate_limit_answers_429_with_retry_after(platform, http):
 def open311_key(platform):
     from nameko.standalone.rpc import ClusterRpcProxy
     with ClusterRpcProxy({"AMQP_URI": platform.env["AMQP_URI"]}) as cluster:
-        return cluster.aspirasi.issue_api_key("36.71")
+        return cluster.aspirasi.issue_api_key("36.71", caller=signed("region_admin", "36.71"))
 
 
 def test_open311_round_trip_json_and_xml(platform, http):

@@ -176,7 +176,8 @@ def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
     with pytest.raises(Forbidden):
         rpc(container, "move_application", application["id"], "interview", caller=as_seeker(budi))
     rpc(container, "move_application", application["id"], "interview", caller=EMPLOYER)
-    accepted = rpc(container, "move_application", application["id"], "accepted", caller=EMPLOYER, note="Mulai Senin")
+    accepted = rpc(container, "move_application", application["id"], "accepted", caller=EMPLOYER,
+                   note="Mulai Senin")
     assert accepted["status"] == "accepted"
     wait_for(of_type("seeker_placed", seeker_id=budi["seeker_id"]), "seeker_placed")
     # one opening, one acceptance: the vacancy is filled and closes
@@ -232,7 +233,8 @@ def test_subscriptions_decide_which_regions_vacancies_a_region_shows(pencaker):
     container, _ = pencaker
     employer = rpc(container, "create_employer", "36.03",
                    {"name": "CV Tigaraksa", "contact": {"phone": "0215550000"}}, caller=EMPLOYER)
-    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(title="Tukang Las"), caller=EMPLOYER)
+    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(title="Tukang Las"),
+                  caller=EMPLOYER)
     rpc(container, "verify_vacancy", pending["id"], caller=signed("disnaker_officer", "36.03"))
     assert rpc(container, "subscriptions", "36.02")["sources"] == ["36.02", "36.71"]
     assert rpc(container, "search_vacancies", "36.02", {})["total"] == 0
@@ -260,8 +262,10 @@ def test_bad_vacancy_writes_nothing(pencaker, mongo_db):
             vacancy_data(salary={"min": 9_000_000, "max": 6_000_000}), caller=EMPLOYER)
     assert excinfo.value.details["field"] == "salary.min"
     with pytest.raises(ValidationFailed) as excinfo:
-        rpc(container, "post_vacancy", employer["_id"], vacancy_data(valid_through="2020-01-01"), caller=EMPLOYER)
+        rpc(container, "post_vacancy", employer["_id"], vacancy_data(valid_through="2020-01-01"),
+            caller=EMPLOYER)
     assert excinfo.value.details["field"] == "valid_through"
     with pytest.raises(Forbidden):
-        rpc(container, "post_vacancy", employer["_id"], vacancy_data(), caller=signed("disnaker_officer", "36.02"))
+        rpc(container, "post_vacancy", employer["_id"], vacancy_data(),
+            caller=signed("disnaker_officer", "36.02"))
     assert mongo_db.vacancies.count_documents({}) == 0
