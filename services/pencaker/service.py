@@ -89,8 +89,8 @@ class PencakerService(Observable):
     def update_seeker(self, seeker_id, changes, *, caller):
         seeker = self.store.get_seeker(seeker_id)
         _authorize("update_seeker", caller, seeker)
-        clean = domain.validate_seeker_update(changes)
         now = utcnow()
+        clean = domain.validate_seeker_update(changes, get_region(seeker["region"]), now)
         seeker = self.store.update("seekers", seeker, {**clean, "updated_at": now})
         return domain.seeker_view(seeker, now)
 
