@@ -112,8 +112,11 @@ class World:
         created = self.ok("POST", f"/api/v1/regions/{OWN}/seekers", body={
             "nik": nik, "name": "Pencari Kerja", "birth_place": "Bandung",
             "birth_date": f"1990-01-{day:02d}", "sex": "L",
-            "education": {"level": "smk", "major": "Mesin"}, "skills": ["cnc"],
-            "expected_salary": 5_000_000, "contact": {"phone": "081234567890"}})
+            "education": {"level": "smk", "major": "Mesin", "institution": "SMKN 1 Bandung",
+                          "graduation_year": 2008},
+            "domicile_address": "Jl. Asia Afrika 1, Bandung", "marital_status": "belum_kawin",
+            "religion": "islam", "desired_position": {"title": "Operator CNC", "kbji": "7223"},
+            "skills": ["cnc"], "expected_salary": 5_000_000, "contact": {"phone": "081234567890"}})
         return created["seeker_id"], {"Authorization": f"Bearer {created['token']}"}
 
     def employer(self):
