@@ -49,8 +49,9 @@ class Platform:
                     "PYTHONUNBUFFERED": "1", **env}
         # Services verify the callers the gateway signs: one secret for the platform.
         self.env.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
+        self.env["GATEWAY_HTTP"] = f"127.0.0.1:{backing.free_port()}"
         for name in SERVICES:
-            self.env[f"{name.upper()}_HTTP"] = f"127.0.0.1:{backing.free_port()}"
+            self.env[f"{name.upper()}_OPS_HTTP"] = f"127.0.0.1:{backing.free_port()}"
             self.env[f"{name.upper()}_DB"] = f"{prefix}_{name}"
         self.url = f"http://{self.env['GATEWAY_HTTP']}"
         self.procs = {}
@@ -63,6 +64,10 @@ class Platform:
         stop_all(self.procs)
         if self.vhost:
             RabbitAdmin(self.api_uri).delete_vhost(self.vhost)
+
+    def ops_url(self, service):
+        """Where `service` serves its probes and /metrics (the operator port)."""
+        return f"http://{self.env[f'{service.upper()}_OPS_HTTP']}"
 
     def db(self, service):
         return connect(self.env["MONGO_URI"])[self.env[f"{service.upper()}_DB"]]

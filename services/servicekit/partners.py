@@ -20,7 +20,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, unquote, urlparse
+from urllib.parse import parse_qsl, quote, unquote, urlparse
 
 import requests
 import yaml
@@ -354,12 +354,25 @@ def uplink_queue(code):
     return f"{UPLINK_PREFIX}{code}"
 
 
+def check_hub_uri(hub_uri):
+    """Refuse an AMQPS hub URI that would accept any certificate (RabbitMQ's URI TLS options)."""
+    parsed = urlparse(hub_uri)
+    options = dict(parse_qsl(parsed.query))
+    verified = options.get("verify") == "verify_peer" and options.get("cacertfile")
+    if parsed.scheme == "amqps" and not verified:
+        raise ValidationFailed.field(
+            "hub_uri", "an amqps:// hub URI must verify the hub's certificate: add "
+            "?cacertfile=/etc/tl-hub-ca/ca.crt&verify=verify_peer&server_name_indication=<hub host>")
+
+
 def link_edge(edge, code, hub_uri, reconnect_delay=5):
     """Define the two shovels on the edge broker `edge` (a Broker).
 
-    `hub_uri` is the hub's AMQP URI as the edge reaches it (with its vhost).
-    The hub side needs the region onboarded (its queue exists).
+    `hub_uri` is the hub's AMQP URI as the edge reaches it (with its vhost);
+    an amqps:// one must verify the hub's certificate. The hub side needs the
+    region onboarded (its queue exists).
     """
+    check_hub_uri(hub_uri)
     region = get_region(code)
     edge.ensure_policy()
     for exchange in (SHARED_EXCHANGE_NAME, *(e for e, _ in UPLINK_SOURCES)):

@@ -33,7 +33,8 @@ def submit(http, url):
 def running(rabbit_config, platform_db, db_name):
     env = {**os.environ, "AMQP_URI": rabbit_config["AMQP_URI"], "PYTHONUNBUFFERED": "1",
            "ASPIRASI_DB": f"{db_name}_aspirasi", "GATEWAY_DB": f"{db_name}_gateway",
-           "ASPIRASI_HTTP": f"127.0.0.1:{backing.free_port()}",
+           "ASPIRASI_OPS_HTTP": f"127.0.0.1:{backing.free_port()}",
+           "GATEWAY_OPS_HTTP": f"127.0.0.1:{backing.free_port()}",
            "GATEWAY_HTTP": f"127.0.0.1:{backing.free_port()}"}
     procs = {name: subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name],
                                     cwd=ROOT, env=env) for name in ("aspirasi", "gateway")}
@@ -79,7 +80,7 @@ def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, 
         assert [e["event_id"] for e in peek(broker, "tangerang.region.36.05")] == [alert["event_id"]]
 
         def backlog_metric():
-            text = http.get(f"{url}/metrics", timeout=5).text
+            text = http.get(f"http://{env['GATEWAY_OPS_HTTP']}/metrics", timeout=5).text
             return 'tl_partner_backlog_messages{region="36.05"} 1.0' in text
         wait_for(backlog_metric, 15, "the gateway's backlog gauge of 36.05")
 
