@@ -28,7 +28,7 @@ def issue_token(subject, role, region, opd=None, ttl=TOKEN_TTL):
               "iat": now, "exp": now + ttl}
     if opd:
         claims["opd"] = opd
-    return jwt.encode(claims, token_secret(), algorithm="HS256")
+    return jwt.encode(claims, token_secret("TL_TOKEN_SECRET"), algorithm="HS256")
 
 
 def authenticate(request):
@@ -37,7 +37,7 @@ def authenticate(request):
     if not header.startswith("Bearer "):
         raise Unauthorized("send Authorization: Bearer <token>; get one from POST /api/v1/auth/token")
     try:
-        data = jwt.decode(header[7:], token_secret(), algorithms=["HS256"], issuer=ISSUER,
+        data = jwt.decode(header[7:], token_secret("TL_TOKEN_SECRET"), algorithms=["HS256"], issuer=ISSUER,
                           options={"require": ["exp", "sub", "role", "region"]})
     except jwt.ExpiredSignatureError:
         raise Unauthorized("the token has expired; sign in again") from None

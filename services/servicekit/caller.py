@@ -24,11 +24,17 @@ TTL = 60  # seconds: long enough for one request's RPCs, too short to replay lat
 MIN_SECRET = 32
 
 
-def token_secret():
-    """The shared signing secret (TL_TOKEN_SECRET); never in the repository."""
-    value = os.environ.get("TL_TOKEN_SECRET", "")
+def token_secret(name="TL_CALLER_SECRET"):
+    """A signing secret from the environment; never in the repository.
+
+    Callers are signed with TL_CALLER_SECRET, shared by the gateway and the
+    services; people's bearer tokens with TL_TOKEN_SECRET, the gateway's
+    alone. Where TL_CALLER_SECRET is unset (one machine, tests), callers use
+    TL_TOKEN_SECRET too.
+    """
+    value = os.environ.get(name) or os.environ.get("TL_TOKEN_SECRET", "")
     if len(value) < MIN_SECRET:
-        raise Unauthorized("token signing is not configured: set TL_TOKEN_SECRET "
+        raise Unauthorized(f"token signing is not configured: set {name} "
                            f"(at least {MIN_SECRET} characters)")
     return value
 

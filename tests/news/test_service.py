@@ -82,7 +82,7 @@ def test_publications_are_counted_once_per_article(news):
         return REGISTRY.get_sample_value("tl_news_articles_published_total", {"region": "36.73"}) or 0
     before = published()
     article = publish(news, "36.73", {**ARTICLE, "slug": "dihitung-sekali"})
-    news.update("36.73", article["slug"], {"title": "Judul yang dikoreksi"}, "editor")
+    news.update("36.73", article["slug"], {"title": "Judul yang dikoreksi"}, caller=as_editor("36.73"))
     assert published() == before + 1
 
 

@@ -180,7 +180,7 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     # beras medium at its HET is allowed; one rupiah more is a breach
     with entrypoint_waiter(recorder, "alert", timeout=15):
         breach = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
-                     [{"commodity": "beras-medium", "price": 13501}], "ani")
+                     [{"commodity": "beras-medium", "price": 13501}], caller=admin("36.02"))
     assert breach["alerts_raised"] == 1
     [het] = [e["payload"] for e in events("price_alert_raised")
              if e["payload"]["commodity"] == "beras-medium"]
@@ -267,7 +267,7 @@ def test_days_without_prices_are_counted_per_region(prices):
     region = get_region("36.71")
     last_week = domain.day_before(today_in(region), 7)
     rpc(container, "record_prices", "36.71", "pasar-anyar", last_week,
-        [{"commodity": "beras-medium", "price": 13000}], "ani")
+        [{"commodity": "beras-medium", "price": 13000}], caller=admin("36.71"))
     rpc(container, "freshness_clock")
     expected = domain.working_days_without_data(last_week, today_in(region), is_working_day)
     assert expected >= 3  # seven days back holds at least three working days before today
