@@ -20,6 +20,15 @@ def test_no_or_broken_token_is_unauthorized(token):
 def test_an_unknown_role_cannot_be_signed_and_a_missing_secret_signs_nothing(monkeypatch):
     with pytest.raises(ValueError):
         Caller("x", "root", None).sign()
+    monkeypatch.delenv("TL_CALLER_SECRET", raising=False)
     monkeypatch.setenv("TL_TOKEN_SECRET", "short")
-    with pytest.raises(Unauthorized, match="TL_TOKEN_SECRET"):
+    with pytest.raises(Unauthorized, match="TL_CALLER_SECRET"):
         Caller("x", "citizen", None).sign()
+
+
+def test_callers_and_bearer_tokens_can_have_separate_secrets(monkeypatch):
+    monkeypatch.setenv("TL_CALLER_SECRET", "c" * 48)
+    token = Caller("x", "citizen", None).sign()
+    monkeypatch.setenv("TL_CALLER_SECRET", "d" * 48)  # a service with another secret refuses it
+    with pytest.raises(Unauthorized):
+        Caller.verify(token)
