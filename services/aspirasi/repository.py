@@ -110,6 +110,14 @@ class TicketRepository(Repository):
             [("submitted_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit)
         return list(cursor)
 
+    def live_counts(self, region_code):
+        """What the live view shows: received, resolved now, and of those resolved on time."""
+        resolved = list(self.db.tickets.find({"region": region_code, "status": "resolved"},
+                                             {"breaches": 1}))
+        return {"received": self.db.tickets.count_documents({"region": region_code}),
+                "resolved": len(resolved),
+                "resolved_on_time": sum(1 for t in resolved if not t.get("breaches"))}
+
     def open_tickets(self, region_code=None):
         query = {"status": {"$in": ["submitted", "verified", "dispatched", "in_progress"]}}
         if region_code:

@@ -12,7 +12,7 @@ from services.aspirasi import domain, open311, sla
 from services.aspirasi.repository import TicketRepository
 from services.servicekit import business_metrics
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -134,6 +134,14 @@ class AspirasiService(Observable):
         get_region(region_code)
         return [domain.public_view(t) for t in self.store.find(
             region_code, status, category, since, until, limit, skip)]
+
+    @rpc
+    def live_marks(self, region_codes):
+        """The live view's counts per region (also how the gateway checks its own),
+        with the moment they were read."""
+        as_of = isoformat(utcnow())
+        return {"as_of": as_of, "regions": {code: self.store.live_counts(get_region(code).code)
+                                            for code in region_codes}}
 
     @rpc
     def stats(self, region_code, opd=None):
