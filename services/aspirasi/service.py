@@ -139,9 +139,9 @@ class AspirasiService(Observable):
     def live_marks(self, region_codes):
         """The live view's counts per region (also how the gateway checks its own),
         with the moment they were read."""
+        codes = [get_region(code).code for code in region_codes]
         as_of = isoformat(utcnow())
-        return {"as_of": as_of, "regions": {code: self.store.live_counts(get_region(code).code)
-                                            for code in region_codes}}
+        return {"as_of": as_of, "regions": self.store.live_counts(codes)}
 
     @rpc
     def stats(self, region_code, opd=None):

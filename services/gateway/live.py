@@ -11,10 +11,11 @@ Staying true:
   while it runs are buffered and applied after it, and any event that
   occurred before that time is already in the snapshot and is skipped;
 - `check` (a timer) compares every built section's mark with its service's
-  (one `live_marks` RPC per service for all regions); a mismatch that
-  outlives the events in flight (the section never passed through the
-  service's earlier mark) is drift: the section is rebuilt and
-  `tl_live_drift_total{section}` counted;
+  (one `live_marks` RPC per service for all regions). The service's answer
+  may be behind us (read before events we applied since) or ahead (events
+  still in flight), so a mismatch is drift only when we have not been at
+  that mark lately and do not reach it by the next check: then the section
+  is rebuilt and `tl_live_drift_total{section}` counted;
 - `checked_at` is the last time the service confirmed the section; after
   `stale_after` seconds without an answer the section is shown unavailable,
   and it comes back by itself at the next answer.
@@ -22,9 +23,11 @@ Staying true:
 import hashlib
 import json
 import logging
-from collections import OrderedDict
+import time
+from collections import OrderedDict, deque
 from datetime import datetime
 
+from eventlet import GreenPool
 from eventlet.semaphore import Semaphore
 from prometheus_client import Counter
 
@@ -33,7 +36,7 @@ from services.servicekit.json import dumps
 
 log = logging.getLogger(__name__)
 SEEN_LIMIT = 50_000
-PASSED_LIMIT = 1_000
+RECENT = 10.0  # seconds of our own marks remembered, to tell drift from timing
 STALE_AFTER = 6.0  # seconds without an answer from the section's service
 RETRY_AFTER = 2.0  # seconds before a view retries a section whose build failed
 
@@ -86,7 +89,7 @@ class Entry:
     """One section of one region's view."""
 
     __slots__ = ("data", "as_of", "fresh_at", "checked_at", "failed_at", "error", "lock", "buffer",
-                 "suspect", "passed")
+                 "suspect", "recent")
 
     def __init__(self):
         self.data = self.as_of = self.fresh_at = self.checked_at = self.failed_at = None
@@ -94,7 +97,16 @@ class Entry:
         self.lock = Semaphore(1)
         self.buffer = None  # a list while a rebuild runs: the events that arrived meanwhile
         self.suspect = None  # a mark of the service we have not matched yet
-        self.passed = []  # our marks since `suspect` was taken
+        self.recent = deque()  # (monotonic time, our mark) of the last RECENT seconds
+
+    def remember(self, mark):
+        now = time.monotonic()
+        self.recent.append((now, mark))
+        while self.recent and self.recent[0][0] < now - RECENT:
+            self.recent.popleft()
+
+    def has_been(self, mark, since=0.0):
+        return any(at >= since and seen == mark for at, seen in self.recent)
 
     def includes(self, event):
         """True when the snapshot this entry was built from already holds `event`."""
@@ -133,7 +145,7 @@ class LiveModel:
                     continue
                 entry.data = section.apply(entry.data, event)
                 entry.fresh_at = utcnow()
-                self._passed(section, entry)
+                entry.remember(section.mark(entry.data))
                 changed.add(region)
                 if section.kept and self.kept is not None:
                     keep.append((region, section))
@@ -142,11 +154,6 @@ class LiveModel:
         for region, section in keep:  # I/O after the in-memory view is updated
             self.kept.add(region, section.item(event), event["event_id"])
         return bool(changed)
-
-    def _passed(self, section, entry):
-        if entry.suspect is not None:
-            entry.passed.append(section.mark(entry.data))
-            del entry.passed[:-PASSED_LIMIT]
 
     def _changed(self, region):
         self.cache.pop(region, None)
@@ -174,7 +181,9 @@ class LiveModel:
                     data = section.apply(data, event)
             entry.data, entry.buffer, entry.error = data, None, None
             entry.fresh_at = entry.checked_at = now
-            entry.suspect, entry.passed = None, []
+            entry.suspect = None
+            entry.recent.clear()
+            entry.remember(section.mark(data))
         self._changed(region)
 
     def _missing(self, region, rpc):
@@ -196,20 +205,24 @@ class LiveModel:
         show sections whose service stopped answering as unavailable."""
         for region in list(self.state):
             self._missing(region, rpc)
-        for section in self.sections.values():
-            regions = [r for r, entries in self.state.items()
-                       if section.name in entries and entries[section.name].data is not None]
-            if not regions or section.kept:
-                continue
-            try:
-                marks = section.marks(rpc, regions)
-            except Exception as exc:  # noqa: BLE001 - the service is down: staleness shows it
-                log.info("live check of %s failed: %s", section.name, type(exc).__name__)
-                continue
-            for region in regions:
-                if region in marks:
-                    self._compare(region, section, marks[region], rpc)
+        # One service that does not answer must not hold up the others' checks.
+        list(GreenPool().imap(lambda section: self._check(section, rpc), [
+            s for s in self.sections.values() if not s.kept]))
         self._show_staleness()
+
+    def _check(self, section, rpc):
+        regions = [r for r, entries in self.state.items()
+                   if section.name in entries and entries[section.name].data is not None]
+        if not regions:
+            return
+        try:
+            marks = section.marks(rpc, regions)
+        except Exception as exc:  # noqa: BLE001 - the service is down: staleness shows it
+            log.info("live check of %s failed: %s", section.name, type(exc).__name__)
+            return
+        for region in regions:
+            if region in marks:
+                self._compare(region, section, marks[region], rpc)
 
     def _compare(self, region, section, theirs, rpc):
         entry = self.state[region][section.name]
@@ -217,11 +230,11 @@ class LiveModel:
         if entry.buffer is not None:
             return  # a rebuild is under way
         ours = section.mark(entry.data)
-        if ours == theirs:
-            entry.suspect, entry.passed = None, []
-        elif entry.suspect is None or entry.suspect in entry.passed:
-            # Maybe events in flight: drift only if we never reach this mark.
-            entry.suspect, entry.passed = theirs, []
+        if ours == theirs or entry.has_been(theirs):
+            entry.suspect = None  # equal, or they answered from before our latest events
+        elif entry.suspect is None or entry.has_been(entry.suspect[1], since=entry.suspect[0]):
+            # Maybe events in flight: drift only if we do not reach this mark.
+            entry.suspect = (time.monotonic(), theirs)
         else:
             DRIFT.labels(section.name).inc()
             log.warning("live section %s of %s drifted (ours %s, theirs %s): rebuilding",

@@ -11,6 +11,7 @@ from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
 LIVE_RPC_TIMEOUT = 0.5
+CHECK_TIMEOUT = 2  # a timer's check of every region at once, not a citizen waiting
 
 
 def region_name(code):
@@ -25,7 +26,7 @@ class CheckedSection(Section):
 
     def marks(self, rpc, region_codes):
         proxy = getattr(rpc, self.source)
-        return call(proxy.live_marks, region_codes, timeout=LIVE_RPC_TIMEOUT)["regions"]
+        return call(proxy.live_marks, region_codes, timeout=CHECK_TIMEOUT)["regions"]
 
 
 class AspirasiSection(CheckedSection):

@@ -19,7 +19,7 @@ def test_a_newer_board_replaces_the_old_and_its_alerts():
     assert data["date"] == "2026-11-27" and data["alerts"] == []
     # each item named and with its unit, so the page can say "Rp 13.250/kg"
     assert data["board"] == [{**item, "name": name, "unit": "kg"} for item, name in zip(
-        recorded["payload"]["board"]["items"], ("Beras medium", "Cabai rawit merah"))]
+        recorded["payload"]["board"]["items"], ("Beras medium", "Cabai rawit merah"), strict=True)]
 
 
 def test_an_older_board_changes_nothing():
