@@ -23,6 +23,7 @@ from collections import OrderedDict
 from typing import Callable, NamedTuple, Optional
 
 import brotli
+import eventlet
 from nameko.extensions import DependencyProvider, SharedExtension
 from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
@@ -202,6 +203,9 @@ class ResponseCache(SharedExtension):
         key = request.path + "?" + request.query_string.decode("latin-1")
         stored = self.entries.get(key)
         if stored is not None and stored.expires > time.monotonic():
+            # Let the other connections' green threads run first, as a worker's
+            # spawn would: without this one busy connection can starve the rest.
+            eventlet.sleep(0)
             self.entries.move_to_end(key)
             response = stored.answer(request)
             name = f"{entrypoint.method} {entrypoint.url}"
