@@ -36,7 +36,7 @@ def sheet_rows(rows=ROWS, region_code=REGION):
     commodities, day after day up to today; prices wobble a few percent around
     a base, and about one in a hundred spikes by 30% (which raises an alert)."""
     catalogue = load_catalogue()
-    zone = catalogue.zone(get_region(region_code).province)
+    region = get_region(region_code).code
     markets = sorted(catalogue.markets[region_code])
     commodities = sorted(catalogue.commodities.values(), key=lambda c: c.code)[:25]
     per_day = len(markets) * len(commodities)
@@ -48,8 +48,8 @@ def sheet_rows(rows=ROWS, region_code=REGION):
         day = (last - timedelta(days=offset)).isoformat()
         for market in markets:
             for commodity in commodities:
-                reference = domain.reference_for(catalogue.references, commodity.code, zone, day)
-                base = reference.price * 0.95 if reference else commodity.plausible[0] * 3
+                reference = domain.reference_for(catalogue.references, commodity.code, region, day)
+                base = reference.upper * 0.95 if reference else commodity.plausible[0] * 3
                 factor = 1.3 if rng.random() < 0.01 else rng.uniform(0.97, 1.03)
                 out.append((market, commodity, day, int(base * factor)))
     return out[-rows:]

@@ -108,8 +108,8 @@ class PencakerService(Observable):
     def update_seeker(self, seeker_id, changes, actor):
         seeker = self.store.get_seeker(seeker_id)
         _require_seeker(actor, seeker)
-        clean = domain.validate_seeker_update(changes)
         now = utcnow()
+        clean = domain.validate_seeker_update(changes, get_region(seeker["region"]), now)
         seeker = self.store.update("seekers", seeker, {**clean, "updated_at": now})
         return domain.seeker_view(seeker, now)
 

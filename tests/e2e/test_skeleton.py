@@ -16,7 +16,7 @@ def test_submission_round_trip_and_event_reaches_live_view(platform, http):
     assert response.status_code == 201, response.text
     ticket = response.json()
     assert ticket["number"].startswith("LAKSA-3674-")
-    assert ticket["status"] == "submitted" and ticket["status_label"] == "Diterima"
+    assert ticket["status"] == "submitted" and ticket["status_label"] == "Terkirim"
 
     fetched = http.get(f"{platform.url}{response.headers['Location']}", timeout=5).json()
     assert fetched["number"] == ticket["number"]

@@ -143,14 +143,16 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     with entrypoint_waiter(recorder, "alert", timeout=15):
         report = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
                      [{"commodity": "cabai-rawit-merah", "price": 70000},
-                      {"commodity": "beras-medium", "price": 13000}], "ani")
+                      {"commodity": "beras-medium", "price": 13500}], "ani")
     assert report["alerts_raised"] == 1
     [alert] = events("price_alert_raised")
     payload = alert["payload"]
     assert alert["region"] == "36.02"
     assert payload["rules"] == ["above_reference", "daily_rise"]
-    assert (payload["previous_price"], payload["gap_percent"], payload["reference"]) == (
-        50000, 40.0, {"kind": "HAP", "price": 57000})
+    assert (payload["previous_price"], payload["gap_percent"]) == (50000, 40.0)
+    reference = payload["reference"]
+    assert (reference["kind"], reference["lower"], reference["price"], reference["source"]["number"]) == (
+        "HAP", 40000, 57000, "17 Tahun 2023")
     assert "ani" not in repr(alert)  # no personal data in a shared event
     # a correction the same day, still too high: the alert is not raised again
     with entrypoint_waiter(recorder, "recorded", timeout=15):
@@ -161,6 +163,16 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     listed = rpc(container, "alerts", "36.02", today)["items"]
     assert [a["commodity"] for a in listed] == ["cabai-rawit-merah"]
     assert rpc(container, "live_summary", "36.02")["alerts"][0]["rules"] == ["above_reference", "daily_rise"]
+    # beras medium at its HET is allowed; one rupiah more is a breach
+    with entrypoint_waiter(recorder, "alert", timeout=15):
+        breach = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
+                     [{"commodity": "beras-medium", "price": 13501}], "ani")
+    assert breach["alerts_raised"] == 1
+    [het] = [e["payload"] for e in events("price_alert_raised")
+             if e["payload"]["commodity"] == "beras-medium"]
+    assert het["rules"] == ["above_het"]
+    assert (het["reference"]["kind"], het["reference"]["price"], het["reference"]["source"]["number"]) == (
+        "HET", 13500, "299 Tahun 2025")
 
 
 def test_a_sheet_cut_short_is_finished_by_sending_it_again(prices, mongo_db):
