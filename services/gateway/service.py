@@ -8,7 +8,6 @@ from functools import cache
 
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
@@ -34,6 +33,7 @@ from services.servicekit.errors import NotFound
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.regions import all_regions, get_region
+from services.servicekit.rpc import RpcProxy
 from services.servicekit.store import MongoStore, connect
 
 CHECK_INTERVAL = 2  # seconds between reconciliations of the live view with the services

@@ -145,6 +145,7 @@ def test_broker_restart_during_500_reports_loses_no_count(stack, report):
     report(reports=REPORTS, broker_down_s=restart.get("seconds"), settled_within_s=seconds,
            drift_rebuilds={k: after.get(k, 0) - before.get(k, 0) for k in after})
     assert restart.get("seconds")
+    assert all(p.poll() is None for p in stack.platform.procs.values())  # all reconnected by themselves
 
 
 def test_gateway_restart_while_reports_stream_in(stack, report):
