@@ -24,6 +24,7 @@ from typing import Callable, NamedTuple, Optional
 
 import brotli
 import eventlet
+from eventlet.event import Event
 from nameko.extensions import DependencyProvider, SharedExtension
 from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
@@ -33,6 +34,7 @@ from services.servicekit.metrics import DURATION, REQUESTS
 COMPRESS_MIN = 512  # bytes; smaller bodies are not worth the encoding header
 MAX_ENTRIES = 2048
 MAX_BODY = 512 * 1024
+FILL_WAIT = 5  # seconds a request waits for another one filling the same answer
 ENCODINGS = ("br", "gzip")
 NO_STORE = "no-store"
 
@@ -179,6 +181,7 @@ class ResponseCache(SharedExtension):
         self.entries = OrderedDict()  # request path+query -> Stored
         self.by_tag = {}  # tag -> keys
         self.generation = {}  # tag -> count of invalidations
+        self.filling = {}  # key -> Event of the request filling it
 
     # invalidation ---------------------------------------------------------
     def invalidate(self, tag):
@@ -201,27 +204,42 @@ class ResponseCache(SharedExtension):
             return self.finish(request, handle(request), policy)
         started = time.perf_counter()
         key = request.path + "?" + request.query_string.decode("latin-1")
-        stored = self.entries.get(key)
-        if stored is not None and stored.expires > time.monotonic():
+        stored = self._fresh(key)
+        if stored is None and key in self.filling:  # one fill at a time; the others wait for it
+            self.filling[key].wait(FILL_WAIT)
+            stored = self._fresh(key)
+        if stored is not None:
             # Let the other connections' green threads run first, as a worker's
             # spawn would: without this one busy connection can starve the rest.
             eventlet.sleep(0)
-            self.entries.move_to_end(key)
-            response = stored.answer(request)
             name = f"{entrypoint.method} {entrypoint.url}"
             REQUESTS.labels(entrypoint.container.service_name, "http", name, "success").inc()
             DURATION.labels(entrypoint.container.service_name, "http", name).observe(
                 time.perf_counter() - started)
-            return response
+            return stored.answer(request)
         tags = policy.tags(request.path_values)
         before = [self.generation.get(tag, 0) for tag in tags]
-        response = handle(request)
-        if (response.status_code == 200 and not response.is_streamed and not response.direct_passthrough
-                and before == [self.generation.get(tag, 0) for tag in tags]):
-            stored = self._keep(key, response, policy, tags)
-            if stored is not None:
-                return stored.answer(request)
-        return self.finish(request, response, policy)
+        filled = self.filling[key] = Event()
+        try:
+            response = handle(request)
+            if (response.status_code == 200 and not response.is_streamed
+                    and not response.direct_passthrough
+                    and before == [self.generation.get(tag, 0) for tag in tags]):
+                stored = self._keep(key, response, policy, tags)
+                if stored is not None:
+                    return stored.answer(request)
+            return self.finish(request, response, policy)
+        finally:
+            if self.filling.get(key) is filled:
+                del self.filling[key]
+            filled.send()
+
+    def _fresh(self, key):
+        stored = self.entries.get(key)
+        if stored is None or stored.expires <= time.monotonic():
+            return None
+        self.entries.move_to_end(key)
+        return stored
 
     def _keep(self, key, response, policy, tags):
         body = response.get_data()
