@@ -3,8 +3,8 @@
 Every GET answer (pages, the JSON API, the live view, the feeds) leaves
 through `ResponseCache.finish`:
 - `Cache-Control` from the route's policy in ROUTES: a short `max-age` with
-  `stale-while-revalidate` for public views, `no-store` for everything else
-  and for any request that carries credentials;
+  `stale-while-revalidate` for public views, `no-store` for everything else,
+  for any request that carries credentials and any answer that sets a cookie;
 - an `ETag` (the handler's, else a hash of the body) and `304 Not Modified`
   on a matching `If-None-Match`;
 - gzip or brotli when the client asks (Accept-Encoding), with
@@ -243,7 +243,8 @@ class ResponseCache(SharedExtension):
 
     def _keep(self, key, response, policy, tags):
         body = response.get_data()
-        if len(body) > MAX_BODY or response.headers.get("Content-Encoding"):
+        if (len(body) > MAX_BODY or response.headers.get("Content-Encoding")
+                or "Set-Cookie" in response.headers):  # a cookie is somebody's: never handed on
             return None
         etag = response.headers.get("ETag") or self.strong_tag(body)
         headers = [(k, v) for k, v in response.headers.items()
@@ -265,7 +266,7 @@ class ResponseCache(SharedExtension):
     def finish(self, request, response, policy):
         """Cache-Control, ETag/304 and compression for an answer that is not kept."""
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or policy is None \
-                or "Authorization" in request.headers:
+                or "Authorization" in request.headers or "Set-Cookie" in response.headers:
             response.headers["Cache-Control"] = NO_STORE
             return response
         response.headers["Cache-Control"] = policy.cache_control
