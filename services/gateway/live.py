@@ -203,10 +203,10 @@ class LiveModel:
     def check(self, rpc):
         """Compare every built section with its service; rebuild drift; retry failed builds;
         show sections whose service stopped answering as unavailable."""
-        for region in list(self.state):
-            self._missing(region, rpc)
-        # One service that does not answer must not hold up the others' checks.
-        list(GreenPool().imap(lambda section: self._check(section, rpc), [
+        # One service (or region) that does not answer must not hold up the others.
+        pool = GreenPool()
+        list(pool.imap(lambda region: self._missing(region, rpc), list(self.state)))
+        list(pool.imap(lambda section: self._check(section, rpc), [
             s for s in self.sections.values() if not s.kept]))
         self._show_staleness()
 
