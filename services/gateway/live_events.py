@@ -7,7 +7,9 @@ durable queue of its own, named after the replica (LIVE_REPLICA, by default
 the host name: the pod name under Kubernetes, so a restarted container finds
 its queue again) and bound to every event the live view and the page cache
 follow. `x-expires` lets the broker delete the queue of a replica that has
-been gone for LIVE_QUEUE_EXPIRES seconds.
+been gone for LIVE_QUEUE_EXPIRES seconds. Every event is checked on arrival
+(servicekit.arrival) against the stream it came on and its contract, as
+`@checked_event_handler` does: one that breaks it is counted, logged and dropped.
 """
 import logging
 import socket
@@ -16,7 +18,8 @@ from kombu import Queue, binding
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 
-from services.servicekit.events import CONNECTION_ERRORS
+from services.servicekit.arrival import REJECTED, Rejected, checked_event
+from services.servicekit.events import CONNECTION_ERRORS, attempts_so_far
 
 log = logging.getLogger(__name__)
 QUEUE_EXPIRES = 600  # seconds
@@ -46,6 +49,19 @@ class ReplicaEventConsumer(Consumer):
         name = f"evt-live--{self.container.service_name}.{replica_id(config)}"
         self.queue = replica_queue(name, bindings, float(config.get("LIVE_QUEUE_EXPIRES", QUEUE_EXPIRES)))
         super().setup()
+
+    def handle_message(self, body, message):
+        source = message.delivery_info.get("exchange", "").removesuffix(".events")
+        try:
+            checked_event(body, source, message.delivery_info.get("routing_key"))
+            attempts_so_far(message.headers)
+        except Rejected as exc:
+            REJECTED.labels(self.container.service_name, self.method_name, exc.reason).inc()
+            log.error("%s: dropped an event refused on arrival (%s): %.300r", self.method_name, exc,
+                      message.payload)
+            self.handle_message_processed(message)
+            return
+        super().handle_message(body, message)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         # Acked whatever happened (a view is rebuilt by reconciliation, never by a

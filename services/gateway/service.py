@@ -116,4 +116,3 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
 @cache
 def gateway_router():
     return url_map(GatewayService).bind("gateway")
-

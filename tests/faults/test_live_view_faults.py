@@ -110,7 +110,7 @@ def settled(stack, started):
 
 def drift(stack):
     """tl_live_drift_total by section, from the gateway's /metrics."""
-    text = requests.get(f"{stack.platform.url}/metrics", timeout=10).text
+    text = requests.get(f"{stack.platform.ops_url('gateway')}/metrics", timeout=10).text
     return {m[0]: float(m[1]) for m in re.findall(
         r'^tl_live_drift_total\{section="(\w+)"\} (\S+)$', text, re.M)}
 
