@@ -52,12 +52,14 @@ class ReplicaEventConsumer(Consumer):
 
     def handle_message(self, body, message):
         source = message.delivery_info.get("exchange", "").removesuffix(".events")
+        event_type = message.delivery_info.get("routing_key")
         try:
-            checked_event(body, source, message.delivery_info.get("routing_key"))
+            checked_event(body, source, event_type)
             attempts_so_far(message.headers)
         except Rejected as exc:
-            REJECTED.labels(self.container.service_name, self.method_name, exc.reason).inc()
-            log.error("%s: dropped an event refused on arrival (%s): %.300r", self.method_name, exc,
+            stream = f"on_{event_type}"  # counted per stream, as one handler per event type was
+            REJECTED.labels(self.container.service_name, stream, exc.reason).inc()
+            log.error("%s: dropped an event refused on arrival (%s): %.300r", stream, exc,
                       message.payload)
             self.handle_message_processed(message)
             return
