@@ -9,13 +9,11 @@ from statistics import median
 
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.nik import check_nik
-from services.servicekit.validation import plain_text
+from services.servicekit.validation import check_contact, plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
 REOPEN_WINDOW = timedelta(days=14)
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Indonesia's bounding box (Sabang to Merauke, Miangas to Rote).
 LAT_RANGE = (-11.2, 6.3)
 LON_RANGE = (94.7, 141.1)
@@ -91,7 +89,10 @@ def _photos(report):
 
 
 def _reporter(report, region):
-    if report.get("anonymous"):
+    anonymous = report.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        raise ValidationFailed.field("anonymous", "must be true or false")
+    if anonymous:
         return None
     contact = report.get("reporter")
     if not isinstance(contact, dict):
@@ -100,16 +101,7 @@ def _reporter(report, region):
     nik = contact.get("nik")
     if nik is not None:
         reporter["nik"] = check_nik(nik, region, field="reporter.nik")
-    phone = contact.get("phone")
-    if phone is not None:
-        if not isinstance(phone, str) or not PHONE.match(phone.strip()):
-            raise ValidationFailed.field("reporter.phone", "must be a phone number like 0812 3456 7890")
-        reporter["phone"] = phone.strip()
-    email = contact.get("email")
-    if email is not None:
-        if not isinstance(email, str) or not EMAIL.match(email.strip()):
-            raise ValidationFailed.field("reporter.email", "must be an e-mail address")
-        reporter["email"] = email.strip()
+    reporter.update(check_contact(contact, "reporter."))
     if not any(k in reporter for k in ("phone", "email")):
         raise ValidationFailed.field("reporter", "give a phone or an e-mail so the OPD can reach you")
     return reporter
@@ -131,7 +123,7 @@ def validate_submission(report, region, categories):
         "location": _location(report),
         "photos": _photos(report),
         "reporter": _reporter(report, region),
-        "anonymous": bool(report.get("anonymous")),
+        "anonymous": report.get("anonymous", False),
     }
 
 

@@ -1,6 +1,7 @@
 """News routes: reading, the editors' workflow, syndication settings and RSS/Atom feeds."""
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import authenticate
 from services.gateway.http import api, json_response, read_json
 from services.servicekit.described import described
@@ -10,15 +11,7 @@ from services.servicekit.rpc import call
 
 EDITORS = ("editor",)  # platform_operator passes Claims.require anywhere
 FEED_CACHE = "public, max-age=300"
-ARTICLE_BODY = {"type": "object", "properties": {
-    "title": {"type": "string"}, "slug": {"type": "string"}, "summary": {"type": "string"},
-    "body": {"type": "string", "description": "HTML; sanitized on the way in"},
-    "category": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
-    "cover_image_url": {"type": "string"}, "author": {"type": "string"},
-    "publish_at": {"type": "string", "format": "date-time"},
-    "correction_note": {"type": "string"}}}
-LIST_QUERY = {"category": {"type": "string"}, "tag": {"type": "string"}, "q": {"type": "string"},
-              "limit": {"type": "integer"}, "page": {"type": "integer"}, "cursor": {"type": "string"}}
+
 
 
 def editor(request, code):
@@ -46,7 +39,7 @@ class NewsApi:
         return json_response({"items": call(self.news.categories)})
 
     @api("GET", "/api/v1/regions/<string:code>/news")
-    @described(query=LIST_QUERY)
+    @described(query=schemas.NEWS_QUERY)
     def list_news(self, request, code):
         """Latest news of a region (its own and syndicated), filtered, searched and paged."""
         get_region(code)
@@ -64,7 +57,7 @@ class NewsApi:
 
     # editors ------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/news")
-    @described(body=ARTICLE_BODY, statuses=(201, 401, 403))
+    @described(body=schemas.NEW_ARTICLE, statuses=(201, 401, 403, 409))
     def create_news(self, request, code):
         """Write a draft (editors of the region)."""
         actor = editor(request, code)
@@ -73,7 +66,7 @@ class NewsApi:
             "Location": f"/api/v1/regions/{code}/newsroom/{article['slug']}"})
 
     @api("PATCH", "/api/v1/regions/<string:code>/news/<string:slug>")
-    @described(body=ARTICLE_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.ARTICLE, statuses=(401, 403, 409))
     def update_news(self, request, code, slug):
         """Edit an article; after publication this is a correction (published date kept)."""
         actor = editor(request, code)
@@ -81,7 +74,7 @@ class NewsApi:
                                   expected_version(request)))
 
     @api("POST", "/api/v1/regions/<string:code>/news/<string:slug>/<string:action>")
-    @described(statuses=(401, 403, 409))
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
     def news_transition(self, request, code, slug, action):
         """submit, publish (or schedule, when publish_at is ahead), archive or retract."""
         actor = editor(request, code)
@@ -89,8 +82,7 @@ class NewsApi:
                                   expected_version(request)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom")
-    @described(query={"status": {"type": "string"}, "limit": {"type": "integer"},
-                      "page": {"type": "integer"}}, statuses=(401, 403))
+    @described(query=schemas.NEWSROOM_QUERY, statuses=(401, 403))
     def newsroom(self, request, code):
         """Every article of the region in any state, for its editors."""
         editor(request, code)
@@ -113,8 +105,7 @@ class NewsApi:
         return json_response(call(self.news.subscriptions, code))
 
     @api("PUT", "/api/v1/regions/<string:code>/news-subscriptions")
-    @described(body={"type": "object", "required": ["sources"], "properties": {
-        "sources": {"type": "array", "items": {"type": "string"}}}}, statuses=(401, 403))
+    @described(body=schemas.NEWS_SUBSCRIPTIONS, statuses=(401, 403))
     def set_news_subscriptions(self, request, code):
         """Choose the regions whose news this region carries (editors of the region)."""
         editor(request, code)
@@ -128,9 +119,7 @@ class NewsApi:
         return json_response({"items": call(self.news.feed_sources, code)})
 
     @api("POST", "/api/v1/regions/<string:code>/news-sources")
-    @described(body={"type": "object", "required": ["url", "name"], "properties": {
-        "url": {"type": "string"}, "name": {"type": "string"}, "category": {"type": "string"},
-        "interval_minutes": {"type": "integer"}}}, statuses=(201, 401, 403))
+    @described(body=schemas.FEED_SOURCE, statuses=(201, 401, 403))
     def add_news_source(self, request, code):
         """Ingest an external RSS/Atom feed on a schedule (editors of the region)."""
         editor(request, code)

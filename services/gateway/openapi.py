@@ -29,6 +29,7 @@ ERROR_TEXT = {400: "Bad input (the message names the field)", 401: "No or invali
               503: "A backing service is unavailable; retry"}
 PARAM = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 HIDDEN = {"not_found"}  # the JSON 404 for unknown paths is not an operation
+NO_BODY_NOTE = "nothing to send (an empty object is accepted)"
 
 
 OPEN311_ERRORS = {"type": "array", "items": {
@@ -71,20 +72,30 @@ def operation(name, fn, entrypoint, method):
           "summary": summary, "parameters": path_parameters(entrypoint.url)}
     for param, schema in detail.get("query", {}).items():
         op["parameters"].append({"name": param, "in": "query", "required": False, "schema": schema})
-    if detail.get("body") is not None:
-        content_type = detail.get("content_type") or "application/json"
-        op["requestBody"] = {"required": True, "content": {content_type: {"schema": detail["body"]}}}
-    ok = 201 if method == "POST" and detail.get("statuses") and 201 in detail["statuses"] else 200
-    response_schema = detail.get("response") or {}
+    body = detail.get("body")
+    if body is not None:
+        # a schema, or {content type: schema} for a route that takes several (a CSV sheet)
+        content = body if all("/" in key for key in body) else {
+            detail.get("content_type") or "application/json": body}
+        op["requestBody"] = {"required": body.get("description") != NO_BODY_NOTE,
+                             "content": {kind: {"schema": schema} for kind, schema in content.items()}}
+    statuses = set(detail.get("statuses") or ())
+    ok = 201 if 201 in statuses else 200
     op["responses"] = {str(ok): {"description": "Success",
-                                 "content": {"application/json": {"schema": response_schema}}}}
-    # The kit's whole error vocabulary may answer any route (auth, state, limits,
-    # outages); routes list extra statuses (201, 413...) with @described.
-    statuses = set(detail.get("statuses") or ()) | {400, 401, 403, 404, 405, 409, 429, 503}
-    if method in ("POST", "PUT", "PATCH"):
+                                 "content": {"application/json": {"schema": detail.get("response") or {}}}}}
+    for status, schema in (detail.get("responses") or {}).items():
+        op["responses"][str(status)] = {"description": ERROR_TEXT.get(status, "Success"),
+                                        "content": {"application/json": {"schema": schema}}}
+    # What any route may answer: bad input, an unknown region or record in the
+    # path, a body too large or of the wrong type, a backing service down; the
+    # route's @described(statuses=...) adds the rest (401, 403, 409, 429...).
+    statuses |= {400, 503}
+    if PARAM.search(entrypoint.url):
+        statuses.add(404)
+    if body is not None:
         statuses |= {413, 415}
     error_schema = detail.get("error_schema") or {"$ref": "#/components/schemas/Error"}
-    for status in sorted(statuses - {ok}):
+    for status in sorted(statuses - {ok} - set(detail.get("responses") or {})):
         op["responses"][str(status)] = {
             "description": ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": error_schema}}}

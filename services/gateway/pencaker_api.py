@@ -5,8 +5,10 @@ import json
 
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import authenticate, issue_token
 from services.gateway.http import api, json_response, read_json
+from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
@@ -45,6 +47,7 @@ def script_json(value):
 class PencakerApi:
     # vacancies: search, read, JSON-LD ------------------------------------
     @api("GET", "/api/v1/regions/<string:code>/vacancies")
+    @described(query=schemas.VACANCY_QUERY)
     def search_vacancies(self, request, code):
         """Open vacancies this region shows (its own and those it subscribes to)."""
         get_region(code)
@@ -52,12 +55,14 @@ class PencakerApi:
         return json_response(call(self.pencaker.search_vacancies, code, params))
 
     @api("GET", "/api/v1/regions/<string:code>/vacancies/pending")
+    @described(statuses=(401, 403))
     def pending_vacancies(self, request, code):
         """Vacancies awaiting a Disnaker officer's verification."""
         get_region(code)
         return json_response({"items": call(self.pencaker.pending_vacancies, code, actor(request))})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>")
+    @described(query=schemas.VACANCY_FORMAT, statuses=(401, 403))
     def get_vacancy(self, request, vacancy_id):
         """A vacancy; `?format=jsonld` gives its schema.org JobPosting."""
         fmt = request.args.get("format", "json")
@@ -73,6 +78,7 @@ class PencakerApi:
         return Response(json.dumps(posting, ensure_ascii=False), mimetype="application/ld+json")
 
     @api("GET", "/loker/<string:vacancy_id>")
+    @described(response_type="text/html")
     def vacancy_page(self, request, vacancy_id):
         """The citizen's page of a vacancy, with its JobPosting for search engines."""
         posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
@@ -90,6 +96,7 @@ class PencakerApi:
 
     # seekers ----------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/seekers")
+    @described(body=schemas.SEEKER, statuses=(201, 409, 429))
     def register_seeker(self, request, code):
         """AK/1 registration; the answer carries a citizen token for this record."""
         get_region(code)
@@ -99,30 +106,36 @@ class PencakerApi:
                              {"Location": f"/api/v1/seekers/{seeker['seeker_id']}"})
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>")
+    @described(statuses=(401, 403))
     def get_seeker(self, request, seeker_id):
         return json_response(call(self.pencaker.get_seeker, seeker_id, actor(request)))
 
     @api("PATCH", "/api/v1/seekers/<string:seeker_id>")
+    @described(body=schemas.SEEKER_UPDATE, statuses=(401, 403))
     def update_seeker(self, request, seeker_id):
         caller = actor(request)
         return json_response(call(self.pencaker.update_seeker, seeker_id, read_json(request), caller))
 
     @api("POST", "/api/v1/seekers/<string:seeker_id>/report")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
     def report_seeker(self, request, seeker_id):
         """The six-monthly report that keeps the AK/1 card active."""
         return json_response(call(self.pencaker.report_seeker, seeker_id, actor(request)))
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/matches")
+    @described(statuses=(401, 403))
     def seeker_matches(self, request, seeker_id):
         return json_response({"items": call(self.pencaker.matches_for_seeker, seeker_id, actor(request))})
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/applications")
+    @described(statuses=(401, 403))
     def seeker_applications(self, request, seeker_id):
         return json_response({"items": call(self.pencaker.applications_for_seeker, seeker_id,
                                             actor(request))})
 
     # employers and their vacancies -----------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/employers")
+    @described(body=schemas.EMPLOYER, statuses=(201, 401, 403, 429))
     def create_employer(self, request, code):
         """An employer profile, owned by the token's subject."""
         get_region(code)
@@ -136,6 +149,7 @@ class PencakerApi:
         return json_response(call(self.pencaker.get_employer, employer_id))
 
     @api("POST", "/api/v1/employers/<string:employer_id>/vacancies")
+    @described(body=schemas.VACANCY, statuses=(201, 401, 403))
     def post_vacancy(self, request, employer_id):
         """A new vacancy; public once a Disnaker officer verifies it."""
         caller = actor(request)
@@ -143,31 +157,37 @@ class PencakerApi:
         return json_response(vacancy, 201, {"Location": f"/api/v1/vacancies/{vacancy['id']}"})
 
     @api("GET", "/api/v1/employers/<string:employer_id>/vacancies")
+    @described(statuses=(401, 403))
     def employer_vacancies(self, request, employer_id):
         return json_response({"items": call(self.pencaker.employer_vacancies, employer_id,
                                             actor(request))})
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/verify")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
     def verify_vacancy(self, request, vacancy_id):
         return json_response(call(self.pencaker.verify_vacancy, vacancy_id, actor(request)))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/reject")
+    @described(body=schemas.REASON, statuses=(401, 403, 409))
     def reject_vacancy(self, request, vacancy_id):
         caller = actor(request)
         reason = read_json(request).get("reason")
         return json_response(call(self.pencaker.reject_vacancy, vacancy_id, reason, caller))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/close")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
     def close_vacancy(self, request, vacancy_id):
         return json_response(call(self.pencaker.close_vacancy, vacancy_id, actor(request)))
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/matches")
+    @described(statuses=(401, 403))
     def vacancy_matches(self, request, vacancy_id):
         return json_response({"items": call(self.pencaker.matches_for_vacancy, vacancy_id,
                                             actor(request))})
 
     # applications -----------------------------------------------------------
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/applications")
+    @described(body=schemas.APPLICATION, statuses=(201, 401, 403, 409))
     def apply_to_vacancy(self, request, vacancy_id):
         """The calling seeker applies (once per vacancy)."""
         caller = actor(request)
@@ -177,15 +197,18 @@ class PencakerApi:
         return json_response(application, 201, {"Location": f"/api/v1/applications/{application['id']}"})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/applications")
+    @described(statuses=(401, 403))
     def vacancy_applications(self, request, vacancy_id):
         return json_response({"items": call(self.pencaker.applications_for_vacancy, vacancy_id,
                                             actor(request))})
 
     @api("POST", "/api/v1/applications/<string:application_id>/withdraw")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
     def withdraw_application(self, request, application_id):
         return json_response(call(self.pencaker.withdraw_application, application_id, actor(request)))
 
     @api("POST", "/api/v1/applications/<string:application_id>/status")
+    @described(body=schemas.APPLICATION_MOVE, statuses=(401, 403, 409))
     def move_application(self, request, application_id):
         """The employer moves an application to interview, accepted or rejected."""
         caller = actor(request)
@@ -200,6 +223,7 @@ class PencakerApi:
         return json_response(call(self.pencaker.subscriptions, code))
 
     @api("PUT", "/api/v1/regions/<string:code>/vacancy-sources")
+    @described(body=schemas.SOURCES, statuses=(401, 403))
     def set_vacancy_sources(self, request, code):
         """The region admin chooses which regions' vacancies the region shows."""
         get_region(code)

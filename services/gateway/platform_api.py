@@ -6,6 +6,7 @@ from pathlib import Path
 import swagger_ui_bundle
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
 from services.gateway.http import api, json_response, read_json
 from services.servicekit.described import described
@@ -25,10 +26,6 @@ DOCS_PAGE = """<!doctype html>
 <script>window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui",
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});
 </script></body></html>"""
-ACCOUNT_BODY = {"type": "object", "required": ["username", "password", "role", "region"],
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"},
-                               "role": {"type": "string"}, "region": {"type": "string"},
-                               "opd": {"type": "string"}}}
 # What a region admin may create in their own region.
 DELEGABLE = {"opd_officer", "disnaker_officer", "editor", "citizen"}
 
@@ -40,9 +37,7 @@ def _asset(name):
 
 class PlatformApi:
     @api("POST", "/api/v1/auth/token")
-    @described(body={"type": "object", "required": ["username", "password"],
-                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
-               statuses=(401, 429))
+    @described(body=schemas.SIGN_IN, statuses=(401, 429))
     def sign_in(self, request):
         """Exchange a username and password for a bearer token."""
         self.limits.hit("login", request)
@@ -55,7 +50,7 @@ class PlatformApi:
                               "expires_in": TOKEN_TTL, "role": claims.role, "region": claims.region})
 
     @api("POST", "/api/v1/admin/accounts")
-    @described(body=ACCOUNT_BODY, statuses=(201, 401, 403, 409))
+    @described(body=schemas.ACCOUNT, statuses=(201, 401, 403, 409))
     def create_account(self, request):
         """Create an account: operators anywhere, region admins for officers of their region."""
         caller = authenticate(request)

@@ -4,13 +4,15 @@
 40 to DD) and a serial(4). Only shape and region prefix can be checked offline.
 """
 from services.servicekit.errors import ValidationFailed
+from services.servicekit.validation import NIK
 
 
 def check_nik(nik, region, field="nik"):
     if not isinstance(nik, str):
         raise ValidationFailed.field(field, "must be a string of 16 digits")
     nik = nik.replace(" ", "")
-    if len(nik) != 16 or not nik.isdigit():
+    # ASCII digits only: str.isdigit() also takes Arabic-Indic, full-width and superscript digits
+    if not NIK.match(nik):
         raise ValidationFailed.field(field, "must be exactly 16 digits")
     if not nik.startswith(region.nik_prefix):
         raise ValidationFailed.field(

@@ -1,0 +1,151 @@
+"""Request-body and query schemas of the gateway's routes (JSON Schema, OpenAPI 3.0 subset).
+
+Each route names its schemas in `@described(...)`: the same schema checks the
+request (servicekit.validation, before any domain code runs) and documents it.
+Every string has a length cap; the domains still check meaning (a category
+offered in the region, a NIK's region prefix), the schema checks shape.
+"""
+from services.servicekit.regions import CODE_PATTERN
+
+
+def text(max_length, min_length=0, **extra):
+    schema = {"type": "string", "maxLength": max_length, **extra}
+    if min_length:
+        schema["minLength"] = min_length
+    return schema
+
+
+def obj(properties, required=(), **extra):
+    """A closed object: unknown fields are refused by name."""
+    schema = {"type": "object", "properties": properties, "additionalProperties": False, **extra}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+REGION_CODE = text(5, pattern=CODE_PATTERN.pattern, example="36.71")
+URL = text(500, pattern=r"^https?://\S+$")
+NO_BODY = obj({}, description="nothing to send (an empty object is accepted)")
+PAGE = {"limit": {"type": "integer", "minimum": 1, "maximum": 100},
+        "page": {"type": "integer", "minimum": 1, "maximum": 10_000}}
+
+# aspirasi --------------------------------------------------------------------
+REPORT = obj({
+    "category": text(60, 1), "description": text(4000, 1),
+    "location": obj({"lat": {"type": "number", "minimum": -90, "maximum": 90},
+                     "long": {"type": "number", "minimum": -180, "maximum": 180},
+                     "address": text(300)}),
+    "photos": {"type": "array", "maxItems": 5, "items": URL},
+    "anonymous": {"type": "boolean"},
+    "reporter": obj({"name": text(120), "nik": text(24), "phone": text(20), "email": text(254)}),
+}, required=("category", "description", "location"))
+TRANSITION = obj({
+    "action": {"type": "string", "enum": ["verify", "dispatch", "start", "resolve", "reject",
+                                          "mark_duplicate", "reopen"]},
+    "note": text(2000), "version": {"type": "integer", "minimum": 1}, "opd": text(60),
+    "reason": text(60), "duplicate_of": text(40)}, required=("action",))
+CATEGORY = obj({"name": text(120, 1), "opd": text(60, 1)}, required=("name", "opd"))
+OPEN311_FORM = obj({name: text(4000 if name == "description" else 300) for name in (
+    "jurisdiction_id", "api_key", "service_code", "lat", "long", "address_string", "address_id",
+    "email", "device_id", "account_id", "first_name", "last_name", "phone", "description",
+    "media_url")}, required=("jurisdiction_id", "api_key", "service_code"))
+TICKET_QUERY = {"status": text(20), "category": text(60), **PAGE}
+
+# pencaker --------------------------------------------------------------------
+EDUCATION = {"type": "string", "enum": ["sd", "smp", "sma", "smk", "d1", "d2", "d3", "d4", "s1",
+                                        "s2", "s3"]}
+SKILLS = {"type": "array", "maxItems": 30, "items": text(60, 1)}
+CONTACT = obj({"phone": text(20), "email": text(254), "address": text(300)})
+SEEKER_FIELDS = {
+    "education": obj({"level": EDUCATION, "major": text(120)}, required=("level",)),
+    "skills": SKILLS,
+    "experience": {"type": "array", "maxItems": 20, "items": obj(
+        {"position": text(120, 1), "years": {"type": "number", "minimum": 0, "maximum": 60}},
+        required=("position", "years"))},
+    "expected_salary": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
+    "contact": CONTACT}
+SEEKER = obj({"nik": text(24, 16), "name": text(120, 1), "birth_place": text(80, 1),
+              "birth_date": text(10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+              "sex": {"type": "string", "enum": ["L", "P"]}, **SEEKER_FIELDS},
+             required=("nik", "name", "birth_place", "birth_date", "sex", "education", "contact"))
+SEEKER_UPDATE = obj(SEEKER_FIELDS, minProperties=1)
+EMPLOYER = obj({"name": text(160, 1), "sector": text(120), "address": text(300),
+                "url": text(300, pattern=r"^https?://\S+$"), "contact": CONTACT},
+               required=("name", "contact"))
+VACANCY = obj({
+    "title": text(120, 1), "description": text(5000, 1), "kbji": text(6, pattern=r"^[0-9]{4,6}$"),
+    "employment_type": {"type": "array", "minItems": 1, "maxItems": 8, "items": {
+        "type": "string", "enum": ["FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN",
+                                   "VOLUNTEER", "PER_DIEM", "OTHER"]}},
+    "education": EDUCATION, "skills": SKILLS, "address": text(300), "region": REGION_CODE,
+    "salary": obj({"min": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
+                   "max": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
+                   "currency": {"type": "string", "enum": ["IDR"]},
+                   "unit": {"type": "string", "enum": ["HOUR", "DAY", "WEEK", "MONTH", "YEAR"]}},
+                  required=("min", "max")),
+    "valid_through": text(40, 10), "openings": {"type": "integer", "minimum": 1, "maximum": 1000}},
+    required=("title", "description", "employment_type", "education", "salary", "valid_through"))
+REASON = obj({"reason": text(500, 1)}, required=("reason",))
+APPLICATION = obj({"cover_letter": text(4000)})
+APPLICATION_MOVE = obj({"status": {"type": "string", "enum": ["interview", "accepted", "rejected"]},
+                        "note": text(1000)}, required=("status",))
+SOURCES = obj({"sources": {"type": "array", "maxItems": 50, "items": REGION_CODE}},
+              required=("sources",))
+VACANCY_QUERY = {"q": text(200), "regions": text(300), "education": text(10),
+                 "employment_type": text(200), "min_salary": {"type": "integer", "minimum": 0},
+                 "skills": text(500), "sort": {"type": "string", "enum": ["relevance", "newest"]},
+                 "page": PAGE["page"], "per_page": {"type": "integer", "minimum": 1, "maximum": 50}}
+VACANCY_FORMAT = {"format": {"type": "string", "enum": ["json", "jsonld"]}}
+
+# prices ----------------------------------------------------------------------
+DAY = text(10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+RECORD = obj({"date": DAY, "prices": {"type": "array", "minItems": 1, "maxItems": 200, "items": obj(
+    {"commodity": text(60, 1), "unit": text(20), "price": {"type": "number", "minimum": 1,
+                                                           "maximum": 100_000_000}},
+    required=("commodity", "price"))}}, required=("prices",))
+SHEET = {"text/csv": {"type": "string", "format": "binary",
+                      "description": "CSV UTF-8 with a header: date, market, commodity, price (unit)"},
+         "multipart/form-data": {"type": "object", "required": ["sheet"], "properties": {
+             "sheet": {"type": "string", "format": "binary", "description": "the CSV file"}}}}
+FORMAT = {"format": {"type": "string", "enum": ["json", "csv"]}}
+BOARD_QUERY = {"date": DAY, **FORMAT}
+HISTORY_QUERY = {"commodity": text(60), "scope": {"type": "string", "enum": ["region", "market"]},
+                 "market": text(60), "from": DAY, "to": DAY, **FORMAT}
+COMPARE_QUERY = {"commodity": text(60), "date": DAY, "regions": text(300), **FORMAT}
+IMPORT_QUERY = {"market": text(60, description="the market of rows that name none")}
+
+# news ------------------------------------------------------------------------
+NEWS_CATEGORY = text(40)
+ARTICLE = obj({
+    "title": text(200), "slug": text(120), "summary": text(500),
+    "body": text(60_000, description="HTML; sanitized on the way in"),
+    "category": NEWS_CATEGORY, "tags": {"type": "array", "maxItems": 10, "items": text(40)},
+    "cover_image_url": text(500), "author": text(120), "publish_at": text(40),
+    "correction_note": text(500)})
+NEW_ARTICLE = {**ARTICLE, "required": ["title", "body"]}
+NEWS_QUERY = {"category": NEWS_CATEGORY, "tag": text(40), "q": text(200),
+              "limit": {"type": "integer", "minimum": 1, "maximum": 50}, "page": PAGE["page"],
+              "cursor": text(200)}
+NEWSROOM_QUERY = {"status": text(20), "limit": NEWS_QUERY["limit"], "page": PAGE["page"]}
+NEWS_SUBSCRIPTIONS = SOURCES
+FEED_SOURCE = obj({"url": URL, "name": text(120, 1), "category": NEWS_CATEGORY,
+                   "interval_minutes": {"type": "integer", "minimum": 1, "maximum": 1440}},
+                  required=("url", "name"))
+
+# platform --------------------------------------------------------------------
+SIGN_IN = obj({"username": text(64, 1), "password": text(200, 1)}, required=("username", "password"))
+ACCOUNT = obj({"username": text(64, 3), "password": text(200, 1), "role": text(40, 1),
+               "region": REGION_CODE, "opd": text(60)},
+              required=("username", "password", "role", "region"))
+SUBSCRIPTION_LIST = {"type": "array", "maxItems": 100, "items": obj(
+    {"topic": text(80, 1, example="prices.price_alert_raised"),
+     "from": {"type": "array", "maxItems": 50, "items": text(10), "example": ["province"]}},
+    required=("topic", "from"))}
+REGION = obj({
+    "code": REGION_CODE, "name": text(120, 1), "province": text(80, 1), "domain": text(253),
+    "edge": {"type": "boolean"}, "timezone": text(60), "subscriptions": SUBSCRIPTION_LIST,
+    "categories": {"type": "array", "maxItems": 100, "items": obj(
+        {"code": text(60, 1), "name": text(120, 1), "opd": text(60, 1)},
+        required=("code", "name", "opd"))}}, required=("code", "name", "province"))
+RESUBSCRIBE = obj({"subscriptions": SUBSCRIPTION_LIST}, required=("subscriptions",))
+PURGE = {"purge": {"type": "boolean"}}
