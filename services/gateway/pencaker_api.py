@@ -100,6 +100,7 @@ class PencakerApi:
     def register_seeker(self, request, code):
         """AK/1 registration; the answer carries a citizen token for this record."""
         get_region(code)
+        self.limits.hit("seeker_register", request)
         seeker = call(self.pencaker.register_seeker, code, read_json(request))
         token = issue_token(seeker["seeker_id"], "citizen", seeker["region"])
         return json_response({**seeker, "token": token}, 201,
@@ -139,6 +140,7 @@ class PencakerApi:
     def create_employer(self, request, code):
         """An employer profile, owned by the token's subject."""
         get_region(code)
+        self.limits.hit("employer_signup", request)
         caller = actor(request)
         authenticate(request).acting_in(code)
         employer = call(self.pencaker.create_employer, code, read_json(request), caller)

@@ -48,7 +48,7 @@ CATEGORY = obj({"name": text(120, 1), "opd": text(60, 1)}, required=("name", "op
 OPEN311_FORM = obj({name: text(4000 if name == "description" else 300) for name in (
     "jurisdiction_id", "api_key", "service_code", "lat", "long", "address_string", "address_id",
     "email", "device_id", "account_id", "first_name", "last_name", "phone", "description",
-    "media_url")}, required=("jurisdiction_id", "api_key", "service_code"))
+    "media_url")}, required=("jurisdiction_id", "service_code"))
 TICKET_QUERY = {"status": text(20), "category": text(60), **PAGE}
 
 # pencaker --------------------------------------------------------------------
@@ -64,7 +64,7 @@ SEEKER_FIELDS = {
         required=("position", "years"))},
     "expected_salary": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
     "contact": CONTACT}
-SEEKER = obj({"nik": text(24, 16), "name": text(120, 1), "birth_place": text(80, 1),
+SEEKER = obj({"nik": text(24), "name": text(120, 1), "birth_place": text(80, 1),
               "birth_date": text(10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
               "sex": {"type": "string", "enum": ["L", "P"]}, **SEEKER_FIELDS},
              required=("nik", "name", "birth_place", "birth_date", "sex", "education", "contact"))
