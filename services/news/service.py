@@ -234,7 +234,8 @@ class NewsService(Observable):
         for source in self.store.due_feed_sources(utcnow()):
             interval = timedelta(minutes=source["interval_minutes"])
             try:
-                result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"))
+                result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"),
+                                      allowed=ingest.allowed_networks(self.config.get("FEED_ALLOWED_NETWORKS")))
             except ingest.FeedError as exc:
                 failures = source["failures"] + 1
                 now = utcnow()
