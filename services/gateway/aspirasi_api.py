@@ -19,12 +19,13 @@ OPEN311_FORMATS = ("json", "xml")
 
 class AspirasiApi:
     @api("GET", "/api/v1/regions/<string:code>/aspirasi/categories")
+    @described(response=schemas.items_of(schemas.CATEGORY_VIEW))
     def aspirasi_categories(self, request, code):
         get_region(code)
         return json_response({"items": call(self.aspirasi.categories, code)})
 
     @api("PUT", "/api/v1/regions/<string:code>/aspirasi/categories/<string:category>")
-    @described(body=schemas.CATEGORY, statuses=(401, 403))
+    @described(body=schemas.CATEGORY, statuses=(401, 403), response=schemas.CATEGORY_VIEW)
     def set_aspirasi_category(self, request, code, category):
         authenticate(request).require(("region_admin",), code)
         body = read_json(request)
@@ -32,7 +33,7 @@ class AspirasiApi:
         return json_response({"code": category, "name": body.get("name"), "opd": body.get("opd")})
 
     @api("POST", "/api/v1/regions/<string:code>/aspirasi")
-    @described(body=schemas.REPORT, statuses=(201, 429))
+    @described(body=schemas.REPORT, statuses=(201, 429), response=schemas.TICKET_VIEW)
     def submit_aspirasi(self, request, code):
         get_region(code)
         self.limits.hit("aspirasi_submit", request)
@@ -42,7 +43,7 @@ class AspirasiApi:
         return json_response(ticket, 201, {"Location": f"/api/v1/aspirasi/{ticket['number']}"})
 
     @api("GET", "/api/v1/regions/<string:code>/aspirasi")
-    @described(query=schemas.TICKET_QUERY)
+    @described(query=schemas.TICKET_QUERY, response=schemas.TICKET_PAGE)
     def list_aspirasi(self, request, code):
         get_region(code)
         limit, page = page_params(request)
@@ -53,24 +54,25 @@ class AspirasiApi:
                               "next_page": page + 1 if len(items) > limit else None})
 
     @api("GET", "/api/v1/regions/<string:code>/aspirasi/stats")
-    @described(query={"opd": schemas.text(60)})
+    @described(query={"opd": schemas.text(60)}, response=schemas.STATS)
     def aspirasi_stats(self, request, code):
         get_region(code)
         return json_response(call(self.aspirasi.stats, code, request.args.get("opd") or None))
 
     @api("GET", "/api/v1/aspirasi/<string:number>")
+    @described(response=schemas.TICKET_VIEW)
     def get_aspirasi(self, request, number):
         return json_response(call(self.aspirasi.get_ticket, number))
 
     @api("GET", "/api/v1/aspirasi/<string:number>/details")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.TICKET_PRIVATE)
     def get_aspirasi_details(self, request, number):
         """Reporter contact and duplicate suggestions: officers of the ticket's region only."""
         claims = authenticate(request).require(OFFICER_ROLES)
         return json_response(call(self.aspirasi.get_ticket_private, number, claims.region))
 
     @api("POST", "/api/v1/aspirasi/<string:number>/transitions")
-    @described(body=schemas.TRANSITION, statuses=(401, 403, 409))
+    @described(body=schemas.TRANSITION, statuses=(401, 403, 409), response=schemas.TICKET_VIEW)
     def transition_aspirasi(self, request, number):
         claims = authenticate(request).require(OFFICER_ROLES + ("citizen",))
         body = read_json(request)
@@ -82,20 +84,20 @@ class AspirasiApi:
 
     # Open311 GeoReport v2 ---------------------------------------------------
     @api("GET", "/open311/v2/services.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_services(self, request, fmt):
         return self._open311(fmt, "services", lambda region: call(
             self.aspirasi.open311_services, region), request)
 
     @api("GET", "/open311/v2/services/<string:service_code>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_service(self, request, service_code, fmt):
         return self._open311(fmt, "services", lambda region: call(
             self.aspirasi.open311_services, region, service_code), request)
 
     @api("POST", "/open311/v2/requests.<string:fmt>")
     @described(body=schemas.OPEN311_FORM, content_type="application/x-www-form-urlencoded",
-               statuses=(201, 403, 429), error_schema=OPEN311_ERRORS)
+               statuses=(201, 403, 429), error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_create(self, request, fmt):
         # the form is read only once the rate limit has let the request through
         return self._open311(fmt, "requests", lambda region: call(
@@ -107,7 +109,7 @@ class AspirasiApi:
     @described(query={**JURISDICTION, **{name: schemas.text(500) for name in (
         "service_request_id", "service_code", "start_date", "end_date")},
         "status": {"type": "string", "enum": ["open", "closed"]}},
-        error_schema=OPEN311_ERRORS)
+        error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_requests(self, request, fmt):
         args = request.args
         ids = [i for i in args.get("service_request_id", "").split(",") if i]
@@ -116,13 +118,13 @@ class AspirasiApi:
             args.get("start_date"), args.get("end_date"), args.get("status")), request)
 
     @api("GET", "/open311/v2/requests/<string:number>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_request(self, request, number, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_requests, region, [number]), request, must_exist=number)
 
     @api("GET", "/open311/v2/tokens/<string:token>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_token(self, request, token, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_token, region, token), request)

@@ -34,12 +34,13 @@ def expected_version(request):
 class NewsApi:
     # readers ------------------------------------------------------------
     @api("GET", "/api/v1/news-categories")
+    @described(response=schemas.NEWS_CATEGORIES)
     def news_categories(self, request):
         """The categories every region files its news under."""
         return json_response({"items": call(self.news.categories)})
 
     @api("GET", "/api/v1/regions/<string:code>/news")
-    @described(query=schemas.NEWS_QUERY)
+    @described(query=schemas.NEWS_QUERY, response=schemas.ARTICLE_PAGE)
     def list_news(self, request, code):
         """Latest news of a region (its own and syndicated), filtered, searched and paged."""
         get_region(code)
@@ -50,6 +51,7 @@ class NewsApi:
             page=args.get("page"), cursor=args.get("cursor") or None))
 
     @api("GET", "/api/v1/regions/<string:code>/news/<string:slug>")
+    @described(response=schemas.ARTICLE_VIEW)
     def get_news(self, request, code, slug):
         """One published article by its slug."""
         get_region(code)
@@ -57,7 +59,7 @@ class NewsApi:
 
     # editors ------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/news")
-    @described(body=schemas.NEW_ARTICLE, statuses=(201, 401, 403, 409))
+    @described(body=schemas.NEW_ARTICLE, statuses=(201, 401, 403, 409), response=schemas.EDITOR_ARTICLE)
     def create_news(self, request, code):
         """Write a draft (editors of the region)."""
         actor = editor(request, code)
@@ -66,7 +68,7 @@ class NewsApi:
             "Location": f"/api/v1/regions/{code}/newsroom/{article['slug']}"})
 
     @api("PATCH", "/api/v1/regions/<string:code>/news/<string:slug>")
-    @described(body=schemas.ARTICLE, statuses=(401, 403, 409))
+    @described(body=schemas.ARTICLE, statuses=(401, 403, 409), response=schemas.EDITOR_ARTICLE)
     def update_news(self, request, code, slug):
         """Edit an article; after publication this is a correction (published date kept)."""
         actor = editor(request, code)
@@ -74,7 +76,7 @@ class NewsApi:
                                   expected_version(request)))
 
     @api("POST", "/api/v1/regions/<string:code>/news/<string:slug>/<string:action>")
-    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.EDITOR_ARTICLE)
     def news_transition(self, request, code, slug, action):
         """submit, publish (or schedule, when publish_at is ahead), archive or retract."""
         actor = editor(request, code)
@@ -82,7 +84,7 @@ class NewsApi:
                                   expected_version(request)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom")
-    @described(query=schemas.NEWSROOM_QUERY, statuses=(401, 403))
+    @described(query=schemas.NEWSROOM_QUERY, statuses=(401, 403), response=schemas.NEWSROOM_PAGE)
     def newsroom(self, request, code):
         """Every article of the region in any state, for its editors."""
         editor(request, code)
@@ -91,7 +93,7 @@ class NewsApi:
                                   args.get("limit", 20), args.get("page", 1)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom/<string:slug>")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.EDITOR_ARTICLE)
     def newsroom_article(self, request, code, slug):
         """An article in any state, with its version and history, for its editors."""
         editor(request, code)
@@ -99,27 +101,28 @@ class NewsApi:
 
     # syndication and ingestion ------------------------------------------
     @api("GET", "/api/v1/regions/<string:code>/news-subscriptions")
+    @described(response=schemas.REGION_SOURCES)
     def news_subscriptions(self, request, code):
         """The regions whose news this region carries."""
         get_region(code)
         return json_response(call(self.news.subscriptions, code))
 
     @api("PUT", "/api/v1/regions/<string:code>/news-subscriptions")
-    @described(body=schemas.NEWS_SUBSCRIPTIONS, statuses=(401, 403))
+    @described(body=schemas.NEWS_SUBSCRIPTIONS, statuses=(401, 403), response=schemas.REGION_SOURCES)
     def set_news_subscriptions(self, request, code):
         """Choose the regions whose news this region carries (editors of the region)."""
         editor(request, code)
         return json_response(call(self.news.set_subscriptions, code, read_json(request).get("sources")))
 
     @api("GET", "/api/v1/regions/<string:code>/news-sources")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.FEED_SOURCE_VIEW))
     def news_sources(self, request, code):
         """External RSS/Atom feeds this region ingests, with their last error."""
         editor(request, code)
         return json_response({"items": call(self.news.feed_sources, code)})
 
     @api("POST", "/api/v1/regions/<string:code>/news-sources")
-    @described(body=schemas.FEED_SOURCE, statuses=(201, 401, 403))
+    @described(body=schemas.FEED_SOURCE, statuses=(201, 401, 403), response=schemas.FEED_SOURCE_VIEW)
     def add_news_source(self, request, code):
         """Ingest an external RSS/Atom feed on a schedule (editors of the region)."""
         editor(request, code)
@@ -130,21 +133,25 @@ class NewsApi:
 
     # feeds --------------------------------------------------------------
     @api("GET", "/feeds/<string:code>/rss.xml")
+    @described(response_type="application/rss+xml", responses={304: None})
     def rss_feed(self, request, code):
         """The region's news as RSS 2.0 (ETag / Last-Modified: 304 when unchanged)."""
         return self._feed(request, code, "rss")
 
     @api("GET", "/feeds/<string:code>/atom.xml")
+    @described(response_type="application/atom+xml", responses={304: None})
     def atom_feed(self, request, code):
         """The region's news as Atom (ETag / Last-Modified: 304 when unchanged)."""
         return self._feed(request, code, "atom")
 
     @api("GET", "/feeds/<string:code>/<string:category>/rss.xml")
+    @described(response_type="application/rss+xml", responses={304: None})
     def category_rss_feed(self, request, code, category):
         """One category of the region's news as RSS 2.0."""
         return self._feed(request, code, "rss", category)
 
     @api("GET", "/feeds/<string:code>/<string:category>/atom.xml")
+    @described(response_type="application/atom+xml", responses={304: None})
     def category_atom_feed(self, request, code, category):
         """One category of the region's news as Atom."""
         return self._feed(request, code, "atom", category)

@@ -23,7 +23,7 @@ ERROR_SCHEMA = {
 ERROR_TEXT = {400: "Bad input (the message names the field)", 401: "No or invalid token",
               403: "Not allowed for this role or region", 404: "Not found",
               405: "Method not allowed on this path",
-              303: "See the page this redirects to",
+              303: "See the page this redirects to", 304: "Not modified since the validators given",
               409: "Conflict with the current state", 413: "Body too large",
               415: "Wrong content type", 422: "Unprocessable", 429: "Too many requests",
               503: "A backing service is unavailable; retry"}
@@ -32,6 +32,7 @@ HIDDEN = {"not_found"}  # the JSON 404 for unknown paths is not an operation
 NO_BODY_NOTE = "nothing to send (an empty object is accepted)"
 
 
+TEXT_SCHEMA = {"type": "string"}
 OPEN311_ERRORS = {"type": "array", "items": {
     "type": "object", "required": ["code", "description"],
     "properties": {"code": {"type": "integer"}, "description": {"type": "string"}}}}
@@ -70,7 +71,8 @@ def operation(name, fn, entrypoint, method):
     summary = detail.get("summary") or (doc.splitlines()[0] if doc else name.replace("_", " "))
     op = {"operationId": name if "," not in entrypoint.method else f"{name}_{method.lower()}",
           "summary": summary, "parameters": path_parameters(entrypoint.url)}
-    for param, schema in detail.get("query", {}).items():
+    query = detail.get("query") or {}
+    for param, schema in query.items():
         op["parameters"].append({"name": param, "in": "query", "required": False, "schema": schema})
     body = detail.get("body")
     if body is not None:
@@ -81,32 +83,41 @@ def operation(name, fn, entrypoint, method):
                              "content": {kind: {"schema": schema} for kind, schema in content.items()}}
     statuses = set(detail.get("statuses") or ())
     ok = 201 if 201 in statuses else 200
-    op["responses"] = {str(ok): {"description": "Success",
-                                 "content": {"application/json": {"schema": detail.get("response") or {}}}}}
-    for status, schema in (detail.get("responses") or {}).items():
-        op["responses"][str(status)] = {"description": ERROR_TEXT.get(status, "Success"),
-                                        "content": {"application/json": {"schema": schema}}}
-    # What any route may answer: bad input, an unknown region or record in the
-    # path, a body too large or of the wrong type, a backing service down; the
-    # route's @described(statuses=...) adds the rest (401, 403, 409, 429...).
-    statuses |= {400, 503}
+    # What a route may answer besides its own statuses: a backing service down
+    # (503); bad input (400) where it takes any; an unknown region or record
+    # named in the path (404); a body too large or of the wrong type (413, 415).
+    statuses |= {ok, 503}
+    if query or body is not None or PARAM.search(entrypoint.url):
+        statuses.add(400)
     if PARAM.search(entrypoint.url):
         statuses.add(404)
     if body is not None:
         statuses |= {413, 415}
+    extra = detail.get("responses") or {}
     error_schema = detail.get("error_schema") or {"$ref": "#/components/schemas/Error"}
-    for status in sorted(statuses - {ok} - set(detail.get("responses") or {})):
+    types = detail.get("response_type") or "application/json"
+    types = (types,) if isinstance(types, str) else tuple(types)
+    op["responses"] = {}
+    for status in sorted(statuses | set(extra)):
+        if status in extra and extra[status] is None:  # e.g. 304: no body
+            op["responses"][str(status)] = {"description": ERROR_TEXT.get(status, "No content")}
+            continue
+        success = status == ok or status in extra
+        schema = (detail.get("response") or {}) if status == ok else extra.get(status, error_schema)
+        if types != ("application/json",) and (success or types == ("text/html",)):
+            # an HTML page's errors are HTML pages too; other types answer errors in JSON.
+            # JSON kinds: the first is described by the schema, others are objects.
+            content = {kind: {"schema": (schema if i == 0 else {"type": "object"})
+                              if kind.endswith("json") and success else TEXT_SCHEMA}
+                       for i, kind in enumerate(types)}
+        else:
+            content = {"application/json": {"schema": schema}}
+        if success and "csv" in (query.get("format") or {}).get("enum", ()):
+            content["text/csv"] = {"schema": TEXT_SCHEMA}
+        if detail.get("error_schema") is OPEN311_ERRORS:  # Open311 answers in the format asked for
+            content["text/xml"] = {"schema": TEXT_SCHEMA}
         op["responses"][str(status)] = {
-            "description": ERROR_TEXT.get(status, "Error"),
-            "content": {"application/json": {"schema": error_schema}}}
-    response_type = detail.get("response_type")
-    if response_type:  # the success is not JSON; an HTML page's errors are HTML pages too
-        answered = op["responses"].values() if response_type == "text/html" else [op["responses"][str(ok)]]
-        for response in answered:
-            response["content"] = {response_type: {"schema": {"type": "string"}}}
-    if detail.get("error_schema") is OPEN311_ERRORS:  # Open311 answers in the format asked for
-        for response in op["responses"].values():
-            response["content"]["text/xml"] = {"schema": {"type": "string"}}
+            "description": "Success" if success else ERROR_TEXT.get(status, "Error"), "content": content}
     return op
 
 

@@ -47,7 +47,7 @@ def script_json(value):
 class PencakerApi:
     # vacancies: search, read, JSON-LD ------------------------------------
     @api("GET", "/api/v1/regions/<string:code>/vacancies")
-    @described(query=schemas.VACANCY_QUERY)
+    @described(query=schemas.VACANCY_QUERY, response=schemas.VACANCY_SEARCH)
     def search_vacancies(self, request, code):
         """Open vacancies this region shows (its own and those it subscribes to)."""
         get_region(code)
@@ -55,14 +55,15 @@ class PencakerApi:
         return json_response(call(self.pencaker.search_vacancies, code, params))
 
     @api("GET", "/api/v1/regions/<string:code>/vacancies/pending")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.VACANCY_VIEW))
     def pending_vacancies(self, request, code):
         """Vacancies awaiting a Disnaker officer's verification."""
         get_region(code)
         return json_response({"items": call(self.pencaker.pending_vacancies, code, actor(request))})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>")
-    @described(query=schemas.VACANCY_FORMAT, statuses=(401, 403))
+    @described(query=schemas.VACANCY_FORMAT, statuses=(401, 403), response=schemas.VACANCY_VIEW,
+               response_type=("application/json", "application/ld+json"))
     def get_vacancy(self, request, vacancy_id):
         """A vacancy; `?format=jsonld` gives its schema.org JobPosting."""
         fmt = request.args.get("format", "json")
@@ -73,6 +74,7 @@ class PencakerApi:
         return json_response(call(self.pencaker.get_vacancy, vacancy_id, actor(request, False)))
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/jsonld")
+    @described(response=schemas.JOB_POSTING, response_type="application/ld+json")
     def vacancy_jsonld(self, request, vacancy_id):
         posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
         return Response(json.dumps(posting, ensure_ascii=False), mimetype="application/ld+json")
@@ -96,7 +98,7 @@ class PencakerApi:
 
     # seekers ----------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/seekers")
-    @described(body=schemas.SEEKER, statuses=(201, 409, 429))
+    @described(body=schemas.SEEKER, statuses=(201, 409, 429), response=schemas.SEEKER_REGISTERED)
     def register_seeker(self, request, code):
         """AK/1 registration; the answer carries a citizen token for this record."""
         get_region(code)
@@ -107,36 +109,36 @@ class PencakerApi:
                              {"Location": f"/api/v1/seekers/{seeker['seeker_id']}"})
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.SEEKER_VIEW)
     def get_seeker(self, request, seeker_id):
         return json_response(call(self.pencaker.get_seeker, seeker_id, actor(request)))
 
     @api("PATCH", "/api/v1/seekers/<string:seeker_id>")
-    @described(body=schemas.SEEKER_UPDATE, statuses=(401, 403))
+    @described(body=schemas.SEEKER_UPDATE, statuses=(401, 403), response=schemas.SEEKER_VIEW)
     def update_seeker(self, request, seeker_id):
         caller = actor(request)
         return json_response(call(self.pencaker.update_seeker, seeker_id, read_json(request), caller))
 
     @api("POST", "/api/v1/seekers/<string:seeker_id>/report")
-    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.SEEKER_VIEW)
     def report_seeker(self, request, seeker_id):
         """The six-monthly report that keeps the AK/1 card active."""
         return json_response(call(self.pencaker.report_seeker, seeker_id, actor(request)))
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/matches")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.MATCHES)
     def seeker_matches(self, request, seeker_id):
         return json_response({"items": call(self.pencaker.matches_for_seeker, seeker_id, actor(request))})
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/applications")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.APPLICATION_VIEW))
     def seeker_applications(self, request, seeker_id):
         return json_response({"items": call(self.pencaker.applications_for_seeker, seeker_id,
                                             actor(request))})
 
     # employers and their vacancies -----------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/employers")
-    @described(body=schemas.EMPLOYER, statuses=(201, 401, 403, 429))
+    @described(body=schemas.EMPLOYER, statuses=(201, 401, 403, 429), response=schemas.EMPLOYER_VIEW)
     def create_employer(self, request, code):
         """An employer profile, owned by the token's subject."""
         get_region(code)
@@ -147,11 +149,12 @@ class PencakerApi:
         return json_response(employer, 201, {"Location": f"/api/v1/employers/{employer['_id']}"})
 
     @api("GET", "/api/v1/employers/<string:employer_id>")
+    @described(response=schemas.EMPLOYER_VIEW)
     def get_employer(self, request, employer_id):
         return json_response(call(self.pencaker.get_employer, employer_id))
 
     @api("POST", "/api/v1/employers/<string:employer_id>/vacancies")
-    @described(body=schemas.VACANCY, statuses=(201, 401, 403))
+    @described(body=schemas.VACANCY, statuses=(201, 401, 403), response=schemas.VACANCY_VIEW)
     def post_vacancy(self, request, employer_id):
         """A new vacancy; public once a Disnaker officer verifies it."""
         caller = actor(request)
@@ -159,37 +162,37 @@ class PencakerApi:
         return json_response(vacancy, 201, {"Location": f"/api/v1/vacancies/{vacancy['id']}"})
 
     @api("GET", "/api/v1/employers/<string:employer_id>/vacancies")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.VACANCY_VIEW))
     def employer_vacancies(self, request, employer_id):
         return json_response({"items": call(self.pencaker.employer_vacancies, employer_id,
                                             actor(request))})
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/verify")
-    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.VACANCY_VIEW)
     def verify_vacancy(self, request, vacancy_id):
         return json_response(call(self.pencaker.verify_vacancy, vacancy_id, actor(request)))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/reject")
-    @described(body=schemas.REASON, statuses=(401, 403, 409))
+    @described(body=schemas.REASON, statuses=(401, 403, 409), response=schemas.VACANCY_VIEW)
     def reject_vacancy(self, request, vacancy_id):
         caller = actor(request)
         reason = read_json(request).get("reason")
         return json_response(call(self.pencaker.reject_vacancy, vacancy_id, reason, caller))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/close")
-    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.VACANCY_VIEW)
     def close_vacancy(self, request, vacancy_id):
         return json_response(call(self.pencaker.close_vacancy, vacancy_id, actor(request)))
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/matches")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.MATCHES)
     def vacancy_matches(self, request, vacancy_id):
         return json_response({"items": call(self.pencaker.matches_for_vacancy, vacancy_id,
                                             actor(request))})
 
     # applications -----------------------------------------------------------
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/applications")
-    @described(body=schemas.APPLICATION, statuses=(201, 401, 403, 409))
+    @described(body=schemas.APPLICATION, statuses=(201, 401, 403, 409), response=schemas.APPLICATION_VIEW)
     def apply_to_vacancy(self, request, vacancy_id):
         """The calling seeker applies (once per vacancy)."""
         caller = actor(request)
@@ -199,18 +202,18 @@ class PencakerApi:
         return json_response(application, 201, {"Location": f"/api/v1/applications/{application['id']}"})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/applications")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.APPLICATION_VIEW))
     def vacancy_applications(self, request, vacancy_id):
         return json_response({"items": call(self.pencaker.applications_for_vacancy, vacancy_id,
                                             actor(request))})
 
     @api("POST", "/api/v1/applications/<string:application_id>/withdraw")
-    @described(body=schemas.NO_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.APPLICATION_VIEW)
     def withdraw_application(self, request, application_id):
         return json_response(call(self.pencaker.withdraw_application, application_id, actor(request)))
 
     @api("POST", "/api/v1/applications/<string:application_id>/status")
-    @described(body=schemas.APPLICATION_MOVE, statuses=(401, 403, 409))
+    @described(body=schemas.APPLICATION_MOVE, statuses=(401, 403, 409), response=schemas.APPLICATION_VIEW)
     def move_application(self, request, application_id):
         """The employer moves an application to interview, accepted or rejected."""
         caller = actor(request)
@@ -220,12 +223,13 @@ class PencakerApi:
 
     # which regions' vacancies a region shows --------------------------------
     @api("GET", "/api/v1/regions/<string:code>/vacancy-sources")
+    @described(response=schemas.REGION_SOURCES)
     def vacancy_sources(self, request, code):
         get_region(code)
         return json_response(call(self.pencaker.subscriptions, code))
 
     @api("PUT", "/api/v1/regions/<string:code>/vacancy-sources")
-    @described(body=schemas.SOURCES, statuses=(401, 403))
+    @described(body=schemas.SOURCES, statuses=(401, 403), response=schemas.REGION_SOURCES)
     def set_vacancy_sources(self, request, code):
         """The region admin chooses which regions' vacancies the region shows."""
         get_region(code)

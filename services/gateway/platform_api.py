@@ -37,7 +37,7 @@ def _asset(name):
 
 class PlatformApi:
     @api("POST", "/api/v1/auth/token")
-    @described(body=schemas.SIGN_IN, statuses=(401, 429))
+    @described(body=schemas.SIGN_IN, statuses=(401, 429), response=schemas.TOKEN)
     def sign_in(self, request):
         """Exchange a username and password for a bearer token."""
         self.limits.hit("login", request)
@@ -50,7 +50,7 @@ class PlatformApi:
                               "expires_in": TOKEN_TTL, "role": claims.role, "region": claims.region})
 
     @api("POST", "/api/v1/admin/accounts")
-    @described(body=schemas.ACCOUNT, statuses=(201, 401, 403, 409))
+    @described(body=schemas.ACCOUNT, statuses=(201, 401, 403, 409), response=schemas.ACCOUNT_VIEW)
     def create_account(self, request):
         """Create an account: operators anywhere, region admins for officers of their region."""
         caller = authenticate(request)
@@ -67,6 +67,7 @@ class PlatformApi:
                               "region": claims.region, "opd": claims.opd}, 201)
 
     @api("GET", "/api/openapi.json")
+    @described(response=schemas.OPENAPI)
     def openapi_document(self, request):
         """This document."""
         return Response(self.openapi_json(), mimetype="application/json")
@@ -78,6 +79,7 @@ class PlatformApi:
         return Response(DOCS_PAGE, mimetype="text/html")
 
     @api("GET", "/docs/assets/<string:name>")
+    @described(response_type=tuple(sorted(set(ASSET_TYPES.values()))))
     def api_browser_asset(self, request, name):
         """Static assets of the API browser."""
         if name not in ASSET_TYPES:

@@ -88,19 +88,20 @@ def read_sheet(request):
 
 class PricesApi:
     @api("GET", "/api/v1/regions/<string:code>/prices/catalogue")
+    @described(response=schemas.PRICE_CATALOGUE)
     def prices_catalogue(self, request, code):
         get_region(code)
         return json_response(call(self.prices.catalogue, code))
 
     @api("GET", "/api/v1/regions/<string:code>/prices/board")
-    @described(query=schemas.BOARD_QUERY)
+    @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_BOARD)
     def prices_region_board(self, request, code):
         get_region(code)
         board = call(self.prices.board, code, request.args.get("date"), timeout=VIEW_TIMEOUT)
         return respond(request, board, board["items"], BOARD_COLUMNS, f"prices-{code}-{board['date']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/board")
-    @described(query=schemas.BOARD_QUERY)
+    @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_BOARD)
     def prices_market_board(self, request, code, market):
         get_region(code)
         board = call(self.prices.board, code, request.args.get("date"), market, timeout=VIEW_TIMEOUT)
@@ -108,7 +109,7 @@ class PricesApi:
                        f"prices-{code}-{market}-{board['date']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/history")
-    @described(query=schemas.HISTORY_QUERY)
+    @described(query=schemas.HISTORY_QUERY, response=schemas.PRICE_HISTORY)
     def prices_history(self, request, code):
         get_region(code)
         args = request.args
@@ -118,7 +119,7 @@ class PricesApi:
                        f"history-{code}-{series['commodity']}-{series['scope']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/compare")
-    @described(query=schemas.COMPARE_QUERY)
+    @described(query=schemas.COMPARE_QUERY, response=schemas.PRICE_COMPARE)
     def prices_compare(self, request, code):
         get_region(code)
         regions = [r.strip() for r in request.args.get("regions", "").split(",") if r.strip()] or None
@@ -128,14 +129,14 @@ class PricesApi:
                        f"compare-{result['commodity']}-{result['date']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/alerts")
-    @described(query=schemas.BOARD_QUERY)
+    @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_ALERTS)
     def prices_alerts(self, request, code):
         get_region(code)
         result = call(self.prices.alerts, code, request.args.get("date"))
         return respond(request, result, result["items"], ALERT_COLUMNS, f"alerts-{code}")
 
     @api("POST", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records")
-    @described(body=schemas.RECORD, statuses=(201, 401, 403))
+    @described(body=schemas.RECORD, statuses=(201, 401, 403), response=schemas.IMPORT_REPORT)
     def record_prices(self, request, code, market):
         get_region(code)
         claims = authenticate(request).require(OFFICERS, region=code)
@@ -145,7 +146,8 @@ class PricesApi:
         return json_response(report, 201)
 
     @api("POST", "/api/v1/regions/<string:code>/prices/imports")
-    @described(body=schemas.SHEET, query=schemas.IMPORT_QUERY, statuses=(201, 401, 403))
+    @described(body=schemas.SHEET, query=schemas.IMPORT_QUERY, statuses=(201, 401, 403),
+               response=schemas.IMPORT_REPORT, responses={422: schemas.IMPORT_REPORT})
     def import_prices(self, request, code):
         get_region(code)
         claims = authenticate(request).require(OFFICERS, region=code)
@@ -156,7 +158,7 @@ class PricesApi:
 
     @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records/"
                 "<string:commodity>/<string:day>")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.PRICE_RECORD)
     def price_record(self, request, code, market, commodity, day):
         """A stored price and what it was before each correction (officers only)."""
         get_region(code)

@@ -67,7 +67,7 @@ class RegionsAdminApi:
     partner_broker = PartnerBroker()
 
     @api("GET", "/api/v1/admin/regions")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.ADMIN_REGIONS)
     def admin_regions(self, request):
         """Every registered region with its subscriptions and partner-queue backlog."""
         authenticate(request).require(OPERATOR)
@@ -77,7 +77,7 @@ class RegionsAdminApi:
         return json_response({"items": items})
 
     @api("POST", "/api/v1/admin/regions")
-    @described(body=schemas.REGION, statuses=(201, 401, 403))
+    @described(body=schemas.REGION, statuses=(201, 401, 403), response=schemas.REGION_TOPOLOGY)
     def onboard_region(self, request):
         """Onboard (or update) a region: registry, subscriptions, queue, LAKSA catalogue."""
         authenticate(request).require(OPERATOR)
@@ -85,7 +85,7 @@ class RegionsAdminApi:
         return json_response(result, 201, {"Location": f"/api/v1/regions/{result['region']['code']}"})
 
     @api("PUT", "/api/v1/admin/regions/<string:code>/subscriptions")
-    @described(body=schemas.RESUBSCRIBE, statuses=(401, 403))
+    @described(body=schemas.RESUBSCRIBE, statuses=(401, 403), response=schemas.QUEUE_BINDINGS)
     def resubscribe_region(self, request, code):
         """Replace a region's subscriptions; its queue is rebound without losing messages."""
         authenticate(request).require(OPERATOR)
@@ -93,7 +93,7 @@ class RegionsAdminApi:
         return json_response(partners.resubscribe(code, body.get("subscriptions"), self.partner_broker))
 
     @api("DELETE", "/api/v1/admin/regions/<string:code>")
-    @described(query=schemas.PURGE, statuses=(401, 403, 409))
+    @described(query=schemas.PURGE, statuses=(401, 403), response=schemas.REGION_REMOVED)
     def remove_region(self, request, code):
         """Remove a region; its queue is unbound, and deleted only if empty or with purge=true."""
         authenticate(request).require(OPERATOR)

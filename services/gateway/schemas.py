@@ -149,3 +149,95 @@ REGION = obj({
         required=("code", "name", "opd"))}}, required=("code", "name", "province"))
 RESUBSCRIBE = obj({"subscriptions": SUBSCRIPTION_LIST}, required=("subscriptions",))
 PURGE = {"purge": {"type": "boolean"}}
+
+
+# success responses -----------------------------------------------------------
+# Open objects (a field added later breaks no client), with the fields a client
+# relies on required and typed; `nullable` where a value may be absent.
+S, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
+ARRAY, OBJECT = {"type": "array"}, {"type": "object"}
+
+
+def nullable(schema):
+    return {**schema, "nullable": True}
+
+
+def record(required, optional=None):
+    return {"type": "object", "required": sorted(required),
+            "properties": {**required, **(optional or {})}}
+
+
+def items_of(schema, **more):
+    return record({"items": {"type": "array", "items": schema}, **more})
+
+
+REGION_VIEW = record({"code": S, "name": S, "province": S, "domain": S, "host": BOOL, "edge": BOOL,
+                      "timezone": S})
+LIVE = record({"region": REGION_VIEW, "generated_at": S, "sections": OBJECT})
+CATEGORY_VIEW = record({"code": S, "name": S, "opd": S})
+HISTORY_ENTRY = record({"to": S, "at": S}, {"from": nullable(S), "action": S, "note": nullable(S)})
+TICKET_VIEW = record(
+    {"number": S, "region": S, "category": S, "opd": S, "description": S, "location": OBJECT,
+     "photos": {"type": "array", "items": S}, "status": S, "status_label": S, "submitted_at": S,
+     "updated_at": S, "overdue": BOOL, "history": {"type": "array", "items": HISTORY_ENTRY}},
+    {"reporter_name": nullable(S), "opd_due_at": nullable(S), "verify_due_at": nullable(S),
+     "duplicate_of": nullable(S)})
+TICKET_PRIVATE = record({**TICKET_VIEW["properties"], "version": INT, "likely_duplicates": ARRAY},
+                        {"reporter": nullable(OBJECT)})
+TICKET_PAGE = items_of(TICKET_VIEW, page=INT, limit=INT, next_page=nullable(INT))
+STATS = record({"received": INT, "by_status": OBJECT, "region": S, "overdue": INT})
+OPEN311_LIST = {"type": "array", "items": OBJECT}
+
+SALARY = record({"min": INT, "max": INT, "currency": S, "unit": S})
+VACANCY_VIEW = record(
+    {"id": S, "title": S, "description": S, "employment_type": {"type": "array", "items": S},
+     "education": S, "skills": ARRAY, "region": S, "salary": SALARY, "valid_through": S,
+     "openings": INT, "employer": OBJECT, "status": S, "open": BOOL, "created_at": S},
+    {"kbji": nullable(S), "address": nullable(S), "posted_at": nullable(S), "close_reason": nullable(S),
+     "reject_reason": nullable(S)})
+VACANCY_SEARCH = items_of(VACANCY_VIEW, region=S, total=INT, page=INT, per_page=INT)
+JOB_POSTING = record({"@context": S, "@type": S, "title": S, "description": S, "datePosted": S,
+                      "validThrough": S, "hiringOrganization": OBJECT, "baseSalary": OBJECT})
+SEEKER_VIEW = record({"seeker_id": S, "card_number": S, "region": S, "name": S, "education": OBJECT,
+                      "skills": ARRAY, "contact": OBJECT, "status": S, "version": INT},
+                     {"expected_salary": nullable(INT)})
+SEEKER_REGISTERED = record({**SEEKER_VIEW["properties"], "token": S})
+MATCHES = items_of(record({"score": NUM}))
+APPLICATION_VIEW = record({"id": S, "vacancy_id": S, "seeker_id": S, "status": S, "submitted_at": S,
+                           "history": ARRAY}, {"cover_letter": nullable(S)})
+EMPLOYER_VIEW = record({"_id": S, "region": S, "name": S, "created_at": S},
+                       {"sector": nullable(S), "url": nullable(S), "address": nullable(S)})
+REGION_SOURCES = record({"region": S, "sources": {"type": "array", "items": S}})
+
+PRICE_ITEM = record({"commodity": S, "price": NUM}, {"previous_price": nullable(NUM),
+                                                     "gap_percent": nullable(NUM)})
+PRICE_CATALOGUE = record({"region": S, "commodities": ARRAY, "markets": ARRAY})
+PRICE_BOARD = record({"region": S, "items": {"type": "array", "items": PRICE_ITEM}},
+                     {"date": nullable(S), "market": nullable(S)})
+PRICE_HISTORY = record({"region": S, "commodity": S, "scope": S, "points": ARRAY})
+PRICE_COMPARE = record({"commodity": S, "items": {"type": "array", "items": record(
+    {"region": S}, {"price": nullable(NUM)})}}, {"date": nullable(S)})
+PRICE_ALERTS = items_of(OBJECT, region=S)
+IMPORT_REPORT = record({"import_id": S, "region": S, "accepted": INT, "new": INT, "corrected": INT,
+                        "unchanged": INT, "rejected": ARRAY})
+PRICE_RECORD = record({"market": S, "commodity": S, "date": S, "price": NUM, "history": ARRAY})
+
+ARTICLE_VIEW = record({"id": S, "region": S, "slug": S, "title": S, "summary": S, "body": S,
+                       "category": S, "tags": ARRAY, "author": S, "origin": S, "canonical_url": S},
+                      {"published_at": nullable(S), "cover_image_url": nullable(S)})
+EDITOR_ARTICLE = record({**ARTICLE_VIEW["properties"], "status": S, "version": INT, "history": ARRAY})
+ARTICLE_PAGE = items_of(ARTICLE_VIEW, limit=INT, has_more=BOOL)
+NEWSROOM_PAGE = items_of(EDITOR_ARTICLE, limit=INT, page=INT)
+FEED_SOURCE_VIEW = record({"url": S, "name": S, "category": S, "interval_minutes": INT, "failures": INT},
+                          {"last_error": nullable(S)})
+NEWS_CATEGORIES = items_of(record({"code": S, "name": S}))
+
+TOKEN = record({"access_token": S, "token_type": S, "expires_in": INT, "role": S, "region": S})
+ACCOUNT_VIEW = record({"username": S, "role": S, "region": S}, {"opd": nullable(S)})
+ADMIN_REGIONS = items_of(record({**REGION_VIEW["properties"], "subscriptions": ARRAY}))
+REGION_TOPOLOGY = record({"region": REGION_VIEW, "queue": S, "bindings": ARRAY},
+                         {"categories": nullable(INT)})
+QUEUE_BINDINGS = record({"queue": S, "bindings": ARRAY, "added": ARRAY, "removed": ARRAY})
+REGION_REMOVED = record({"region": REGION_VIEW, "queue": S, "queue_deleted": BOOL})
+OPENAPI = record({"openapi": S, "paths": OBJECT})
+TEXT = {"type": "string"}
