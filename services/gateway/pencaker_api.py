@@ -80,7 +80,7 @@ class PencakerApi:
         return Response(json.dumps(posting, ensure_ascii=False), mimetype="application/ld+json")
 
     @api("GET", "/loker/<string:vacancy_id>")
-    @described(response_type="text/html")
+    @described(response_type=("text/html",))
     def vacancy_page(self, request, vacancy_id):
         """The citizen's page of a vacancy, with its JobPosting for search engines."""
         posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
