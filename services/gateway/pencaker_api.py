@@ -229,7 +229,7 @@ class PencakerApi:
         return json_response(call(self.pencaker.subscriptions, code))
 
     @api("PUT", "/api/v1/regions/<string:code>/vacancy-sources")
-    @described(body=schemas.SOURCES, statuses=(401, 403), response=schemas.REGION_SOURCES)
+    @described(body=schemas.VACANCY_SOURCES, statuses=(401, 403), response=schemas.REGION_SOURCES)
     def set_vacancy_sources(self, request, code):
         """The region admin chooses which regions' vacancies the region shows."""
         get_region(code)

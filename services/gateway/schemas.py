@@ -91,6 +91,9 @@ APPLICATION_MOVE = obj({"status": {"type": "string", "enum": ["interview", "acce
                         "note": text(1000)}, required=("status",))
 SOURCES = obj({"sources": {"type": "array", "maxItems": 50, "items": REGION_CODE}},
               required=("sources",))
+# who may set a region's vacancy sources is the pencaker service's decision: the
+# route reads the body first, so `sources` is checked there, after the caller
+VACANCY_SOURCES = obj({"sources": SOURCES["properties"]["sources"]})
 VACANCY_QUERY = {"q": text(200), "regions": text(300), "education": text(10),
                  "employment_type": text(200), "min_salary": {"type": "integer", "minimum": 0},
                  "skills": text(500), "sort": {"type": "string", "enum": ["relevance", "newest"]},

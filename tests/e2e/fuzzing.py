@@ -4,7 +4,7 @@ Every other request of an operation is a realistic one (real ids in the path,
 a valid body, the token of the role that may do it), so the response-schema
 checks see successes; the rest are schemathesis' own, with the same token
 (operators' requests go without one, so nothing is done to real regions).
-Writes happen in Kota Serang (36.73) with tokens scoped to it, so the other
+Writes happen in Kota Bandung (32.73) with tokens scoped to it, so the other
 tests' regions on the shared session platform stay as they were.
 """
 import itertools
@@ -19,7 +19,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.gateway.auth import issue_token
 
-REGION = "36.73"
+REGION = "32.73"  # Kota Bandung: no other test writes there on the session platform
 PARTNER = "36.98"  # onboarded, resubscribed and removed by the fuzzer only
 CLIENT = {"X-Forwarded-For": "198.51.100.9"}  # its own clients for the rate limits (see client())
 
@@ -96,8 +96,8 @@ class World:
 
     def new_ticket(self):
         return self.post(f"/api/v1/regions/{REGION}/aspirasi", {
-            "category": self.category, "description": "Lampu jalan padam di depan Pasar Rau",
-            "location": {"lat": -6.1231, "long": 106.1627}, "anonymous": True})["number"]
+            "category": self.category, "description": "Lampu jalan padam di depan Pasar Kosambi",
+            "location": {"lat": -6.9205, "long": 107.6218}, "anonymous": True})["number"]
 
     def new_vacancy(self, verified):
         vacancy = self.post(f"/api/v1/employers/{self.employer_id}/vacancies", self.vacancy_body(),
@@ -115,14 +115,14 @@ class World:
 
     # --- valid bodies ------------------------------------------------------------
     def seeker_body(self):
-        return {"nik": f"3673011405981{next(self.serial) % 1000:03d}", "name": "Rina Marlina",
-                "birth_place": "Serang", "birth_date": "1998-05-14", "sex": "L",
+        return {"nik": f"3273011405981{next(self.serial) % 1000:03d}", "name": "Rina Marlina",
+                "birth_place": "Bandung", "birth_date": "1998-05-14", "sex": "L",
                 "education": {"level": "smk", "major": "Teknik Pemesinan"}, "skills": ["cnc", "las"],
                 "contact": {"phone": "0812 1111 2222", "email": "rina@contoh.id"}}
 
     def employer_body(self):
-        return {"name": f"PT Baja Serang {next(self.serial)}", "sector": "Manufaktur",
-                "contact": {"email": "hrd@bajaserang.example.id", "phone": "0254 555 123"}}
+        return {"name": f"PT Baja Bandung {next(self.serial)}", "sector": "Manufaktur",
+                "contact": {"email": "hrd@bajabandung.example.id", "phone": "022 555 123"}}
 
     def vacancy_body(self):
         return {"title": "Operator Las", "description": "Pengelasan rangka baja.",
@@ -131,7 +131,7 @@ class World:
                 "valid_through": (date.today() + timedelta(days=30)).isoformat(), "openings": 2}
 
     def article_body(self):
-        return {"title": f"Pasar murah Kota Serang {next(self.serial)}", "category": "ekonomi",
+        return {"title": f"Pasar murah Kota Bandung {next(self.serial)}", "category": "ekonomi",
                 "tags": ["pasar"], "body": "<p>Pasar murah digelar di alun-alun.</p>"}
 
     def record_body(self):
@@ -139,7 +139,7 @@ class World:
 
     def open311_form(self):
         return {"jurisdiction_id": REGION, "api_key": self.api_key, "service_code": self.category,
-                "description": "Jalan berlubang dekat Pasar Rau", "lat": "-6.1231", "long": "106.1627"}
+                "description": "Jalan berlubang dekat Pasar Kosambi", "lat": "-6.9205", "long": "107.6218"}
 
     @staticmethod
     def account_body(username):
@@ -223,7 +223,7 @@ class World:
         json = "application/json"
         bodies = {
             "submit_aspirasi": lambda: {"category": self.category, "description": "Sampah menumpuk",
-                                        "location": {"address": "Jl. Ahmad Yani, Serang"}, "anonymous": True},
+                                        "location": {"address": "Jl. Asia Afrika"}, "anonymous": True},
             "transition_aspirasi": lambda: {"action": "verify"},
             "set_aspirasi_category": lambda: {"name": "Penerangan jalan umum", "opd": "Dinas Perkim"},
             "register_seeker": self.seeker_body,

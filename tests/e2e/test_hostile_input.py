@@ -140,9 +140,9 @@ def test_strict_booleans_and_integers(platform, http, token):
     assert fields(yes) == {"anonymous": "must be boolean", "photos": "must be array",
                            "location.lat": "must be number"}  # every bad field in one answer
     assert platform.db("aspirasi").tickets.count_documents({}) == before
-    ticket = timed(http, "POST", f"{platform.url}/api/v1/regions/36.73/aspirasi", headers=client(),
+    ticket = timed(http, "POST", f"{platform.url}/api/v1/regions/32.73/aspirasi", headers=client(),
                    json=REPORT).json()
-    officer = {**token("region_admin", "36.73"), **client()}
+    officer = {**token("region_admin", "32.73"), **client()}
     abc = timed(http, "POST", f"{platform.url}/api/v1/aspirasi/{ticket['number']}/transitions",
                 headers=officer, json={"action": "verify", "version": "abc"})
     assert fields(abc) == {"version": "must be integer"}
@@ -155,15 +155,15 @@ def test_strict_booleans_and_integers(platform, http, token):
 
 def test_a_chunked_csv_upload_is_read(platform, http, token):
     sheet = "Tanggal,Pasar,Komoditas,Harga\n" + "".join(
-        f"{day},Pasar Induk Rau,Gula Pasir,{17_000 + i}\n"
+        f"{day},Pasar Kosambi,Gula Pasir,{17_000 + i}\n"
         for i, day in enumerate(("2026-11-02", "2026-11-03")))
 
     def chunks():
         for line in sheet.splitlines(keepends=True):
             yield line.encode()
 
-    response = http.post(f"{platform.url}/api/v1/regions/36.73/prices/imports", data=chunks(), timeout=30,
-                         headers={**token("region_admin", "36.73"), "Content-Type": "text/csv"})
+    response = http.post(f"{platform.url}/api/v1/regions/32.73/prices/imports", data=chunks(), timeout=30,
+                         headers={**token("region_admin", "32.73"), "Content-Type": "text/csv"})
     assert response.request.headers.get("Transfer-Encoding") == "chunked"
     assert response.status_code == 201, response.text
     assert response.json()["accepted"] == 2
