@@ -16,6 +16,7 @@ import calendar
 import ipaddress
 import socket
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import feedparser
 import requests
@@ -53,6 +54,18 @@ def is_public(address, allowed=()):
     if any(ip in network for network in allowed):
         return True
     return ip.is_global and not ip.is_multicast
+
+
+def names_public_host(url, allowed=()):
+    """False for a URL that names a non-public host outright (an IP literal, localhost);
+    host names are resolved, and checked, when the feed is fetched."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return any(ipaddress.ip_address("127.0.0.1") in network for network in allowed)
+    try:
+        return is_public(host, allowed)
+    except ValueError:
+        return True
 
 
 def _fenced(connection_class, allowed):

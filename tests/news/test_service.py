@@ -306,19 +306,22 @@ def test_redelivered_and_out_of_order_events_change_nothing(news, config, mongo_
 
 
 def test_feeds_never_reach_internal_addresses(news, feed_server, mongo_db):
-    """Only the configured 127.0.0.1/32 is fetched from: another loopback address, directly
-    or behind a redirect, is refused at connect time, and the editor sees no internal detail."""
+    """Only the configured 127.0.0.1/32 is fetched from: another loopback address is refused
+    when the source is added, and behind a redirect at connect time; the editor sees no
+    internal detail."""
     internal = FeedServer("127.0.0.2")  # stands for the broker's API, the store, cloud metadata
     try:
         internal.serve(1)
+        for url in (internal.url, "http://169.254.169.254/latest/meta-data/", "http://[::1]/feed.xml",
+                    "http://10.0.0.5/rss"):
+            with pytest.raises(ValidationFailed, match="public address"):
+                news.add_feed_source("36.01", url, "Langsung ke dalam")
         feed_server.redirect = internal.url
-        news.add_feed_source("36.01", internal.url, "Langsung ke dalam")
         news.add_feed_source("36.01", feed_server.url, "Lewat pengalihan")
-        assert news.ingest_due() == {"fetched": 0, "failed": 2, "new_articles": 0}
-        assert internal.requests == []  # nothing was ever sent to the internal host
-        errors = {s["name"]: s["last_error"] for s in news.feed_sources("36.01")}
-        assert errors == dict.fromkeys(("Langsung ke dalam", "Lewat pengalihan"),
-                                       "refused: the feed's host (or a redirect) is not a public address")
+        assert news.ingest_due() == {"fetched": 0, "failed": 1, "new_articles": 0}
+        assert internal.requests == [] and len(feed_server.requests) == 1  # never reached inside
+        [source] = news.feed_sources("36.01")
+        assert source["last_error"] == "refused: the feed's host (or a redirect) is not a public address"
         assert mongo_db.articles.count_documents({"region": "36.01"}) == 0
     finally:
         internal.close()
@@ -328,6 +331,9 @@ def test_default_config_fetches_from_no_private_address(feed_server):
     from services.news import ingest
     feed_server.serve(1)
     assert ingest.allowed_networks(None) == ()
+    assert not ingest.names_public_host("https://localhost/feed.xml")
+    assert not ingest.names_public_host("http://[fe80::1]/feed.xml")
+    assert ingest.names_public_host("https://www.bantenprov.go.id/rss.xml")  # resolved when fetched
     for url in (feed_server.url, feed_server.url.replace("127.0.0.1", "localhost"),
                 "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/feed.xml"):
         with pytest.raises(ingest.FeedError, match="^refused"):
