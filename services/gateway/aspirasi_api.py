@@ -33,7 +33,8 @@ class AspirasiApi:
         return json_response({"code": category, "name": body.get("name"), "opd": body.get("opd")})
 
     @api("POST", "/api/v1/regions/<string:code>/aspirasi")
-    @described(body=schemas.REPORT, statuses=(201, 429), response=schemas.TICKET_VIEW)
+    @described(body=schemas.REPORT, statuses=(201, 429), response=schemas.TICKET_VIEW,
+               links=schemas.TICKET_LINKS)
     def submit_aspirasi(self, request, code):
         get_region(code)
         self.limits.hit("aspirasi_submit", request)

@@ -59,7 +59,8 @@ class NewsApi:
 
     # editors ------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/news")
-    @described(body=schemas.NEW_ARTICLE, statuses=(201, 401, 403, 409), response=schemas.EDITOR_ARTICLE)
+    @described(body=schemas.NEW_ARTICLE, statuses=(201, 401, 403, 409), response=schemas.EDITOR_ARTICLE,
+               links=schemas.ARTICLE_LINKS)
     def create_news(self, request, code):
         """Write a draft (editors of the region)."""
         actor = editor(request, code)

@@ -121,6 +121,10 @@ def operation(name, fn, entrypoint, method):
             content["text/xml"] = {"schema": TEXT_SCHEMA}
         op["responses"][str(status)] = {
             "description": "Success" if success else ERROR_TEXT.get(status, "Error"), "content": content}
+    if detail.get("links"):
+        op["responses"][str(ok)]["links"] = {
+            target: {"operationId": target, "parameters": parameters}
+            for target, parameters in detail["links"].items()}
     return op
 
 

@@ -98,7 +98,8 @@ class PencakerApi:
 
     # seekers ----------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/seekers")
-    @described(body=schemas.SEEKER, statuses=(201, 409, 429), response=schemas.SEEKER_REGISTERED)
+    @described(body=schemas.SEEKER, statuses=(201, 409, 429), response=schemas.SEEKER_REGISTERED,
+               links=schemas.SEEKER_LINKS)
     def register_seeker(self, request, code):
         """AK/1 registration; the answer carries a citizen token for this record."""
         get_region(code)
@@ -138,7 +139,8 @@ class PencakerApi:
 
     # employers and their vacancies -----------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/employers")
-    @described(body=schemas.EMPLOYER, statuses=(201, 401, 403, 429), response=schemas.EMPLOYER_VIEW)
+    @described(body=schemas.EMPLOYER, statuses=(201, 401, 403, 429), response=schemas.EMPLOYER_VIEW,
+               links=schemas.EMPLOYER_LINKS)
     def create_employer(self, request, code):
         """An employer profile, owned by the token's subject."""
         get_region(code)
@@ -154,7 +156,8 @@ class PencakerApi:
         return json_response(call(self.pencaker.get_employer, employer_id))
 
     @api("POST", "/api/v1/employers/<string:employer_id>/vacancies")
-    @described(body=schemas.VACANCY, statuses=(201, 401, 403), response=schemas.VACANCY_VIEW)
+    @described(body=schemas.VACANCY, statuses=(201, 401, 403), response=schemas.VACANCY_VIEW,
+               links=schemas.VACANCY_LINKS)
     def post_vacancy(self, request, employer_id):
         """A new vacancy; public once a Disnaker officer verifies it."""
         caller = actor(request)
@@ -192,7 +195,8 @@ class PencakerApi:
 
     # applications -----------------------------------------------------------
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/applications")
-    @described(body=schemas.APPLICATION, statuses=(201, 401, 403, 409), response=schemas.APPLICATION_VIEW)
+    @described(body=schemas.APPLICATION, statuses=(201, 401, 403, 409), response=schemas.APPLICATION_VIEW,
+               links=schemas.APPLICATION_LINKS)
     def apply_to_vacancy(self, request, vacancy_id):
         """The calling seeker applies (once per vacancy)."""
         caller = actor(request)

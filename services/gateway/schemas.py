@@ -244,3 +244,19 @@ QUEUE_BINDINGS = record({"queue": S, "bindings": ARRAY, "added": ARRAY, "removed
 REGION_REMOVED = record({"region": REGION_VIEW, "queue": S, "queue_deleted": BOOL})
 OPENAPI = record({"openapi": S, "paths": OBJECT})
 TEXT = {"type": "string"}
+
+# what a created record leads to (OpenAPI links) -------------------------------
+CODE = "$request.path.code"
+TICKET_LINKS = {op: {"number": "$response.body#/number"}
+                for op in ("get_aspirasi", "get_aspirasi_details", "transition_aspirasi")}
+SEEKER_LINKS = {op: {"seeker_id": "$response.body#/seeker_id"}
+                for op in ("get_seeker", "update_seeker", "seeker_matches", "seeker_applications")}
+EMPLOYER_LINKS = {op: {"employer_id": "$response.body#/_id"}
+                  for op in ("get_employer", "post_vacancy", "employer_vacancies")}
+VACANCY_LINKS = {op: {"vacancy_id": "$response.body#/id"}
+                 for op in ("get_vacancy", "vacancy_jsonld", "verify_vacancy", "reject_vacancy",
+                            "close_vacancy", "vacancy_matches", "apply_to_vacancy")}
+APPLICATION_LINKS = {op: {"application_id": "$response.body#/id"}
+                     for op in ("withdraw_application", "move_application")}
+ARTICLE_LINKS = {op: {"code": CODE, "slug": "$response.body#/slug"}
+                 for op in ("newsroom_article", "update_news")}

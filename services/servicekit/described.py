@@ -15,12 +15,14 @@ QUERY_SCHEMA = "tl.query_schema"
 
 
 def described(summary=None, query=None, body=None, response=None, statuses=(), content_type=None,
-              error_schema=None, response_type=None, responses=None):
+              error_schema=None, response_type=None, responses=None, links=None):
     """Attach OpenAPI detail to a route method, and check requests by it.
 
     `body`: the request body's schema; `response`: the success body's schema;
     `statuses`: every status the route may answer besides the kit's (see
-    gateway/openapi.py); `responses`: {status: schema} for other successes.
+    gateway/openapi.py); `responses`: {status: schema} for other successes;
+    `links`: {operationId: {parameter: "$response.body#/field"}}, what a
+    success leads to (OpenAPI links, followed by the stateful fuzzer).
     `response_type="text/html"` documents every answer of the route as HTML."""
     def attach(fn):
         @functools.wraps(fn)
@@ -33,7 +35,8 @@ def described(summary=None, query=None, body=None, response=None, statuses=(), c
         checked.__openapi__ = {"summary": summary, "query": query or {}, "body": body,
                                "response": response, "statuses": tuple(statuses),
                                "content_type": content_type, "error_schema": error_schema,
-                               "response_type": response_type, "responses": responses or {}}
+                               "response_type": response_type, "responses": responses or {},
+                               "links": links or {}}
         return checked
     return attach
 

@@ -25,7 +25,8 @@ from tests.e2e.fuzzing import World
 
 SECONDS = float(os.environ.get("FUZZ_SECONDS", "0"))
 # about 10 examples a second on 2 cores: enough per operation to fill SECONDS (the deadline ends it)
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", max(10, int(SECONDS / 10)) if SECONDS else 6))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", max(10, int(SECONDS / 10)) if SECONDS else 5))
+SCENARIOS = int(os.environ.get("FUZZ_SCENARIOS", max(20, int(SECONDS / 20)) if SECONDS else 8))
 RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
@@ -54,6 +55,28 @@ def test_api_conforms_to_its_document(case, world):
     response = case.call(base_url=world.url, headers=world.headers(case, realistic), timeout=10)
     world.record(case, response.status_code)
     case.validate_response(response, checks=CHECKS)
+
+
+def test_linked_operations_hold_together(world):
+    """Stateful: from what is created (realistic on every other call) along the document's
+    links to where it is read, changed and moved on; the same checks on every answer."""
+    class Workflow(schema.as_state_machine()):
+        def before_call(self, case):
+            creates = case.operation.definition.raw["responses"].get("201", {}).get("links")
+            if creates and world.realistic_turn(case):
+                world.fill(case)
+
+        def get_call_kwargs(self, case):
+            return {"base_url": world.url, "headers": world.headers(case, True), "timeout": 10}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            world.record(case, response.status_code)
+            case.validate_response(response, checks=CHECKS)
+
+    if not world.out_of_time():
+        Workflow.run(settings=settings(max_examples=SCENARIOS, stateful_step_count=6, deadline=None,
+                                       derandomize=not RANDOM, database=None,
+                                       suppress_health_check=list(HealthCheck)))
 
 
 def test_fuzzing_reached_a_success_on_most_operations(world, capsys):
