@@ -43,7 +43,8 @@ class World:
         self.serial = itertools.count(random.randrange(1000, 8000))
         self.turns = defaultdict(int)
         self.statuses = defaultdict(set)
-        self.deadline = None
+        self.share = None
+        self.notes = []
         self.tokens = {
             "region_admin": bearer(f"admin@{REGION}", "region_admin"),
             "disnaker_officer": bearer(f"disnaker@{REGION}", "disnaker_officer"),
@@ -257,8 +258,16 @@ class World:
                                                          "address": "Jl. Veteran", "anonymous": "1"}
         return None
 
-    def out_of_time(self):
-        return self.deadline is not None and time.monotonic() > self.deadline
+    def share_time(self, seconds, parts):
+        """Give each of `parts` operations an equal share of `seconds` (`make fuzz SECONDS=...`)."""
+        self.share = seconds / parts
+        self.started = {}
+
+    def out_of_time(self, case):
+        if self.share is None:
+            return False
+        started = self.started.setdefault(case.operation.label, time.monotonic())
+        return time.monotonic() > started + self.share
 
     def record(self, case, status):
         self.statuses[f"{case.operation.method.upper()} {case.operation.path}"].add(status)

@@ -7,11 +7,11 @@ types and bodies as documented. CI runs a fixed, derandomized budget
 until the time is spent (FUZZ_RANDOM=1, FUZZ_SECONDS) and prints what it found.
 """
 import os
-import time
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyStrategyDefinition
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -36,8 +36,8 @@ schema = schemathesis.openapi.from_dict(document(GatewayService))
 @pytest.fixture(scope="module")
 def world(platform):
     built = World(platform).build()
-    if SECONDS:
-        built.deadline = time.monotonic() + SECONDS
+    if SECONDS:  # every operation gets an equal share (the stateful run is bounded by SCENARIOS)
+        built.share_time(SECONDS, sum(len(item) for item in schema.raw_schema["paths"].values()))
     yield built
     built.cleanup()
 
@@ -47,8 +47,8 @@ def world(platform):
           phases=[Phase.explicit, Phase.generate, Phase.shrink] if RANDOM else [Phase.generate],
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_document(case, world):
-    if world.out_of_time():
-        return  # the time asked for is spent: the remaining examples send nothing
+    if world.out_of_time(case):
+        return  # this operation's share of the time is spent: its remaining examples send nothing
     realistic = world.realistic_turn(case)
     if realistic:
         world.fill(case)
@@ -73,10 +73,15 @@ def test_linked_operations_hold_together(world):
             world.record(case, response.status_code)
             case.validate_response(response, checks=CHECKS)
 
-    if not world.out_of_time():
+    try:
         Workflow.run(settings=settings(max_examples=SCENARIOS, stateful_step_count=6, deadline=None,
-                                       derandomize=not RANDOM, database=None,
+                                       derandomize=not RANDOM, database=None, phases=[Phase.generate],
                                        suppress_health_check=list(HealthCheck)))
+    except FlakyStrategyDefinition:
+        # Which links can be followed depends on what the live platform answered, so a
+        # random run may steer hypothesis' choice tree apart; a failed check raises the
+        # schemathesis failure instead, which is not caught here.
+        world.notes.append("stateful run ended early: the platform's answers changed the links available")
 
 
 def test_fuzzing_reached_a_success_on_most_operations(world, capsys):
@@ -87,7 +92,8 @@ def test_fuzzing_reached_a_success_on_most_operations(world, capsys):
     never = sorted(operations - reached)
     report = (f"\nfuzzing: {len(reached)} of {len(operations)} operations reached a 2xx "
               f"({len(reached) / len(operations):.0%}); {sum(map(len, world.statuses.values()))} "
-              f"distinct (operation, status) pairs\n  never 2xx: " + "\n    ".join([""] + never) + "\n")
+              f"distinct (operation, status) pairs\n  never 2xx: " + "\n    ".join([""] + never) + "\n"
+              + "".join(f"  {note}\n" for note in world.notes))
     with capsys.disabled():
         print(report)
     assert len(reached) >= 0.8 * len(operations), report
