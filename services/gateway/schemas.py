@@ -56,19 +56,6 @@ EDUCATION = {"type": "string", "enum": ["sd", "smp", "sma", "smk", "d1", "d2", "
                                         "s2", "s3"]}
 SKILLS = {"type": "array", "maxItems": 30, "items": text(60, 1)}
 CONTACT = obj({"phone": text(20), "email": text(254), "address": text(300)})
-SEEKER_FIELDS = {
-    "education": obj({"level": EDUCATION, "major": text(120)}, required=("level",)),
-    "skills": SKILLS,
-    "experience": {"type": "array", "maxItems": 20, "items": obj(
-        {"position": text(120, 1), "years": {"type": "number", "minimum": 0, "maximum": 60}},
-        required=("position", "years"))},
-    "expected_salary": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
-    "contact": CONTACT}
-SEEKER = obj({"nik": text(24), "name": text(120, 1), "birth_place": text(80, 1),
-              "birth_date": text(10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
-              "sex": {"type": "string", "enum": ["L", "P"]}, **SEEKER_FIELDS},
-             required=("nik", "name", "birth_place", "birth_date", "sex", "education", "contact"))
-SEEKER_UPDATE = obj(SEEKER_FIELDS, minProperties=1)
 EMPLOYER = obj({"name": text(160, 1), "sector": text(120), "address": text(300),
                 "url": text(300, pattern=r"^https?://\S+$"), "contact": CONTACT},
                required=("name", "contact"))

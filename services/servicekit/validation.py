@@ -23,7 +23,6 @@ MAX_EMAIL = 254
 MAX_PHONE = 20
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
 DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9-]{1,63}$")
-NIK = re.compile(r"^[0-9]{16}$")
 
 
 def strip_control(text):

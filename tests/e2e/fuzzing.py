@@ -116,10 +116,13 @@ class World:
 
     # --- valid bodies ------------------------------------------------------------
     def seeker_body(self):
-        return {"nik": f"3273011405981{next(self.serial) % 1000:03d}", "name": "Rina Marlina",
+        return {"nik": f"3273011405981{next(self.serial) % 1000:03d}", "name": "Rudi Marlan",
                 "birth_place": "Bandung", "birth_date": "1998-05-14", "sex": "L",
-                "education": {"level": "smk", "major": "Teknik Pemesinan"}, "skills": ["cnc", "las"],
-                "contact": {"phone": "0812 1111 2222", "email": "rina@contoh.id"}}
+                "domicile_address": "Jl. Kosambi 3, Bandung", "marital_status": "belum_kawin",
+                "religion": "islam", "education": {"level": "smk", "major": "Teknik Pemesinan",
+                                                   "institution": "SMKN 1 Bandung", "graduation_year": 2016},
+                "desired_position": {"title": "Operator Las"}, "desired_locations": [REGION],
+                "skills": ["cnc", "las"], "contact": {"phone": "0812 1111 2222", "email": "rudi@contoh.id"}}
 
     def employer_body(self):
         return {"name": f"PT Baja Bandung {next(self.serial)}", "sector": "Manufaktur",

@@ -20,8 +20,10 @@ DEEP = ('{"a":' * 1200 + "1" + "}" * 1200).encode()
 REPORT = {"category": "jalan-rusak", "description": "Jalan berlubang di Jl. Daan Mogot",
           "location": {"lat": -6.1702, "long": 106.6403}, "anonymous": True}
 SEEKER = {"nik": "3602011405980001", "name": "Budi", "birth_place": "Rangkasbitung",
-          "birth_date": "1998-05-14", "sex": "L", "education": {"level": "smk"},
-          "contact": {"phone": "0812 1234 5678"}}
+          "birth_date": "1998-05-14", "sex": "L", "domicile_address": "Jl. Multatuli 1",
+          "marital_status": "belum_kawin", "religion": "islam",
+          "education": {"level": "smk", "institution": "SMKN 1 Rangkasbitung", "graduation_year": 2016},
+          "desired_position": {"title": "Operator CNC"}, "contact": {"phone": "0812 1234 5678"}}
 
 
 def client():
