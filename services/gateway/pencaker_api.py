@@ -27,7 +27,8 @@ _TEXT = {"type": "string", "maxLength": 300}
 SEEKER_BODY = {"type": "object", "required": [
     "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
     "education", "desired_position", "contact"], "properties": {
-    "nik": {"type": "string", "pattern": "^[0-9 ]{16,19}$", "description": "16 digits; any region's NIK"},
+    "nik": {"type": "string", "pattern": "^[0-9 ]{16,19}$", "description": "16 digits; any region's NIK",
+            "x-error": "must be exactly 16 digits"},
     "name": _TEXT, "birth_place": _TEXT, "birth_date": {"type": "string", "format": "date"},
     "sex": {"enum": ["L", "P"]},
     "domicile_address": {"type": "string", "maxLength": 300},

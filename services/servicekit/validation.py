@@ -143,8 +143,8 @@ def _explain(error):
                  "maxItems": "at most {} items", "minItems": "at least {} items",
                  "maximum": "at most {}", "minimum": "at least {}"}[error.validator]
         return field_name(error.path), "must be " + limit.format(error.validator_value)
-    if error.validator == "pattern":
-        return field_name(error.path), f"must match {error.validator_value}"
+    if error.validator == "pattern":  # a schema may say it in words: "x-error"
+        return field_name(error.path), error.schema.get("x-error") or f"must match {error.validator_value}"
     return field_name(error.path), error.message[:200]
 
 

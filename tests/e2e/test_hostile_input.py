@@ -132,7 +132,7 @@ def test_control_characters_are_refused_and_feeds_and_open311_still_parse(platfo
 def test_nik_digits_are_ascii_only(platform, http, nik):
     response = timed(http, "POST", f"{platform.url}/api/v1/regions/36.02/seekers", headers=client(),
                      json={**SEEKER, "nik": nik})
-    assert fields(response) == {"nik": "nik: must be exactly 16 digits"}
+    assert fields(response) == {"nik": "must be exactly 16 digits"}
 
 
 def test_strict_booleans_and_integers(platform, http, token):
