@@ -22,14 +22,15 @@ from nameko.extensions import DependencyProvider
 from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
-from services.servicekit.errors import RateLimited
+from services.servicekit.errors import RateLimited, Unavailable
 from services.servicekit.store import connect
 
 DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute",
                   "seeker_register": "10/minute", "employer_signup": "10/minute"}
 log = logging.getLogger(__name__)
 COLLECTION = "rate_limits"
-SWEEP_EVERY = 200  # increments between deletions of expired windows
+SWEEP_EVERY = 200
+LIMIT_STORE_TIMEOUT_MS = 500  # increments between deletions of expired windows
 
 
 def client_address(request, trusted_proxies):
@@ -116,9 +117,10 @@ class Limiter:
         try:
             if self._limiter.hit(limit, name, client):
                 return
-        except PyMongoError as exc:  # abuse limits must not take the service down with the store
+        except PyMongoError as exc:
+            # The counts share the store the write needs too: answer its outage at once.
             log.warning("rate limit %s not counted (store unavailable: %s)", name, type(exc).__name__)
-            return
+            raise Unavailable("a backing store is unavailable, please retry shortly") from None
         reset = self._limiter.get_window_stats(limit, name, client).reset_time
         retry_after = max(1, math.ceil(reset - time.time()))
         raise RateLimited(f"too many requests; try again in {retry_after} s",
@@ -136,7 +138,8 @@ def limiter_for(config, client):
 
 class RateLimits(DependencyProvider):
     def setup(self):
-        self.client = connect(self.container.config["MONGO_URI"])
+        # a short deadline: during a store outage a limited write answers 503 well within 1 s
+        self.client = connect(self.container.config["MONGO_URI"], timeout_ms=LIMIT_STORE_TIMEOUT_MS)
         self.limiter = limiter_for(self.container.config, self.client)
 
     def start(self):
