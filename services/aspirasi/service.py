@@ -178,13 +178,15 @@ class AspirasiService(Observable):
 
     @rpc
     def open311_services(self, region_code, code=None):
+        """The services list, or with `code` that service's definition."""
         categories = self.categories(region_code)
-        if code is not None:
-            categories = [c for c in categories if c["code"] == code]
-            if not categories:
-                raise NotFound(f"service_code {code} is not offered in {region_code}",
-                               {"field": "service_code"})
-        return [open311.service_definition(c) for c in categories]
+        if code is None:
+            return [open311.service_entry(c) for c in categories]
+        categories = [c for c in categories if c["code"] == code]
+        if not categories:
+            raise NotFound(f"service_code {code} is not offered in {region_code}",
+                           {"field": "service_code"})
+        return open311.service_definition(categories[0])
 
     @rpc
     def open311_submit(self, region_code, form, api_key):

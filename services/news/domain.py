@@ -14,6 +14,7 @@ import nh3
 
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
+from services.servicekit.public_url import public_url
 
 CATEGORIES = {
     "pemerintahan": "Pemerintahan",
@@ -89,8 +90,8 @@ def slugify(text):
 
 
 def canonical_url(region, slug):
-    """The article's home on its region's site: where syndicated copies link back to."""
-    return f"https://{region.domain}/berita/{slug}"
+    """The article's page on its region's public site: where syndicated copies link back to."""
+    return public_url(region, f"/berita/{region.code}/{slug}")
 
 
 def _text(data, field, max_length, required=False):
