@@ -1,9 +1,9 @@
 """LAKSA's routes: the JSON API v1 and Open311 GeoReport v2."""
 from werkzeug.wrappers import Response
 
+from services.aspirasi.open311 import listed
 from services.gateway.auth import authenticate
 from services.gateway.http import api, error_response, json_response, page_params, read_json
-from services.aspirasi.open311 import listed
 from services.gateway.open311_xml import definition_to_xml, discovery_to_xml, to_xml
 from services.gateway.openapi import OPEN311_ERRORS
 from services.servicekit.described import described

@@ -14,7 +14,6 @@ import nh3
 
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
-from services.servicekit.public_url import public_url
 
 CATEGORIES = {
     "pemerintahan": "Pemerintahan",
@@ -90,8 +89,9 @@ def slugify(text):
 
 
 def canonical_url(region, slug):
-    """The article's page on its region's public site: where syndicated copies link back to."""
-    return public_url(region, f"/berita/{region.code}/{slug}")
+    """The article's page on its region's own site (https, as the event contracts require),
+    at the gateway's article path: where syndicated copies link back to."""
+    return f"https://{region.domain}/berita/{region.code}/{slug}"
 
 
 def _text(data, field, max_length, required=False):
