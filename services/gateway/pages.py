@@ -44,9 +44,11 @@ ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "
               "Asia/Jayapura": "WIT"}
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
-EMPLOYMENT_LABELS = {"FULL_TIME": "Penuh waktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
+EMPLOYMENT_LABELS = {"FULL_TIME": "Purnawaktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
                      "TEMPORARY": "Sementara", "INTERN": "Magang", "VOLUNTEER": "Relawan",
                      "PER_DIEM": "Harian", "OTHER": "Lainnya"}
+SALARY_UNITS = {"HOUR": "per jam", "DAY": "per hari", "WEEK": "per minggu", "MONTH": "per bulan",
+                "YEAR": "per tahun"}
 ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas dinas"}
 STATUS_TITLES = {400: "Permintaan tidak valid", 404: "Halaman tidak ditemukan",
                  405: "Metode tidak diizinkan", 413: "Isian terlalu besar",
@@ -137,7 +139,7 @@ def label(code):
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
 templates.filters.update(waktu=waktu, tanggal=tanggal, rupiah=rupiah, persen=persen, label=label)
-templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS,
+templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, SALARY_UNITS=SALARY_UNITS,
                          EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, RULE_LABELS=RULE_LABELS)
 
 

@@ -22,6 +22,7 @@ from services.gateway.news_api import NewsApi
 from services.gateway.openapi import url_map
 from services.gateway.pages import CitizenPages, error_page, is_page_path
 from services.gateway.pencaker_api import PencakerApi
+from services.gateway.pencaker_pages import PencakerPages
 from services.gateway.platform_api import PlatformApi
 from services.gateway.prices_api import PricesApi
 from services.gateway.ratelimit import RateLimits
@@ -45,7 +46,7 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages):
+                     PricesApi, CitizenPages, PencakerPages):
     name = "gateway"
 
     config = Config()
