@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from services.aspirasi.domain import STATE_LABELS
+from services.gateway.charts import sparkline
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
 from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
 from services.prices.domain import RULE_LABELS
@@ -31,6 +32,7 @@ from services.servicekit.rpc import call
 log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
 VIEW_TIMEOUT = 5
+SPARKLINE_DAYS = 30
 MACHINE_PATHS = ("/api/", "/open311/", "/feeds/")
 REGION_COOKIE = "wilayah"  # the region a citizen last chose, for `/`
 REGION_COOKIE_AGE = 365 * 24 * 3600
@@ -315,8 +317,14 @@ class CitizenPages:
         board = call(self.prices.board, region.code, None, market, timeout=VIEW_TIMEOUT)
         sources = list(dict.fromkeys(item["reference"]["source"]["citation"] for item in board["items"]
                                      if item.get("reference") and item["reference"].get("source")))
+        alerts = call(self.prices.alerts, region.code, board["date"], timeout=VIEW_TIMEOUT)["items"] \
+            if board["date"] and market is None else []
+        trends = call(self.prices.trends, region.code, SPARKLINE_DAYS, None, market,
+                      timeout=VIEW_TIMEOUT)["commodities"]
+        sparklines = {code: sparkline(t["points"], t["reference"]) for code, t in trends.items()}
         return render("harga.html", region, board=board, markets=markets, market=market, sources=sources,
-                      commodities={c["code"]: c for c in catalogue["commodities"]}, active="harga")
+                      commodities={c["code"]: c for c in catalogue["commodities"]}, alerts=alerts,
+                      sparklines=sparklines, active="harga")
 
     @page("GET", "/r/<string:code>/loker", query=LOKER_QUERY)
     def loker_page(self, request, code):

@@ -25,6 +25,7 @@ from services.gateway.pencaker_api import PencakerApi
 from services.gateway.pencaker_pages import PencakerPages
 from services.gateway.platform_api import PlatformApi
 from services.gateway.prices_api import PricesApi
+from services.gateway.prices_pages import PricesPages
 from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
@@ -46,7 +47,7 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages, PencakerPages):
+                     PricesApi, PricesPages, CitizenPages, PencakerPages):
     name = "gateway"
 
     config = Config()

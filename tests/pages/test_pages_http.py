@@ -151,6 +151,34 @@ def test_harga_shows_changes_per_market(platform, http, demo):
     html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-bulan"}, timeout=10), 404)
 
 
+def test_harga_region_board_charts_and_comparison(platform, http, demo):
+    if not demo["prices"]:
+        pytest.skip("the prices service is not registered")
+    url = platform.url
+    page = html(http.get(f"{url}/r/36.71/harga", timeout=10), 200)
+    rice = re.search(r"<tr><td><a href=\"/r/36.71/harga/beras-medium\">.+?</tr>", page, re.S).group(0)
+    # the median, the markets behind it, the named date of the change, the sparkline with its HET line
+    assert "Rp13.500/kg" in rice and "1 pasar" in rice and "sejak " in rice
+    assert '<svg class="spark"' in rice and "<polyline" in rice and 'stroke="#b3261e"' in rice
+    assert "perubahan dibanding " in page and "<script" not in page
+    chili = re.search(r"<tr><td><a href=\"/r/36.71/harga/cabai-rawit-merah\">.+?</tr>", page, re.S).group(0)
+    assert "HAP Rp40.000&ndash;Rp57.000" in chili
+    chart = html(http.get(f"{url}/r/36.71/harga/beras-medium", params={"hari": 90}, timeout=10), 200)
+    assert '<svg class="grafik"' in chart and 'class="acuan"' in chart and "HET Rp13.500/kg" in chart
+    assert "<strong>90 hari</strong>" in chart and len(chart.encode()) < 100_000
+    assert "Rp13.000" in chart and "Rp13.500" in re.search(r'<table id="data-grafik">.+?</table>', chart,
+                                                           re.S).group(0)
+    html(http.get(f"{url}/r/36.71/harga/beras-medium", params={"hari": 7}, timeout=10), 400)
+    html(http.get(f"{url}/r/36.71/harga/kaviar", timeout=10), 404)
+    compare = html(http.get(f"{url}/r/36.71/harga/banding", params={"komoditas": "beras-medium"},
+                            timeout=10), 200)
+    markets = re.search(r'<table id="banding-pasar">.+?</table>', compare, re.S).group(0)
+    assert "Pasar Anyar</td><td class=\"uang\">Rp13.500" in markets and "belum ada data" in markets
+    regions = re.search(r'<table id="banding-daerah">.+?</table>', compare, re.S).group(0)
+    assert "Kota Tangerang" in regions and "Kota Denpasar" in regions
+    assert max(len(p.encode()) for p in (page, chart, compare)) < 100_000
+
+
 def test_loker_search_and_vacancy_page(platform, http, demo):
     url = platform.url
     page = html(http.get(f"{url}/r/36.71/loker", params={"q": "bubut", "employment_type": "FULL_TIME"},
