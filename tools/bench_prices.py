@@ -83,7 +83,7 @@ def bare_insert(db, rows, name):
 def start_service(amqp_uri, mongo_uri, database):
     port = _free_port()
     env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "PRICES_DB": database,
-           "PRICES_HTTP": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
+           "PRICES_OPS_HTTP": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", "prices"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -91,7 +91,7 @@ def start_service(amqp_uri, mongo_uri, database):
         if proc.poll() is not None:
             raise SystemExit(f"prices service exited: {proc.stderr.read().decode()[-2000:]}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/health", timeout=3).status_code == 200:
+            if requests.get(f"http://127.0.0.1:{port}/health/ready", timeout=3).status_code == 200:
                 return proc
         except requests.RequestException:
             pass

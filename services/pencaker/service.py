@@ -27,6 +27,8 @@ OFFICERS = ("disnaker_officer", "region_admin")
 MAX_MATCH_EVENTS = 100
 OPEN_VACANCIES = Gauge("tl_pencaker_open_vacancies", "Published vacancies before validThrough",
                        ["region"])
+SEEKERS_REGISTERED = Gauge("tl_pencaker_seekers_registered", "Active (registered, unexpired) job seekers",
+                           ["region"])
 
 
 def _event(event_type, region, **payload):
@@ -364,6 +366,7 @@ class PencakerService(Observable):
             counts[vacancy["region"]] = counts.get(vacancy["region"], 0) + 1
         for region in all_regions():
             OPEN_VACANCIES.labels(region.code).set(counts.get(region.code, 0))
+            SEEKERS_REGISTERED.labels(region.code).set(self.store.count_active_seekers(region.code))
 
     @timer(interval=2)
     def relay_outbox(self):

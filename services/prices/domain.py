@@ -170,6 +170,17 @@ def change(price, previous, previous_date=None):
             "direction": direction(price, previous)}
 
 
+def working_days_without_data(latest, today, is_working_day):
+    """Whole working days after `latest` (the last day with prices) and before
+    `today` (today's prices may still be coming): how long a region is stale."""
+    day, missing = date.fromisoformat(latest) + timedelta(days=1), 0
+    end = date.fromisoformat(today)
+    while day < end:
+        missing += is_working_day(day)
+        day += timedelta(days=1)
+    return missing
+
+
 def day_before(day, days=1):
     return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
 

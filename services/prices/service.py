@@ -3,10 +3,14 @@ import hashlib
 import json
 import logging
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
+from holidays.constants import GOVERNMENT, PUBLIC
 from nameko.dependency_providers import Config
 from nameko.timer import timer
+from prometheus_client import Counter, Gauge
 
 from services.prices import domain
 from services.prices.catalogue import load_catalogue
@@ -28,6 +32,22 @@ DEFAULT_ALERT_MAX_AGE_DAYS = 7
 HISTORY_DAYS = 30
 MAX_HISTORY_DAYS = 366
 LIVE_ALERTS = 20
+ALERTS_RAISED = Counter("tl_prices_alerts_raised_total", "Price alerts raised (once per alert)",
+                        ["region", "commodity"])
+DAYS_WITHOUT_DATA = Gauge(
+    "tl_prices_working_days_without_data",
+    "Whole working days since the region's latest day with prices (regions that ever recorded any)",
+    ["region"])
+
+
+@lru_cache(maxsize=8)
+def _days_off(year):
+    # The project's working days (aspirasi/sla.py): public holidays and cuti bersama off.
+    return holidays.Indonesia(years=year, categories=(PUBLIC, GOVERNMENT))
+
+
+def is_working_day(day):
+    return day.weekday() < 5 and day not in _days_off(day.year)
 
 
 def today_in(region):
@@ -129,6 +149,9 @@ class PricesService(Observable):
         alert_docs = self._alerts(region, catalogue, applied, known, import_id, now)
         raised = set(self.store.insert_alerts(alert_docs))
         events = [d["event"] for d in alert_docs if d["_id"] in raised]
+        for doc in alert_docs:
+            if doc["_id"] in raised:
+                ALERTS_RAISED.labels(region.code, doc["commodity"]).inc()
         if previous is not None and previous.get("status") == "applying":
             # This sheet was cut short before: announce what it had raised.
             ids = {e["event_id"] for e in events}
@@ -318,6 +341,15 @@ class PricesService(Observable):
     @timer(interval=2)
     def relay_outbox(self):
         self.outbox.flush_all()
+
+    @timer(interval=300, eager=True)
+    def freshness_clock(self):
+        """Recount how stale each region's prices are (the TLPricesStale alert)."""
+        for region in all_regions():
+            latest = self.store.latest_day(region.code)
+            if latest is not None:
+                DAYS_WITHOUT_DATA.labels(region.code).set(
+                    domain.working_days_without_data(latest, today_in(region), is_working_day))
 
     def _relay(self, import_id):
         try:

@@ -223,6 +223,16 @@ def test_open_vacancies_gauge(pencaker):
     assert REGISTRY.get_sample_value("tl_pencaker_open_vacancies", {"region": "36.02"}) == 0
 
 
+def test_seekers_registered_gauge_is_recounted_from_the_store(pencaker, mongo_db):
+    container, _ = pencaker
+    rpc(container, "register_seeker", "36.71", BUDI)
+    rpc(container, "register_seeker", "36.02", SITI)
+    mongo_db.seekers.update_one({"region": "36.02"}, {"$set": {"status": "expired"}})
+    rpc(container, "expiry_clock")
+    assert REGISTRY.get_sample_value("tl_pencaker_seekers_registered", {"region": "36.71"}) == 1
+    assert REGISTRY.get_sample_value("tl_pencaker_seekers_registered", {"region": "36.02"}) == 0
+
+
 def test_interrupted_placement_is_finished_by_the_sweep(pencaker, mongo_db):
     container, _ = pencaker
     budi = rpc(container, "register_seeker", "36.71", BUDI)

@@ -340,3 +340,11 @@ def test_catalogue_covers_pihps_and_every_commodity_of_the_bandung_sample(catalo
     assert catalogue.commodities["minyak-goreng-curah"].unit == "liter"
     assert {m.type for r in catalogue.markets.values() for m in r.values()} <= {
         "traditional", "modern", "city_average"}
+
+
+def test_working_days_without_data_skip_weekends_and_holidays_and_today():
+    def weekdays(day):
+        return day.weekday() < 5 and day.isoformat() != "2026-08-17"  # Hari Kemerdekaan, a Monday
+    assert domain.working_days_without_data("2026-08-13", "2026-08-14", weekdays) == 0  # Thu, Fri
+    assert domain.working_days_without_data("2026-08-13", "2026-08-18", weekdays) == 1  # Fri only
+    assert domain.working_days_without_data("2026-08-13", "2026-08-19", weekdays) == 2  # Fri, Tue
