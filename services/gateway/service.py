@@ -18,6 +18,7 @@ from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
+from services.gateway.media import MediaRepository
 from services.gateway.news_api import NewsApi
 from services.gateway.openapi import url_map
 from services.gateway.pages import CitizenPages, error_page, is_page_path
@@ -53,6 +54,7 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
 
     config = Config()
     store = MongoStore(AccountRepository)
+    media = MongoStore(MediaRepository)
     aspirasi = RpcProxy("aspirasi")
     pencaker = RpcProxy("pencaker")
     prices = RpcProxy("prices")

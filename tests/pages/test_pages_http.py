@@ -78,10 +78,12 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
     assert first.status_code == 303, first.text[:2000]
     again = http.post(f"{url}/r/36.71/lapor", data=form, allow_redirects=False, timeout=10)
     assert again.headers["Location"] == first.headers["Location"]  # double submit: one ticket
-    number = first.headers["Location"].rsplit("/", 1)[1]
-    assert re.fullmatch(r"LAKSA-3671-\d{4}-\d{6}", number)
+    number = re.fullmatch(r"/lacak/(LAKSA-3671-\d{4}-\d{6})\?baru=1", first.headers["Location"]).group(1)
 
     page = html(http.get(f"{url}{first.headers['Location']}", timeout=10), 200)
+    # the confirmation: the number to keep and the due date of verification
+    assert f'<strong id="nomor-tiket" style="font-size:1.2rem">{number}</strong>' in page
+    assert re.search(r'id="batas-verifikasi">\d+ \w+ \d{4} \d\d\.\d\d WIB<', page)
     assert "Terkirim" in page and "Jl. Daan Mogot No. 10" in page and "Lampu jalan mati" in page
     for personal in (NIK, PHONE, EMAIL, "Siti Aminah", "0812"):
         assert personal not in page
@@ -110,6 +112,17 @@ def test_lapor_errors_are_indonesian_next_to_their_field(platform, http, change,
     # the form comes back filled in, with the same key: fixing it and sending makes one ticket
     assert f'value="{form["idempotency_key"]}"' in page
     assert "Jl. Daan Mogot" in page or field == "location"
+
+
+def test_lapor_shows_every_mistake_at_once_each_linked_to_its_field(platform, http):
+    url, http = platform.url, client(http)
+    form = {**lapor_form(http, url), "description": "", "email": "bukan-email", "nik": "12345",
+            "name": ""}
+    page = html(http.post(f"{url}/r/36.71/lapor", data=form, timeout=10), 400)
+    summary = re.search(r'<div class="ringkasan-galat".+?</div>', page, re.S).group(0)
+    for field in ("description", "email", "nik", "name"):
+        assert f'href="#isian-{field}"' in summary and f'id="isian-{field}"' in page, field
+        assert f'id="galat-{field}"' in page, field
 
 
 def test_a_nik_from_another_region_is_accepted(platform, http):
