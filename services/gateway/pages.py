@@ -178,6 +178,16 @@ def is_page_path(path):
     return not path.startswith(MACHINE_PATHS)
 
 
+def feed_links(region, category):
+    """The region's RSS and Atom feeds (and the category's), for <link rel="alternate">."""
+    links = [(f"Berita {region.name} (RSS)", "application/rss+xml", f"/feeds/{region.code}/rss.xml"),
+             (f"Berita {region.name} (Atom)", "application/atom+xml", f"/feeds/{region.code}/atom.xml")]
+    if category:
+        links.append((f"Berita {region.name}: {category} (RSS)", "application/rss+xml",
+                      f"/feeds/{region.code}/{category}/rss.xml"))
+    return links
+
+
 class CitizenError(NotFound):
     """A 404 whose message is written for citizens (in Indonesian)."""
 
@@ -260,7 +270,8 @@ class CitizenPages:
         remembers the region for `/`."""
         region = get_region(code)
         live = self.live.document(region, self)
-        response = render("beranda.html", region, live=live, active="beranda")
+        response = render("beranda.html", region, live=live, feeds=feed_links(region, None),
+                          active="beranda")
         response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
                             secure=request.scheme == "https", httponly=True)
         return response
@@ -421,6 +432,7 @@ class CitizenPages:
             page_no = 1
         news = call(self.news.list_articles, region.code, category, None, None, 10, page_no)
         return render("berita.html", region, news=news, categories=categories, category=category,
+                      feeds=feed_links(region, category),
                       active="berita")
 
     @page("GET", "/berita/<string:code>/<string:slug>")
@@ -431,4 +443,9 @@ class CitizenPages:
             article = call(self.news.get_article, region.code, slug)
         except NotFound:
             raise CitizenError("Berita itu tidak ditemukan atau sudah ditarik.") from None
-        return render("artikel.html", region, article=article, active="berita")
+        share = {"type": "article", "title": article["title"],
+                 "description": article.get("summary") or article["title"],
+                 "url": public_url(region, f"/berita/{region.code}/{slug}"),
+                 "image": article.get("cover_image_url")}
+        return render("artikel.html", region, article=article, share=share, feeds=feed_links(region, None),
+                      active="berita")

@@ -214,3 +214,15 @@ def test_berita_list_filter_and_sanitized_article(platform, http, demo):
     html(http.get(f"{url}/r/36.71/berita", params={"category": "gosip"}, timeout=10), 404)
     article = html(http.get(f"{url}/berita/36.71/{demo['article']}", timeout=10), 200)
     assert "<strong>Sabtu pagi</strong>" in article and "<script" not in article
+    assert 'property="og:title" content="Pasar murah di Alun-alun Ahmad Yani"' in article
+    assert f'property="og:url" content="{url}/berita/36.71/{demo["article"]}"' in article
+    assert 'name="twitter:card" content="summary"' in article
+    # the pages advertise their feeds, and each advertised feed answers
+    beranda = html(http.get(f"{url}/r/36.71/", timeout=10), 200)
+    for listing in (beranda, page, only):
+        feeds = re.findall(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" title="[^"]+" '
+                           r'href="([^"]+)">', listing)
+        assert "/feeds/36.71/rss.xml" in feeds and "/feeds/36.71/atom.xml" in feeds
+        for feed in feeds:
+            assert http.get(f"{url}{feed}", timeout=10).status_code == 200, feed
+    assert "/feeds/36.71/kesehatan/rss.xml" in only
