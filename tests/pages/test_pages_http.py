@@ -226,3 +226,18 @@ def test_berita_list_filter_and_sanitized_article(platform, http, demo):
         for feed in feeds:
             assert http.get(f"{url}{feed}", timeout=10).status_code == 200, feed
     assert "/feeds/36.71/kesehatan/rss.xml" in only
+
+
+def test_every_citizen_page_is_under_100_kb_and_runs_no_script(platform, http, demo):
+    url = platform.url
+    paths = ["/", "/r/36.71/", "/r/36.71/lapor", "/r/36.71/lacak", "/r/36.71/harga",
+             "/r/36.71/harga/banding", "/r/36.71/harga/beras-medium?hari=90", "/r/36.71/loker",
+             "/r/36.71/berita", f"/berita/36.71/{demo['article']}", f"/loker/{demo['vacancy_id']}",
+             "/r/36.71/ak1/daftar", "/ak1/masuk", "/r/36.71/tidak-ada"]
+    for path in paths:
+        response = http.get(f"{url}{path}", timeout=10)
+        assert response.status_code in (200, 404), path
+        assert len(response.content) < 100_000, (path, len(response.content))
+        scripts = re.findall(r"<script([^>]*)>", response.text)
+        assert all('type="application/ld+json"' in attrs for attrs in scripts), path
+        assert "script-src" not in response.headers["Content-Security-Policy"], path
