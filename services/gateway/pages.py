@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
 from services.aspirasi.domain import STATE_LABELS, Category, validate_submission
@@ -194,6 +195,10 @@ class CitizenError(NotFound):
 
 class PageEntrypoint(ApiEntrypoint):
     """Like the API's entrypoint, but every error is an HTML page."""
+
+    def get_url_rule(self):
+        # /r/36.71 and /r/36.71/ are the same page: no werkzeug redirect with its English body
+        return Rule(self.url, methods=self.method.split(","), strict_slashes=False)
 
     def response_from_exception(self, exc):
         error = as_domain_error(exc)

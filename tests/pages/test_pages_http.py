@@ -54,6 +54,9 @@ def test_home_is_a_region_chooser_that_remembers_the_choice(platform, http):
 
 
 def test_unknown_pages_and_wrong_methods_are_indonesian_pages(platform, http):
+    # a page without its trailing slash is the page, not werkzeug's English redirect
+    assert "Tangerang Live: Kota Tangerang" in html(http.get(f"{platform.url}/r/36.71", allow_redirects=False,
+                                                             timeout=10), 200)
     for path in ("/r/36.71/nope", "/lacak/", "/tidak/ada"):
         assert "Halaman tidak ditemukan" in html(http.get(f"{platform.url}{path}", timeout=10), 404)
     wrong = http.delete(f"{platform.url}/r/36.71/lapor", timeout=10)
