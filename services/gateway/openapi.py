@@ -90,9 +90,10 @@ def operation(name, fn, entrypoint, method):
             "content": {"application/json": {"schema": error_schema}}}
     response_type = detail.get("response_type")
     if response_type:  # the success is not JSON; an HTML page's errors are HTML pages too
-        answered = op["responses"].values() if response_type == "text/html" else [op["responses"][str(ok)]]
-        for response in answered:
-            response["content"] = {response_type: {"schema": {"type": "string"}}}
+        for status, response in op["responses"].items():
+            if status == str(ok) or detail.get("html_errors") or response_type == "text/html":
+                response["content"] = {response_type if status == str(ok) else "text/html":
+                                       {"schema": {"type": "string"}}}
     if detail.get("error_schema") is OPEN311_ERRORS:  # Open311 answers in the format asked for
         for response in op["responses"].values():
             response["content"]["text/xml"] = {"schema": {"type": "string"}}

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
 VIEW_TIMEOUT = 5
 SPARKLINE_DAYS = 30
-MACHINE_PATHS = ("/api/", "/open311/", "/feeds/")
+MACHINE_PATHS = ("/api/", "/open311/", "/feeds/", "/docs/")
 REGION_COOKIE = "wilayah"  # the region a citizen last chose, for `/`
 REGION_COOKIE_AGE = 365 * 24 * 3600
 FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
@@ -218,11 +218,12 @@ class PageEntrypoint(ApiEntrypoint):
         return error_page(error.status)
 
 
-def page(method, url, query=None, form=None, statuses=()):
+def page(method, url, query=None, form=None, statuses=(), response_type="text/html"):
     """A page route; documented in OpenAPI as answering text/html (errors too)."""
     def decorate(fn):
-        described(query=query, body=form, statuses=statuses, response_type="text/html",
+        described(query=query, body=form, statuses=statuses, response_type=response_type,
                   content_type=form and "application/x-www-form-urlencoded")(fn)
+        fn.__openapi__["html_errors"] = True  # a page's errors are pages, whatever it answers
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
 
@@ -264,7 +265,7 @@ class CitizenPages:
             return goto(f"/r/{chosen}/")
         return render("pilih.html", active="pilih")
 
-    @page("GET", "/favicon.ico")
+    @page("GET", "/favicon.ico", response_type="image/svg+xml")
     def favicon(self, request):
         """The site icon (SVG; every current browser reads it), cached for a day."""
         return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
@@ -341,7 +342,7 @@ class CitizenPages:
         return {c["code"]: Category(c["code"], c["name"], c["opd"])
                 for c in call(self.aspirasi.categories, region.code)}
 
-    @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,))
+    @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,), response_type="image/jpeg")
     def media_photo(self, request, photo_id):
         """A report photo; its bytes never change, so caches keep it for a year."""
         found = self.media.get(photo_id)
