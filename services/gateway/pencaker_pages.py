@@ -5,6 +5,8 @@ Seekers sign in with their AK/1 card number and the password chosen at registrat
 the page session (sessions.py) carries who they are, and every form POST its CSRF token.
 """
 import io
+import re
+from urllib.parse import quote
 
 import segno
 
@@ -22,6 +24,7 @@ APPLICATION_LABELS = {"submitted": "Terkirim", "interview": "Dipanggil wawancara
                       "rejected": "Belum diterima", "withdrawn": "Dibatalkan"}
 SEEKER_STATUS = {"active": "Aktif", "expired": "Tidak aktif", "placed": "Sudah bekerja"}
 MIN_PASSWORD = 10
+SAFE_NEXT = re.compile(r"/[A-Za-z0-9._~/?#=&%-]{0,200}")
 AK1_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
     "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
     "education_level", "education_major", "education_institution", "education_graduation_year",
@@ -121,7 +124,7 @@ class PencakerPages:
         """The signed-in seeker applies; then their applications."""
         session = sessions.current(request)
         if session is None:
-            return goto(f"/ak1/masuk?next=/loker/{vacancy_id}")
+            return goto(f"/ak1/masuk?next=/loker/{quote(vacancy_id, safe='')}")
         sessions.check_form(request, session)
         letter = (request.form.get("cover_letter") or "").strip() or None
         try:
@@ -236,7 +239,7 @@ class PencakerPages:
 def _safe_next(target):
     """Only our own pages: a path, never another site."""
     target = (target or "").strip()
-    return target if target.startswith("/") and not target.startswith("//") else "/ak1"
+    return target if SAFE_NEXT.fullmatch(target) and not target.startswith("//") else "/ak1"
 
 
 def _apply_refusal(exc):
