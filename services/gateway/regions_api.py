@@ -11,7 +11,9 @@ import logging
 from nameko.extensions import DependencyProvider
 from prometheus_client import REGISTRY
 
+from services.gateway import schemas
 from services.gateway.auth import authenticate
+from services.gateway.authority import authorize
 from services.gateway.http import api, json_response, read_json
 from services.servicekit import partners
 from services.servicekit.described import described
@@ -20,21 +22,8 @@ from services.servicekit.rpc import call
 from services.servicekit.uplink import UplinkRelay
 
 log = logging.getLogger(__name__)
-OPERATOR = ("platform_operator",)
 _collector = None
-SUBSCRIPTIONS = {"type": "array", "items": {
-    "type": "object", "required": ["topic", "from"],
-    "properties": {"topic": {"type": "string", "example": "prices.price_alert_raised"},
-                   "from": {"type": "array", "items": {"type": "string"}, "example": ["province"]}}}}
-REGION_BODY = {
-    "type": "object", "required": ["code", "name", "province"],
-    "properties": {"code": {"type": "string", "example": "36.05"}, "name": {"type": "string"},
-                   "province": {"type": "string"}, "domain": {"type": "string"},
-                   "edge": {"type": "boolean"}, "timezone": {"type": "string"},
-                   "subscriptions": SUBSCRIPTIONS,
-                   "categories": {"type": "array", "items": {
-                       "type": "object", "required": ["code", "name", "opd"],
-                       "properties": {k: {"type": "string"} for k in ("code", "name", "opd")}}}}}
+
 
 
 class PartnerBroker(DependencyProvider):
@@ -63,16 +52,17 @@ class PartnerBroker(DependencyProvider):
 
 
 class _Catalogue:
-    """The aspirasi RPCs onboarding needs, with the gateway's deadlines."""
+    """The aspirasi RPCs onboarding needs, with the gateway's deadlines, as the operator."""
 
-    def __init__(self, proxy):
-        self.proxy = proxy
+    def __init__(self, proxy, caller):
+        self.proxy, self.caller = proxy, caller
 
     def categories(self, code):
         return call(self.proxy.categories, code, timeout=5)
 
     def set_category(self, code, category, name, opd):
-        return call(self.proxy.set_category, code, category, name, opd, timeout=5)
+        return call(self.proxy.set_category, code, category, name, opd, caller=self.caller.sign(),
+                    timeout=5)
 
 
 class RegionsAdminApi:
@@ -80,36 +70,36 @@ class RegionsAdminApi:
     uplink_relay = UplinkRelay()  # edge regions' events, checked, into the hub's exchanges
 
     @api("GET", "/api/v1/admin/regions")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.ADMIN_REGIONS)
     def admin_regions(self, request):
         """Every registered region with its subscriptions and partner-queue backlog."""
-        authenticate(request).require(OPERATOR)
+        authorize("manage_regions", authenticate(request))
         depths = self.partner_broker.queue_depths()
         items = [{**r.to_dict(), "subscriptions": partners.subscriptions_for(r.code),
                   "backlog": depths.get(partners.queue_name(r.code))} for r in all_regions()]
         return json_response({"items": items})
 
     @api("POST", "/api/v1/admin/regions")
-    @described(body=REGION_BODY, statuses=(201, 401, 403))
+    @described(body=schemas.REGION, statuses=(201, 401, 403), response=schemas.REGION_TOPOLOGY)
     def onboard_region(self, request):
         """Onboard (or update) a region: registry, subscriptions, queue, LAKSA catalogue."""
-        authenticate(request).require(OPERATOR)
-        result = partners.onboard(read_json(request), self.partner_broker, _Catalogue(self.aspirasi))
+        caller = authorize("manage_regions", authenticate(request))
+        result = partners.onboard(read_json(request), self.partner_broker,
+                                  _Catalogue(self.aspirasi, caller))
         return json_response(result, 201, {"Location": f"/api/v1/regions/{result['region']['code']}"})
 
     @api("PUT", "/api/v1/admin/regions/<string:code>/subscriptions")
-    @described(body={"type": "object", "required": ["subscriptions"],
-                     "properties": {"subscriptions": SUBSCRIPTIONS}}, statuses=(401, 403, 404))
+    @described(body=schemas.RESUBSCRIBE, statuses=(401, 403), response=schemas.QUEUE_BINDINGS)
     def resubscribe_region(self, request, code):
         """Replace a region's subscriptions; its queue is rebound without losing messages."""
-        authenticate(request).require(OPERATOR)
+        authorize("manage_regions", authenticate(request))
         body = read_json(request)
         return json_response(partners.resubscribe(code, body.get("subscriptions"), self.partner_broker))
 
     @api("DELETE", "/api/v1/admin/regions/<string:code>")
-    @described(query={"purge": {"type": "boolean"}}, statuses=(401, 403, 404))
+    @described(query=schemas.PURGE, statuses=(401, 403), response=schemas.REGION_REMOVED)
     def remove_region(self, request, code):
         """Remove a region; its queue is unbound, and deleted only if empty or with purge=true."""
-        authenticate(request).require(OPERATOR)
-        purge = request.args.get("purge", "false").lower() in ("1", "true", "yes")
+        authorize("manage_regions", authenticate(request))
+        purge = request.args.get("purge") == "true"
         return json_response(partners.offboard(code, self.partner_broker, purge=purge))

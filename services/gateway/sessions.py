@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import jwt
 
-from services.gateway.auth import ISSUER, ROLES, secret
+from services.gateway.auth import ISSUER, ROLES
+from services.servicekit.caller import Caller, token_secret
 from services.servicekit.errors import Forbidden
 
 COOKIE = "sesi"
@@ -31,9 +32,13 @@ class Session:
     csrf: str
     opd: str | None = None
 
-    def actor(self):
-        """The caller as services check it today (the pattern of pencaker_api.actor)."""
-        return {"subject": self.subject, "role": self.role, "region": self.region}
+    def caller(self):
+        """Who this session acts as, signed for the services' `caller` keyword."""
+        return Caller(self.subject, self.role, self.region, self.opd).sign()
+
+
+def secret():
+    return token_secret("TL_TOKEN_SECRET")
 
 
 def is_https(request):
@@ -41,7 +46,7 @@ def is_https(request):
 
 
 def start(response, request, claims, ttl=TTL):
-    """Sign `claims` (auth.Claims) into the session cookie on `response`; a new CSRF token."""
+    """Sign `claims` (a Caller: who signed in) into the session cookie on `response`; a new CSRF token."""
     session = Session(claims.subject, claims.role, claims.region, secrets.token_urlsafe(24), claims.opd)
     now = int(time.time())
     value = jwt.encode({"sub": session.subject, "role": session.role, "region": session.region,

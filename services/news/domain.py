@@ -12,8 +12,11 @@ from datetime import datetime, timedelta
 
 import nh3
 
+from services.servicekit import authority
+from services.servicekit.authority import ANY, REGION, Target
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
+from services.servicekit.validation import strip_control
 
 CATEGORIES = {
     "pemerintahan": "Pemerintahan",
@@ -43,6 +46,11 @@ TRANSITIONS = {
     "archive": ({"published"}, "archived"),
     "retract": ({"published", "archived"}, "retracted"),
 }
+# Who may do what (action -> role -> scope; servicekit.authority): a region's
+# editors run its newsroom; reading published news is public.
+EDITORS = {"editor": REGION, "platform_operator": ANY}
+AUTHORITY = {"write_article": EDITORS, "read_newsroom": EDITORS, "set_subscriptions": EDITORS,
+             "manage_feed_sources": EDITORS}
 EDITABLE = {"draft", "in_review", "scheduled", "published"}
 # States whose changes other regions (and the live view) hear about.
 ANNOUNCED = {"published", "archived"}
@@ -72,14 +80,14 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitize_body(value):
-    """HTML an article may show, whatever was sent."""
-    return nh3.clean(value, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    """HTML an article may show, whatever was sent (pasted control characters dropped)."""
+    return nh3.clean(strip_control(value), tags=BODY_TAGS, attributes=BODY_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
 def plain_text(value):
     """Text without any markup (script and style contents dropped), whitespace collapsed."""
-    text = html.unescape(nh3.clean(value, tags=set()))
+    text = strip_control(html.unescape(nh3.clean(value, tags=set())))
     return " ".join(text.split())
 
 
@@ -383,6 +391,7 @@ def copy_slug(source_slug, source_region):
 
 # reading --------------------------------------------------------------------
 MAX_LIMIT = 50
+MAX_PAGE = 10_000
 MAX_TERMS = 8
 
 
@@ -401,8 +410,8 @@ def page_number(page):
         page = int(page)
     except (TypeError, ValueError):
         raise ValidationFailed.field("page", "must be a whole number") from None
-    if page < 1:
-        raise ValidationFailed.field("page", "starts at 1")
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed.field("page", f"must be between 1 and {MAX_PAGE}")
     return page
 
 
@@ -459,3 +468,7 @@ def ingested_article(entry, source, region, article_id, slug, now):
         "published_at": published, "updated_at": published, "created_at": now,
         "corrections": [], "history": [],
     }
+
+
+def authorize(action, caller, region_code):
+    return authority.authorize(AUTHORITY, action, caller, Target(region_code))

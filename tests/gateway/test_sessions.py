@@ -8,10 +8,11 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from services.gateway import sessions
-from services.gateway.auth import Claims, secret
+from services.gateway.sessions import secret
+from services.servicekit.caller import Caller
 from services.servicekit.errors import Forbidden
 
-SITI = Claims("S0123456789abcde", "citizen", "36.71")
+SITI = Caller("S0123456789abcde", "citizen", "36.71")
 
 
 def request(cookie=None, form=None, scheme="http", headers=None):
@@ -33,8 +34,8 @@ def test_cookie_is_signed_httponly_lax_and_expires():
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Max-Age=28800" in header
     assert "Secure" not in header and "Path=/" in header
     again = sessions.current(request(value))
-    assert again == session and again.actor() == {"subject": SITI.subject, "role": "citizen",
-                                                   "region": "36.71"}
+    assert again == session
+    assert Caller.verify(again.caller()) == SITI  # what services receive as `caller`
     assert sessions.current(request()) is None
 
 
