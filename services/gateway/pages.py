@@ -283,8 +283,9 @@ class CitizenPages:
         live = self.live.document(region, self)
         response = render("beranda.html", region, live=live, feeds=feed_links(region, None),
                           active="beranda")
-        response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
-                            secure=request.scheme == "https", httponly=True)
+        if request.cookies.get(REGION_COOKIE) != region.code:  # only then: the answer stays cacheable
+            response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
+                                secure=request.scheme == "https", httponly=True)
         return response
 
     @page("GET", "/r/<string:code>/lapor")
