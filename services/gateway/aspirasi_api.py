@@ -103,7 +103,7 @@ class AspirasiApi:
             self.aspirasi.open311_services, region, service_code), request)
 
     @api("GET", "/open311/discovery.<string:fmt>")
-    @described(error_schema=OPEN311_ERRORS)
+    @described(error_schema=OPEN311_ERRORS, response=schemas.OPEN311_DISCOVERY)
     def open311_discovery(self, request, fmt):
         """The GeoReport v2 discovery document: where the endpoint is and what it speaks."""
         if fmt not in OPEN311_FORMATS:
