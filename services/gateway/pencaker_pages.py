@@ -113,7 +113,7 @@ class PencakerPages:
             applied = next((a for a in call(self.pencaker.applications_for_seeker, session.subject,
                                             caller=session.caller()) if a["vacancy_id"] == vacancy_id), None)
         return render("lowongan.html", region, vacancy=vacancy, jsonld=script_json(posting),
-                      session=session, applied=applied, active="loker",
+                      session=session, applied=applied, labels=APPLICATION_LABELS, active="loker",
                       share={"title": f"{vacancy['title']} - {vacancy['employer']['name']}",
                              "description": vacancy["description"][:200],
                              "url": public_url(region, f"/loker/{vacancy_id}")})
