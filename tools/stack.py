@@ -55,6 +55,8 @@ class Platform:
             self.env[f"{name.upper()}_DB"] = f"{prefix}_{name}"
         self.url = f"http://{self.env['GATEWAY_HTTP']}"
         self.env.setdefault("PUBLIC_BASE_URL", self.url)  # links in feeds lead back here
+        # Its own region registry: what tests onboard or remove there stays there.
+        self.env.setdefault("PLATFORM_DB", f"{prefix}_platform")
         self.procs = {}
 
     def start(self):
