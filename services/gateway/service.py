@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
+from services.gateway.console import ConsolePages
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
@@ -46,7 +47,7 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages, PencakerPages):
+                     PricesApi, CitizenPages, PencakerPages, ConsolePages):
     name = "gateway"
 
     config = Config()
