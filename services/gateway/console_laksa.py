@@ -45,7 +45,7 @@ class LaksaConsole:
         if chosen["status"] not in (None, *STATE_LABELS):
             chosen["status"] = None
         queue = officer.call(self.aspirasi.officer_queue, officer.region, chosen["status"],
-                             chosen["category"], chosen["opd"])
+                             chosen["category"], chosen["opd"], actor=officer.actor())
         categories = officer.call(self.aspirasi.categories, officer.region)
         return console_page("console/laksa.html", officer, active="laksa", queue=queue, chosen=chosen,
                             categories={c["code"]: c["name"] for c in categories},
@@ -55,7 +55,7 @@ class LaksaConsole:
     def console_ticket(self, request, officer, number):
         """A ticket with its full history, contact, duplicates and the officer's actions."""
         try:
-            ticket = officer.call(self.aspirasi.get_ticket_private, number)
+            ticket = officer.call(self.aspirasi.get_ticket_private, number, officer.region, officer.actor())
         except NotFound:
             return console_page("console/galat.html", officer, 404, title="Tiket tidak ditemukan",
                                 message=f"Tiket {number} tidak ada.")
@@ -77,9 +77,9 @@ class LaksaConsole:
         version = form.get("version") or ""
         params = {k: (form.get(k) or "").strip() for k in ("opd", "reason", "duplicate_of")}
         try:
-            officer.call(self.aspirasi.transition, number, action,
-                         note=(form.get("note") or "").strip() or None,
-                         expected_version=int(version) if version.isdigit() else None,
+            officer.call(self.aspirasi.transition, number, action, officer.subject, officer.role,
+                         officer.region, note=(form.get("note") or "").strip() or None,
+                         expected_version=int(version) if version.isdigit() else None, actor_opd=officer.opd,
                          **{k: v for k, v in params.items() if v})
         except (Conflict, Forbidden, ValidationFailed) as exc:
             return back(f"{SECTION}/{number}", error=_refusal(exc))
