@@ -167,11 +167,17 @@ def test_region_admin_changes_the_regions_subscriptions(platform, accounts):
     assert "Langganan belum disimpan" in bad.text
     before = partners.subscriptions_for("36.03")
     wanted = "prices.price_alert_raised: province\nnews.article_published: host, 36.02"
-    admin.post(f"{platform.url}/petugas/wilayah/langganan", data={"csrf": token, "subscriptions": wanted},
-               timeout=10)
-    after = partners.subscriptions_for("36.03")
-    assert after != before and {"topic": "news.article_published", "from": ["host", "36.02"]} in after
-    assert "news.article_published: host, 36.02" in page(admin, f"{platform.url}/petugas/wilayah")
+    try:
+        admin.post(f"{platform.url}/petugas/wilayah/langganan", timeout=10,
+                   data={"csrf": token, "subscriptions": wanted})
+        after = partners.subscriptions_for("36.03")
+        assert after != before and {"topic": "news.article_published", "from": ["host", "36.02"]} in after
+        assert "news.article_published: host, 36.02" in page(admin, f"{platform.url}/petugas/wilayah")
+    finally:  # other tests read the region's defaults
+        original = "\n".join(f"{s['topic']}: {', '.join(s['from'])}" for s in before)
+        admin.post(f"{platform.url}/petugas/wilayah/langganan", timeout=10,
+                   data={"csrf": token, "subscriptions": original})
+        assert partners.subscriptions_for("36.03") == before
 
 
 def test_operator_sees_regions_backlog_and_replays_a_dead_letter(platform, accounts):
