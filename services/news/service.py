@@ -13,7 +13,7 @@ from services.news import domain, feeds, ingest
 from services.news.repository import NewsRepository
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
@@ -159,7 +159,15 @@ class NewsService(Observable):
     @rpc
     def headlines(self, region_code, limit=HEADLINES):
         get_region(region_code)
-        return {"headlines": [domain.headline(a) for a in self.store.published(region_code, limit=limit)]}
+        as_of = isoformat(utcnow())
+        return {"headlines": [domain.headline(a) for a in self.store.published(region_code, limit=limit)],
+                "as_of": as_of}
+
+    @rpc
+    def live_marks(self, region_codes, limit=HEADLINES):
+        """Per region, [id, title] of the headlines: how the gateway checks its live view."""
+        return {"regions": {code: [[a["_id"], a["title"]] for a in self.store.published(
+            get_region(code).code, limit=limit)] for code in region_codes}}
 
     @rpc
     def feed(self, region_code, kind, category=None):
