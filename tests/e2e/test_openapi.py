@@ -67,6 +67,15 @@ def test_served_document_and_local_api_browser(platform, http):
     assert asset.status_code == 200 and len(asset.content) > 100_000
 
 
+def test_docs_are_served_compressed(platform, http):
+    for path in ("/api/openapi.json", "/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"):
+        plain = http.get(platform.url + path, headers={"Accept-Encoding": "identity"}, timeout=10)
+        packed = http.get(platform.url + path, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+        assert packed.headers.get("Content-Encoding") == "gzip", path
+        wire = len(packed.raw.read(decode_content=False))
+        assert wire < len(plain.content) / 3, (path, wire, len(plain.content))
+
+
 def test_path_traversal_in_asset_route_is_a_404(platform, http):
     for name in ("..%2F..%2Fetc%2Fpasswd", "%2e%2e%2fconfig.yaml", "index.j2", "..\\..\\x"):
         response = http.get(f"{platform.url}/docs/assets/{name}", timeout=5)
