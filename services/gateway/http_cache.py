@@ -29,6 +29,7 @@ from nameko.extensions import DependencyProvider, SharedExtension
 from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
 
+from services.gateway import sessions
 from services.servicekit.metrics import DURATION, REQUESTS
 
 COMPRESS_MIN = 512  # bytes; smaller bodies are not worth the encoding header
@@ -79,6 +80,7 @@ ROUTES = {
     "/api/openapi.json": public(300, 3600),
     "/docs": public(300, 3600),
     "/docs/assets/<string:name>": public(3600, 86400),
+    "/media/<string:photo_id>.jpg": Policy("public, max-age=31536000, immutable"),  # bytes never change
     "/api/v1/regions/<string:code>/aspirasi/stats": public(30, 60),
     "/api/v1/regions/<string:code>/news": public(30, 60),
     "/api/v1/regions/<string:code>/news/<string:slug>": public(60, 300),
@@ -198,6 +200,8 @@ class ResponseCache(SharedExtension):
         """Answer `request` for `entrypoint`: from the kept answers when possible,
         else by `handle(request)` (the worker), then finished by the route's policy."""
         policy = policy_for(entrypoint.url)
+        if sessions.COOKIE in request.cookies:  # a signed-in page (its CSRF token) is nobody else's
+            policy = None
         keep = (policy is not None and policy.tags is not None and request.method in ("GET", "HEAD")
                 and "Authorization" not in request.headers)
         if not keep:
