@@ -138,7 +138,8 @@ class AspirasiApi:
     @api("GET", "/open311/v2/requests.<string:fmt>")
     @described(query={**JURISDICTION, **{name: schemas.text(500) for name in (
         "service_request_id", "service_code", "start_date", "end_date")},
-        "status": {"type": "string", "enum": ["open", "closed"]}},
+        "status": {"type": "string", "pattern": "^(open|closed)(,(open|closed))*$",
+                   "description": "open, closed, or both as a comma list (or repeated)"}},
         error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_requests(self, request, fmt):
         """Requests; service_request_id, service_code and status take comma lists
