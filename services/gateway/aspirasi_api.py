@@ -16,6 +16,8 @@ from services.servicekit.rpc import call
 
 JURISDICTION = {"jurisdiction_id": schemas.REGION_CODE}
 OPEN311_FORMATS = ("json", "xml")
+SERVICE_DEFINITION = {"type": "object", "required": ["service_code", "attributes"], "properties": {
+    "service_code": {"type": "string"}, "attributes": {"type": "array", "items": {"type": "object"}}}}
 DISCOVERY = {"type": "object", "required": ["changeset", "contact", "key_service", "endpoints"],
              "properties": {
     "changeset": {"type": "string"}, "contact": {"type": "string"}, "key_service": {"type": "string"},
@@ -102,7 +104,7 @@ class AspirasiApi:
             self.aspirasi.open311_services, region), request)
 
     @api("GET", "/open311/v2/services/<string:service_code>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=SERVICE_DEFINITION)
     def open311_service(self, request, service_code, fmt):
         """The service definition: {service_code, attributes} (XML root service_definition)."""
         return self._open311(fmt, "service_definition", lambda region: call(

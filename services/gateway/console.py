@@ -109,7 +109,7 @@ class Officer:
         return call(method, *args, caller=self.caller.sign(), **kwargs)
 
 
-def console(method, url, roles, query=None, form=None, statuses=()):
+def console(method, url, roles, query=None, form=None, statuses=(), response_type="text/html"):
     """A console route for `roles`: no session -> the sign-in page; a session whose
     account was disabled -> signed out; another role -> 403; a POST without the
     session's CSRF token -> 403. The handler gets the `Officer` after the request."""
@@ -133,7 +133,8 @@ def console(method, url, roles, query=None, form=None, statuses=()):
             if session.role not in roles:
                 return refused(officer, "Bagian ini bukan untuk peran Anda.")
             return fn(self, request, officer, **kwargs)
-        return page(method, url, query=query, form=form, statuses=statuses + (303, 403))(handler)
+        return page(method, url, query=query, form=form, statuses=statuses + (303, 403),
+                    response_type=response_type)(handler)
     return decorate
 
 

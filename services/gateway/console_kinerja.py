@@ -56,7 +56,8 @@ class KinerjaConsole:
         return console_page("console/kinerja.html", officer, active="kinerja", month=month,
                             rows=_rows(report), columns=COLUMNS)
 
-    @console("GET", "/petugas/kinerja.csv", ROLES, query=QUERY)
+    @console("GET", "/petugas/kinerja.csv", ROLES, query=QUERY, statuses=(400,),
+             response_type=("text/csv",))
     def console_kinerja_csv(self, request, officer):
         """The same figures as CSV (UTF-8, comma-separated, one row per group)."""
         month = _month(request, officer)

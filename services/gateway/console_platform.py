@@ -65,6 +65,9 @@ class PlatformConsole:
     def console_replay(self, request, officer, queue):
         """Replay one dead letter (event_id), or all of them (no event_id)."""
         authorize("manage_dead_letters", officer.caller)
+        if queue not in {q["queue"] for q in deadletters.dead_queues(self.partner_broker)}:
+            return console_page("console/galat.html", officer, 404, title="Antrean tidak ada",
+                                message=f"Tidak ada antrean surat mati {queue}.")
         event_id = (request.form.get("event_id") or "").strip() or None
         path = f"{SECTION}/surat-mati/{queue}"
         try:

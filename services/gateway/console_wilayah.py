@@ -70,7 +70,7 @@ class RegionAdminConsole:
             return back(SECTION, error=f"Langganan belum disimpan: {exc.message}")
         return back(SECTION, f"Langganan disimpan ({len(subscriptions)} topik).")
 
-    @console("POST", SECTION + "/kunci", ADMIN, form=form(("label",)))
+    @console("POST", SECTION + "/kunci", ADMIN, form=form(("label",)), statuses=(201,))
     def console_issue_key(self, request, officer):
         """Issue an Open311 api_key; the key is shown once, on this answer only."""
         label = (request.form.get("label") or "").strip()[:80] or None

@@ -223,10 +223,11 @@ class PageEntrypoint(ApiEntrypoint):
         return error_page(error.status)
 
 
-def page(method, url, query=None, form=None, statuses=()):
+def page(method, url, query=None, form=None, statuses=(), response_type="text/html"):
     """A page route; documented in OpenAPI as answering text/html (errors too)."""
     def decorate(fn):
-        fn = described(query=query, body=form, statuses=statuses, response_type="text/html",
+        fn = described(query=query, body=form, statuses=statuses, response_type=response_type,
+                       error_type="text/html",
                        content_type=form and "application/x-www-form-urlencoded")(fn)
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
@@ -270,7 +271,7 @@ class CitizenPages:
             return goto(f"/r/{chosen}/")
         return render("pilih.html", active="pilih")
 
-    @page("GET", "/favicon.ico")
+    @page("GET", "/favicon.ico", response_type=("image/svg+xml",))
     def favicon(self, request):
         """The site icon (SVG; every current browser reads it), cached for a day."""
         return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
