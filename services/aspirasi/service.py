@@ -2,7 +2,6 @@
 import base64
 import hashlib
 import hmac
-import logging
 import re
 import secrets
 import uuid
@@ -25,7 +24,6 @@ from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
 
-log = logging.getLogger(__name__)
 MAX_KEY = 100
 KEY_ID = 12  # hex digits of a key's hash shown to admins to tell keys apart
 _OPEN_TICKETS = business_metrics.Snapshot(business_metrics.ASPIRASI_OPEN)
@@ -95,7 +93,7 @@ class AspirasiService(Observable):
         event = _event("aspirasi_submitted", ticket, submitted_at=ticket["submitted_at"].isoformat(),
                        location=_public_point(ticket))
         if self.store.insert(ticket, [event]):
-            self._relay(number)
+            self.outbox.flush("tickets", number)
             return {**domain.public_view(self.store.get(number)), "tracking_secret": secret}
         return self._submitted(self.store.get(number), region_code, idempotency_key)
 
@@ -152,7 +150,7 @@ class AspirasiService(Observable):
             "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
             "at": now.isoformat(), "on_time": not ticket.get("breaches")})
         self.store.update(ticket, changes, [event])
-        self._relay(number)
+        self.outbox.flush("tickets", number)
         return domain.public_view(self.store.get(number))
 
     @rpc
@@ -238,7 +236,7 @@ class AspirasiService(Observable):
             self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
             for clock in clocks:
                 business_metrics.ASPIRASI_SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
-            self._relay(ticket["_id"])
+            self.outbox.flush("tickets", ticket["_id"])
             raised += len(events)
         return raised
 
@@ -331,10 +329,6 @@ class AspirasiService(Observable):
     def sla_clock(self):
         self.check_sla()
 
-    @timer(interval=2)
-    def relay_outbox(self):
-        self.outbox.flush_all()
-
     @timer(interval=10)
     def publish_business_metrics(self):
         """Recount open tickets per region/OPD/status, and the outbox backlog, for Prometheus."""
@@ -343,14 +337,6 @@ class AspirasiService(Observable):
         _OPEN_TICKETS.publish(business_metrics.count_by(open_now, "region", "opd", "status"))
         business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(
             self.store.db.tickets.count_documents({"outbox_pending": True}))
-
-    def _relay(self, number):
-        # The write is done and safe; if the broker refuses now, the relay
-        # timer publishes later. The citizen still gets the ticket.
-        try:
-            self.outbox.flush("tickets", number)
-        except Exception:  # noqa: BLE001
-            log.warning("publishing events of %s deferred to the relay", number, exc_info=True)
 
 
 def _tracking_secret(region_code, idempotency_key):
