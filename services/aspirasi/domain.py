@@ -13,7 +13,7 @@ from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.validation import check_email, check_phone, plain_text
+from services.servicekit.validation import check_contact, plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
@@ -144,11 +144,10 @@ def _reporter(report, region):
     checks = {"name": lambda: plain_text(contact, "name", max_length=120, prefix="reporter.")}
     if contact.get("nik") is not None:
         checks["nik"] = lambda: niks.check_nik(contact["nik"], field="reporter.nik")
-    if contact.get("phone") is not None:
-        checks["phone"] = lambda: check_phone(contact["phone"], "reporter.phone")
-    if contact.get("email") is not None:
-        checks["email"] = lambda: check_email(contact["email"], "reporter.email")
-    reporter = all_checked(checks)
+    checks["contact"] = lambda: check_contact(contact, "reporter.")
+    found = all_checked(checks)
+    reporter = {k: found[k] for k in ("name", "nik") if k in found}
+    reporter.update(found["contact"])
     if not any(k in reporter for k in ("phone", "email")):
         raise ValidationFailed.field("reporter", "give a phone or an e-mail so the OPD can reach you")
     return reporter

@@ -104,14 +104,14 @@ class AspirasiApi:
             self.aspirasi.open311_services, region), request)
 
     @api("GET", "/open311/v2/services/<string:service_code>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=SERVICE_DEFINITION)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_DEFINITION)
     def open311_service(self, request, service_code, fmt):
         """The service definition: {service_code, attributes} (XML root service_definition)."""
         return self._open311(fmt, "service_definition", lambda region: call(
             self.aspirasi.open311_services, region, service_code), request)
 
     @api("GET", "/open311/discovery.<string:fmt>")
-    @described(response=DISCOVERY, error_schema=OPEN311_ERRORS)
+    @described(error_schema=OPEN311_ERRORS, response=schemas.OPEN311_DISCOVERY)
     def open311_discovery(self, request, fmt):
         """The GeoReport v2 discovery document: where the endpoint is and what it speaks."""
         if fmt not in OPEN311_FORMATS:
@@ -140,8 +140,8 @@ class AspirasiApi:
     @api("GET", "/open311/v2/requests.<string:fmt>")
     @described(query={**JURISDICTION, **{name: schemas.text(500) for name in (
         "service_request_id", "service_code", "start_date", "end_date")},
-        "status": {"type": "string", "pattern": "^(open|closed)(,(open|closed))*$",
-                   "description": "open, closed, or both as a comma list (or repeated)"}},
+        # one value, a comma list or repeated (the spec allows both)
+        "status": schemas.text(40, pattern="^(open|closed)(,(open|closed))*$")},
         error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_requests(self, request, fmt):
         """Requests; service_request_id, service_code and status take comma lists

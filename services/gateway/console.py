@@ -34,6 +34,7 @@ from markupsafe import Markup, escape
 
 from services.gateway import sessions
 from services.gateway.pages import goto, page, render
+from services.servicekit.caller import Caller
 from services.servicekit.errors import Forbidden
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
@@ -102,7 +103,7 @@ class Officer:
 
     @property
     def caller(self):
-        return self.session.caller()
+        return Caller(self.subject, self.role, self.region, self.opd)
 
     def call(self, method, *args, **kwargs):
         """An RPC made as this officer, signed (the services decide what the officer may do)."""

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
 VIEW_TIMEOUT = 5
 SPARKLINE_DAYS = 30
-MACHINE_PATHS = ("/api/", "/open311/", "/feeds/", "/docs/assets/")
+MACHINE_PATHS = ("/api/", "/open311/", "/feeds/", "/docs/")
 REGION_COOKIE = "wilayah"  # the region a citizen last chose, for `/`
 REGION_COOKIE_AGE = 365 * 24 * 3600
 FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
@@ -227,8 +227,8 @@ def page(method, url, query=None, form=None, statuses=(), response_type="text/ht
     """A page route; documented in OpenAPI as answering text/html (errors too)."""
     def decorate(fn):
         fn = described(query=query, body=form, statuses=statuses, response_type=response_type,
-                       error_type="text/html",
                        content_type=form and "application/x-www-form-urlencoded")(fn)
+        fn.__openapi__["html_errors"] = True  # a page's errors are pages, whatever it answers
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
 
@@ -271,7 +271,7 @@ class CitizenPages:
             return goto(f"/r/{chosen}/")
         return render("pilih.html", active="pilih")
 
-    @page("GET", "/favicon.ico", response_type=("image/svg+xml",))
+    @page("GET", "/favicon.ico", response_type="image/svg+xml")
     def favicon(self, request):
         """The site icon (SVG; every current browser reads it), cached for a day."""
         return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
@@ -284,8 +284,9 @@ class CitizenPages:
         live = self.live.document(region, self)
         response = render("beranda.html", region, live=live, feeds=feed_links(region, None),
                           active="beranda")
-        response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
-                            secure=request.scheme == "https", httponly=True)
+        if request.cookies.get(REGION_COOKIE) != region.code:  # only then: the answer stays cacheable
+            response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
+                                secure=request.scheme == "https", httponly=True)
         return response
 
     @page("GET", "/r/<string:code>/lapor")
@@ -353,7 +354,7 @@ class CitizenPages:
         return {c["code"]: Category(c["code"], c["name"], c["opd"])
                 for c in call(self.aspirasi.categories, region.code)}
 
-    @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,))
+    @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,), response_type="image/jpeg")
     def media_photo(self, request, photo_id):
         """A report photo; its bytes never change, so caches keep it for a year."""
         found = self.media.get(photo_id)
@@ -395,7 +396,7 @@ class CitizenPages:
                  "image": (ticket.get("photos") or [None])[0]}
         secret = request.cookies.get(SECRET_COOKIE)
         response = render("tiket.html", region, ticket=ticket, category=category, share=share,
-                          just_sent=request.args.get("baru") == "1", tracking_secret=secret, active="lacak")
+                          tracking_secret=secret, just_sent=request.args.get("baru") == "1", active="lacak")
         if secret:
             response.headers["Cache-Control"] = "no-store"
             response.delete_cookie(SECRET_COOKIE, path=f"/lacak/{ticket['number']}")

@@ -5,6 +5,8 @@ Seekers sign in with their AK/1 card number and the password chosen at registrat
 the page session (sessions.py) carries who they are, and every form POST its CSRF token.
 """
 import io
+import re
+from urllib.parse import quote
 
 import segno
 
@@ -22,6 +24,7 @@ APPLICATION_LABELS = {"submitted": "Terkirim", "interview": "Dipanggil wawancara
                       "rejected": "Belum diterima", "withdrawn": "Dibatalkan"}
 SEEKER_STATUS = {"active": "Aktif", "expired": "Tidak aktif", "placed": "Sudah bekerja"}
 MIN_PASSWORD = 10
+SAFE_NEXT = re.compile(r"/[A-Za-z0-9._~/?#=&%-]{0,200}")
 AK1_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
     "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
     "education_level", "education_major", "education_institution", "education_graduation_year",
@@ -107,11 +110,10 @@ class PencakerPages:
         session = sessions.current(request)
         applied = None
         if session and session.role == "citizen":
-            mine = call(self.pencaker.applications_for_seeker, session.subject,
-                        caller=session.caller().sign())
-            applied = next((a for a in mine if a["vacancy_id"] == vacancy_id), None)
+            applied = next((a for a in call(self.pencaker.applications_for_seeker, session.subject,
+                                            caller=session.caller()) if a["vacancy_id"] == vacancy_id), None)
         return render("lowongan.html", region, vacancy=vacancy, jsonld=script_json(posting),
-                      session=session, applied=applied, active="loker",
+                      session=session, applied=applied, labels=APPLICATION_LABELS, active="loker",
                       share={"title": f"{vacancy['title']} - {vacancy['employer']['name']}",
                              "description": vacancy["description"][:200],
                              "url": public_url(region, f"/loker/{vacancy_id}")})
@@ -122,11 +124,11 @@ class PencakerPages:
         """The signed-in seeker applies; then their applications."""
         session = sessions.current(request)
         if session is None:
-            return goto(f"/ak1/masuk?next=/loker/{vacancy_id}")
+            return goto(f"/ak1/masuk?next=/loker/{quote(vacancy_id, safe='')}")
         sessions.check_form(request, session)
         letter = (request.form.get("cover_letter") or "").strip() or None
         try:
-            call(self.pencaker.apply, vacancy_id, caller=session.caller().sign(), cover_letter=letter)
+            call(self.pencaker.apply, vacancy_id, caller=session.caller(), cover_letter=letter)
         except (Conflict, Forbidden) as exc:
             if exc.details.get("field") == "csrf":
                 raise
@@ -144,6 +146,7 @@ class PencakerPages:
     def ak1_register(self, request, code):
         """Register, create the seeker's sign-in, start their session, show the card."""
         region = get_region(code)
+        self.limits.hit("seeker_register", request)
         if (request.content_length or 0) > MAX_BODY:
             raise PayloadTooLarge(f"body is over {MAX_BODY} bytes")
         values = request.form.to_dict()
@@ -203,14 +206,13 @@ class PencakerPages:
         session = sessions.current(request)
         if session is None or session.role != "citizen":
             return goto("/ak1/masuk?next=/ak1")
-        seeker = call(self.pencaker.get_seeker, session.subject, caller=session.caller().sign())
-        applications = call(self.pencaker.applications_for_seeker, session.subject,
-                            caller=session.caller().sign())
+        seeker = call(self.pencaker.get_seeker, session.subject, caller=session.caller())
+        applications = call(self.pencaker.applications_for_seeker, session.subject, caller=session.caller())
         titles = {}
         for application in applications:
             try:
-                vacancy = call(self.pencaker.get_vacancy, application["vacancy_id"])
-                titles[application["vacancy_id"]] = vacancy["title"]
+                titles[application["vacancy_id"]] = call(self.pencaker.get_vacancy,
+                                                         application["vacancy_id"])["title"]
             except DomainError:
                 titles[application["vacancy_id"]] = application["vacancy_id"]
         return render("ak1_kartu.html", get_region(seeker["region"]), seeker=seeker, session=session,
@@ -228,7 +230,7 @@ class PencakerPages:
             return goto("/ak1/masuk?next=/ak1")
         sessions.check_form(request, session)
         try:
-            call(self.pencaker.report_seeker, session.subject, caller=session.caller().sign())
+            call(self.pencaker.report_seeker, session.subject, caller=session.caller())
         except Conflict as exc:
             return render("galat.html", status=409, status_code=409, title="Laporan belum dapat dikirim",
                           message=_report_refusal(exc))
@@ -238,7 +240,7 @@ class PencakerPages:
 def _safe_next(target):
     """Only our own pages: a path, never another site."""
     target = (target or "").strip()
-    return target if target.startswith("/") and not target.startswith("//") else "/ak1"
+    return target if SAFE_NEXT.fullmatch(target) and not target.startswith("//") else "/ak1"
 
 
 def _apply_refusal(exc):

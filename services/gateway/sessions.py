@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import jwt
 
 from services.gateway.auth import ISSUER, ROLES
-from services.servicekit.caller import Caller
-from services.servicekit.caller import token_secret as secret
+from services.servicekit.caller import Caller, token_secret
 from services.servicekit.errors import Forbidden
 
 COOKIE = "sesi"
@@ -36,8 +35,12 @@ class Session:
     issued_at: int = 0
 
     def caller(self):
-        """Who this session is, as services check it (servicekit.caller)."""
-        return Caller(self.subject, self.role, self.region, self.opd)
+        """Who this session acts as, signed for the services' `caller` keyword."""
+        return Caller(self.subject, self.role, self.region, self.opd).sign()
+
+
+def secret():
+    return token_secret("TL_TOKEN_SECRET")
 
 
 def is_https(request):

@@ -15,7 +15,7 @@ QUERY_SCHEMA = "tl.query_schema"
 
 
 def described(summary=None, query=None, body=None, response=None, statuses=(), content_type=None,
-              error_schema=None, response_type=None, responses=None, links=None, error_type=None):
+              error_schema=None, response_type=None, responses=None, links=None):
     """Attach OpenAPI detail to a route method, and check requests by it.
 
     `body`: the request body's schema; `response`: the success body's schema;
@@ -23,8 +23,7 @@ def described(summary=None, query=None, body=None, response=None, statuses=(), c
     gateway/openapi.py); `responses`: {status: schema} for other successes;
     `links`: {operationId: {parameter: "$response.body#/field"}}, what a
     success leads to (OpenAPI links, followed by the stateful fuzzer).
-    `response_type="text/html"` documents every answer of the route as HTML; with a tuple
-    of success types, `error_type="text/html"` documents its errors as HTML pages."""
+    `response_type="text/html"` documents every answer of the route as HTML."""
     def attach(fn):
         @functools.wraps(fn)
         def checked(self, request, *args, **kwargs):
@@ -37,7 +36,7 @@ def described(summary=None, query=None, body=None, response=None, statuses=(), c
                                "response": response, "statuses": tuple(statuses),
                                "content_type": content_type, "error_schema": error_schema,
                                "response_type": response_type, "responses": responses or {},
-                               "links": links or {}, "error_type": error_type}
+                               "links": links or {}}
         return checked
     return attach
 

@@ -145,8 +145,8 @@ def test_every_bad_field_is_reported_at_once():
     with pytest.raises(ValidationFailed) as refused:
         domain.validate_submission(report, TANGERANG, CATEGORIES)
     fields = [e["field"] for e in refused.value.details["errors"]]
-    assert fields == ["category", "reporter.name", "reporter.nik", "reporter.phone", "reporter.email",
-                      "description", "location"]
+    assert fields == ["category", "reporter.name", "reporter.nik", "reporter.phone", "description",
+                      "location"]
     assert refused.value.details["field"] == "category"
 
 

@@ -6,7 +6,7 @@ import jwt
 
 from services.gateway import sessions
 from services.gateway.auth import ISSUER
-from services.servicekit.caller import token_secret as secret
+from services.gateway.sessions import secret
 from tests.console.conftest import PASSWORD, csrf_of, sign_in_token
 
 

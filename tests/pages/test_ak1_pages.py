@@ -98,3 +98,13 @@ def test_register_ak1_apply_with_csrf_and_follow_the_application(platform, demo)
         assert signed.status_code == 303 and signed.headers["Location"] == "/ak1"
         card = html(again.get(f"{base}/ak1", timeout=10), 200)
         assert number in card and "Operator Mesin Bubut" in card and len(card.encode()) < 100_000
+
+
+def test_a_signed_in_vacancy_page_is_never_cached_nor_handed_to_others(platform, demo):
+    url = f"{platform.url}/loker/{demo['vacancy_id']}"
+    with requests.Session() as seeker, requests.Session() as stranger:
+        seeker.cookies.set("sesi", "not-a-valid-session")  # any session cookie counts as a credential
+        mine = seeker.get(url, timeout=10)
+        assert mine.status_code == 200 and mine.headers["Cache-Control"] == "no-store"
+        public = stranger.get(url, timeout=10)
+        assert public.headers["Cache-Control"].startswith("public") and 'name="csrf"' not in public.text
