@@ -16,14 +16,6 @@ from services.servicekit.rpc import call
 
 JURISDICTION = {"jurisdiction_id": schemas.REGION_CODE}
 OPEN311_FORMATS = ("json", "xml")
-SERVICE_DEFINITION = {"type": "object", "required": ["service_code", "attributes"], "properties": {
-    "service_code": {"type": "string"}, "attributes": {"type": "array", "items": {"type": "object"}}}}
-DISCOVERY = {"type": "object", "required": ["changeset", "contact", "key_service", "endpoints"],
-             "properties": {
-    "changeset": {"type": "string"}, "contact": {"type": "string"}, "key_service": {"type": "string"},
-    "endpoints": {"type": "array", "items": {"type": "object", "properties": {
-        "specification": {"type": "string"}, "url": {"type": "string"}, "changeset": {"type": "string"},
-        "type": {"type": "string"}, "formats": {"type": "array", "items": {"type": "string"}}}}}}}
 HOST_REGION = "36.71"
 DISCOVERY_CHANGESET = "2026-12-01T00:00:00Z"  # when the endpoint's behaviour last changed
 
