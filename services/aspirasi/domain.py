@@ -12,7 +12,7 @@ from statistics import median
 from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
-from services.servicekit.errors import Conflict, ValidationFailed
+from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.validation import check_contact, plain_text
 
 MAX_DESCRIPTION = 4000
@@ -60,6 +60,11 @@ AUTHORITY = {
     "read_contact": {"region_admin": REGION, "opd_officer": OPD, "service": ANY},
     "set_category": {"region_admin": REGION, "platform_operator": ANY},
     "issue_api_key": {"region_admin": REGION, "platform_operator": ANY},
+    "manage_api_keys": {"region_admin": REGION, "platform_operator": ANY},
+    # the officer console: a region's queue (an OPD officer: their OPD's) and kinerja
+    "read_queue": {"region_admin": REGION, "opd_officer": OPD, "platform_operator": ANY},
+    "read_kinerja": {"region_admin": REGION, "platform_operator": ANY},
+    "read_kinerja_regions": {"platform_operator": ANY},
 }
 MAX_NOTE = 2000
 REJECT_REASONS = {"not_our_authority", "spam", "incomplete"}
@@ -366,3 +371,18 @@ def statistics(tickets, now):
         "median_hours_to_resolution": rounded(median(resolution) if resolution else None),
         "overdue": overdue,
     }
+
+
+
+def allowed_actions(ticket, caller):
+    """The officer actions `caller` may take on the ticket now (state and AUTHORITY)."""
+    allowed = []
+    for action, (sources, _) in TRANSITIONS.items():
+        if ticket["status"] not in sources or caller.role == "citizen":
+            continue
+        try:
+            authorize(action, caller, ticket)
+        except Forbidden:
+            continue
+        allowed.append(action)
+    return allowed

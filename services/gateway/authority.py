@@ -13,6 +13,8 @@ AUTHORITY = {
     "create_account": {"region_admin": REGION, "platform_operator": ANY},
     "create_privileged_account": {"platform_operator": ANY},
     "manage_regions": {"platform_operator": ANY},
+    "manage_subscriptions": {"region_admin": REGION, "platform_operator": ANY},
+    "manage_dead_letters": {"platform_operator": ANY},
 }
 
 

@@ -55,11 +55,12 @@ EMPLOYMENT_LABELS = {"FULL_TIME": "Purnawaktu", "PART_TIME": "Paruh waktu", "CON
 SALARY_UNITS = {"HOUR": "per jam", "DAY": "per hari", "WEEK": "per minggu", "MONTH": "per bulan",
                 "YEAR": "per tahun"}
 ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas dinas"}
-STATUS_TITLES = {400: "Permintaan tidak valid", 404: "Halaman tidak ditemukan",
+STATUS_TITLES = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Halaman tidak ditemukan",
                  405: "Metode tidak diizinkan", 413: "Isian terlalu besar",
                  429: "Terlalu banyak permintaan", 503: "Layanan sedang tidak tersedia",
                  500: "Terjadi kesalahan"}
 STATUS_TEXTS = {400: "Alamat atau isian ini tidak dapat kami proses.",
+                403: "Anda tidak diizinkan melakukan ini. Muat ulang halaman lalu coba lagi.",
                 404: "Halaman atau data yang Anda cari tidak ada.",
                 405: "Halaman ini tidak menerima permintaan seperti itu.",
                 413: "Isian yang dikirim terlalu besar.",

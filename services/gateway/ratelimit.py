@@ -26,7 +26,8 @@ from services.servicekit.errors import RateLimited, Unavailable
 from services.servicekit.store import connect
 
 DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute",
-                  "seeker_register": "10/minute", "employer_signup": "10/minute"}
+                  "seeker_register": "10/minute", "employer_signup": "10/minute",
+                  "console_sign_in_failed": "5/minute"}  # failed sign-ins to the officer console
 log = logging.getLogger(__name__)
 COLLECTION = "rate_limits"
 SWEEP_EVERY = 200
@@ -121,6 +122,22 @@ class Limiter:
             # The counts share the store the write needs too: answer its outage at once.
             log.warning("rate limit %s not counted (store unavailable: %s)", name, type(exc).__name__)
             raise Unavailable("a backing store is unavailable, please retry shortly") from None
+        self._refuse(limit, name, client)
+
+    def check(self, name, request):
+        """429 if this client has used up `name`, without counting (e.g. before a sign-in
+        attempt, when only failed attempts are counted with `hit`)."""
+        limit = self._limits[name]
+        client = client_address(request, self.trusted_proxies)
+        try:
+            spent = not self._limiter.test(limit, name, client)
+        except PyMongoError as exc:
+            log.warning("rate limit %s not checked (store unavailable: %s)", name, type(exc).__name__)
+            raise Unavailable("a backing store is unavailable, please retry shortly") from None
+        if spent:
+            self._refuse(limit, name, client)
+
+    def _refuse(self, limit, name, client):
         reset = self._limiter.get_window_stats(limit, name, client).reset_time
         retry_after = max(1, math.ceil(reset - time.time()))
         raise RateLimited(f"too many requests; try again in {retry_after} s",

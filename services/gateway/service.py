@@ -15,6 +15,11 @@ from werkzeug.wrappers import Response
 from services.gateway import schemas
 from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
+from services.gateway.console import ConsolePages
+from services.gateway.console_kinerja import KinerjaConsole
+from services.gateway.console_laksa import LaksaConsole
+from services.gateway.console_platform import PlatformConsole
+from services.gateway.console_wilayah import RegionAdminConsole
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.http_cache import HttpCache, ResponseCache
@@ -67,7 +72,8 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, PricesPages, CitizenPages, PencakerPages):
+                     PricesApi, PricesPages, CitizenPages, PencakerPages, ConsolePages, LaksaConsole,
+                     RegionAdminConsole, KinerjaConsole, PlatformConsole):
     name = "gateway"
 
     config = Config()

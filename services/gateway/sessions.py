@@ -31,6 +31,8 @@ class Session:
     region: str
     csrf: str
     opd: str | None = None
+    username: str | None = None  # the account behind it (a seeker's differs from the subject)
+    issued_at: int = 0
 
     def caller(self):
         """Who this session acts as, signed for the services' `caller` keyword."""
@@ -45,13 +47,15 @@ def is_https(request):
     return request.scheme == "https" or request.headers.get("X-Forwarded-Proto", "") == "https"
 
 
-def start(response, request, claims, ttl=TTL):
-    """Sign `claims` (a Caller: who signed in) into the session cookie on `response`; a new CSRF token."""
-    session = Session(claims.subject, claims.role, claims.region, secrets.token_urlsafe(24), claims.opd)
+def start(response, request, claims, ttl=TTL, username=None):
+    """Sign `claims` (a servicekit Caller) into the session cookie on `response`; a new CSRF token.
+    `username` names the account, for checks that it is still enabled (the console's)."""
     now = int(time.time())
+    session = Session(claims.subject, claims.role, claims.region, secrets.token_urlsafe(24), claims.opd,
+                      username, now)
     value = jwt.encode({"sub": session.subject, "role": session.role, "region": session.region,
-                        "csrf": session.csrf, "opd": session.opd, "iss": ISSUER, "aud": AUDIENCE,
-                        "iat": now, "exp": now + ttl}, secret(), algorithm="HS256")
+                        "csrf": session.csrf, "opd": session.opd, "usr": username, "iss": ISSUER,
+                        "aud": AUDIENCE, "iat": now, "exp": now + ttl}, secret(), algorithm="HS256")
     response.set_cookie(COOKIE, value, max_age=ttl, path="/", httponly=True, samesite="Lax",
                         secure=is_https(request))
     return session
@@ -69,7 +73,8 @@ def current(request):
         return None
     if data["role"] not in ROLES:
         return None
-    return Session(data["sub"], data["role"], data["region"], data["csrf"], data.get("opd"))
+    return Session(data["sub"], data["role"], data["region"], data["csrf"], data.get("opd"),
+                   data.get("usr"), data.get("iat", 0))
 
 
 def check_form(request, session):

@@ -16,8 +16,13 @@ from zoneinfo import ZoneInfo
 
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
 
+from services.gateway import sessions
+from services.gateway.accounts import AccountRepository
 from services.gateway.auth import issue_token
+from services.servicekit.caller import Caller
 from tests.helpers import signed
 
 REGION = "32.73"  # Kota Bandung: no other test writes there on the session platform
@@ -26,6 +31,11 @@ CLIENT = {"X-Forwarded-For": "198.51.100.9"}  # its own clients for the rate lim
 
 
 _ADDRESSES = itertools.cycle(range(1, 255))  # not `random`: hypothesis reseeds it per example
+
+
+def console_role(path):
+    """Who works on a console page: the operator's section, else a region admin."""
+    return "platform_operator" if path.startswith("/petugas/platform") else "region_admin"
 
 
 def client():
@@ -39,6 +49,8 @@ def bearer(subject, role, region=REGION):
 class World:
     def __init__(self, platform):
         self.url = platform.url
+        self.accounts = AccountRepository(platform.db("gateway"))
+        self.console = {}  # role -> (Cookie header, CSRF token) of a signed-in officer
         self.amqp = platform.env["AMQP_URI"]
         self.http = requests.Session()
         self.serial = itertools.count(random.randrange(1000, 8000))
@@ -61,7 +73,18 @@ class World:
         assert response.status_code < 300, (path, response.status_code, response.text[:300])
         return response.json()
 
+    def console_session(self, role):
+        """A console session of a real account (the console checks the account on every request)."""
+        username = f"fuzz-{role.replace('_', '-')}-{next(self.serial)}"
+        self.accounts.create(username, "fuzz-kata-sandi-1", role, REGION)
+        response = Response()
+        session = sessions.start(response, Request(EnvironBuilder(base_url=self.url).get_environ()),
+                                 Caller(username, role, REGION), username=username)
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+        return {"Cookie": cookie}, session.csrf
+
     def build(self):
+        self.console = {role: self.console_session(role) for role in ("region_admin", "platform_operator")}
         r = f"/api/v1/regions/{REGION}"
         categories = self.http.get(f"{self.url}{r}/aspirasi/categories", timeout=10).json()
         self.category = categories["items"][0]["code"]
@@ -177,6 +200,9 @@ class World:
         return None
 
     def headers(self, case, realistic):
+        path = case.operation.path
+        if path.startswith("/petugas/") and path != "/petugas/masuk":
+            return {**(client() if realistic else CLIENT), **self.console[console_role(path)][0]}
         role = self.role(case)
         if role is None or (role == "platform_operator" and not realistic):
             return client() if realistic else dict(CLIENT)
@@ -215,6 +241,8 @@ class World:
         body = self.body_for(op)
         if body is not None:
             case.media_type, case.body = body
+        if case.operation.path.startswith("/petugas/") and isinstance(case.body, dict):
+            case.body = {**case.body, "csrf": self.console[console_role(case.operation.path)][1]}
         if case.query:
             case.query = {k: v for k, v in case.query.items() if k in ("jurisdiction_id",)}
         if "/open311/" in case.operation.path and case.operation.method.upper() == "GET":

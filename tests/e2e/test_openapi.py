@@ -3,6 +3,7 @@ from openapi_spec_validator import validate
 from werkzeug.routing import Map, Rule
 
 from services.gateway.openapi import document, openapi_path, routes
+from services.gateway.openapi_id import SUMMARIES, TAGS
 from services.gateway.service import GatewayService
 
 
@@ -32,6 +33,28 @@ def test_every_operation_says_what_it_does_and_how_it_fails():
             assert op["summary"].strip(), (method, path)
             assert any(code.startswith("2") for code in op["responses"]), (method, path)
             assert "503" in op["responses"], (method, path)
+
+
+def test_operations_are_tagged_by_domain_with_indonesian_summaries():
+    doc = document(GatewayService)
+    tags = {t["name"] for t in doc["tags"]}
+    assert tags == set(TAGS)
+    used, missing = set(), []
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            [tag] = op["tags"]
+            assert tag in tags, (method, path, tag)
+            used.add(tag)
+            name = op["operationId"].removesuffix(f"_{method}")
+            if op["summary"] != SUMMARIES.get(name):
+                missing.append(name)
+    assert not missing, f"add Indonesian summaries to services/gateway/openapi_id.py: {missing}"
+    assert used == tags
+    by_path = doc["paths"]
+    assert by_path["/petugas/laksa"]["get"]["tags"] == ["Konsol petugas"]
+    assert by_path["/open311/v2/requests.{fmt}"]["post"]["tags"] == ["Open311 GeoReport v2"]
+    board = by_path["/api/v1/regions/{code}/prices/board"]["get"]
+    assert board["summary"] == "Papan harga hari ini se-wilayah"
 
 
 def test_every_write_has_a_body_schema_and_every_success_a_response_schema():
@@ -67,6 +90,15 @@ def test_served_document_and_local_api_browser(platform, http):
     assert "/docs/assets/swagger-ui-bundle.js" in page.text
     asset = http.get(f"{platform.url}/docs/assets/swagger-ui-bundle.js", timeout=5)
     assert asset.status_code == 200 and len(asset.content) > 100_000
+
+
+def test_docs_are_served_compressed(platform, http):
+    for path in ("/api/openapi.json", "/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"):
+        plain = http.get(platform.url + path, headers={"Accept-Encoding": "identity"}, timeout=10)
+        packed = http.get(platform.url + path, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+        assert packed.headers.get("Content-Encoding") == "gzip", path
+        wire = len(packed.raw.read(decode_content=False))
+        assert wire < len(plain.content) / 3, (path, wire, len(plain.content))
 
 
 def test_path_traversal_in_asset_route_is_a_404(platform, http):
