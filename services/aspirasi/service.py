@@ -17,6 +17,7 @@ from services.servicekit.errors import Conflict, Forbidden, NotFound, Validation
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
+from services.servicekit.public_url import public_url
 from services.servicekit.regions import get_region
 from services.servicekit.store import MongoStore
 
@@ -178,13 +179,15 @@ class AspirasiService(Observable):
 
     @rpc
     def open311_services(self, region_code, code=None):
+        """The services list, or with `code` that service's definition."""
         categories = self.categories(region_code)
-        if code is not None:
-            categories = [c for c in categories if c["code"] == code]
-            if not categories:
-                raise NotFound(f"service_code {code} is not offered in {region_code}",
-                               {"field": "service_code"})
-        return [open311.service_definition(c) for c in categories]
+        if code is None:
+            return [open311.service_entry(c) for c in categories]
+        categories = [c for c in categories if c["code"] == code]
+        if not categories:
+            raise NotFound(f"service_code {code} is not offered in {region_code}",
+                           {"field": "service_code"})
+        return open311.service_definition(categories[0])
 
     @rpc
     def open311_submit(self, region_code, form, api_key):
@@ -208,10 +211,13 @@ class AspirasiService(Observable):
                                                       {"outbox": 0}) for i in ids]
             views = [domain.public_view(t) for t in tickets if t]
         else:
-            views = self.list_tickets(region_code, open311.status_filter(status), service_code,
+            views = self.list_tickets(region_code, open311.status_filter(status),
+                                      open311.listed(service_code) or None,
                                       _parse_date("start_date", start_date),
                                       _parse_date("end_date", end_date), min(int(limit), 1000))
-        return [open311.service_request(v) for v in views]
+        names = {c["code"]: c["name"] for c in self.categories(region_code)}
+        base = public_url(get_region(region_code))
+        return [open311.service_request(v, names, base) for v in views]
 
     @rpc
     def open311_token(self, region_code, token):

@@ -12,7 +12,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from services.gateway.auth import ROLES, Claims
-from services.servicekit.errors import Conflict, ValidationFailed
+from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.store import Repository
 
@@ -35,7 +35,9 @@ def password_matches(password, stored):
 class AccountRepository(Repository):
     indexes = {"accounts": [([("region", ASCENDING), ("role", ASCENDING)], {})]}
 
-    def create(self, username, password, role, region, opd=None):
+    def create(self, username, password, role, region, opd=None, subject=None):
+        """A new account; `subject` is who its sessions act as (default the username),
+        e.g. the seeker record behind an AK/1 card number."""
         if not isinstance(username, str) or not USERNAME.match(username):
             raise ValidationFailed.field("username", "use 3-64 lowercase letters, digits, . _ -")
         if not isinstance(password, str) or len(password) < MIN_PASSWORD:
@@ -47,17 +49,50 @@ class AccountRepository(Repository):
             raise ValidationFailed.field("opd", "an OPD officer account names its OPD")
         try:
             self.db.accounts.insert_one({"_id": username, "password": hash_password(password),
-                                         "role": role, "region": region, "opd": opd})
+                                         "role": role, "region": region, "opd": opd,
+                                         "subject": subject or username})
         except DuplicateKeyError:
             raise Conflict(f"account {username} already exists", {"field": "username"}) from None
-        return Claims(username, role, region, opd)
+        return Claims(subject or username, role, region, opd)
 
     def verify(self, username, password):
-        """The account's Claims when the password is right, else None."""
+        """The account's Claims when the password is right and the account enabled, else None."""
         account = isinstance(username, str) and self.db.accounts.find_one({"_id": username})
-        if not account or not isinstance(password, str):
+        if not account or account.get("disabled") or not isinstance(password, str):
             hash_password("timing-equaliser")  # same work whether or not the user exists
             return None
         if not password_matches(password, account["password"]):
             return None
-        return Claims(username, account["role"], account["region"], account.get("opd"))
+        return Claims(account.get("subject") or username, account["role"], account["region"],
+                      account.get("opd"))
+
+    def in_force(self, username, issued_at):
+        """Whether a session of `username` signed at `issued_at` (epoch s) still counts:
+        the account exists, is enabled, and its password was not reset since."""
+        account = self.db.accounts.find_one({"_id": username}, {"disabled": 1, "sessions_after": 1})
+        return bool(account) and not account.get("disabled") and issued_at >= account.get("sessions_after", 0)
+
+    def officers(self, region):
+        """The region's officer accounts (no citizens), without their password hashes."""
+        found = self.db.accounts.find({"region": region, "role": {"$ne": "citizen"}}, {"password": 0})
+        return sorted(found, key=lambda a: a["_id"])
+
+    def get(self, username):
+        account = self.db.accounts.find_one({"_id": username}, {"password": 0})
+        if not account:
+            raise NotFound(f"account {username} not found", {"field": "username"})
+        return account
+
+    def set_disabled(self, username, disabled, now):
+        """Disable (every session of it stops at once) or enable an account."""
+        self.get(username)
+        self.db.accounts.update_one({"_id": username}, {"$set": {
+            "disabled": bool(disabled), "sessions_after": int(now)}})
+
+    def reset_password(self, username, password, now):
+        """A new password; sessions signed before now stop working."""
+        self.get(username)
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+            raise ValidationFailed.field("password", f"must be at least {MIN_PASSWORD} characters")
+        self.db.accounts.update_one({"_id": username}, {"$set": {
+            "password": hash_password(password), "sessions_after": int(now)}})

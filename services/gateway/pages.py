@@ -15,8 +15,8 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
-from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
 from services.aspirasi.domain import STATE_LABELS
@@ -31,6 +31,10 @@ from services.servicekit.rpc import call
 log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
 VIEW_TIMEOUT = 5
+MACHINE_PATHS = ("/api/", "/open311/", "/feeds/")
+REGION_COOKIE = "wilayah"  # the region a citizen last chose, for `/`
+REGION_COOKIE_AGE = 365 * 24 * 3600
+FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
 # No scripts at all; inline styles (the one stylesheet is in the layout); article
 # images from anywhere over http(s).
 HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: "
@@ -40,15 +44,18 @@ ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "
               "Asia/Jayapura": "WIT"}
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
-EMPLOYMENT_LABELS = {"FULL_TIME": "Penuh waktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
+EMPLOYMENT_LABELS = {"FULL_TIME": "Purnawaktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
                      "TEMPORARY": "Sementara", "INTERN": "Magang", "VOLUNTEER": "Relawan",
                      "PER_DIEM": "Harian", "OTHER": "Lainnya"}
+SALARY_UNITS = {"HOUR": "per jam", "DAY": "per hari", "WEEK": "per minggu", "MONTH": "per bulan",
+                "YEAR": "per tahun"}
 ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas dinas"}
-STATUS_TITLES = {400: "Permintaan tidak valid", 404: "Halaman tidak ditemukan",
+STATUS_TITLES = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Halaman tidak ditemukan",
                  405: "Metode tidak diizinkan", 413: "Isian terlalu besar",
                  429: "Terlalu banyak permintaan", 503: "Layanan sedang tidak tersedia",
                  500: "Terjadi kesalahan"}
 STATUS_TEXTS = {400: "Alamat atau isian ini tidak dapat kami proses.",
+                403: "Anda tidak diizinkan melakukan ini. Muat ulang halaman lalu coba lagi.",
                 404: "Halaman atau data yang Anda cari tidak ada.",
                 405: "Halaman ini tidak menerima permintaan seperti itu.",
                 413: "Isian yang dikirim terlalu besar.",
@@ -114,7 +121,8 @@ def tanggal(value, zone="Asia/Jakarta"):
 
 
 def rupiah(value):
-    return "-" if value is None else "Rp " + f"{round(value):,}".replace(",", ".")
+    """"Rp15.700": Indonesian style, no space, dots between thousands."""
+    return "-" if value is None else "Rp" + f"{round(value):,}".replace(",", ".")
 
 
 def persen(value):
@@ -132,7 +140,7 @@ def label(code):
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
 templates.filters.update(waktu=waktu, tanggal=tanggal, rupiah=rupiah, persen=persen, label=label)
-templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS,
+templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, SALARY_UNITS=SALARY_UNITS,
                          EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, RULE_LABELS=RULE_LABELS)
 
 
@@ -146,6 +154,19 @@ def error_page(status, message=None, headers=None):
     return render("galat.html", status=status, headers=headers, status_code=status,
                   title=STATUS_TITLES.get(status, STATUS_TITLES[400 if status < 500 else 500]),
                   message=message or STATUS_TEXTS.get(status, STATUS_TEXTS[400 if status < 500 else 500]))
+
+
+def goto(location, status=303, headers=None):
+    """A redirect whose body (for the rare reader who sees it) is Indonesian HTML."""
+    body = (f'<!doctype html><html lang="id"><meta charset="utf-8"><title>Dialihkan</title>'
+            f'<p>Halaman ini pindah ke <a href="{escape(location)}">{escape(location)}</a>.</p></html>')
+    return Response(body, status=status, mimetype="text/html",
+                    headers={**HEADERS, "Location": location, **(headers or {})})
+
+
+def is_page_path(path):
+    """Paths outside the APIs and feeds are pages: their errors are Indonesian HTML."""
+    return not path.startswith(MACHINE_PATHS)
 
 
 class CitizenError(NotFound):
@@ -212,15 +233,27 @@ def report_from(form):
 class CitizenPages:
     @page("GET", "/", statuses=(303,))
     def home_page(self, request):
-        """Redirect to the host region's beranda."""
-        return redirect(f"/r/{HOST_REGION}/", 303)
+        """The region chooser; a region chosen before (cookie) goes straight to its beranda."""
+        chosen = request.cookies.get(REGION_COOKIE, "")
+        if chosen in {r.code for r in all_regions()}:
+            return goto(f"/r/{chosen}/")
+        return render("pilih.html", active="pilih")
+
+    @page("GET", "/favicon.ico")
+    def favicon(self, request):
+        """The site icon (SVG; every current browser reads it), cached for a day."""
+        return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
     @page("GET", "/r/<string:code>/")
     def beranda_page(self, request, code):
-        """Beranda: the region's Tangerang Live view (news, prices, vacancies, aspirasi)."""
+        """Beranda: the region's Tangerang Live view (news, prices, vacancies, aspirasi);
+        remembers the region for `/`."""
         region = get_region(code)
         live = self.live.document(region, self)
-        return render("beranda.html", region, live=live, active="beranda")
+        response = render("beranda.html", region, live=live, active="beranda")
+        response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
+                            secure=request.scheme == "https", httponly=True)
+        return response
 
     @page("GET", "/r/<string:code>/lapor")
     def lapor_page(self, request, code):
@@ -243,7 +276,7 @@ class CitizenPages:
             field = exc.details.get("field") or "form"
             errors = {FORM_FIELDS.get(field, field): form_message(field, exc.message)}
             return self._lapor(region, values, errors, 400)
-        return redirect(f"/lacak/{ticket['number']}", 303)
+        return goto(f"/lacak/{ticket['number']}")
 
     def _lapor(self, region, values, errors=None, status=200):
         categories = call(self.aspirasi.categories, region.code)
@@ -256,7 +289,7 @@ class CitizenPages:
         region = get_region(code)
         number = (request.args.get("number") or "").strip().upper()
         if number:
-            return redirect(f"/lacak/{quote(number, safe='')}", 303)
+            return goto(f"/lacak/{quote(number, safe='')}")
         return render("lacak.html", region, active="lacak")
 
     @page("GET", "/lacak/<string:number>")

@@ -11,7 +11,8 @@ from nameko.extensions import DependencyProvider
 
 from services.servicekit.errors import RateLimited
 
-DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute"}
+DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute",
+                  "console_sign_in_failed": "5/minute"}  # failed sign-ins to the officer console
 
 
 class Limiter:
@@ -21,12 +22,19 @@ class Limiter:
 
     def hit(self, name, request):
         """Count one `name` action of this client; 429 with Retry-After past the limit."""
-        limit = self._limits[name]
-        # Behind the ingress, the last X-Forwarded-For hop is the one our proxy saw;
-        # earlier entries are whatever the client chose to send.
-        client = request.headers.get("X-Forwarded-For", request.remote_addr or "?").split(",")[-1].strip()
+        limit, client = self._limits[name], _client(request)
         if self._limiter.hit(limit, name, client):
             return
+        self._refuse(limit, name, client)
+
+    def check(self, name, request):
+        """429 if this client has used up `name`, without counting (e.g. before a sign-in
+        attempt, when only failed attempts are counted with `hit`)."""
+        limit, client = self._limits[name], _client(request)
+        if not self._limiter.test(limit, name, client):
+            self._refuse(limit, name, client)
+
+    def _refuse(self, limit, name, client):
         reset = self._limiter.get_window_stats(limit, name, client).reset_time
         retry_after = max(1, math.ceil(reset - time.time()))
         raise RateLimited(f"too many requests; try again in {retry_after} s",
@@ -41,3 +49,9 @@ class RateLimits(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.limiter
+
+
+def _client(request):
+    # Behind the ingress, the last X-Forwarded-For hop is the one our proxy saw;
+    # earlier entries are whatever the client chose to send.
+    return request.headers.get("X-Forwarded-For", request.remote_addr or "?").split(",")[-1].strip()

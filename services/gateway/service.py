@@ -15,13 +15,15 @@ from werkzeug.wrappers import Response
 
 from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
+from services.gateway.console import ConsolePages
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
 from services.gateway.news_api import NewsApi
 from services.gateway.openapi import url_map
-from services.gateway.pages import CitizenPages
+from services.gateway.pages import CitizenPages, error_page, is_page_path
 from services.gateway.pencaker_api import PencakerApi
+from services.gateway.pencaker_pages import PencakerPages
 from services.gateway.platform_api import PlatformApi
 from services.gateway.prices_api import PricesApi
 from services.gateway.ratelimit import RateLimits
@@ -46,7 +48,7 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages):
+                     PricesApi, CitizenPages, PencakerPages, ConsolePages):
     name = "gateway"
 
     config = Config()
@@ -74,14 +76,20 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
 
     @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request, path):
-        """Unknown paths and wrong methods, in the one error shape (404 or 405)."""
+        """Unknown paths and wrong methods (404 or 405): Indonesian pages for page paths,
+        the one JSON error shape for the APIs and feeds."""
         try:
             gateway_router().match(request.path, method=request.method)
         except MethodNotAllowed as exc:
+            allowed = sorted(exc.valid_methods or [])
+            if is_page_path(request.path):
+                return error_page(405, headers={"Allow": ", ".join(allowed)})
             raise NotAllowed(f"{request.method} is not allowed on {request.path}",
-                             {"allowed": sorted(exc.valid_methods or [])}) from None
+                             {"allowed": allowed}) from None
         except HTTPException:
             pass
+        if is_page_path(request.path):
+            return error_page(404)
         raise NotFound(f"no route for {request.method} /{path}; see /api/openapi.json")
 
 

@@ -33,9 +33,15 @@ def html(response, status):
     return response.text
 
 
-def test_home_redirects_to_the_host_region_and_shows_every_section(platform, http):
-    response = http.get(f"{platform.url}/", allow_redirects=False, timeout=10)
-    assert response.status_code == 303 and response.headers["Location"].endswith("/r/36.71/")
+def test_home_is_a_region_chooser_that_remembers_the_choice(platform, http):
+    chooser = html(http.get(f"{platform.url}/", allow_redirects=False, timeout=10), 200)
+    for region in all_regions():
+        assert f'<a href="/r/{region.code}/">{region.name}</a>' in chooser
+    page = html(http.get(f"{platform.url}/r/32.73/", timeout=10), 200)  # sets the cookie
+    assert http.cookies.get("wilayah") == "32.73"
+    back = http.get(f"{platform.url}/", allow_redirects=False, timeout=10)
+    assert back.status_code == 303 and back.headers["Location"] == "/r/32.73/"
+    assert "Halaman ini pindah ke" in html(back, 303)
     page = html(http.get(f"{platform.url}/r/36.71/", timeout=10), 200)
     for heading in ("Berita terbaru", "Lowongan kerja", "Aspirasi warga"):
         assert heading in page
@@ -45,6 +51,16 @@ def test_home_redirects_to_the_host_region_and_shows_every_section(platform, htt
     assert "<script" not in page
     assert "script-src" not in http.get(f"{platform.url}/r/36.71/", timeout=10).headers[
         "Content-Security-Policy"]
+
+
+def test_unknown_pages_and_wrong_methods_are_indonesian_pages(platform, http):
+    for path in ("/r/36.71/nope", "/lacak/", "/tidak/ada"):
+        assert "Halaman tidak ditemukan" in html(http.get(f"{platform.url}{path}", timeout=10), 404)
+    wrong = http.delete(f"{platform.url}/r/36.71/lapor", timeout=10)
+    assert "Metode tidak diizinkan" in html(wrong, 405) and "POST" in wrong.headers["Allow"]
+    assert http.get(f"{platform.url}/api/v1/nope", timeout=10).json()["error"]["code"] == "not_found"
+    icon = http.get(f"{platform.url}/favicon.ico", timeout=10)
+    assert icon.status_code == 200 and icon.headers["Content-Type"].startswith("image/svg+xml")
 
 
 def test_unknown_region_ticket_and_article_are_html_404s(platform, http):
@@ -124,11 +140,11 @@ def test_harga_shows_changes_per_market(platform, http, demo):
     if not demo["prices"]:
         pytest.skip("the prices service is not registered in services/servicekit/runner.py yet")
     page = html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-anyar"}, timeout=10), 200)
-    assert "Pasar Anyar" in page and "Beras medium" in page and "Rp 13.500" in page
+    assert "Pasar Anyar" in page and "Beras medium" in page and "Rp13.500" in page
     assert "&#9650; 3,9%" in page  # 13.000 -> 13.500: +3,85%
     assert "&#9660; 8,3%" in page  # 60.000 -> 55.000
     # each reference with the instrument that set it: beras at its HET (allowed), cabai in its HAP range
-    assert "HET Rp 13.500" in page and "HAP Rp 40.000&ndash;Rp 57.000" in page and "di atas" not in page
+    assert "HET Rp13.500" in page and "HAP Rp40.000&ndash;Rp57.000" in page and "di atas" not in page
     sources = re.search(r'<ol class="kecil" id="sumber-acuan">(.+?)</ol>', page).group(1)
     assert "Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun 2025" in sources
     assert "Peraturan Badan Pangan Nasional Nomor 17 Tahun 2023" in sources

@@ -1,0 +1,229 @@
+"""The officer console under /petugas/: sign-in, sessions, the layout, and the helpers
+every console section is written with.
+
+Officers sign in at /petugas/masuk (username, password) into the page session of
+sessions.py (signed HttpOnly cookie with its CSRF token). Every console request
+checks that the account behind the session is still enabled and its password not
+reset since (AccountRepository.in_force), so disabling an account ends its
+sessions at once. Failed sign-ins are rate-limited per client.
+
+Adding a section (e.g. "Disnaker"):
+
+1. A mixin in `services/gateway/console_<name>.py` whose routes are
+   `@console("GET", "/petugas/<name>", ROLES)`; the handler receives
+   `(self, request, officer, **url_args)`, `officer` being the signed-in `Officer`.
+   POST routes get their CSRF token checked before the handler runs (403 without).
+2. Call services as the officer with `officer.call(self.<service>.<rpc>, ...)`:
+   it passes who is calling the way the services check it (one authority table per
+   domain); a refusal comes back as the kit's typed error.
+3. Answer with `console_page("console/<name>.html", officer, **context)`; the template
+   extends "console/base.html" and puts `{{ csrf_field() }}` in every form.
+   `back(path, notice)` redirects after a POST with a notice the next page shows.
+4. Add a `Section(key, label, path, roles)` to NAV and the mixin to GatewayService.
+"""
+import functools
+import hmac
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup, escape
+
+from services.gateway import sessions
+from services.gateway.pages import goto, page, render
+from services.servicekit.errors import Forbidden
+from services.servicekit.regions import get_region
+from services.servicekit.rpc import call
+
+SIGN_IN = "/petugas/masuk"
+HOME = "/petugas/"
+SIGN_IN_COOKIE = "masuk_csrf"  # double-submit token of the sign-in form (no session yet)
+TTL = 8 * 3600  # one working day; then sign in again
+OFFICER_ROLES = ("opd_officer", "disnaker_officer", "editor", "region_admin", "platform_operator")
+ROLE_NAMES = {"opd_officer": "Petugas OPD", "disnaker_officer": "Petugas Disnaker", "editor": "Editor berita",
+              "region_admin": "Admin wilayah", "platform_operator": "Operator platform"}
+NO_STORE = {"Cache-Control": "private, no-store"}
+SIGN_IN_FORM = {"type": "object", "required": ["username", "password"], "properties": {
+    "username": {"type": "string"}, "password": {"type": "string"}, "next": {"type": "string"},
+    sessions.CSRF_FIELD: {"type": "string"}}}
+CSRF_ONLY = {"type": "object", "properties": {sessions.CSRF_FIELD: {"type": "string"}}}
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    path: str
+    roles: tuple
+
+
+NAV = [
+    Section("laksa", "Antrean LAKSA", "/petugas/laksa", ("region_admin", "opd_officer")),
+    Section("kinerja", "Kinerja", "/petugas/kinerja", ("region_admin", "platform_operator")),
+    Section("wilayah", "Admin wilayah", "/petugas/wilayah", ("region_admin",)),
+    Section("platform", "Operator platform", "/petugas/platform", ("platform_operator",)),
+]
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The signed-in officer of a console request."""
+    session: sessions.Session
+    request: object = None
+
+    @property
+    def subject(self):
+        return self.session.subject
+
+    @property
+    def username(self):
+        return self.session.username or self.session.subject
+
+    @property
+    def role(self):
+        return self.session.role
+
+    @property
+    def region(self):
+        return self.session.region
+
+    @property
+    def opd(self):
+        return self.session.opd
+
+    @property
+    def csrf(self):
+        return self.session.csrf
+
+    def sections(self):
+        return [s for s in NAV if self.role in s.roles]
+
+    def call(self, method, *args, **kwargs):
+        """An RPC made as this officer (the services decide what the officer may do)."""
+        return call(method, *args, **kwargs)
+
+    def actor(self):
+        return self.session.actor()
+
+
+def console(method, url, roles, query=None, form=None, statuses=()):
+    """A console route for `roles`: no session -> the sign-in page; a session whose
+    account was disabled -> signed out; another role -> 403; a POST without the
+    session's CSRF token -> 403. The handler gets the `Officer` after the request."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def handler(self, request, **kwargs):
+            session = sessions.current(request)
+            if session is None or session.role not in OFFICER_ROLES:
+                return _to_sign_in(request)
+            if not self.store.in_force(session.username or session.subject, session.issued_at):
+                response = _to_sign_in(request, "Sesi Anda sudah tidak berlaku. Silakan masuk lagi.")
+                sessions.end(response, request)
+                return response
+            officer = Officer(session, request)
+            if request.method == "POST":
+                try:
+                    sessions.check_form(request, session)
+                except Forbidden:
+                    return refused(officer, "Formulir ini kedaluwarsa atau tidak berasal dari konsol. "
+                                            "Muat ulang halaman lalu kirim lagi.")
+            if session.role not in roles:
+                return refused(officer, "Bagian ini bukan untuk peran Anda.")
+            return fn(self, request, officer, **kwargs)
+        return page(method, url, query=query, form=form, statuses=statuses + (303, 403))(handler)
+    return decorate
+
+
+def console_page(template, officer, status=200, **context):
+    """A console page in the officer's region, never cached."""
+    region = get_region(officer.region)
+    args = officer.request.args if officer.request is not None else {}
+    context.setdefault("notice", args.get("pesan"))
+    context.setdefault("problem", args.get("galat"))
+    return render(template, region, status, headers=NO_STORE, officer=officer,
+                  role_names=ROLE_NAMES, csrf_field=lambda: csrf_field(officer.csrf), **context)
+
+
+def refused(officer, message, status=403):
+    return console_page("console/galat.html", officer, status, title="Tidak diizinkan", message=message)
+
+
+def back(path, notice=None, error=None):
+    """Redirect after a POST; the next page shows `notice` (or `error`)."""
+    params = {k: v for k, v in (("pesan", notice), ("galat", error)) if v}
+    return goto(path + ("?" + urlencode(params) if params else ""))
+
+
+def csrf_field(token):
+    return Markup(f'<input type="hidden" name="{sessions.CSRF_FIELD}" value="{escape(token)}">')
+
+
+def _to_sign_in(request, notice=None):
+    target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+    if request.method != "GET":
+        target = HOME
+    params = {"next": target, **({"pesan": notice} if notice else {})}
+    return goto(f"{SIGN_IN}?{urlencode(params, quote_via=quote)}")
+
+
+def _safe_next(target):
+    """Only console pages: never another site, never a citizen page."""
+    target = (target or "").strip()
+    return target if target.startswith("/petugas/") and "//" not in target else HOME
+
+
+class ConsolePages:
+    @page("GET", SIGN_IN, query={"next": {"type": "string"}, "pesan": {"type": "string"}})
+    def console_sign_in_form(self, request):
+        """The officers' sign-in form."""
+        session = sessions.current(request)
+        target = _safe_next(request.args.get("next"))
+        if session and session.role in OFFICER_ROLES and self.store.in_force(
+                session.username or session.subject, session.issued_at):
+            return goto(target)
+        return self._sign_in_form(request, {"next": target}, notice=request.args.get("pesan"))
+
+    def _sign_in_form(self, request, values, status=200, error=None, notice=None):
+        token = secrets.token_urlsafe(24)
+        response = render("console/masuk.html", status=status, headers=NO_STORE, values=values,
+                          error=error, notice=notice, csrf_field=lambda: csrf_field(token))
+        response.set_cookie(SIGN_IN_COOKIE, token, max_age=3600, path=SIGN_IN, httponly=True,
+                            samesite="Strict", secure=sessions.is_https(request))
+        return response
+
+    @page("POST", SIGN_IN, form=SIGN_IN_FORM, statuses=(303, 403, 429))
+    def console_sign_in(self, request):
+        """Sign in; failed attempts are limited per client (429 with Retry-After)."""
+        sent = request.form.get(sessions.CSRF_FIELD, "")
+        expected = request.cookies.get(SIGN_IN_COOKIE, "")
+        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+            return render("galat.html", status=403, headers=NO_STORE, status_code=403,
+                          title="Formulir kedaluwarsa",
+                          message="Formulir masuk ini kedaluwarsa. Buka lagi halaman masuk lalu kirim.")
+        self.limits.check("console_sign_in_failed", request)
+        username = (request.form.get("username") or "").strip().lower()
+        claims = self.store.verify(username, request.form.get("password") or "")
+        target = _safe_next(request.form.get("next"))
+        if claims is None or claims.role not in OFFICER_ROLES:
+            self.limits.hit("console_sign_in_failed", request)
+            return self._sign_in_form(request, {"username": username, "next": target}, 400,
+                                      error="Nama pengguna atau kata sandi salah.")
+        response = goto(target)
+        sessions.start(response, request, claims, TTL, username=username)
+        response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN)
+        return response
+
+    @page("POST", "/petugas/keluar", form=CSRF_ONLY, statuses=(303, 403))
+    def console_sign_out(self, request):
+        """Sign out (with the session's CSRF token, so no other site can sign you out)."""
+        session = sessions.current(request)
+        if session is not None:
+            sessions.check_form(request, session)
+        response = goto(f"{SIGN_IN}?pesan=" + quote("Anda sudah keluar."))
+        sessions.end(response, request)
+        return response
+
+    @console("GET", HOME, OFFICER_ROLES)
+    def console_home(self, request, officer):
+        """The console's start page: the sections of the officer's role."""
+        return console_page("console/beranda.html", officer, active="beranda")
