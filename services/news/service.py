@@ -99,6 +99,14 @@ class NewsService(Observable):
         self.publish_due()
 
     @rpc
+    def preview(self, body):
+        """The body as readers would get it: the sanitizer's actual output."""
+        if not isinstance(body, str) or len(body) > domain.MAX_BODY:
+            raise ValidationFailed.field("body", f"give the body as text of at most {domain.MAX_BODY} "
+                                                 "characters")
+        return {"body": domain.sanitize_body(body)}
+
+    @rpc
     def newsroom(self, region_code, status=None, limit=20, page=1):
         """Every article of the region in any state, for its editors."""
         get_region(region_code)
@@ -229,6 +237,14 @@ class NewsService(Observable):
     def feed_sources(self, region_code):
         get_region(region_code)
         return [_source_view(s) for s in self.store.feed_sources(region_code)]
+
+    @rpc
+    def remove_feed_source(self, region_code, url):
+        """Stop ingesting a feed; what it brought in stays."""
+        get_region(region_code)
+        if not self.store.remove_feed_source(region_code, url):
+            raise NotFound(f"no feed source {str(url)[:120]!r} in region {region_code}", {"field": "url"})
+        return {"removed": url}
 
     @rpc
     def ingest_due(self):

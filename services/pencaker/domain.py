@@ -525,6 +525,16 @@ def vacancy_view(vacancy, region, now):
     }
 
 
+def employer_summary(employer, vacancies):
+    """An employer for Disnaker: its profile and its vacancies counted by status."""
+    counts = {}
+    for vacancy in vacancies:
+        counts[vacancy["status"]] = counts.get(vacancy["status"], 0) + 1
+    return {**{k: employer.get(k) for k in ("_id", "region", "name", "sector", "address", "url", "contact",
+                                            "created_at")},
+            "vacancies": counts}
+
+
 def compact_view(vacancy):
     return {"id": vacancy["_id"], "title": vacancy["title"], "employer": vacancy["employer_name"],
             "region": vacancy["region"], "salary": vacancy["salary"],
