@@ -1,0 +1,140 @@
+"""Officers' work queue and performance (kinerja): pure functions over ticket documents.
+
+The queue is sorted by the clock that runs now (verification while submitted or
+verified, the OPD's follow-up once dispatched); a ticket is overdue once that
+clock has run out or a breach was recorded. Kinerja counts a month in the
+region's own time:
+
+* received: tickets submitted in the month (per officer: tickets they first acted on);
+* resolved: tickets resolved in the month; on time: resolved without any SLA breach;
+* median hours to verify (submitted -> verified) and to resolve (submitted ->
+  resolved), over tickets verified / resolved in the month;
+* backlog and overdue: open tickets now, whatever the month.
+
+No I/O, no clock reads: callers pass `now`.
+"""
+from datetime import datetime
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from services.aspirasi.domain import OPEN_STATES, STATE_LABELS
+from services.servicekit.errors import ValidationFailed
+
+# The clock that runs in each open state.
+RUNNING_CLOCK = {"submitted": "verify_due_at", "verified": "verify_due_at",
+                 "dispatched": "opd_due_at", "in_progress": "opd_due_at"}
+FAR_FUTURE = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
+FIGURES = ("received", "resolved", "resolved_on_time", "share_on_time", "median_hours_to_verify",
+           "median_hours_to_resolve", "backlog", "overdue")
+
+
+def due_at(ticket):
+    """When the running clock of an open ticket runs out (None when closed or unset)."""
+    field = RUNNING_CLOCK.get(ticket["status"])
+    return ticket.get(field) if field else None
+
+
+def is_overdue(ticket, now):
+    if ticket["status"] not in OPEN_STATES:
+        return False
+    due = due_at(ticket)
+    return bool(ticket.get("breaches")) or (due is not None and due < now)
+
+
+def queue(tickets, now):
+    """Open tickets first by due time (soonest, i.e. most overdue, first), then closed
+    ones newest first; each with `due_at` and `overdue`."""
+    def key(ticket):
+        due = due_at(ticket)
+        if ticket["status"] in OPEN_STATES:
+            return (0, due or FAR_FUTURE, ticket["submitted_at"])
+        return (1, FAR_FUTURE, -ticket["submitted_at"].timestamp())
+    return [{**t, "due_at": due_at(t), "overdue": is_overdue(t, now)} for t in sorted(tickets, key=key)]
+
+
+def counts(tickets):
+    """Tickets per status, every status present."""
+    result = {state: 0 for state in STATE_LABELS}
+    for ticket in tickets:
+        result[ticket["status"]] += 1
+    return result
+
+
+def month_bounds(month, timezone):
+    """("2026-11", "Asia/Jakarta") -> the month's first instant and the next month's, UTC-aware."""
+    try:
+        first = datetime.strptime(month or "", "%Y-%m")
+    except ValueError:
+        raise ValidationFailed.field("month", f"{month!r} is not a month; write YYYY-MM") from None
+    zone = ZoneInfo(timezone)
+    nxt = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+    return first.replace(tzinfo=zone), nxt.replace(tzinfo=zone)
+
+
+def _within(moment, bounds):
+    return moment is not None and bounds[0] <= moment < bounds[1]
+
+
+def _hours(later, earlier):
+    return (later - earlier).total_seconds() / 3600
+
+
+def _figures(received, resolved, verified, open_now, now):
+    on_time = [t for t in resolved if not t.get("breaches")]
+    to_verify = [_hours(t["verified_at"], t["submitted_at"]) for t in verified]
+    to_resolve = [_hours(t["resolved_at"], t["submitted_at"]) for t in resolved]
+    return {"received": len(received), "resolved": len(resolved), "resolved_on_time": len(on_time),
+            "share_on_time": round(len(on_time) / len(resolved), 4) if resolved else None,
+            "median_hours_to_verify": round(median(to_verify), 2) if to_verify else None,
+            "median_hours_to_resolve": round(median(to_resolve), 2) if to_resolve else None,
+            "backlog": len(open_now), "overdue": sum(is_overdue(t, now) for t in open_now)}
+
+
+def group_figures(tickets, bounds, now):
+    """The kinerja figures of a set of tickets (an OPD's, a region's)."""
+    return _figures([t for t in tickets if _within(t["submitted_at"], bounds)],
+                    [t for t in tickets if _within(t.get("resolved_at"), bounds)],
+                    [t for t in tickets if _within(t.get("verified_at"), bounds)],
+                    [t for t in tickets if t["status"] in OPEN_STATES], now)
+
+
+def _actions(ticket, bounds=None):
+    """(officer, action) of the ticket's history, officers only, within `bounds` if given."""
+    return [(e["actor"], e["action"]) for e in ticket["history"]
+            if e.get("role") not in (None, "citizen") and (bounds is None or _within(e["at"], bounds))]
+
+
+def officer_figures(tickets, bounds, now):
+    """{officer: figures}: what each officer took up (first action), verified, resolved,
+    and the open tickets whose last officer action was theirs."""
+    people = {}
+
+    def of(name):
+        return people.setdefault(name, {"received": [], "resolved": [], "verified": [], "open": []})
+
+    for ticket in tickets:
+        actions = _actions(ticket)
+        month_actions = _actions(ticket, bounds)
+        for actor in {a for a, _ in month_actions}:
+            first_entry = next(e for e in ticket["history"] if e["actor"] == actor)
+            if _within(first_entry["at"], bounds):
+                of(actor)["received"].append(ticket)
+        for actor, action in month_actions:
+            if action == "verify":
+                of(actor)["verified"].append(ticket)
+            if action == "resolve":
+                of(actor)["resolved"].append(ticket)
+        if ticket["status"] in OPEN_STATES and actions:
+            of(actions[-1][0])["open"].append(ticket)
+    return {name: _figures(p["received"], p["resolved"], p["verified"], p["open"], now)
+            for name, p in sorted(people.items())}
+
+
+def kinerja(tickets, month, timezone, now):
+    """The month's figures for everything given, per OPD and per officer."""
+    bounds = month_bounds(month, timezone)
+    opds = sorted({t["opd"] for t in tickets})
+    return {"month": month, "total": group_figures(tickets, bounds, now),
+            "by_opd": {opd: group_figures([t for t in tickets if t["opd"] == opd], bounds, now)
+                       for opd in opds},
+            "by_officer": officer_figures(tickets, bounds, now)}
