@@ -62,6 +62,9 @@ NAV = [
     Section("kinerja", "Kinerja", "/petugas/kinerja", ("region_admin", "platform_operator")),
     Section("wilayah", "Admin wilayah", "/petugas/wilayah", ("region_admin",)),
     Section("platform", "Operator platform", "/petugas/platform", ("platform_operator",)),
+    Section("disnaker", "Disnaker", "/petugas/disnaker", ("disnaker_officer", "region_admin")),
+    Section("harga", "Harga pasar", "/petugas/harga", ("region_admin",)),
+    Section("berita", "Berita", "/petugas/berita", ("editor",)),
 ]
 
 

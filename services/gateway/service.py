@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.console import ConsolePages
+from services.gateway.console_disnaker import DisnakerConsole
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
@@ -48,7 +49,7 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages, PencakerPages, ConsolePages):
+                     PricesApi, CitizenPages, PencakerPages, ConsolePages, DisnakerConsole):
     name = "gateway"
 
     config = Config()
