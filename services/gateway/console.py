@@ -154,7 +154,7 @@ def refused(officer, message, status=403):
 def back(path, notice=None, error=None):
     """Redirect after a POST; the next page shows `notice` (or `error`)."""
     params = {k: v for k, v in (("pesan", notice), ("galat", error)) if v}
-    return goto(path + ("?" + urlencode(params) if params else ""))
+    return goto(path + (("&" if "?" in path else "?") + urlencode(params) if params else ""))
 
 
 def csrf_field(token):

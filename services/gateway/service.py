@@ -17,6 +17,7 @@ from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.console import ConsolePages
 from services.gateway.console_disnaker import DisnakerConsole
+from services.gateway.console_prices import PricesConsole
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
@@ -49,7 +50,8 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages, PencakerPages, ConsolePages, DisnakerConsole):
+                     PricesApi, CitizenPages, PencakerPages, ConsolePages, DisnakerConsole,
+                     PricesConsole):
     name = "gateway"
 
     config = Config()
