@@ -282,3 +282,31 @@ def statistics(tickets, now):
         "median_hours_to_resolution": rounded(median(resolution) if resolution else None),
         "overdue": overdue,
     }
+
+
+QUEUE_ROLES = ("region_admin", "opd_officer", "platform_operator")
+
+
+def officer_scope(actor, region_code, opd, roles=QUEUE_ROLES):
+    """The officer `actor` ({subject, role, region, opd}) scoped to what they may read:
+    officers their own region, an OPD officer their own OPD (the filter is forced to
+    it), the platform operator everything. 403 otherwise."""
+    role = (actor or {}).get("role")
+    if role == "platform_operator":
+        return {**actor, "opd": opd}
+    if role not in roles:
+        raise Forbidden(f"role {role} may not read the LAKSA queue", {"field": "role"})
+    if actor.get("region") != region_code:
+        raise Forbidden(f"officers of {actor.get('region')} cannot read region {region_code}",
+                        {"field": "region"})
+    if role == "opd_officer":
+        if opd and opd != actor.get("opd"):
+            raise Forbidden(f"this is handled by {opd}, not {actor.get('opd')}", {"field": "opd"})
+        return {**actor, "opd": actor.get("opd") or "-"}
+    return {**actor, "opd": opd}
+
+
+def allowed_actions(ticket, role):
+    """The actions `role` may take on the ticket in its current state (officer actions)."""
+    return [action for action, (sources, _, roles) in TRANSITIONS.items()
+            if ticket["status"] in sources and role in roles and role != "citizen"]

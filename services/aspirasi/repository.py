@@ -110,6 +110,11 @@ class TicketRepository(Repository):
             [("submitted_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit)
         return list(cursor)
 
+    def scoped(self, region_code, opd=None):
+        """Every ticket of a region (of an OPD), history included, for queues and kinerja."""
+        query = {"region": region_code, **({"opd": opd} if opd else {})}
+        return list(self.db.tickets.find(query, {"outbox": 0}))
+
     def open_tickets(self, region_code=None):
         query = {"status": {"$in": ["submitted", "verified", "dispatched", "in_progress"]}}
         if region_code:

@@ -1,6 +1,7 @@
 """LAKSA entrypoints: translate RPC calls and timers into domain calls."""
 import hashlib
 import logging
+import re
 import secrets
 import uuid
 from datetime import datetime, timezone
@@ -8,7 +9,7 @@ from datetime import datetime, timezone
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from services.aspirasi import domain, open311, sla
+from services.aspirasi import domain, kinerja, open311, sla
 from services.aspirasi.repository import TicketRepository
 from services.servicekit import business_metrics
 from services.servicekit.entrypoints import rpc
@@ -18,11 +19,12 @@ from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
 from services.servicekit.public_url import public_url
-from services.servicekit.regions import get_region
+from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
 MAX_KEY = 100
+KEY_ID = 12  # hex digits of a key's hash shown to admins to tell keys apart
 _OPEN_TICKETS = business_metrics.Snapshot(business_metrics.ASPIRASI_OPEN)
 
 
@@ -90,14 +92,21 @@ class AspirasiService(Observable):
         return domain.public_view(self.store.get(number))
 
     @rpc
-    def get_ticket_private(self, number, actor_region):
-        """The full ticket, reporter contact included, for officers of its region."""
+    def get_ticket_private(self, number, actor_region, actor=None):
+        """The full ticket, reporter contact included, for officers of its region (an OPD
+        officer: of their OPD); with `actor`, the actions it may take now."""
         ticket = self.store.get(number)
         if ticket["region"] != actor_region:
             raise Forbidden("officers see personal data of their own region only",
                             {"field": "region"})
-        return domain.officer_view(ticket, domain.likely_duplicates(
-            ticket, self.store.open_tickets(ticket["region"]), utcnow()))
+        if actor is not None:
+            domain.officer_scope(actor, ticket["region"], ticket["opd"])
+        now = utcnow()
+        return {**domain.officer_view(ticket, domain.likely_duplicates(
+            ticket, self.store.open_tickets(ticket["region"]), now)),
+            "due_at": kinerja.due_at(ticket), "overdue": kinerja.is_overdue(ticket, now),
+            "history": [{**entry, "actor": entry.get("actor")} for entry in ticket["history"]],
+            "actions": domain.allowed_actions(ticket, actor["role"]) if actor else []}
 
     @rpc
     def transition(self, number, action, actor, role, actor_region, note=None,
@@ -149,6 +158,41 @@ class AspirasiService(Observable):
         return result
 
     @rpc
+    def officer_queue(self, region_code, status=None, category=None, opd=None, *, actor):
+        """An officer's queue: the region's tickets (an OPD officer's: their OPD's), open
+        ones by the running clock's due time (overdue first), with counts per status."""
+        get_region(region_code)
+        actor = domain.officer_scope(actor, region_code, opd)
+        tickets = self.store.scoped(region_code, actor.get("opd"))
+        counts = kinerja.counts(tickets)
+        wanted = {status} if status else domain.OPEN_STATES
+        shown = [t for t in tickets if t["status"] in wanted and (not category or t["category"] == category)]
+        return {"counts": counts, "items": [
+            {"number": t["_id"], "category": t["category"], "opd": t["opd"], "status": t["status"],
+             "status_label": domain.STATE_LABELS[t["status"]], "submitted_at": t["submitted_at"],
+             "due_at": t["due_at"], "overdue": t["overdue"],
+             "nik_outside_region": bool(t.get("nik_outside_region"))}
+            for t in kinerja.queue(shown, utcnow())]}
+
+    @rpc
+    def kinerja(self, region_code, month, *, actor):
+        """The month's figures of a region per OPD and per officer (aspirasi/kinerja.py)."""
+        region = get_region(region_code)
+        domain.officer_scope(actor, region_code, None, roles=("region_admin",))
+        return kinerja.kinerja(self.store.scoped(region_code), month, region.timezone, utcnow())
+
+    @rpc
+    def kinerja_regions(self, month, *, actor):
+        """The month's figures per region, for the platform operator."""
+        domain.officer_scope(actor, None, None, roles=())
+        now = utcnow()
+        result = {}
+        for region in all_regions():
+            bounds = kinerja.month_bounds(month, region.timezone)
+            result[region.code] = kinerja.group_figures(self.store.scoped(region.code), bounds, now)
+        return result
+
+    @rpc
     def check_sla(self):
         """Record every clock that ran out and announce it once."""
         now = utcnow()
@@ -169,13 +213,36 @@ class AspirasiService(Observable):
 
     # Open311 GeoReport v2 ------------------------------------------------
     @rpc
-    def issue_api_key(self, region_code):
-        """A new Open311 api_key for a region (only its hash is stored)."""
+    def issue_api_key(self, region_code, label=None):
+        """A new Open311 api_key for a region (only its hash is stored); `label` says whose."""
         get_region(region_code)
+        if label is not None and (not isinstance(label, str) or len(label) > 80):
+            raise ValidationFailed.field("label", "must be text of at most 80 characters")
         key = secrets.token_urlsafe(24)
         self.store.db.api_keys.insert_one({"_id": _key_hash(key), "region": region_code,
-                                           "created_at": utcnow()})
+                                           "label": label, "created_at": utcnow()})
         return key
+
+    @rpc
+    def api_keys(self, region_code):
+        """The region's api_keys: id (the hash's first 12 hex digits), label, created, revoked."""
+        get_region(region_code)
+        found = self.store.db.api_keys.find({"region": region_code})
+        return sorted(({"id": k["_id"][:KEY_ID], "label": k.get("label"), "created_at": k["created_at"],
+                        "revoked_at": k.get("revoked_at")} for k in found),
+                      key=lambda k: k["created_at"], reverse=True)
+
+    @rpc
+    def revoke_api_key(self, region_code, key_id):
+        """Revoke a key of the region by its id; it stops working at once."""
+        get_region(region_code)
+        if not isinstance(key_id, str) or len(key_id) != KEY_ID:
+            raise ValidationFailed.field("key_id", f"give the key's {KEY_ID}-character id from the list")
+        key = self.store.db.api_keys.find_one({"_id": {"$regex": "^" + re.escape(key_id)},
+                                                "region": region_code})
+        if key is None:
+            raise NotFound(f"no api_key {key_id} in {region_code}", {"field": "key_id"})
+        self.store.db.api_keys.update_one({"_id": key["_id"]}, {"$set": {"revoked_at": utcnow().isoformat()}})
 
     @rpc
     def open311_services(self, region_code, code=None):
@@ -193,7 +260,7 @@ class AspirasiService(Observable):
     def open311_submit(self, region_code, form, api_key):
         get_region(region_code)
         key = api_key and self.store.db.api_keys.find_one({"_id": _key_hash(api_key)})
-        if not key or key["region"] != region_code:
+        if not key or key["region"] != region_code or key.get("revoked_at"):
             raise Forbidden("api_key is missing or not valid for this jurisdiction_id",
                             {"field": "api_key"})
         token = form.get("token") or str(uuid.uuid4())

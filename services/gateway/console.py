@@ -106,7 +106,7 @@ class Officer:
         return call(method, *args, **kwargs)
 
     def actor(self):
-        return self.session.actor()
+        return {**self.session.actor(), "opd": self.opd}
 
 
 def console(method, url, roles, query=None, form=None, statuses=()):

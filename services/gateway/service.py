@@ -17,7 +17,11 @@ from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.console import ConsolePages
 from services.gateway.console_disnaker import DisnakerConsole
+from services.gateway.console_kinerja import KinerjaConsole
+from services.gateway.console_laksa import LaksaConsole
+from services.gateway.console_platform import PlatformConsole
 from services.gateway.console_prices import PricesConsole
+from services.gateway.console_wilayah import RegionAdminConsole
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
@@ -50,7 +54,8 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages, PencakerPages, ConsolePages, DisnakerConsole,
+                     PricesApi, CitizenPages, PencakerPages, ConsolePages, LaksaConsole,
+                     RegionAdminConsole, KinerjaConsole, PlatformConsole, DisnakerConsole,
                      PricesConsole):
     name = "gateway"
 

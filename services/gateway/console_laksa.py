@@ -1,0 +1,86 @@
+"""Console section "Antrean LAKSA": the tickets of the officer's region (an OPD
+officer: of their OPD), sorted by the SLA clock that runs, and a ticket page with
+its history, the reporter's contact, duplicate suggestions and the actions the
+officer may take. Which tickets and actions an officer gets is decided by the
+aspirasi service's authority table; this module only shows it.
+"""
+from services.aspirasi.domain import STATE_LABELS
+from services.gateway.console import back, console, console_page
+from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+QUEUE_ROLES = ("region_admin", "opd_officer")
+SECTION = "/petugas/laksa"
+FILTERS = {name: {"type": "string"} for name in ("status", "category", "opd", "pesan", "galat")}
+ACTION_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
+    "csrf", "version", "note", "opd", "reason", "duplicate_of")}}
+ACTION_LABELS = {"verify": "Verifikasi", "dispatch": "Teruskan ke OPD", "start": "Mulai kerjakan",
+                 "resolve": "Selesaikan", "reject": "Tolak", "mark_duplicate": "Tandai duplikat"}
+REASON_LABELS = {"not_our_authority": "Bukan kewenangan pemerintah daerah", "spam": "Spam atau iseng",
+                 "incomplete": "Informasi tidak lengkap"}
+FIELD_MESSAGES = {"note": "Catatan terlalu panjang atau berisi tag HTML; tulis sebagai teks biasa.",
+                  "opd": "Pilih OPD tujuan dari daftar.", "reason": "Pilih alasan penolakan.",
+                  "duplicate_of": "Isi nomor tiket asli (bukan tiket ini)."}
+
+
+def _refusal(exc):
+    """What the officer reads when an action is refused."""
+    field = exc.details.get("field")
+    if isinstance(exc, Conflict) and field == "version":
+        return ("Tiket ini baru saja diubah oleh petugas lain, jadi perubahan Anda tidak disimpan. "
+                "Periksa keadaan terbarunya di bawah, lalu ulangi bila masih perlu.")
+    if isinstance(exc, Conflict):
+        state = exc.details.get("status")
+        return (f"Aksi itu tidak dapat dilakukan: tiket sekarang berstatus "
+                f"\u201c{STATE_LABELS.get(state, state)}\u201d. Muat ulang halaman.")
+    if isinstance(exc, Forbidden):
+        return "Anda tidak berwenang melakukan aksi itu pada tiket ini."
+    return FIELD_MESSAGES.get(field, "Isian belum benar. Periksa kembali.")
+
+
+class LaksaConsole:
+    @console("GET", SECTION, QUEUE_ROLES, query=FILTERS)
+    def console_queue(self, request, officer):
+        """The queue: filters, counts per status, soonest due (overdue) first."""
+        chosen = {k: (request.args.get(k) or "").strip() or None for k in ("status", "category", "opd")}
+        if chosen["status"] not in (None, *STATE_LABELS):
+            chosen["status"] = None
+        queue = officer.call(self.aspirasi.officer_queue, officer.region, chosen["status"],
+                             chosen["category"], chosen["opd"], actor=officer.actor())
+        categories = officer.call(self.aspirasi.categories, officer.region)
+        return console_page("console/laksa.html", officer, active="laksa", queue=queue, chosen=chosen,
+                            categories={c["code"]: c["name"] for c in categories},
+                            opds=sorted({c["opd"] for c in categories}))
+
+    @console("GET", SECTION + "/<string:number>", QUEUE_ROLES, query=FILTERS)
+    def console_ticket(self, request, officer, number):
+        """A ticket with its full history, contact, duplicates and the officer's actions."""
+        try:
+            ticket = officer.call(self.aspirasi.get_ticket_private, number, officer.region, officer.actor())
+        except NotFound:
+            return console_page("console/galat.html", officer, 404, title="Tiket tidak ditemukan",
+                                message=f"Tiket {number} tidak ada.")
+        except Forbidden:
+            return console_page("console/galat.html", officer, 403, title="Bukan tiket Anda",
+                                message=f"Tiket {number} bukan wewenang Anda.")
+        categories = officer.call(self.aspirasi.categories, officer.region)
+        return console_page("console/tiket.html", officer, active="laksa", ticket=ticket,
+                            categories={c["code"]: c["name"] for c in categories},
+                            opds=sorted({c["opd"] for c in categories}), action_labels=ACTION_LABELS,
+                            reasons=REASON_LABELS)
+
+    @console("POST", SECTION + "/<string:number>/<string:action>", QUEUE_ROLES, form=ACTION_FORM)
+    def console_ticket_action(self, request, officer, number, action):
+        """Take an action; a ticket changed meanwhile is refused with a clear conflict message."""
+        if action not in ACTION_LABELS:
+            return back(f"{SECTION}/{number}", error="Aksi itu tidak dikenal.")
+        form = request.form
+        version = form.get("version") or ""
+        params = {k: (form.get(k) or "").strip() for k in ("opd", "reason", "duplicate_of")}
+        try:
+            officer.call(self.aspirasi.transition, number, action, officer.subject, officer.role,
+                         officer.region, note=(form.get("note") or "").strip() or None,
+                         expected_version=int(version) if version.isdigit() else None, actor_opd=officer.opd,
+                         **{k: v for k, v in params.items() if v})
+        except (Conflict, Forbidden, ValidationFailed) as exc:
+            return back(f"{SECTION}/{number}", error=_refusal(exc))
+        return back(f"{SECTION}/{number}", f"{ACTION_LABELS[action]}: berhasil.")

@@ -1,0 +1,129 @@
+"""Console section "Admin wilayah": a region admin's own region only.
+
+Categories -> OPD routing (aspirasi's catalogue), partner subscriptions (which
+shared topics the region's queue receives), Open311 API keys (issue, list,
+revoke; a key is shown once) and the region's officer accounts (create, disable,
+enable, reset password; disabling ends the account's sessions at once).
+"""
+import time
+
+from services.gateway.console import back, console, console_page
+from services.gateway.platform_api import DELEGABLE
+from services.servicekit import partners
+from services.servicekit.errors import Conflict, NotFound, ValidationFailed
+
+ADMIN = ("region_admin",)
+OFFICER_KINDS = tuple(r for r in ("opd_officer", "disnaker_officer", "editor") if r in DELEGABLE)
+MESSAGES = {"username": "Nama pengguna: 3-64 huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+            "password": "Kata sandi paling sedikit 10 karakter.",
+            "role": "Pilih peran dari daftar.", "opd": "Petugas OPD harus punya OPD; pilih dari daftar.",
+            "name": "Nama kategori wajib diisi.", "subscriptions": "Langganan belum benar."}
+SECTION = "/petugas/wilayah"
+
+
+def form(fields):
+    return {"type": "object", "properties": {name: {"type": "string"} for name in ("csrf", *fields)}}
+
+
+def _message(exc):
+    field = (exc.details.get("field") or "").split(".")[0].split("[")[0]
+    return MESSAGES.get(field, exc.message)
+
+
+class RegionAdminConsole:
+    @console("GET", SECTION, ADMIN, query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
+    def console_region(self, request, officer):
+        """The region's routing, subscriptions, Open311 keys and officer accounts."""
+        categories = sorted(officer.call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
+        keys = officer.call(self.aspirasi.api_keys, officer.region)
+        subscriptions = partners.subscriptions_for(officer.region)
+        return console_page("console/wilayah.html", officer, active="wilayah", categories=categories,
+                            opds=sorted({c["opd"] for c in categories}), keys=keys,
+                            subscriptions=subscriptions, accounts=self.store.officers(officer.region),
+                            kinds=OFFICER_KINDS, new_key=None)
+
+    @console("POST", SECTION + "/kategori", ADMIN, form=form(("code", "name", "opd")))
+    def console_route_category(self, request, officer):
+        """Route a category to an OPD (or rename it); a new code adds a category."""
+        values = {k: (request.form.get(k) or "").strip() for k in ("code", "name", "opd")}
+        try:
+            officer.call(self.aspirasi.set_category, officer.region, values["code"], values["name"],
+                         values["opd"])
+        except ValidationFailed as exc:
+            return back(SECTION, error=_message(exc))
+        return back(SECTION, f"Kategori {values['code']} diteruskan ke {values['opd']}.")
+
+    @console("POST", SECTION + "/langganan", ADMIN, form=form(("subscriptions",)))
+    def console_subscribe(self, request, officer):
+        """Replace the region's subscriptions: one line per topic, `topic: from, from`."""
+        lines = [line.strip() for line in (request.form.get("subscriptions") or "").splitlines()]
+        subscriptions = []
+        for line in [line for line in lines if line]:
+            topic, _, sources = line.partition(":")
+            subscriptions.append({"topic": topic.strip(),
+                                  "from": [s.strip() for s in sources.split(",") if s.strip()]})
+        try:
+            partners.resubscribe(officer.region, subscriptions, self.partner_broker)
+        except ValidationFailed as exc:
+            return back(SECTION, error=f"Langganan belum disimpan: {exc.message}")
+        return back(SECTION, f"Langganan disimpan ({len(subscriptions)} topik).")
+
+    @console("POST", SECTION + "/kunci", ADMIN, form=form(("label",)))
+    def console_issue_key(self, request, officer):
+        """Issue an Open311 api_key; the key is shown once, on this answer only."""
+        label = (request.form.get("label") or "").strip()[:80] or None
+        key = officer.call(self.aspirasi.issue_api_key, officer.region, label)
+        categories = sorted(officer.call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
+        return console_page("console/wilayah.html", officer, 201, active="wilayah", categories=categories,
+                            opds=sorted({c["opd"] for c in categories}),
+                            keys=officer.call(self.aspirasi.api_keys, officer.region),
+                            subscriptions=partners.subscriptions_for(officer.region),
+                            accounts=self.store.officers(officer.region), kinds=OFFICER_KINDS,
+                            new_key=key, notice="Kunci API baru dibuat. Salin sekarang: kunci ini "
+                                                "tidak akan ditampilkan lagi.")
+
+    @console("POST", SECTION + "/kunci/<string:key_id>/cabut", ADMIN, form=form(()))
+    def console_revoke_key(self, request, officer, key_id):
+        """Revoke an Open311 api_key: it stops working at once."""
+        try:
+            officer.call(self.aspirasi.revoke_api_key, officer.region, key_id)
+        except NotFound:
+            return back(SECTION, error="Kunci itu tidak ada di wilayah ini.")
+        return back(SECTION, f"Kunci {key_id} dicabut.")
+
+    @console("POST", SECTION + "/akun", ADMIN, form=form(("username", "password", "role", "opd")))
+    def console_create_account(self, request, officer):
+        """Create an officer account of the region."""
+        values = {k: (request.form.get(k) or "").strip() for k in ("username", "password", "role", "opd")}
+        if values["role"] not in OFFICER_KINDS:
+            return back(SECTION, error=MESSAGES["role"])
+        try:
+            self.store.create(values["username"].lower(), values["password"], values["role"], officer.region,
+                              values["opd"] if values["role"] == "opd_officer" else None)
+        except ValidationFailed as exc:
+            return back(SECTION, error=_message(exc))
+        except Conflict:
+            return back(SECTION, error=f"Nama pengguna {values['username']} sudah dipakai.")
+        return back(SECTION, f"Akun {values['username'].lower()} dibuat.")
+
+    @console("POST", SECTION + "/akun/<string:username>/<string:change>", ADMIN, form=form(("password",)))
+    def console_change_account(self, request, officer, username, change):
+        """Disable, enable or reset the password of an officer account of the region."""
+        try:
+            account = self.store.get(username)
+        except NotFound:
+            account = None
+        if account is None or account["region"] != officer.region or account["role"] not in OFFICER_KINDS:
+            return back(SECTION, error=f"Akun {username} bukan akun petugas wilayah ini.")
+        now = time.time()
+        if change in ("nonaktifkan", "aktifkan"):
+            self.store.set_disabled(username, change == "nonaktifkan", now)
+            done = "dinonaktifkan" if change == "nonaktifkan" else "diaktifkan"
+            return back(SECTION, f"Akun {username} {done}.")
+        if change == "sandi":
+            try:
+                self.store.reset_password(username, request.form.get("password") or "", now)
+            except ValidationFailed as exc:
+                return back(SECTION, error=_message(exc))
+            return back(SECTION, f"Kata sandi {username} diganti; sesinya yang lama berakhir.")
+        return back(SECTION, error="Perubahan itu tidak dikenal.")

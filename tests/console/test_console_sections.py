@@ -1,0 +1,164 @@
+"""The console's LAKSA, region admin, kinerja and operator sections over plain HTTP."""
+import re
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import requests
+
+from tests.console.conftest import csrf_of
+
+DLH = "Dinas Lingkungan Hidup"
+PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang"
+
+
+def submit(url, region="36.71", category="sampah", lat=-6.1781, nik=None):
+    reporter = {"name": "Budi Santoso", "phone": "0812 3456 7890", **({"nik": nik} if nik else {})}
+    response = requests.post(f"{url}/api/v1/regions/{region}/aspirasi", timeout=10, headers={
+        "X-Forwarded-For": f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"}, json={
+        "category": category, "description": "Sampah menumpuk di pinggir jalan.", "reporter": reporter,
+        "location": {"lat": lat, "long": 106.6319, "address": "Jl. Daan Mogot"}})
+    assert response.status_code == 201, response.text
+    return response.json()["number"]
+
+
+def stored(platform, number):
+    return platform.db("aspirasi").tickets.find_one({"_id": number})
+
+
+def page(http, url, status=200):
+    response = http.get(url, allow_redirects=False, timeout=10)
+    assert response.status_code == status, response.text[:2000]
+    assert len(response.content) < 100_000
+    return response.text
+
+
+def act(http, url, number, action, **fields):
+    ticket = page(http, f"{url}/petugas/laksa/{number}")
+    version = re.search(rf'action="/petugas/laksa/{number}/{action}">.*?name="version" value="(\d+)"',
+                        ticket, re.S)
+    assert version, f"no {action} form on the ticket page"
+    data = {"csrf": csrf_of(ticket), "version": version.group(1), **fields}
+    return http.post(f"{url}/petugas/laksa/{number}/{action}", data=data, timeout=10)
+
+
+def test_queue_is_scoped_to_the_region_and_the_opd(platform, accounts):
+    url = platform.url
+    mine, other_opd = submit(url, category="sampah"), submit(url, category="jalan-rusak")
+    elsewhere = submit(url, region="36.03")
+    admin, _ = accounts.session("region_admin")
+    dlh, _ = accounts.session("opd_officer", opd=DLH)
+    outsider, _ = accounts.session("region_admin", region="36.03")
+    queue = page(admin, f"{url}/petugas/laksa")
+    assert mine in queue and other_opd in queue and elsewhere not in queue
+    assert re.search(r"<strong>\d+</strong> Terkirim", queue)  # counts per status
+    own = page(dlh, f"{url}/petugas/laksa")
+    assert mine in own and other_opd not in own
+    assert other_opd not in page(dlh, f"{url}/petugas/laksa?opd=" + PUPR.replace(" ", "+"), 403)
+    page(dlh, f"{url}/petugas/laksa/{other_opd}", 403)
+    foreign = page(outsider, f"{url}/petugas/laksa")
+    assert mine not in foreign and other_opd not in foreign and elsewhere in foreign
+    page(outsider, f"{url}/petugas/laksa/{mine}", 403)
+    assert "Budi" not in page(outsider, f"{url}/petugas/kinerja")
+
+
+def test_ticket_page_shows_contact_flag_duplicates_and_the_allowed_actions(platform, accounts):
+    url = platform.url
+    first = submit(url, lat=-6.2001)
+    second = submit(url, lat=-6.20012, nik="3201011405980001")  # a NIK of Kab. Bogor, ~2 m away
+    admin, _ = accounts.session("region_admin")
+    ticket = page(admin, f"{url}/petugas/laksa/{second}")
+    assert "0812 3456 7890" in ticket and "NIK dari luar daerah" in ticket
+    assert first in ticket and re.search(r"\d+ m dari lokasi ini", ticket)
+    for action in ("verify", "reject", "mark_duplicate"):
+        assert f"/petugas/laksa/{second}/{action}" in ticket
+    assert f"/petugas/laksa/{second}/resolve" not in ticket
+
+
+def test_actions_need_the_token_and_the_current_version(platform, accounts):
+    url = platform.url
+    number = submit(url)
+    admin, _ = accounts.session("region_admin")
+    ticket = page(admin, f"{url}/petugas/laksa/{number}")
+    refused = admin.post(f"{url}/petugas/laksa/{number}/verify", data={"version": "1"}, timeout=10)
+    assert refused.status_code == 403 and stored(platform, number)["status"] == "submitted"
+    stale = admin.post(f"{url}/petugas/laksa/{number}/verify", data={"csrf": csrf_of(ticket), "version": "7"},
+                       timeout=10)
+    assert "baru saja diubah oleh petugas lain" in stale.text
+    assert stored(platform, number)["status"] == "submitted"
+    assert act(admin, url, number, "verify", note="Lokasi jelas").status_code == 200
+    dispatched = act(admin, url, number, "dispatch", opd=PUPR)
+    assert "berhasil" in dispatched.text
+    assert stored(platform, number)["status"] == "dispatched" and stored(platform, number)["opd"] == PUPR
+    again = admin.post(f"{url}/petugas/laksa/{number}/dispatch",
+                       data={"csrf": csrf_of(ticket), "version": "2", "opd": DLH}, timeout=10)
+    assert "baru saja diubah" in again.text and stored(platform, number)["opd"] == PUPR
+
+
+def test_region_admin_issues_a_key_that_works_and_revokes_it(platform, accounts):
+    url = platform.url
+    admin, _ = accounts.session("region_admin")
+    region = page(admin, f"{url}/petugas/wilayah")
+    issued = admin.post(f"{url}/petugas/wilayah/kunci", timeout=10,
+                        data={"csrf": csrf_of(region), "label": "Aplikasi RT"})
+    assert issued.status_code == 201
+    key = re.search(r'id="kunci-baru" readonly value="([^"]+)"', issued.text).group(1)
+    form = {"jurisdiction_id": "36.71", "api_key": key, "service_code": "sampah", "lat": "-6.17",
+            "long": "106.63", "description": "Sampah di selokan.", "email": "warga@contoh.id"}
+    assert requests.post(f"{url}/open311/v2/requests.json", data=form, timeout=10).status_code == 201
+    key_id = re.search(r'/petugas/wilayah/kunci/([0-9a-f]{12})/cabut', issued.text).group(1)
+    assert "Aplikasi RT" in page(admin, f"{url}/petugas/wilayah")
+    admin.post(f"{url}/petugas/wilayah/kunci/{key_id}/cabut", data={"csrf": csrf_of(region)}, timeout=10)
+    assert requests.post(f"{url}/open311/v2/requests.json", data=form, timeout=10).status_code == 403
+
+
+def test_region_admin_routes_a_category_and_manages_accounts(platform, accounts):
+    url = platform.url
+    admin, _ = accounts.session("region_admin")
+    token = csrf_of(page(admin, f"{url}/petugas/wilayah"))
+    admin.post(f"{url}/petugas/wilayah/kategori", timeout=10, data={
+        "csrf": token, "code": "pohon-tumbang", "name": "Pohon tumbang", "opd": "Dinas Perhubungan"})
+    categories = requests.get(f"{url}/api/v1/regions/36.71/aspirasi/categories", timeout=10).json()["items"]
+    assert {"code": "pohon-tumbang", "name": "Pohon tumbang", "opd": "Dinas Perhubungan"} in [
+        {k: c[k] for k in ("code", "name", "opd")} for c in categories]
+    username = f"dlh.{uuid.uuid4().hex[:6]}"
+    created = admin.post(f"{url}/petugas/wilayah/akun", timeout=10, data={
+        "csrf": token, "username": username, "password": "sandi-awal-123", "role": "opd_officer", "opd": DLH})
+    assert f"Akun {username} dibuat." in created.text
+    officer = accounts.signed_in(username, "sandi-awal-123")
+    assert "Antrean LAKSA" in page(officer, f"{url}/petugas/")
+    admin.post(f"{url}/petugas/wilayah/akun/{username}/nonaktifkan", data={"csrf": token}, timeout=10)
+    assert page(officer, f"{url}/petugas/", 303)
+    assert accounts.repo.get(username)["disabled"]
+    escalate = admin.post(f"{url}/petugas/wilayah/akun", timeout=10, data={
+        "csrf": token, "username": f"x{username}", "password": "sandi-awal-123", "role": "region_admin"})
+    assert "Pilih peran dari daftar." in escalate.text
+    assert accounts.repo.db.accounts.find_one({"_id": f"x{username}"}) is None
+
+
+def test_kinerja_per_opd_and_officer_with_csv(platform, accounts):
+    url = platform.url
+    number = submit(url)
+    admin, admin_name = accounts.session("region_admin")
+    act(admin, url, number, "verify")
+    month = datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
+    report = page(admin, f"{url}/petugas/kinerja?month={month}")
+    assert DLH in report and admin_name in report
+    exported = admin.get(f"{url}/petugas/kinerja.csv?month={month}", timeout=10)
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    rows = [line.split(",") for line in exported.text.strip().splitlines()]
+    assert rows[0][:4] == ["bulan", "kelompok", "nama", "received"]
+    officer_row = next(r for r in rows if r[2] == admin_name)
+    assert officer_row[1] == "petugas" and officer_row[3] == "1"
+    assert "Bulan tidak valid" in page(admin, f"{url}/petugas/kinerja?month=2026-13", 400)
+    operator, _ = accounts.session("platform_operator")
+    regions = page(operator, f"{url}/petugas/kinerja?month={month}")
+    assert "36.03" in regions and "36.71" in regions
+
+
+def test_operator_sees_regions_backlog_and_dead_letter_queues(platform, accounts):
+    operator, _ = accounts.session("platform_operator")
+    view = page(operator, f"{platform.url}/petugas/platform")
+    assert "36.02" in view and "Antrean surat mati" in view
+    admin, _ = accounts.session("region_admin")
+    page(admin, f"{platform.url}/petugas/platform", 403)
