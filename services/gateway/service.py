@@ -19,6 +19,7 @@ from services.gateway.console import ConsolePages
 from services.gateway.console_disnaker import DisnakerConsole
 from services.gateway.console_kinerja import KinerjaConsole
 from services.gateway.console_laksa import LaksaConsole
+from services.gateway.console_news import NewsConsole
 from services.gateway.console_platform import PlatformConsole
 from services.gateway.console_prices import PricesConsole
 from services.gateway.console_wilayah import RegionAdminConsole
@@ -56,7 +57,7 @@ class LiveViews(DependencyProvider):
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
                      PricesApi, CitizenPages, PencakerPages, ConsolePages, LaksaConsole,
                      RegionAdminConsole, KinerjaConsole, PlatformConsole, DisnakerConsole,
-                     PricesConsole):
+                     PricesConsole, NewsConsole):
     name = "gateway"
 
     config = Config()
