@@ -19,6 +19,7 @@ run: venv
 
 test: venv
 	$(PY) -m tools.ensure_chromium
+	$(PY) -m tools.ensure_axe
 	$(PY) -m pytest
 
 bench: venv

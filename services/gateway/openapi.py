@@ -11,6 +11,7 @@ import re
 
 from werkzeug.routing import Map, Rule
 
+from services.gateway.openapi_id import SUMMARIES, TAGS, tag_for
 from services.servicekit.regions import CODE_PATTERN
 
 ERROR_SCHEMA = {
@@ -66,9 +67,10 @@ def path_parameters(url):
 def operation(name, fn, entrypoint, method):
     detail = getattr(fn, "__openapi__", {})
     doc = inspect.getdoc(fn) or ""
-    summary = detail.get("summary") or (doc.splitlines()[0] if doc else name.replace("_", " "))
+    english = detail.get("summary") or (doc.splitlines()[0] if doc else name.replace("_", " "))
     op = {"operationId": name if "," not in entrypoint.method else f"{name}_{method.lower()}",
-          "summary": summary, "parameters": path_parameters(entrypoint.url)}
+          "summary": SUMMARIES.get(name, english), "description": doc or english,
+          "tags": [tag_for(fn.__module__, entrypoint.url)], "parameters": path_parameters(entrypoint.url)}
     for param, schema in detail.get("query", {}).items():
         op["parameters"].append({"name": param, "in": "query", "required": False, "schema": schema})
     if detail.get("body") is not None:
@@ -108,9 +110,11 @@ def document(service_cls, version="1.0.0"):
     return {
         "openapi": "3.0.3",
         "info": {"title": "Tangerang Live API", "version": version,
-                 "description": "LAKSA aspirasi (with Open311 GeoReport v2), Pencaker, harga bahan "
-                                "pokok and berita for Kota Tangerang and its partner regions."},
+                 "description": "LAKSA (aspirasi warga, juga lewat Open311 GeoReport v2), Pencaker, harga "
+                                "bahan pokok dan berita untuk Kota Tangerang dan wilayah mitranya. Ringkasan "
+                                "tiap operasi dalam Bahasa Indonesia; uraiannya dalam bahasa Inggris."},
         "servers": [{"url": "/"}],
+        "tags": [{"name": name, "description": text} for name, (text, _) in TAGS.items()],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": {"Error": ERROR_SCHEMA},

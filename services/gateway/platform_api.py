@@ -17,13 +17,14 @@ ASSET_TYPES = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "applicatio
                "swagger-ui-standalone-preset.js": "application/javascript",
                "favicon-32x32.png": "image/png"}
 DOCS_PAGE = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Tangerang Live API</title>
+<html lang="id"><head><meta charset="utf-8"><title>Dokumentasi API Tangerang Live</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
 <script>window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui",
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout",
+  docExpansion: "none", tagsSorter: "alpha", filter: true});
 </script></body></html>"""
 ACCOUNT_BODY = {"type": "object", "required": ["username", "password", "role", "region"],
                 "properties": {"username": {"type": "string"}, "password": {"type": "string"},

@@ -3,6 +3,7 @@ from openapi_spec_validator import validate
 from werkzeug.routing import Map, Rule
 
 from services.gateway.openapi import document, openapi_path, routes
+from services.gateway.openapi_id import SUMMARIES, TAGS
 from services.gateway.service import GatewayService
 
 
@@ -32,6 +33,28 @@ def test_every_operation_says_what_it_does_and_how_it_fails():
             assert op["summary"].strip(), (method, path)
             assert any(code.startswith("2") for code in op["responses"]), (method, path)
             assert "503" in op["responses"], (method, path)
+
+
+def test_operations_are_tagged_by_domain_with_indonesian_summaries():
+    doc = document(GatewayService)
+    tags = {t["name"] for t in doc["tags"]}
+    assert tags == set(TAGS)
+    used, missing = set(), []
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            [tag] = op["tags"]
+            assert tag in tags, (method, path, tag)
+            used.add(tag)
+            name = op["operationId"].removesuffix(f"_{method}")
+            if op["summary"] != SUMMARIES.get(name):
+                missing.append(name)
+    assert not missing, f"add Indonesian summaries to services/gateway/openapi_id.py: {missing}"
+    assert used == tags
+    by_path = doc["paths"]
+    assert by_path["/petugas/laksa"]["get"]["tags"] == ["Konsol petugas"]
+    assert by_path["/open311/v2/requests.{fmt}"]["post"]["tags"] == ["Open311 GeoReport v2"]
+    board = by_path["/api/v1/regions/{code}/prices/board"]["get"]
+    assert board["summary"] == "Papan harga hari ini se-wilayah"
 
 
 def test_served_document_and_local_api_browser(platform, http):
