@@ -95,6 +95,7 @@ class NewsConsole:
 
     @console("GET", HOME + "/tulis", ROLES)
     def console_news_new(self, request, officer):
+        """An empty editor for a new article."""
         return self._editor(officer, None, {})
 
     @console("POST", HOME + "/tulis", ROLES, form=ARTICLE_FORM)
@@ -111,6 +112,7 @@ class NewsConsole:
 
     @console("GET", HOME + "/artikel/<string:slug>", ROLES)
     def console_news_article(self, request, officer, slug):
+        """An article in the editor, with the workflow actions its state allows."""
         article = officer.call(self.news.get_for_editor, officer.region, slug)
         return self._editor(officer, article, form_values(article, get_region(officer.region).timezone))
 
@@ -158,12 +160,14 @@ class NewsConsole:
     # external feeds -----------------------------------------------------
     @console("GET", HOME + "/sumber", ROLES)
     def console_news_sources(self, request, officer):
+        """The external feeds the region ingests, with their last error."""
         sources = officer.call(self.news.feed_sources, officer.region)
         return console_page("console/berita_sumber.html", officer, active="berita", sources=sources,
                             categories=CATEGORIES)
 
     @console("POST", HOME + "/sumber", ROLES, form=SOURCE_FORM)
     def console_news_add_source(self, request, officer):
+        """Ingest an external RSS/Atom feed on a schedule."""
         form = request.form
         try:
             interval = int(form.get("interval") or 15)
@@ -176,6 +180,7 @@ class NewsConsole:
 
     @console("POST", HOME + "/sumber/hapus", ROLES, form=SOURCE_FORM)
     def console_news_remove_source(self, request, officer):
+        """Stop ingesting a feed (what it brought in stays)."""
         try:
             officer.call(self.news.remove_feed_source, officer.region, request.form.get("url", ""))
         except NotFound:
