@@ -84,7 +84,8 @@ def main():
         subprocess.run([sys.executable, "-m", "tools.demo_accounts"], cwd=ROOT, env=env, check=True)
         ops = ", ".join(f"{name} http://{ops_address(name, env)}" for name in procs)
         print(f"\nTangerang Live is up: {GATEWAY}/  (API: {GATEWAY}/api/v1/regions, "
-              f"docs: {GATEWAY}/docs)\nOperator ports (/health/live, /health/ready, /metrics): {ops}"
+              f"docs: {GATEWAY}/docs)\nOfficer console: {GATEWAY}/petugas/ (demo sign-ins in "
+              f".data/demo-accounts.txt)\nOperator ports (/health/live, /health/ready, /metrics): {ops}"
               "\nCtrl-C stops everything.", flush=True)
         while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)

@@ -26,6 +26,7 @@ from services.gateway.console_wilayah import RegionAdminConsole
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
+from services.gateway.media import MediaRepository
 from services.gateway.news_api import NewsApi
 from services.gateway.openapi import url_map
 from services.gateway.pages import CitizenPages, error_page, is_page_path
@@ -33,6 +34,7 @@ from services.gateway.pencaker_api import PencakerApi
 from services.gateway.pencaker_pages import PencakerPages
 from services.gateway.platform_api import PlatformApi
 from services.gateway.prices_api import PricesApi
+from services.gateway.prices_pages import PricesPages
 from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
@@ -55,13 +57,14 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages, PencakerPages, ConsolePages, LaksaConsole,
+                     PricesApi, PricesPages, CitizenPages, PencakerPages, ConsolePages, LaksaConsole,
                      RegionAdminConsole, KinerjaConsole, PlatformConsole, DisnakerConsole,
                      PricesConsole, NewsConsole):
     name = "gateway"
 
     config = Config()
     store = MongoStore(AccountRepository)
+    media = MongoStore(MediaRepository)
     aspirasi = RpcProxy("aspirasi")
     pencaker = RpcProxy("pencaker")
     prices = RpcProxy("prices")

@@ -307,6 +307,19 @@ class PricesService(Observable):
                 "points": domain.with_changes(series, start)}
 
     @rpc
+    def trends(self, region_code, days=30, commodity=None, market=None):
+        """Every commodity's (or one's) median per day over the last `days` days up to the
+        latest day with prices, with its reference: the series behind the harga charts."""
+        region = get_region(region_code)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_HISTORY_DAYS:
+            raise ValidationFailed.field("days", f"must be 1-{MAX_HISTORY_DAYS}")
+        end = self.store.latest_day(region.code) or today_in(region)
+        start = domain.day_before(end, days - 1)
+        points = self.store.points([region.code], start, end, market=market, commodity=commodity)
+        return {"region": region.code, "from": start, "to": end,
+                "commodities": domain.trends(points, start, end, load_catalogue(), region.code)}
+
+    @rpc
     def compare(self, region_code, commodity, day=None, regions=None):
         """One commodity across regions (default: the region's province) on one day."""
         region = get_region(region_code)

@@ -1,9 +1,11 @@
 """The console's LAKSA, region admin, kinerja and operator sections over plain HTTP."""
+import json
 import re
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pika
 import requests
 
 from tests.console.conftest import csrf_of
@@ -156,9 +158,62 @@ def test_kinerja_per_opd_and_officer_with_csv(platform, accounts):
     assert "36.03" in regions and "36.71" in regions
 
 
-def test_operator_sees_regions_backlog_and_dead_letter_queues(platform, accounts):
+def test_region_admin_changes_the_regions_subscriptions(platform, accounts):
+    from services.servicekit import partners
+    admin, _ = accounts.session("region_admin", region="36.03")
+    token = csrf_of(page(admin, f"{platform.url}/petugas/wilayah"))
+    bad = admin.post(f"{platform.url}/petugas/wilayah/langganan", timeout=10,
+                     data={"csrf": token, "subscriptions": "harga naik: semua"})
+    assert "Langganan belum disimpan" in bad.text
+    before = partners.subscriptions_for("36.03")
+    wanted = "prices.price_alert_raised: province\nnews.article_published: host, 36.02"
+    try:
+        admin.post(f"{platform.url}/petugas/wilayah/langganan", timeout=10,
+                   data={"csrf": token, "subscriptions": wanted})
+        after = partners.subscriptions_for("36.03")
+        assert after != before and {"topic": "news.article_published", "from": ["host", "36.02"]} in after
+        assert "news.article_published: host, 36.02" in page(admin, f"{platform.url}/petugas/wilayah")
+    finally:  # other tests read the region's defaults
+        original = "\n".join(f"{s['topic']}: {', '.join(s['from'])}" for s in before)
+        admin.post(f"{platform.url}/petugas/wilayah/langganan", timeout=10,
+                   data={"csrf": token, "subscriptions": original})
+        assert partners.subscriptions_for("36.03") == before
+
+
+def test_operator_sees_regions_backlog_and_replays_a_dead_letter(platform, accounts):
+    queue = f"console-test-{uuid.uuid4().hex[:6]}.handler"
+    params = pika.URLParameters(platform.env["AMQP_URI"])
+    with pika.BlockingConnection(params) as connection:
+        channel = connection.channel()
+        for name in (queue, f"{queue}.dead"):
+            channel.queue_declare(name, durable=True)
+        channel.basic_publish("", f"{queue}.dead", json.dumps({
+            "event_id": "ev-123", "event_type": "aspirasi_submitted", "region": "36.71"}).encode(),
+            pika.BasicProperties(delivery_mode=2, headers={"x-tl-error": "KeyError: 'opd'"}))
     operator, _ = accounts.session("platform_operator")
     view = page(operator, f"{platform.url}/petugas/platform")
-    assert "36.02" in view and "Antrean surat mati" in view
+    assert "36.02" in view and queue in view
+    letters = page(operator, f"{platform.url}/petugas/platform/surat-mati/{queue}")
+    assert "ev-123" in letters and "KeyError: &#39;opd&#39;" in letters
+    replayed = operator.post(f"{platform.url}/petugas/platform/surat-mati/{queue}/ulang", timeout=10,
+                             data={"csrf": csrf_of(letters), "event_id": "ev-123"})
+    assert "1 event diputar ulang" in replayed.text
+    with pika.BlockingConnection(params) as connection:
+        channel = connection.channel()
+        _, _, body = channel.basic_get(queue, auto_ack=True)
+        assert json.loads(body)["event_id"] == "ev-123"
+        assert channel.queue_declare(f"{queue}.dead", passive=True).method.message_count == 0
+        for name in (queue, f"{queue}.dead"):
+            channel.queue_delete(name)
     admin, _ = accounts.session("region_admin")
     page(admin, f"{platform.url}/petugas/platform", 403)
+
+
+def test_onboarding_a_region_with_a_bad_code_names_it_and_registers_nothing(platform, accounts):
+    operator, _ = accounts.session("platform_operator")
+    token = csrf_of(page(operator, f"{platform.url}/petugas/platform"))
+    refused = operator.post(f"{platform.url}/petugas/platform/wilayah", timeout=10, data={
+        "csrf": token, "code": "3605", "name": "Kab. Tangerang", "province": "Banten"})
+    assert refused.status_code == 400 and "Kode wilayah" in refused.text
+    assert "3605" not in [r["code"] for r in requests.get(f"{platform.url}/api/v1/regions", timeout=10)
+                          .json()["items"]]

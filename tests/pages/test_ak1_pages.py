@@ -23,6 +23,18 @@ def csrf(page):
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
+def test_every_vacancy_page_carries_a_full_job_posting(platform, http, demo):
+    listed = http.get(f"{platform.url}/api/v1/regions/36.71/vacancies", params={"per_page": 50},
+                      timeout=10).json()["items"]
+    assert demo["vacancy_id"] in {v["id"] for v in listed}
+    for vacancy in listed:
+        url = f"{platform.url}/loker/{vacancy['id']}"
+        page = html(http.get(url, timeout=10), 200)
+        [posting] = [d for d in extruct.extract(page, base_url=url, syntaxes=["json-ld"])["json-ld"]
+                     if d.get("@type") == "JobPosting"]
+        assert [key for key in JOB_POSTING if not posting.get(key)] == [], url
+
+
 def test_vacancy_page_is_in_the_layout_in_indonesian_with_a_full_job_posting(platform, http, demo):
     url = f"{platform.url}/loker/{demo['vacancy_id']}"
     response = http.get(url, timeout=10)
