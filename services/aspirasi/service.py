@@ -1,5 +1,7 @@
 """LAKSA entrypoints: translate RPC calls and timers into domain calls."""
+import base64
 import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -12,6 +14,7 @@ from nameko.timer import timer
 from services.aspirasi import domain, kinerja, open311, sla
 from services.aspirasi.repository import TicketRepository
 from services.servicekit import business_metrics
+from services.servicekit.caller import Caller, token_secret
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import new_event, utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -47,8 +50,9 @@ class AspirasiService(Observable):
         return [vars(c) for c in self.store.categories(region_code).values()]
 
     @rpc
-    def set_category(self, region_code, code, name, opd):
+    def set_category(self, region_code, code, name, opd, *, caller):
         get_region(region_code)
+        domain.authorize("set_category", Caller.verify(caller), {"region": region_code})
         for field, value in (("code", code), ("name", name), ("opd", opd)):
             if not isinstance(value, str) or not value.strip():
                 raise ValidationFailed.field(field, "is required")
@@ -56,7 +60,12 @@ class AspirasiService(Observable):
 
     @rpc
     def submit(self, region_code, report, idempotency_key=None):
-        """Create a ticket; the same idempotency key always yields the same ticket."""
+        """Create a ticket; the same idempotency key always yields the same ticket.
+
+        The answer carries the ticket's tracking secret, the citizen's proof of
+        ownership (only its hash is stored). A retry with the same idempotency
+        key gets the same secret back, so a lost answer loses nothing.
+        """
         region = get_region(region_code)
         if idempotency_key is not None and (
                 not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY):
@@ -65,9 +74,10 @@ class AspirasiService(Observable):
         if number:
             existing = self.store.db.tickets.find_one({"_id": number}, {"_id": 1})
             if existing:
-                return domain.public_view(self.store.get(number))
+                return self._submitted(self.store.get(number), region_code, idempotency_key)
         fields = domain.validate_submission(report, region, self.store.categories(region_code))
         now = utcnow()
+        secret = _tracking_secret(region.code, idempotency_key)
         if not number:
             number = domain.ticket_number(
                 region.code, now.year, self.store.next_sequence(region.code, now.year))
@@ -78,6 +88,7 @@ class AspirasiService(Observable):
             "status": "submitted", "submitted_at": now, "updated_at": now,
             "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone, region.code),
             "breaches": [], "idempotency_key": idempotency_key,
+            "tracking_hash": domain.tracking_hash(secret),
             "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
                          "role": "citizen", "note": "", "at": now}],
         }
@@ -85,43 +96,52 @@ class AspirasiService(Observable):
                        location=_public_point(ticket))
         if self.store.insert(ticket, [event]):
             self._relay(number)
-        return domain.public_view(self.store.get(number))
+            return {**domain.public_view(self.store.get(number)), "tracking_secret": secret}
+        return self._submitted(self.store.get(number), region_code, idempotency_key)
+
+    def _submitted(self, ticket, region_code, idempotency_key):
+        """A repeated submission: the same ticket, and its secret when the key derives it."""
+        view = domain.public_view(ticket)
+        secret = idempotency_key and _tracking_secret(region_code, idempotency_key)
+        if secret and domain.proves_ownership(ticket, secret):
+            view["tracking_secret"] = secret
+        return view
 
     @rpc
     def get_ticket(self, number):
         return domain.public_view(self.store.get(number))
 
     @rpc
-    def get_ticket_private(self, number, actor_region, actor=None):
-        """The full ticket, reporter contact included, for officers of its region (an OPD
-        officer: of their OPD); with `actor`, the actions it may take now."""
+    def get_ticket_private(self, number, *, caller):
+        """The full ticket, reporter contact included: the region's admin, the
+        ticket's OPD, or a platform service (notifications); with the running clock's
+        due time, who did what, and the actions the caller may take now."""
         ticket = self.store.get(number)
-        if ticket["region"] != actor_region:
-            raise Forbidden("officers see personal data of their own region only",
-                            {"field": "region"})
-        if actor is not None:
-            domain.officer_scope(actor, ticket["region"], ticket["opd"])
+        who = domain.authorize("read_contact", Caller.verify(caller), ticket)
         now = utcnow()
         return {**domain.officer_view(ticket, domain.likely_duplicates(
             ticket, self.store.open_tickets(ticket["region"]), now)),
             "due_at": kinerja.due_at(ticket), "overdue": kinerja.is_overdue(ticket, now),
             "history": [{**entry, "actor": entry.get("actor")} for entry in ticket["history"]],
-            "actions": domain.allowed_actions(ticket, actor["role"]) if actor else []}
+            "actions": domain.allowed_actions(ticket, who)}
 
     @rpc
-    def transition(self, number, action, actor, role, actor_region, note=None,
-                   expected_version=None, actor_opd=None, **params):
+    def transition(self, number, action, *, caller, note=None, expected_version=None,
+                   tracking_secret=None, **params):
+        """Move a ticket on; a citizen proves ownership with the ticket's tracking secret."""
         ticket = self.store.get(number)
-        if role != "citizen" and ticket["region"] != actor_region:
-            raise Forbidden(f"ticket {number} belongs to region {ticket['region']}",
-                            {"field": "region"})
-        if role == "opd_officer" and actor_opd and actor_opd != ticket["opd"]:
-            raise Forbidden(f"ticket {number} is handled by {ticket['opd']}", {"field": "opd"})
+        who = Caller.verify(caller)
+        if tracking_secret is not None:
+            if not domain.proves_ownership(ticket, tracking_secret):
+                raise Forbidden(f"tracking_secret does not match ticket {number}",
+                                {"field": "tracking_secret"})
+            who = who.owning(number)
         if expected_version is not None and expected_version != ticket["version"]:
             raise Conflict(f"ticket {number} is at version {ticket['version']}, not "
                            f"{expected_version}; reload and retry", {"field": "version"})
         now = utcnow()
-        changes, entry = domain.transition(ticket, action, actor, role, note, now, **params)
+        opds = {c.opd for c in self.store.categories(ticket["region"]).values()}
+        changes, entry = domain.transition(ticket, action, who, now, note, opds, **params)
         region = get_region(ticket["region"])
         if changes["status"] == "dispatched" or action == "reopen":
             changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone,
@@ -129,7 +149,7 @@ class AspirasiService(Observable):
             changes["breaches"] = [b for b in ticket.get("breaches", []) if b != "follow_up"]
         changes.update(updated_at=now, history=ticket["history"] + [entry])
         event = _event("aspirasi_status_changed", ticket, **{
-            "from": entry["from"], "to": entry["to"], "action": action, "role": role,
+            "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
             "at": now.isoformat(), "on_time": not ticket.get("breaches")})
         self.store.update(ticket, changes, [event])
         self._relay(number)
@@ -158,12 +178,15 @@ class AspirasiService(Observable):
         return result
 
     @rpc
-    def officer_queue(self, region_code, status=None, category=None, opd=None, *, actor):
+    def officer_queue(self, region_code, status=None, category=None, opd=None, *, caller):
         """An officer's queue: the region's tickets (an OPD officer's: their OPD's), open
         ones by the running clock's due time (overdue first), with counts per status."""
         get_region(region_code)
-        actor = domain.officer_scope(actor, region_code, opd)
-        tickets = self.store.scoped(region_code, actor.get("opd"))
+        who = Caller.verify(caller)
+        if who.role == "opd_officer":
+            opd = opd or who.opd or "?"  # an OPD officer without an OPD sees nothing
+        domain.authorize("read_queue", who, {"region": region_code, "opd": opd})
+        tickets = self.store.scoped(region_code, opd)
         counts = kinerja.counts(tickets)
         wanted = {status} if status else domain.OPEN_STATES
         shown = [t for t in tickets if t["status"] in wanted and (not category or t["category"] == category)]
@@ -175,16 +198,16 @@ class AspirasiService(Observable):
             for t in kinerja.queue(shown, utcnow())]}
 
     @rpc
-    def kinerja(self, region_code, month, *, actor):
+    def kinerja(self, region_code, month, *, caller):
         """The month's figures of a region per OPD and per officer (aspirasi/kinerja.py)."""
         region = get_region(region_code)
-        domain.officer_scope(actor, region_code, None, roles=("region_admin",))
+        domain.authorize("read_kinerja", Caller.verify(caller), {"region": region_code})
         return kinerja.kinerja(self.store.scoped(region_code), month, region.timezone, utcnow())
 
     @rpc
-    def kinerja_regions(self, month, *, actor):
+    def kinerja_regions(self, month, *, caller):
         """The month's figures per region, for the platform operator."""
-        domain.officer_scope(actor, None, None, roles=())
+        domain.authorize("read_kinerja_regions", Caller.verify(caller), {"region": None})
         now = utcnow()
         result = {}
         for region in all_regions():
@@ -213,9 +236,10 @@ class AspirasiService(Observable):
 
     # Open311 GeoReport v2 ------------------------------------------------
     @rpc
-    def issue_api_key(self, region_code, label=None):
+    def issue_api_key(self, region_code, label=None, *, caller):
         """A new Open311 api_key for a region (only its hash is stored); `label` says whose."""
         get_region(region_code)
+        domain.authorize("issue_api_key", Caller.verify(caller), {"region": region_code})
         if label is not None and (not isinstance(label, str) or len(label) > 80):
             raise ValidationFailed.field("label", "must be text of at most 80 characters")
         key = secrets.token_urlsafe(24)
@@ -224,18 +248,20 @@ class AspirasiService(Observable):
         return key
 
     @rpc
-    def api_keys(self, region_code):
+    def api_keys(self, region_code, *, caller):
         """The region's api_keys: id (the hash's first 12 hex digits), label, created, revoked."""
         get_region(region_code)
+        domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
         found = self.store.db.api_keys.find({"region": region_code})
         return sorted(({"id": k["_id"][:KEY_ID], "label": k.get("label"), "created_at": k["created_at"],
                         "revoked_at": k.get("revoked_at")} for k in found),
                       key=lambda k: k["created_at"], reverse=True)
 
     @rpc
-    def revoke_api_key(self, region_code, key_id):
+    def revoke_api_key(self, region_code, key_id, *, caller):
         """Revoke a key of the region by its id; it stops working at once."""
         get_region(region_code)
+        domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
         if not isinstance(key_id, str) or len(key_id) != KEY_ID:
             raise ValidationFailed.field("key_id", f"give the key's {KEY_ID}-character id from the list")
         key = self.store.db.api_keys.find_one({"_id": {"$regex": "^" + re.escape(key_id)},
@@ -317,6 +343,16 @@ class AspirasiService(Observable):
             self.outbox.flush("tickets", number)
         except Exception:  # noqa: BLE001
             log.warning("publishing events of %s deferred to the relay", number, exc_info=True)
+
+
+def _tracking_secret(region_code, idempotency_key):
+    """A fresh secret, or one derived from the client's idempotency key (so a
+    retried submission answers with the same secret as the first)."""
+    if not idempotency_key:
+        return secrets.token_urlsafe(16)
+    digest = hmac.new(token_secret().encode(), f"tracking|{region_code}|{idempotency_key}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
 def _key_hash(key):

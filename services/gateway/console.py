@@ -13,9 +13,12 @@ Adding a section (e.g. "Disnaker"):
    `@console("GET", "/petugas/<name>", ROLES)`; the handler receives
    `(self, request, officer, **url_args)`, `officer` being the signed-in `Officer`.
    POST routes get their CSRF token checked before the handler runs (403 without).
-2. Call services as the officer with `officer.call(self.<service>.<rpc>, ...)`:
-   it passes who is calling the way the services check it (one authority table per
-   domain); a refusal comes back as the kit's typed error.
+2. Call services as the officer with `officer.call(self.<service>.<rpc>, ...)`: it
+   passes the officer as the signed `caller` every identity-bearing RPC takes (public
+   RPCs, such as a catalogue, are called with `servicekit.rpc.call`), and the
+   service's authority table decides (servicekit.authority); a refusal comes back as
+   the kit's typed error. What the gateway itself owns (accounts, the broker) is
+   checked with `gateway.authority.authorize(action, officer.caller, region)`.
 3. Answer with `console_page("console/<name>.html", officer, **context)`; the template
    extends "console/base.html" and puts `{{ csrf_field() }}` in every form.
    `back(path, notice)` redirects after a POST with a notice the next page shows.
@@ -101,12 +104,13 @@ class Officer:
     def sections(self):
         return [s for s in NAV if self.role in s.roles]
 
-    def call(self, method, *args, **kwargs):
-        """An RPC made as this officer (the services decide what the officer may do)."""
-        return call(method, *args, **kwargs)
+    @property
+    def caller(self):
+        return self.session.caller()
 
-    def actor(self):
-        return {**self.session.actor(), "opd": self.opd}
+    def call(self, method, *args, **kwargs):
+        """An RPC made as this officer, signed (the services decide what the officer may do)."""
+        return call(method, *args, caller=self.caller.sign(), **kwargs)
 
 
 def console(method, url, roles, query=None, form=None, statuses=()):

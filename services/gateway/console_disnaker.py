@@ -5,6 +5,7 @@ the region; the pencaker service decides what each may see and do."""
 from services.gateway.console import back, console, console_page
 from services.pencaker.domain import EDUCATION_RANK
 from services.servicekit.errors import Conflict, ValidationFailed
+from services.servicekit.rpc import call
 
 ROLES = ("disnaker_officer", "region_admin")
 HOME = "/petugas/disnaker"
@@ -31,7 +32,7 @@ class DisnakerConsole:
     @console("GET", HOME, ROLES)
     def disnaker_pending(self, request, officer):
         """Vacancies of the officer's region waiting for verification, oldest first."""
-        pending = officer.call(self.pencaker.pending_vacancies, officer.region, officer.actor())
+        pending = officer.call(self.pencaker.pending_vacancies, officer.region)
         return console_page("console/disnaker.html", officer, active="disnaker", pending=pending,
                             educations=EDUCATION_RANK)
 
@@ -39,7 +40,7 @@ class DisnakerConsole:
     def disnaker_verify(self, request, officer, vacancy_id):
         """Publish a vacancy: it shows on the region's loker page at once."""
         try:
-            vacancy = officer.call(self.pencaker.verify_vacancy, vacancy_id, officer.actor())
+            vacancy = officer.call(self.pencaker.verify_vacancy, vacancy_id)
         except (Conflict, ValidationFailed) as error:
             return back(HOME, error=_why(error))
         return back(HOME, f"Lowongan \u201c{vacancy['title']}\u201d sudah diverifikasi dan tayang.")
@@ -49,7 +50,7 @@ class DisnakerConsole:
         """Reject a vacancy with the reason its employer will read."""
         reason = (request.form.get("alasan") or "").strip()
         try:
-            vacancy = officer.call(self.pencaker.reject_vacancy, vacancy_id, reason, officer.actor())
+            vacancy = officer.call(self.pencaker.reject_vacancy, vacancy_id, reason)
         except (Conflict, ValidationFailed) as error:
             return back(HOME, error=_why(error))
         return back(HOME, f"Lowongan \u201c{vacancy['title']}\u201d ditolak.")
@@ -57,23 +58,23 @@ class DisnakerConsole:
     @console("GET", HOME + "/pemberi-kerja", ROLES)
     def disnaker_employers(self, request, officer):
         """The region's employers with their vacancies counted by status."""
-        employers = officer.call(self.pencaker.employers, officer.region, officer.actor())
+        employers = officer.call(self.pencaker.employers, officer.region)
         return console_page("console/disnaker_pemberi_kerja.html", officer, active="disnaker",
                             employers=employers, states=VACANCY_STATES)
 
     @console("GET", HOME + "/pemberi-kerja/<string:employer_id>", ROLES)
     def disnaker_employer(self, request, officer, employer_id):
         """One employer's vacancies, each with a link to its applications."""
-        employer = officer.call(self.pencaker.get_employer, employer_id)
-        vacancies = officer.call(self.pencaker.employer_vacancies, employer_id, officer.actor())
+        employer = call(self.pencaker.get_employer, employer_id)
+        vacancies = officer.call(self.pencaker.employer_vacancies, employer_id)
         return console_page("console/disnaker_lowongan.html", officer, active="disnaker",
                             employer=employer, vacancies=vacancies, states=VACANCY_STATES)
 
     @console("GET", HOME + "/lowongan/<string:vacancy_id>/lamaran", ROLES)
     def disnaker_applications(self, request, officer, vacancy_id):
         """Applications to one vacancy of the region."""
-        applications = officer.call(self.pencaker.applications_for_vacancy, vacancy_id, officer.actor())
-        vacancy = officer.call(self.pencaker.get_vacancy, vacancy_id, officer.actor())
+        applications = officer.call(self.pencaker.applications_for_vacancy, vacancy_id)
+        vacancy = officer.call(self.pencaker.get_vacancy, vacancy_id)
         return console_page("console/disnaker_lamaran.html", officer, active="disnaker", vacancy=vacancy,
                             applications=applications, states=APPLICATION_STATES)
 
@@ -84,7 +85,7 @@ class DisnakerConsole:
         seeker = error = None
         if nik:
             try:
-                seeker = officer.call(self.pencaker.find_seeker, officer.region, nik, officer.actor())
+                seeker = officer.call(self.pencaker.find_seeker, officer.region, nik)
             except ValidationFailed:
                 error = "NIK harus 16 angka, dengan angka ke-7 sampai ke-12 tanggal lahir (HHBBTT)."
         return console_page("console/disnaker_ak1.html", officer, active="disnaker", nik=nik,

@@ -30,9 +30,8 @@ def _month(request, officer):
 
 def _figures(self, officer, month):
     if officer.role == "platform_operator":
-        return {"month": month, "by_region": officer.call(self.aspirasi.kinerja_regions, month,
-                                                          actor=officer.actor())}
-    return officer.call(self.aspirasi.kinerja, officer.region, month, actor=officer.actor())
+        return {"month": month, "by_region": officer.call(self.aspirasi.kinerja_regions, month)}
+    return officer.call(self.aspirasi.kinerja, officer.region, month)
 
 
 def _rows(report):

@@ -7,6 +7,7 @@ aspirasi service's authority table; this module only shows it.
 from services.aspirasi.domain import STATE_LABELS
 from services.gateway.console import back, console, console_page
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.servicekit.rpc import call
 
 QUEUE_ROLES = ("region_admin", "opd_officer")
 SECTION = "/petugas/laksa"
@@ -45,8 +46,8 @@ class LaksaConsole:
         if chosen["status"] not in (None, *STATE_LABELS):
             chosen["status"] = None
         queue = officer.call(self.aspirasi.officer_queue, officer.region, chosen["status"],
-                             chosen["category"], chosen["opd"], actor=officer.actor())
-        categories = officer.call(self.aspirasi.categories, officer.region)
+                             chosen["category"], chosen["opd"])
+        categories = call(self.aspirasi.categories, officer.region)
         return console_page("console/laksa.html", officer, active="laksa", queue=queue, chosen=chosen,
                             categories={c["code"]: c["name"] for c in categories},
                             opds=sorted({c["opd"] for c in categories}))
@@ -55,14 +56,14 @@ class LaksaConsole:
     def console_ticket(self, request, officer, number):
         """A ticket with its full history, contact, duplicates and the officer's actions."""
         try:
-            ticket = officer.call(self.aspirasi.get_ticket_private, number, officer.region, officer.actor())
+            ticket = officer.call(self.aspirasi.get_ticket_private, number)
         except NotFound:
             return console_page("console/galat.html", officer, 404, title="Tiket tidak ditemukan",
                                 message=f"Tiket {number} tidak ada.")
         except Forbidden:
             return console_page("console/galat.html", officer, 403, title="Bukan tiket Anda",
                                 message=f"Tiket {number} bukan wewenang Anda.")
-        categories = officer.call(self.aspirasi.categories, officer.region)
+        categories = call(self.aspirasi.categories, officer.region)
         return console_page("console/tiket.html", officer, active="laksa", ticket=ticket,
                             categories={c["code"]: c["name"] for c in categories},
                             opds=sorted({c["opd"] for c in categories}), action_labels=ACTION_LABELS,
@@ -77,9 +78,9 @@ class LaksaConsole:
         version = form.get("version") or ""
         params = {k: (form.get(k) or "").strip() for k in ("opd", "reason", "duplicate_of")}
         try:
-            officer.call(self.aspirasi.transition, number, action, officer.subject, officer.role,
-                         officer.region, note=(form.get("note") or "").strip() or None,
-                         expected_version=int(version) if version.isdigit() else None, actor_opd=officer.opd,
+            officer.call(self.aspirasi.transition, number, action,
+                         note=(form.get("note") or "").strip() or None,
+                         expected_version=int(version) if version.isdigit() else None,
                          **{k: v for k, v in params.items() if v})
         except (Conflict, Forbidden, ValidationFailed) as exc:
             return back(f"{SECTION}/{number}", error=_refusal(exc))

@@ -105,7 +105,7 @@ class NewsConsole:
             return self._editor(officer, None, request.form, preview=True)
         try:
             data = article_from(request.form, get_region(officer.region).timezone)
-            article = officer.call(self.news.create, officer.region, data, officer.subject)
+            article = officer.call(self.news.create, officer.region, data)
         except (ValidationFailed, Conflict) as error:
             return self._editor(officer, None, request.form, error=error)
         return back(f"{HOME}/artikel/{article['slug']}", "Draf tersimpan.")
@@ -124,8 +124,8 @@ class NewsConsole:
             return self._editor(officer, article, request.form, preview=True)
         try:
             data = article_from(request.form, get_region(officer.region).timezone)
-            saved = officer.call(self.news.update, officer.region, slug, data, officer.subject,
-                                 version_of(request.form))
+            saved = officer.call(self.news.update, officer.region, slug, data,
+                                 expected_version=version_of(request.form))
         except (ValidationFailed, Conflict) as error:
             return self._editor(officer, article, request.form, error=error)
         done = "Koreksi diterbitkan." if saved["status"] == "published" else "Perubahan tersimpan."
@@ -139,8 +139,8 @@ class NewsConsole:
         version = version_of(request.form)
         try:
             for step in ACTIONS[action]:
-                article = officer.call(self.news.transition, officer.region, slug, step, officer.subject,
-                                       version)
+                article = officer.call(self.news.transition, officer.region, slug, step,
+                                       expected_version=version)
                 version = article["version"]
         except (Conflict, ValidationFailed) as error:
             return back(f"{HOME}/artikel/{slug}", error=refusal(error)[1])
@@ -150,7 +150,9 @@ class NewsConsole:
         return back(f"{HOME}/artikel/{slug}", f"Berita {done}.")
 
     def _editor(self, officer, article, values, preview=False, error=None):
-        preview_html = officer.call(self.news.preview, values.get("isi", ""))["body"] if preview else None
+        preview_html = None
+        if preview:
+            preview_html = officer.call(self.news.preview, officer.region, values.get("isi", ""))["body"]
         field, message = refusal(error) if error else (None, None)
         return console_page("console/berita_editor.html", officer, 400 if error else 200, active="berita",
                             article=article, values=values, preview=preview_html, categories=CATEGORIES,

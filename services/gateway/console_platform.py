@@ -2,6 +2,7 @@
 backlog, onboard), and the dead-letter queues of reliable event handlers (list,
 look inside, replay one or all after a fix; servicekit.deadletters).
 """
+from services.gateway.authority import authorize
 from services.gateway.console import back, console, console_page
 from services.gateway.regions_api import _Catalogue
 from services.servicekit import deadletters, partners
@@ -24,6 +25,7 @@ class PlatformConsole:
         return self._platform_page(officer)
 
     def _platform_page(self, officer, status=200, **context):
+        authorize("manage_regions", officer.caller)
         depths = self.partner_broker.queue_depths()
         regions = [{**r.to_dict(), "backlog": depths.get(partners.queue_name(r.code))} for r in all_regions()]
         return console_page("console/platform.html", officer, status, active="platform", region_rows=regions,
@@ -35,8 +37,9 @@ class PlatformConsole:
         entry = {k: (request.form.get(k) or "").strip() for k in FIELD_NAMES if k != "edge"}
         entry = {k: v for k, v in entry.items() if v}
         entry["edge"] = request.form.get("edge") == "ya"
+        caller = authorize("manage_regions", officer.caller)
         try:
-            result = partners.onboard(entry, self.partner_broker, _Catalogue(self.aspirasi))
+            result = partners.onboard(entry, self.partner_broker, _Catalogue(self.aspirasi, caller))
         except ValidationFailed as exc:
             field = exc.details.get("field")
             return self._platform_page(officer, 400, values=entry,
@@ -49,6 +52,7 @@ class PlatformConsole:
              query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
     def console_dead_letters(self, request, officer, queue):
         """The dead letters of one handler queue (they all stay queued)."""
+        authorize("manage_dead_letters", officer.caller)
         if queue not in {q["queue"] for q in deadletters.dead_queues(self.partner_broker)}:
             return console_page("console/galat.html", officer, 404, title="Antrean tidak ada",
                                 message=f"Tidak ada antrean surat mati {queue}.")
@@ -60,6 +64,7 @@ class PlatformConsole:
              form={"type": "object", "properties": {k: {"type": "string"} for k in ("csrf", "event_id")}})
     def console_replay(self, request, officer, queue):
         """Replay one dead letter (event_id), or all of them (no event_id)."""
+        authorize("manage_dead_letters", officer.caller)
         event_id = (request.form.get("event_id") or "").strip() or None
         path = f"{SECTION}/surat-mati/{queue}"
         try:

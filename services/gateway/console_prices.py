@@ -12,6 +12,7 @@ from services.gateway.console import back, console, console_page
 from services.gateway.prices_api import IMPORT_TIMEOUT, MAX_SHEET_BYTES, VIEW_TIMEOUT
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
+from services.servicekit.rpc import call
 
 ROLES = ("region_admin",)
 HOME = "/petugas/harga"
@@ -58,9 +59,9 @@ class PricesConsole:
     @console("GET", HOME, ROLES)
     def prices_home(self, request, officer):
         """The region's markets, today's alerts and the CSV upload."""
-        catalogue = officer.call(self.prices.catalogue, officer.region)
+        catalogue = call(self.prices.catalogue, officer.region)
         day = today(officer.region)
-        alerts = officer.call(self.prices.alerts, officer.region, day, timeout=VIEW_TIMEOUT)["items"]
+        alerts = call(self.prices.alerts, officer.region, day, timeout=VIEW_TIMEOUT)["items"]
         return console_page("console/harga.html", officer, active="harga", markets=catalogue["markets"],
                             alerts=alerts, day=day)
 
@@ -96,7 +97,7 @@ class PricesConsole:
         if doubtful:
             return self._entry(officer, sheet, amounts, doubts={d["commodity"]: d for d in check["doubtful"]})
         report = officer.call(self.prices.record_prices, officer.region, market, sheet["date"], entries,
-                              officer.subject, timeout=VIEW_TIMEOUT)
+                              timeout=VIEW_TIMEOUT)
         return back(f"{HOME}/pasar/{sheet['market']['code']}?tanggal={sheet['date']}",
                     f"{report['accepted']} harga tersimpan ({report['new']} baru, {report['corrected']} "
                     f"dikoreksi, {report['unchanged']} tidak berubah); {report['alerts_raised']} peringatan.")
@@ -123,8 +124,8 @@ class PricesConsole:
         except UnicodeDecodeError:
             return back(HOME, error="Berkas bukan teks UTF-8; simpan lembar kerja sebagai CSV UTF-8.")
         try:
-            report = officer.call(self.prices.import_csv, officer.region, text, officer.subject,
-                                  request.form.get("pasar") or None, timeout=IMPORT_TIMEOUT)
+            report = officer.call(self.prices.import_csv, officer.region, text,
+                                  default_market=request.form.get("pasar") or None, timeout=IMPORT_TIMEOUT)
         except ValidationFailed as error:
             return back(HOME, error=f"Berkas tidak dapat dibaca: {error.message}")
         return console_page("console/harga_laporan.html", officer, active="harga", report=report,

@@ -7,10 +7,11 @@ enable, reset password; disabling ends the account's sessions at once).
 """
 import time
 
+from services.gateway.authority import DELEGABLE, account_action, authorize
 from services.gateway.console import back, console, console_page
-from services.gateway.platform_api import DELEGABLE
 from services.servicekit import partners
-from services.servicekit.errors import Conflict, NotFound, ValidationFailed
+from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.servicekit.rpc import call
 
 ADMIN = ("region_admin",)
 OFFICER_KINDS = tuple(r for r in ("opd_officer", "disnaker_officer", "editor") if r in DELEGABLE)
@@ -34,7 +35,7 @@ class RegionAdminConsole:
     @console("GET", SECTION, ADMIN, query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
     def console_region(self, request, officer):
         """The region's routing, subscriptions, Open311 keys and officer accounts."""
-        categories = sorted(officer.call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
+        categories = sorted(call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
         keys = officer.call(self.aspirasi.api_keys, officer.region)
         subscriptions = partners.subscriptions_for(officer.region)
         return console_page("console/wilayah.html", officer, active="wilayah", categories=categories,
@@ -62,6 +63,7 @@ class RegionAdminConsole:
             topic, _, sources = line.partition(":")
             subscriptions.append({"topic": topic.strip(),
                                   "from": [s.strip() for s in sources.split(",") if s.strip()]})
+        authorize("manage_subscriptions", officer.caller, officer.region)
         try:
             partners.resubscribe(officer.region, subscriptions, self.partner_broker)
         except ValidationFailed as exc:
@@ -73,7 +75,7 @@ class RegionAdminConsole:
         """Issue an Open311 api_key; the key is shown once, on this answer only."""
         label = (request.form.get("label") or "").strip()[:80] or None
         key = officer.call(self.aspirasi.issue_api_key, officer.region, label)
-        categories = sorted(officer.call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
+        categories = sorted(call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
         return console_page("console/wilayah.html", officer, 201, active="wilayah", categories=categories,
                             opds=sorted({c["opd"] for c in categories}),
                             keys=officer.call(self.aspirasi.api_keys, officer.region),
@@ -97,6 +99,7 @@ class RegionAdminConsole:
         values = {k: (request.form.get(k) or "").strip() for k in ("username", "password", "role", "opd")}
         if values["role"] not in OFFICER_KINDS:
             return back(SECTION, error=MESSAGES["role"])
+        authorize(account_action(values["role"]), officer.caller, officer.region)
         try:
             self.store.create(values["username"].lower(), values["password"], values["role"], officer.region,
                               values["opd"] if values["role"] == "opd_officer" else None)
@@ -113,7 +116,11 @@ class RegionAdminConsole:
             account = self.store.get(username)
         except NotFound:
             account = None
-        if account is None or account["region"] != officer.region or account["role"] not in OFFICER_KINDS:
+        try:
+            if account is None or account["role"] not in OFFICER_KINDS:
+                raise Forbidden(f"{username} is not an officer account")
+            authorize(account_action(account["role"]), officer.caller, account["region"])
+        except Forbidden:
             return back(SECTION, error=f"Akun {username} bukan akun petugas wilayah ini.")
         now = time.time()
         if change in ("nonaktifkan", "aktifkan"):

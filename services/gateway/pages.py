@@ -95,12 +95,16 @@ FORM_FIELDS = {"reporter.nik": "nik", "reporter.phone": "phone", "reporter.email
                "reporter": "reporter"}
 LAPOR_FORM = {"type": "object", "properties": {
     **{name: {"type": "string"} for name in (
-        "category", "description", "lat", "long", "address", "anonymous", "name", "phone", "email", "nik",
-        "idempotency_key", "use_photo_location")},
+        "category", "description", "lat", "long", "address", "anonymous", "show_name", "name", "phone",
+        "email", "nik", "idempotency_key", "use_photo_location")},
     "foto": {"type": "array", "items": {"type": "string"}, "maxItems": 3,
              "description": "photos already stored by an earlier attempt of this form"},
     "photos": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 3}}}
 LAPOR_MAX_BODY = MAX_PHOTOS * MAX_UPLOAD + MAX_BODY
+# The tracking secret rides from the submission to the ticket page once, in a
+# short-lived cookie scoped to that page (never in a URL, never in a log).
+SECRET_COOKIE = "tl_rahasia"
+SECRET_COOKIE_AGE = 600
 LOKER_QUERY = {"q": {"type": "string"}, "education": {"type": "string"},
                "employment_type": {"type": "string"}, "page": {"type": "integer"}}
 
@@ -249,7 +253,8 @@ def report_from(form):
     if text["address"]:
         location["address"] = text["address"]
     report = {"category": text["category"], "description": text["description"], "location": location,
-              "anonymous": bool(text["anonymous"])}
+              "anonymous": bool(text["anonymous"]),
+              "show_name": bool(text["show_name"]) and not text["anonymous"]}
     if not report["anonymous"]:
         report["reporter"] = {"name": text["name"], **{k: text[k] for k in ("phone", "email", "nik")
                                                        if text[k]}}
@@ -317,7 +322,12 @@ class CitizenPages:
                 errors.setdefault(FORM_FIELDS.get(field, field), form_message(field, failure["message"]))
         if errors:
             return self._lapor(region, values, errors, 400)
-        return goto(f"/lacak/{ticket['number']}?baru=1")
+        response = goto(f"/lacak/{ticket['number']}?baru=1")
+        if ticket.get("tracking_secret"):
+            response.set_cookie(SECRET_COOKIE, ticket["tracking_secret"], max_age=SECRET_COOKIE_AGE,
+                                path=f"/lacak/{ticket['number']}", secure=request.is_secure,
+                                httponly=True, samesite="Strict")
+        return response
 
     def _photos_from(self, request, errors):
         """Stored photo ids (kept from an earlier attempt, then new uploads, shrunk) and the
@@ -370,7 +380,8 @@ class CitizenPages:
 
     @page("GET", "/lacak/<string:number>", query={"baru": {"type": "string"}})
     def ticket_page(self, request, number):
-        """A ticket's status, history and OPD notes (never the reporter's contact)."""
+        """A ticket's status, history and OPD notes (never the reporter's contact; the name
+        only if they chose so). Right after a web submission it shows the tracking secret once."""
         try:
             ticket = call(self.aspirasi.get_ticket, number)
         except NotFound:
@@ -381,8 +392,13 @@ class CitizenPages:
         share = {"type": "article", "title": f"Laporan {ticket['number']}: {category or ticket['category']}",
                  "description": ticket["description"][:200], "url": public_url(region, f"/lacak/{number}"),
                  "image": (ticket.get("photos") or [None])[0]}
-        return render("tiket.html", region, ticket=ticket, category=category, share=share,
-                      just_sent=request.args.get("baru") == "1", active="lacak")
+        secret = request.cookies.get(SECRET_COOKIE)
+        response = render("tiket.html", region, ticket=ticket, category=category, share=share,
+                          just_sent=request.args.get("baru") == "1", tracking_secret=secret, active="lacak")
+        if secret:
+            response.headers["Cache-Control"] = "no-store"
+            response.delete_cookie(SECRET_COOKIE, path=f"/lacak/{ticket['number']}")
+        return response
 
     @page("GET", "/r/<string:code>/harga", query={"market": {"type": "string"}})
     def harga_page(self, request, code):

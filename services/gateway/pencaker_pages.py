@@ -99,7 +99,7 @@ class PencakerPages:
     def vacancy_page(self, request, vacancy_id):
         """A vacancy in the layout, in Indonesian, with its JobPosting and the apply form."""
         try:
-            vacancy = call(self.pencaker.get_vacancy, vacancy_id, None)
+            vacancy = call(self.pencaker.get_vacancy, vacancy_id)
             posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
         except NotFound:
             raise CitizenError("Lowongan itu tidak ditemukan atau belum diverifikasi Disnaker.") from None
@@ -107,8 +107,9 @@ class PencakerPages:
         session = sessions.current(request)
         applied = None
         if session and session.role == "citizen":
-            applied = next((a for a in call(self.pencaker.applications_for_seeker, session.subject,
-                                            session.actor()) if a["vacancy_id"] == vacancy_id), None)
+            mine = call(self.pencaker.applications_for_seeker, session.subject,
+                        caller=session.caller().sign())
+            applied = next((a for a in mine if a["vacancy_id"] == vacancy_id), None)
         return render("lowongan.html", region, vacancy=vacancy, jsonld=script_json(posting),
                       session=session, applied=applied, active="loker",
                       share={"title": f"{vacancy['title']} - {vacancy['employer']['name']}",
@@ -125,7 +126,7 @@ class PencakerPages:
         sessions.check_form(request, session)
         letter = (request.form.get("cover_letter") or "").strip() or None
         try:
-            call(self.pencaker.apply, vacancy_id, session.subject, session.actor(), letter)
+            call(self.pencaker.apply, vacancy_id, caller=session.caller().sign(), cover_letter=letter)
         except (Conflict, Forbidden) as exc:
             if exc.details.get("field") == "csrf":
                 raise
@@ -202,13 +203,14 @@ class PencakerPages:
         session = sessions.current(request)
         if session is None or session.role != "citizen":
             return goto("/ak1/masuk?next=/ak1")
-        seeker = call(self.pencaker.get_seeker, session.subject, session.actor())
-        applications = call(self.pencaker.applications_for_seeker, session.subject, session.actor())
+        seeker = call(self.pencaker.get_seeker, session.subject, caller=session.caller().sign())
+        applications = call(self.pencaker.applications_for_seeker, session.subject,
+                            caller=session.caller().sign())
         titles = {}
         for application in applications:
             try:
-                titles[application["vacancy_id"]] = call(self.pencaker.get_vacancy, application["vacancy_id"],
-                                                         None)["title"]
+                vacancy = call(self.pencaker.get_vacancy, application["vacancy_id"])
+                titles[application["vacancy_id"]] = vacancy["title"]
             except DomainError:
                 titles[application["vacancy_id"]] = application["vacancy_id"]
         return render("ak1_kartu.html", get_region(seeker["region"]), seeker=seeker, session=session,
@@ -226,7 +228,7 @@ class PencakerPages:
             return goto("/ak1/masuk?next=/ak1")
         sessions.check_form(request, session)
         try:
-            call(self.pencaker.report_seeker, session.subject, session.actor())
+            call(self.pencaker.report_seeker, session.subject, caller=session.caller().sign())
         except Conflict as exc:
             return render("galat.html", status=409, status_code=409, title="Laporan belum dapat dikirim",
                           message=_report_refusal(exc))

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import jwt
 
-from services.gateway.auth import ISSUER, ROLES, secret
+from services.gateway.auth import ISSUER, ROLES
+from services.servicekit.caller import Caller
+from services.servicekit.caller import token_secret as secret
 from services.servicekit.errors import Forbidden
 
 COOKIE = "sesi"
@@ -33,9 +35,9 @@ class Session:
     username: str | None = None  # the account behind it (a seeker's differs from the subject)
     issued_at: int = 0
 
-    def actor(self):
-        """The caller as services check it today (the pattern of pencaker_api.actor)."""
-        return {"subject": self.subject, "role": self.role, "region": self.region}
+    def caller(self):
+        """Who this session is, as services check it (servicekit.caller)."""
+        return Caller(self.subject, self.role, self.region, self.opd)
 
 
 def is_https(request):
@@ -43,7 +45,7 @@ def is_https(request):
 
 
 def start(response, request, claims, ttl=TTL, username=None):
-    """Sign `claims` (auth.Claims) into the session cookie on `response`; a new CSRF token.
+    """Sign `claims` (a servicekit Caller) into the session cookie on `response`; a new CSRF token.
     `username` names the account, for checks that it is still enabled (the console's)."""
     now = int(time.time())
     session = Session(claims.subject, claims.role, claims.region, secrets.token_urlsafe(24), claims.opd,

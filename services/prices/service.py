@@ -15,6 +15,7 @@ from prometheus_client import Counter, Gauge
 from services.prices import domain
 from services.prices.catalogue import load_catalogue
 from services.prices.repository import PriceRepository
+from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import new_event, utcnow
 from services.servicekit.errors import ValidationFailed
@@ -93,18 +94,20 @@ class PricesService(Observable):
 
     # writing ----------------------------------------------------------------
     @rpc
-    def record_prices(self, region_code, market, day, prices, actor):
+    def record_prices(self, region_code, market, day, prices, *, caller):
         """An officer's sheet for one market and day; a different price corrects the stored one."""
         region = get_region(region_code)
+        actor = domain.authorize("record_prices", Caller.verify(caller), region.code).subject
         rows = domain.validate_entries(prices, market, day, region.code, load_catalogue(),
                                        today_in(region))
         import_id = sheet_id("form", region.code, [(r.market, r.commodity, r.date, r.price) for r in rows])
         return self._apply(region, domain.Sheet(rows=rows), import_id, actor, "form")
 
     @rpc
-    def import_csv(self, region_code, text, actor, default_market=None):
+    def import_csv(self, region_code, text, *, caller, default_market=None):
         """Import a CSV sheet of many markets and days; bad rows are reported, the rest applied."""
         region = get_region(region_code)
+        actor = domain.authorize("import_prices", Caller.verify(caller), region.code).subject
         catalogue = load_catalogue()
         if default_market is not None and catalogue.market(region.code, default_market) is None:
             raise ValidationFailed.field("market", f"{default_market!r} is not a market of {region.name}")
@@ -112,19 +115,21 @@ class PricesService(Observable):
         return self._apply(region, sheet, sheet_id("csv", region.code, default_market, text), actor, "csv")
 
     @rpc
-    def entry_form(self, region_code, market, day=None):
+    def entry_form(self, region_code, market, day=None, *, caller):
         """One market's entry form for a day (default today): every commodity with the
         price already stored, the previous report and the reference."""
         region, market, day = self._market_day(region_code, market, day)
+        domain.authorize("record_prices", Caller.verify(caller), region.code)
         catalogue = load_catalogue()
         items = domain.entry_sheet(self._series(region, market.code, day), day, catalogue, region.code)
         return {"region": region.code, "market": vars(market), "date": day, "items": items}
 
     @rpc
-    def check_prices(self, region_code, market, day, prices):
+    def check_prices(self, region_code, market, day, prices, *, caller):
         """What record_prices would store, checked like it, and the entries to ask the
         officer about again (far from the previous report or the reference); stores nothing."""
         region, market, day = self._market_day(region_code, market, day)
+        domain.authorize("record_prices", Caller.verify(caller), region.code)
         catalogue = load_catalogue()
         rows = domain.validate_entries(prices, market.code, day, region.code, catalogue, today_in(region))
         return {"date": day, "doubtful": domain.doubtful_rows(
@@ -362,9 +367,10 @@ class PricesService(Observable):
                 "alerts": [live_alert(a) for a in alerts]}
 
     @rpc
-    def price_record(self, region_code, market, commodity, day):
+    def price_record(self, region_code, market, commodity, day, *, caller):
         """One stored price with the history of what it was before corrections."""
         region = get_region(region_code)
+        domain.authorize("read_price_record", Caller.verify(caller), region.code)
         doc = self.store.record(domain.price_id(region.code, market, commodity, _day(day, "date")))
         if doc is None:
             return None

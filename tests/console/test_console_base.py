@@ -5,7 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 
 from services.gateway import sessions
-from services.gateway.auth import ISSUER, secret
+from services.gateway.auth import ISSUER
+from services.servicekit.caller import token_secret as secret
 from tests.console.conftest import PASSWORD, csrf_of, sign_in_token
 
 

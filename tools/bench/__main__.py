@@ -8,6 +8,7 @@ polling, since it is a latency of the system, not of a request.
 """
 import json
 import os
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -190,6 +191,8 @@ def print_table(figures):
 
 
 def main():
+    # The platform and the price import's caller share one signing secret.
+    os.environ.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
     stack = backing.ensure()
     figures = []
     try:
