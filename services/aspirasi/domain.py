@@ -13,13 +13,11 @@ from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.validation import plain_text
+from services.servicekit.validation import check_email, check_phone, plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
 REOPEN_WINDOW = timedelta(days=14)
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Indonesia's bounding box (Sabang to Merauke, Miangas to Rote).
 LAT_RANGE = (-11.2, 6.3)
 LON_RANGE = (94.7, 141.1)
@@ -135,31 +133,21 @@ def _photos(report):
 
 
 def _reporter(report, region):
-    if report.get("anonymous"):
+    anonymous = report.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        raise ValidationFailed.field("anonymous", "must be true or false")
+    if anonymous:
         return None
     contact = report.get("reporter")
     if not isinstance(contact, dict):
         raise ValidationFailed.field("reporter", "is required unless anonymous is true")
-
-    def phone():
-        value = contact["phone"]
-        if not isinstance(value, str) or not PHONE.match(value.strip()):
-            raise ValidationFailed.field("reporter.phone", "must be a phone number like 0812 3456 7890")
-        return value.strip()
-
-    def email():
-        value = contact["email"]
-        if not isinstance(value, str) or not EMAIL.match(value.strip()):
-            raise ValidationFailed.field("reporter.email", "must be an e-mail address")
-        return value.strip()
-
     checks = {"name": lambda: plain_text(contact, "name", max_length=120, prefix="reporter.")}
     if contact.get("nik") is not None:
         checks["nik"] = lambda: niks.check_nik(contact["nik"], field="reporter.nik")
     if contact.get("phone") is not None:
-        checks["phone"] = phone
+        checks["phone"] = lambda: check_phone(contact["phone"], "reporter.phone")
     if contact.get("email") is not None:
-        checks["email"] = email
+        checks["email"] = lambda: check_email(contact["email"], "reporter.email")
     reporter = all_checked(checks)
     if not any(k in reporter for k in ("phone", "email")):
         raise ValidationFailed.field("reporter", "give a phone or an e-mail so the OPD can reach you")
@@ -208,7 +196,7 @@ def validate_submission(report, region, categories):
         "location": checked["location"],
         "photos": checked["photos"],
         "reporter": reporter,
-        "anonymous": bool(report.get("anonymous")),
+        "anonymous": reporter is None,
         "show_name": _show_name(report),
     }
     if reporter and "nik" in reporter:

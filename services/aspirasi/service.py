@@ -16,7 +16,7 @@ from services.aspirasi.repository import TicketRepository
 from services.servicekit import business_metrics
 from services.servicekit.caller import Caller, token_secret
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -161,6 +161,14 @@ class AspirasiService(Observable):
         get_region(region_code)
         return [domain.public_view(t) for t in self.store.find(
             region_code, status, category, since, until, limit, skip)]
+
+    @rpc
+    def live_marks(self, region_codes):
+        """The live view's counts per region (also how the gateway checks its own),
+        with the moment they were read."""
+        codes = [get_region(code).code for code in region_codes]
+        as_of = isoformat(utcnow())
+        return {"as_of": as_of, "regions": self.store.live_counts(codes)}
 
     @rpc
     def stats(self, region_code, opd=None):

@@ -45,7 +45,6 @@ TTL = 8 * 3600  # one working day; then sign in again
 OFFICER_ROLES = ("opd_officer", "disnaker_officer", "editor", "region_admin", "platform_operator")
 ROLE_NAMES = {"opd_officer": "Petugas OPD", "disnaker_officer": "Petugas Disnaker", "editor": "Editor berita",
               "region_admin": "Admin wilayah", "platform_operator": "Operator platform"}
-NO_STORE = {"Cache-Control": "private, no-store"}
 SIGN_IN_FORM = {"type": "object", "required": ["username", "password"], "properties": {
     "username": {"type": "string"}, "password": {"type": "string"}, "next": {"type": "string"},
     sessions.CSRF_FIELD: {"type": "string"}}}
@@ -142,12 +141,13 @@ def console(method, url, roles, query=None, form=None, statuses=()):
 
 
 def console_page(template, officer, status=200, **context):
-    """A console page in the officer's region, never cached."""
+    """A console page in the officer's region (never cached: http_cache.py stores and lets
+    store only the routes it lists)."""
     region = get_region(officer.region)
     args = officer.request.args if officer.request is not None else {}
     context.setdefault("notice", args.get("pesan"))
     context.setdefault("problem", args.get("galat"))
-    return render(template, region, status, headers=NO_STORE, officer=officer,
+    return render(template, region, status, officer=officer,
                   role_names=ROLE_NAMES, csrf_field=lambda: csrf_field(officer.csrf), **context)
 
 
@@ -192,7 +192,7 @@ class ConsolePages:
 
     def _sign_in_form(self, request, values, status=200, error=None, notice=None):
         token = secrets.token_urlsafe(24)
-        response = render("console/masuk.html", status=status, headers=NO_STORE, values=values,
+        response = render("console/masuk.html", status=status, values=values,
                           error=error, notice=notice, csrf_field=lambda: csrf_field(token))
         response.set_cookie(SIGN_IN_COOKIE, token, max_age=3600, path=SIGN_IN, httponly=True,
                             samesite="Strict", secure=sessions.is_https(request))
@@ -204,7 +204,7 @@ class ConsolePages:
         sent = request.form.get(sessions.CSRF_FIELD, "")
         expected = request.cookies.get(SIGN_IN_COOKIE, "")
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-            return render("galat.html", status=403, headers=NO_STORE, status_code=403,
+            return render("galat.html", status=403, status_code=403,
                           title="Formulir kedaluwarsa",
                           message="Formulir masuk ini kedaluwarsa. Buka lagi halaman masuk lalu kirim.")
         self.limits.check("console_sign_in_failed", request)

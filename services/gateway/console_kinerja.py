@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Response
 
-from services.gateway.console import NO_STORE, console, console_page
+from services.gateway.console import console, console_page
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
 
@@ -69,4 +69,4 @@ class KinerjaConsole:
                              *("" if figures[k] is None else figures[k] for k, _ in COLUMNS)])
         scope = "semua-wilayah" if officer.role == "platform_operator" else officer.region
         return Response(out.getvalue(), mimetype="text/csv", headers={
-            **NO_STORE, "Content-Disposition": f'attachment; filename="kinerja-{scope}-{month}.csv"'})
+            "Content-Disposition": f'attachment; filename="kinerja-{scope}-{month}.csv"'})

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
 VIEW_TIMEOUT = 5
 SPARKLINE_DAYS = 30
-MACHINE_PATHS = ("/api/", "/open311/", "/feeds/")
+MACHINE_PATHS = ("/api/", "/open311/", "/feeds/", "/docs/assets/")
 REGION_COOKIE = "wilayah"  # the region a citizen last chose, for `/`
 REGION_COOKIE_AGE = 365 * 24 * 3600
 FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
@@ -226,8 +226,8 @@ class PageEntrypoint(ApiEntrypoint):
 def page(method, url, query=None, form=None, statuses=()):
     """A page route; documented in OpenAPI as answering text/html (errors too)."""
     def decorate(fn):
-        described(query=query, body=form, statuses=statuses, response_type="text/html",
-                  content_type=form and "application/x-www-form-urlencoded")(fn)
+        fn = described(query=query, body=form, statuses=statuses, response_type="text/html",
+                       content_type=form and "application/x-www-form-urlencoded")(fn)
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
 

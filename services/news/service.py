@@ -13,7 +13,7 @@ from services.news import domain, feeds, ingest
 from services.news.repository import NewsRepository
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
@@ -168,7 +168,15 @@ class NewsService(Observable):
     @rpc
     def headlines(self, region_code, limit=HEADLINES):
         get_region(region_code)
-        return {"headlines": [domain.headline(a) for a in self.store.published(region_code, limit=limit)]}
+        as_of = isoformat(utcnow())
+        return {"headlines": [domain.headline(a) for a in self.store.published(region_code, limit=limit)],
+                "as_of": as_of}
+
+    @rpc
+    def live_marks(self, region_codes, limit=HEADLINES):
+        """Per region, [id, title] of the headlines: how the gateway checks its live view."""
+        return {"regions": {code: [[a["_id"], a["title"]] for a in self.store.published(
+            get_region(code).code, limit=limit)] for code in region_codes}}
 
     @rpc
     def feed(self, region_code, kind, category=None):
@@ -235,6 +243,10 @@ class NewsService(Observable):
         domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
         if not isinstance(url, str) or not domain.URL.match(url) or len(url) > 500:
             raise ValidationFailed.field("url", "must be an http(s) URL of an RSS or Atom feed")
+        allowed = ingest.allowed_networks(self.config.get("FEED_ALLOWED_NETWORKS"))
+        if not ingest.names_public_host(url, allowed):
+            raise ValidationFailed.field("url", "must be a public address, not a private, loopback or "
+                                                "link-local one")
         if not isinstance(name, str) or not name.strip():
             raise ValidationFailed.field("name", "is required: the feed's public name")
         if category not in domain.CATEGORIES:
@@ -270,7 +282,8 @@ class NewsService(Observable):
         for source in self.store.due_feed_sources(utcnow()):
             interval = timedelta(minutes=source["interval_minutes"])
             try:
-                result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"))
+                result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"),
+                                      allowed=ingest.allowed_networks(self.config.get("FEED_ALLOWED_NETWORKS")))
             except ingest.FeedError as exc:
                 failures = source["failures"] + 1
                 now = utcnow()

@@ -236,12 +236,25 @@ class PencakerService(Observable):
 
     @rpc
     def live_summary(self, region_code, limit=5):
-        """Vacancies located in the region: how many are open, and the newest."""
+        """The vacancies the region's loker page lists (its own and its sources'):
+        how many are open, and the newest; with the moment they were read."""
         get_region(region_code)
         now = utcnow()
-        return {"open": len(self.store.open_vacancies([region_code], now)),
+        sources = self.store.sources(region_code)
+        return {"open": self.store.open_count(sources, now), "sources": sources,
                 "newest": [domain.compact_view(v)
-                           for v in self.store.newest_vacancies(region_code, now, limit)]}
+                           for v in self.store.newest_vacancies(sources, now, limit)],
+                "as_of": isoformat(now)}
+
+    @rpc
+    def live_marks(self, region_codes, limit=5):
+        """Per region, what the live view's mark of live_summary is: how the gateway checks it."""
+        now, marks = utcnow(), {}
+        for code in region_codes:
+            sources = self.store.sources(get_region(code).code)
+            marks[code] = {"open": self.store.open_count(sources, now), "sources": sources,
+                           "newest": [v["_id"] for v in self.store.newest_vacancies(sources, now, limit)]}
+        return {"regions": marks}
 
     @rpc
     def subscriptions(self, region_code):

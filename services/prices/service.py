@@ -17,7 +17,7 @@ from services.prices.catalogue import load_catalogue
 from services.prices.repository import PriceRepository
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -361,10 +361,24 @@ class PricesService(Observable):
     def live_summary(self, region_code):
         """Today's regional board, compact, and the alerts of its day, for the live view."""
         region = get_region(region_code)
+        as_of = isoformat(utcnow())
         board = self._board(region, self.store.latest_day(region.code))
         alerts = self.store.alerts(region.code, board["date"], limit=LIVE_ALERTS) if board["date"] else []
         return {"date": board["date"], "board": domain.compact(board["items"]),
-                "alerts": [live_alert(a) for a in alerts]}
+                "alerts": [live_alert(a) for a in alerts], "as_of": as_of}
+
+    @rpc
+    def live_marks(self, region_codes):
+        """Per region, the latest day, its median prices and its alert count: how the
+        gateway checks its live view without the board's full computation."""
+        marks = {}
+        for code in region_codes:
+            day = self.store.latest_day(get_region(code).code)
+            prices = domain.median_series((p["commodity"], day, p["price"])
+                                          for p in self.store.day_prices(code, day)) if day else {}
+            marks[code] = {"date": day, "prices": {c: days[day] for c, days in prices.items()},
+                           "alerts": min(self.store.alert_count(code, day), LIVE_ALERTS) if day else 0}
+        return {"regions": marks}
 
     @rpc
     def price_record(self, region_code, market, commodity, day, *, caller):

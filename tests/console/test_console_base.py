@@ -18,7 +18,7 @@ def test_sign_in_sets_a_locked_down_session_cookie_and_shows_the_roles_sections(
     assert not cookie.secure  # plain http here; Secure over HTTPS (X-Forwarded-Proto)
     home = http.get(f"{platform.url}/petugas/", timeout=10)
     assert home.status_code == 200 and username in home.text
-    assert "private, no-store" in home.headers["Cache-Control"]
+    assert home.headers["Cache-Control"] == "no-store"
     for path in ("/petugas/laksa", "/petugas/wilayah", "/petugas/kinerja"):
         assert f'href="{path}"' in home.text
     assert 'href="/petugas/platform"' not in home.text

@@ -57,6 +57,31 @@ def test_operations_are_tagged_by_domain_with_indonesian_summaries():
     assert board["summary"] == "Papan harga hari ini se-wilayah"
 
 
+def test_every_write_has_a_body_schema_and_every_success_a_response_schema():
+    """The schemas are what requests are checked by (servicekit.described): none may be missing."""
+    missing = []
+    for path, item in document(GatewayService)["paths"].items():
+        for method, op in item.items():
+            if method in ("post", "put", "patch"):
+                content = op.get("requestBody", {}).get("content", {})
+                if not content or not all(c.get("schema") for c in content.values()):
+                    missing.append(f"{method.upper()} {path}: no request body schema")
+            for status, response in op["responses"].items():
+                if status.startswith("2") and not all(
+                        c.get("schema") for c in response.get("content", {None: {}}).values()):
+                    missing.append(f"{method.upper()} {path}: {status} without a response schema")
+    assert missing == []
+
+
+def test_operations_list_only_what_they_can_answer():
+    doc = document(GatewayService)
+    regions = doc["paths"]["/api/v1/regions"]["get"]["responses"]
+    assert set(regions) == {"200", "503"}  # no path, query or body: nothing else to go wrong
+    seekers = doc["paths"]["/api/v1/regions/{code}/seekers"]["post"]["responses"]
+    assert set(seekers) == {"201", "400", "404", "409", "413", "415", "429", "503"}
+    assert "401" not in doc["paths"]["/api/v1/regions/{code}/news"]["get"]["responses"]
+
+
 def test_served_document_and_local_api_browser(platform, http):
     served = http.get(f"{platform.url}/api/openapi.json", timeout=5).json()
     assert served == document(GatewayService)
@@ -65,6 +90,15 @@ def test_served_document_and_local_api_browser(platform, http):
     assert "/docs/assets/swagger-ui-bundle.js" in page.text
     asset = http.get(f"{platform.url}/docs/assets/swagger-ui-bundle.js", timeout=5)
     assert asset.status_code == 200 and len(asset.content) > 100_000
+
+
+def test_docs_are_served_compressed(platform, http):
+    for path in ("/api/openapi.json", "/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css"):
+        plain = http.get(platform.url + path, headers={"Accept-Encoding": "identity"}, timeout=10)
+        packed = http.get(platform.url + path, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+        assert packed.headers.get("Content-Encoding") == "gzip", path
+        wire = len(packed.raw.read(decode_content=False))
+        assert wire < len(plain.content) / 3, (path, wire, len(plain.content))
 
 
 def test_path_traversal_in_asset_route_is_a_404(platform, http):

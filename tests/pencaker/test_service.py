@@ -213,7 +213,10 @@ def test_vacancy_past_valid_through_closes_by_itself(pencaker, mongo_db):
     assert rpc(container, "sweep")["vacancies_closed"] == 1
     wait_for(of_type("vacancy_closed", vacancy_id=vacancy["id"], reason="expired"), "vacancy_closed")
     assert rpc(container, "sweep")["vacancies_closed"] == 0
-    assert rpc(container, "live_summary", "36.71") == {"open": 0, "newest": []}
+    summary = rpc(container, "live_summary", "36.71")
+    assert (summary["open"], summary["newest"]) == (0, [])
+    assert rpc(container, "live_marks", ["36.71"])["regions"]["36.71"] == {
+        "open": 0, "newest": [], "sources": ["36.71"]}
 
 
 def test_open_vacancies_gauge(pencaker):
