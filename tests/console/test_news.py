@@ -82,10 +82,11 @@ def test_publish_correct_retract_and_schedule(platform, accounts):
 def test_feed_sources_are_added_and_removed(platform, accounts):
     http, _ = accounts.session("editor")
     page = http.get(f"{platform.url}/petugas/berita/sumber", timeout=10)
-    url = f"http://127.0.0.1:9/{uuid.uuid4().hex[:6]}.xml"
-    bad = http.post(f"{platform.url}/petugas/berita/sumber", timeout=10,
-                    data={"csrf": csrf_of(page.text), "url": "ftp://x", "nama": "X"})
-    assert "Sumber belum ditambahkan" in bad.text
+    url = f"https://berita.example.invalid/{uuid.uuid4().hex[:6]}.xml"  # never resolves: no fetch leaves
+    for wrong in ("ftp://x", "http://127.0.0.1:9/rss.xml"):
+        bad = http.post(f"{platform.url}/petugas/berita/sumber", timeout=10,
+                        data={"csrf": csrf_of(page.text), "url": wrong, "nama": "X"})
+        assert "Sumber belum ditambahkan" in bad.text and wrong not in bad.text.split("<tbody>")[1]
     added = http.post(f"{platform.url}/petugas/berita/sumber", timeout=10,
                       data={"csrf": csrf_of(page.text), "url": url, "nama": "Kominfo", "interval": "60"})
     assert "Sumber berita ditambahkan" in added.text and url in added.text
