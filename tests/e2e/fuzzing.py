@@ -17,10 +17,18 @@ from zoneinfo import ZoneInfo
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.gateway import sessions
+from services.gateway.accounts import AccountRepository
 from services.gateway.auth import issue_token
+from services.servicekit.caller import Caller
 
 REGION = "32.73"  # Kota Bandung: no other test writes there on the session platform
 PARTNER = "36.98"  # onboarded, resubscribed and removed by the fuzzer only
+# The officer console's pages (/petugas/...) are read with a signed-in session of the role
+# each section is for; its forms are not sent (they need the session's CSRF token).
+CONSOLE_ROLES = {"/petugas/disnaker": "disnaker_officer", "/petugas/berita": "editor",
+                 "/petugas/platform": "platform_operator", "/petugas/": "region_admin"}
+CONSOLE_PASSWORD = "kata-sandi-fuzz-123"
 CLIENT = {"X-Forwarded-For": "198.51.100.9"}  # its own clients for the rate limits (see client())
 
 
@@ -38,6 +46,8 @@ def bearer(subject, role, region=REGION):
 class World:
     def __init__(self, platform):
         self.url = platform.url
+        self.accounts = AccountRepository(platform.db("gateway"))
+        self.sessions = {}
         self.amqp = platform.env["AMQP_URI"]
         self.http = requests.Session()
         self.serial = itertools.count(random.randrange(1000, 8000))
@@ -80,7 +90,8 @@ class World:
         self.post(f"{r}/prices/markets/{self.market}/records", self.record_body(),
                   self.tokens["region_admin"])
         with ClusterRpcProxy({"AMQP_URI": self.amqp}) as cluster:
-            self.api_key = cluster.aspirasi.issue_api_key(REGION)
+            self.api_key = cluster.aspirasi.issue_api_key(
+                REGION, caller=Caller(f"admin@{REGION}", "region_admin", REGION).sign())
         created = self.http.post(f"{self.url}/open311/v2/requests.json", data=self.open311_form(),
                                  headers=client(), timeout=10)
         assert created.status_code == 201, created.text
@@ -89,7 +100,22 @@ class World:
         self.post("/api/v1/admin/accounts", self.account_body(self.username),
                   self.tokens["platform_operator"])
         self.post("/api/v1/admin/regions", self.region_body(), self.tokens["platform_operator"])
+        for role in set(CONSOLE_ROLES.values()):
+            self.sessions[role] = self.console_session(role)
         return self
+
+    def console_session(self, role):
+        """The console's session cookie for a new account of `role` in the fuzzed region."""
+        username = f"fuzz{next(self.serial)}.{role.replace('_', '')}"
+        self.accounts.create(username, CONSOLE_PASSWORD, role, REGION, None)
+        with requests.Session() as http:
+            http.headers.update(client())
+            form = http.get(f"{self.url}/petugas/masuk", timeout=10).text
+            token = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            signed_in = http.post(f"{self.url}/petugas/masuk", allow_redirects=False, timeout=10, data={
+                "username": username, "password": CONSOLE_PASSWORD, "csrf": token})
+            assert signed_in.status_code == 303, signed_in.text[:300]
+            return {"Cookie": f"{sessions.COOKIE}={http.cookies[sessions.COOKIE]}"}
 
     def cleanup(self):
         self.http.delete(f"{self.url}/api/v1/admin/regions/{PARTNER}", params={"purge": "true"},
@@ -176,6 +202,11 @@ class World:
         return None
 
     def headers(self, case, realistic):
+        path = case.operation.path
+        if path.startswith("/petugas/") and path != "/petugas/masuk" and realistic \
+                and case.operation.method.upper() == "GET":
+            role = next(r for prefix, r in CONSOLE_ROLES.items() if path.startswith(prefix))
+            return {**client(), **self.sessions[role]}
         role = self.role(case)
         if role is None or (role == "platform_operator" and not realistic):
             return client() if realistic else dict(CLIENT)
