@@ -16,6 +16,12 @@ from services.servicekit.rpc import call
 
 JURISDICTION = {"jurisdiction_id": schemas.REGION_CODE}
 OPEN311_FORMATS = ("json", "xml")
+DISCOVERY = {"type": "object", "required": ["changeset", "contact", "key_service", "endpoints"],
+             "properties": {
+    "changeset": {"type": "string"}, "contact": {"type": "string"}, "key_service": {"type": "string"},
+    "endpoints": {"type": "array", "items": {"type": "object", "properties": {
+        "specification": {"type": "string"}, "url": {"type": "string"}, "changeset": {"type": "string"},
+        "type": {"type": "string"}, "formats": {"type": "array", "items": {"type": "string"}}}}}}}
 HOST_REGION = "36.71"
 DISCOVERY_CHANGESET = "2026-12-01T00:00:00Z"  # when the endpoint's behaviour last changed
 
@@ -103,6 +109,7 @@ class AspirasiApi:
             self.aspirasi.open311_services, region, service_code), request)
 
     @api("GET", "/open311/discovery.<string:fmt>")
+    @described(response=DISCOVERY, error_schema=OPEN311_ERRORS)
     def open311_discovery(self, request, fmt):
         """The GeoReport v2 discovery document: where the endpoint is and what it speaks."""
         if fmt not in OPEN311_FORMATS:
@@ -131,7 +138,8 @@ class AspirasiApi:
     @api("GET", "/open311/v2/requests.<string:fmt>")
     @described(query={**JURISDICTION, **{name: schemas.text(500) for name in (
         "service_request_id", "service_code", "start_date", "end_date")},
-        "status": {"type": "string", "enum": ["open", "closed"]}},
+        "status": {"type": "string", "pattern": "^(open|closed)(,(open|closed))*$",
+                   "description": "open, closed, or both as a comma list (or repeated)"}},
         error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_requests(self, request, fmt):
         """Requests; service_request_id, service_code and status take comma lists

@@ -20,7 +20,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.gateway import sessions
 from services.gateway.accounts import AccountRepository
 from services.gateway.auth import issue_token
-from services.servicekit.caller import Caller
+from tests.helpers import signed
 
 REGION = "32.73"  # Kota Bandung: no other test writes there on the session platform
 PARTNER = "36.98"  # onboarded, resubscribed and removed by the fuzzer only
@@ -90,8 +90,7 @@ class World:
         self.post(f"{r}/prices/markets/{self.market}/records", self.record_body(),
                   self.tokens["region_admin"])
         with ClusterRpcProxy({"AMQP_URI": self.amqp}) as cluster:
-            self.api_key = cluster.aspirasi.issue_api_key(
-                REGION, caller=Caller(f"admin@{REGION}", "region_admin", REGION).sign())
+            self.api_key = cluster.aspirasi.issue_api_key(REGION, caller=signed("region_admin", REGION))
         created = self.http.post(f"{self.url}/open311/v2/requests.json", data=self.open311_form(),
                                  headers=client(), timeout=10)
         assert created.status_code == 201, created.text

@@ -8,10 +8,10 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from services.gateway import sessions
-from services.gateway.auth import Claims, secret
+from services.servicekit.caller import Caller, token_secret
 from services.servicekit.errors import Forbidden
 
-SITI = Claims("S0123456789abcde", "citizen", "36.71")
+SITI = Caller("S0123456789abcde", "citizen", "36.71")
 
 
 def request(cookie=None, form=None, scheme="http", headers=None):
@@ -33,8 +33,7 @@ def test_cookie_is_signed_httponly_lax_and_expires():
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Max-Age=28800" in header
     assert "Secure" not in header and "Path=/" in header
     again = sessions.current(request(value))
-    assert again == session and again.actor() == {"subject": SITI.subject, "role": "citizen",
-                                                   "region": "36.71"}
+    assert again == session and again.caller() == SITI
     assert sessions.current(request()) is None
 
 
@@ -45,10 +44,10 @@ def test_cookie_is_secure_over_https(scheme, headers):
 
 def test_a_tampered_foreign_or_expired_cookie_is_no_session():
     _, _, value = started()
-    claims = jwt.decode(value, secret(), algorithms=["HS256"], audience="session")
+    claims = jwt.decode(value, token_secret(), algorithms=["HS256"], audience="session")
     forged = jwt.encode({**claims, "sub": "S-someone-else"}, "x" * 40, algorithm="HS256")
-    bearer = jwt.encode({k: v for k, v in claims.items() if k != "aud"}, secret(), algorithm="HS256")
-    expired = jwt.encode({**claims, "exp": int(time.time()) - 1}, secret(), algorithm="HS256")
+    bearer = jwt.encode({k: v for k, v in claims.items() if k != "aud"}, token_secret(), algorithm="HS256")
+    expired = jwt.encode({**claims, "exp": int(time.time()) - 1}, token_secret(), algorithm="HS256")
     for cookie in (value[:-2] + "xx", forged, bearer, expired):
         assert sessions.current(request(cookie)) is None
 
