@@ -13,6 +13,7 @@ from haversine import haversine
 from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OWN, REGION, Target
+from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.validation import check_contact, plain_text
 
@@ -560,9 +561,14 @@ def employer_summary(employer, vacancies):
 
 
 def compact_view(vacancy):
+    """The live item shape, with times as ISO strings like the vacancy_posted payload."""
     return {"id": vacancy["_id"], "title": vacancy["title"], "employer": vacancy["employer_name"],
             "region": vacancy["region"], "salary": vacancy["salary"],
-            "posted_at": vacancy.get("posted_at"), "valid_through": vacancy["valid_through"]}
+            "posted_at": _iso(vacancy.get("posted_at")), "valid_through": _iso(vacancy["valid_through"])}
+
+
+def _iso(moment):
+    return moment and isoformat(moment)
 
 
 # --- search ----------------------------------------------------------------
