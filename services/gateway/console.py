@@ -65,6 +65,9 @@ NAV = [
     Section("kinerja", "Kinerja", "/petugas/kinerja", ("region_admin", "platform_operator")),
     Section("wilayah", "Admin wilayah", "/petugas/wilayah", ("region_admin",)),
     Section("platform", "Operator platform", "/petugas/platform", ("platform_operator",)),
+    Section("disnaker", "Disnaker", "/petugas/disnaker", ("disnaker_officer", "region_admin")),
+    Section("harga", "Harga pasar", "/petugas/harga", ("region_admin",)),
+    Section("berita", "Berita", "/petugas/berita", ("editor",)),
 ]
 
 
@@ -157,7 +160,7 @@ def refused(officer, message, status=403):
 def back(path, notice=None, error=None):
     """Redirect after a POST; the next page shows `notice` (or `error`)."""
     params = {k: v for k, v in (("pesan", notice), ("galat", error)) if v}
-    return goto(path + ("?" + urlencode(params) if params else ""))
+    return goto(path + (("&" if "?" in path else "?") + urlencode(params) if params else ""))
 
 
 def csrf_field(token):

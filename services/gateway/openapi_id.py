@@ -150,6 +150,27 @@ SUMMARIES = {
     "console_onboard": "Daftarkan wilayah",
     "console_dead_letters": "Surat mati satu antrean",
     "console_replay": "Putar ulang surat mati",
+    # Konsol: Disnaker, harga pasar, berita
+    "disnaker_pending": "Lowongan menunggu verifikasi Disnaker",
+    "disnaker_verify": "Verifikasi dan tayangkan lowongan",
+    "disnaker_reject": "Tolak lowongan dengan alasan",
+    "disnaker_employers": "Pemberi kerja wilayah",
+    "disnaker_employer": "Lowongan satu pemberi kerja",
+    "disnaker_applications": "Lamaran untuk satu lowongan",
+    "disnaker_seeker": "Cari kartu AK/1 per NIK",
+    "prices_home": "Harga pasar: daftar pasar, unggah CSV, peringatan hari ini",
+    "prices_entry_form": "Formulir harga harian satu pasar",
+    "prices_record": "Simpan harga harian satu pasar (tanya ulang harga yang meragukan)",
+    "prices_upload": "Unggah CSV harga dan laporan impornya",
+    "console_news_newsroom": "Daftar berita menurut status",
+    "console_news_new": "Tulis berita baru",
+    "console_news_create": "Pratinjau atau simpan draf berita",
+    "console_news_article": "Sunting satu berita",
+    "console_news_update": "Pratinjau atau simpan perubahan (koreksi bila sudah terbit)",
+    "console_news_transition": "Ajukan, terbitkan, jadwalkan, arsipkan atau tarik berita",
+    "console_news_sources": "Sumber umpan berita",
+    "console_news_add_source": "Tambah sumber umpan berita",
+    "console_news_remove_source": "Hapus sumber umpan berita",
 }
 
 

@@ -16,9 +16,12 @@ from services.gateway import schemas
 from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.console import ConsolePages
+from services.gateway.console_disnaker import DisnakerConsole
 from services.gateway.console_kinerja import KinerjaConsole
 from services.gateway.console_laksa import LaksaConsole
+from services.gateway.console_news import NewsConsole
 from services.gateway.console_platform import PlatformConsole
+from services.gateway.console_prices import PricesConsole
 from services.gateway.console_wilayah import RegionAdminConsole
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
@@ -73,7 +76,8 @@ class LiveViews(DependencyProvider):
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
                      PricesApi, PricesPages, CitizenPages, PencakerPages, ConsolePages, LaksaConsole,
-                     RegionAdminConsole, KinerjaConsole, PlatformConsole):
+                     RegionAdminConsole, KinerjaConsole, PlatformConsole, DisnakerConsole,
+                     PricesConsole, NewsConsole):
     name = "gateway"
 
     config = Config()

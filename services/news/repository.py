@@ -193,6 +193,9 @@ class NewsRepository(Repository):
     def feed_sources(self, region_code):
         return list(self.db.feed_sources.find({"region": region_code}).sort("_id", ASCENDING))
 
+    def remove_feed_source(self, region_code, url):
+        return self.db.feed_sources.delete_one({"_id": f"{region_code}|{url}"}).deleted_count
+
     def due_feed_sources(self, now):
         return list(self.db.feed_sources.find({"next_fetch_ms": {"$lte": ms(now)}}))
 

@@ -108,6 +108,15 @@ class NewsService(Observable):
         self.publish_due()
 
     @rpc
+    def preview(self, region_code, body, *, caller):
+        """The body as readers would get it: the sanitizer's actual output."""
+        _editor(caller, get_region(region_code).code)
+        if not isinstance(body, str) or len(body) > domain.MAX_BODY:
+            raise ValidationFailed.field("body", f"give the body as text of at most {domain.MAX_BODY} "
+                                                 "characters")
+        return {"body": domain.sanitize_body(body)}
+
+    @rpc
     def newsroom(self, region_code, status=None, limit=20, page=1, *, caller):
         """Every article of the region in any state, for its editors."""
         get_region(region_code)
@@ -256,6 +265,15 @@ class NewsService(Observable):
         get_region(region_code)
         domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
         return [_source_view(s) for s in self.store.feed_sources(region_code)]
+
+    @rpc
+    def remove_feed_source(self, region_code, url, *, caller):
+        """Stop ingesting a feed; what it brought in stays."""
+        get_region(region_code)
+        domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
+        if not self.store.remove_feed_source(region_code, url):
+            raise NotFound(f"no feed source {str(url)[:120]!r} in region {region_code}", {"field": "url"})
+        return {"removed": url}
 
     @rpc
     def ingest_due(self):

@@ -76,6 +76,7 @@ AUTHORITY = {
     "close_vacancy": EMPLOYER_SIDE, "vacancy_matches": EMPLOYER_SIDE,
     "vacancy_applications": EMPLOYER_SIDE, "read_unpublished_vacancy": EMPLOYER_SIDE,
     "verify_vacancy": DISNAKER, "reject_vacancy": DISNAKER, "pending_vacancies": DISNAKER,
+    "list_employers": DISNAKER, "find_seeker": DISNAKER,
     "apply": {"citizen": OWN},
     "withdraw_application": {"citizen": OWN},
     "move_application": {"citizen": OWN},
@@ -547,6 +548,16 @@ def vacancy_view(vacancy, region, now):
         "posted_at": vacancy.get("posted_at"), "created_at": vacancy["created_at"],
         "close_reason": vacancy.get("close_reason"), "reject_reason": vacancy.get("reject_reason"),
     }
+
+
+def employer_summary(employer, vacancies):
+    """An employer for Disnaker: its profile and its vacancies counted by status."""
+    counts = {}
+    for vacancy in vacancies:
+        counts[vacancy["status"]] = counts.get(vacancy["status"], 0) + 1
+    return {**{k: employer.get(k) for k in ("_id", "region", "name", "sector", "address", "url", "contact",
+                                            "created_at")},
+            "vacancies": counts}
 
 
 def compact_view(vacancy):

@@ -31,7 +31,7 @@ class PencakerRepository(Repository):
             ([("region", ASCENDING), ("status", ASCENDING)], {}),
             ([("outbox_pending", ASCENDING)], {}),
         ],
-        "employers": [([("owner", ASCENDING)], {})],
+        "employers": [([("owner", ASCENDING)], {}), ([("region", ASCENDING)], {})],
         "vacancies": [
             ([("status", ASCENDING), ("region", ASCENDING), ("valid_through", ASCENDING)], {}),
             ([("employer_id", ASCENDING)], {}),
@@ -84,6 +84,9 @@ class PencakerRepository(Repository):
     def get_seeker(self, seeker_id):
         return self._get("seekers", seeker_id, "seeker")
 
+    def seeker_by_nik(self, region_code, nik):
+        return self.db.seekers.find_one({"region": region_code, "nik": nik}, {"outbox": 0})
+
     def seekers_in(self, regions):
         return list(self.db.seekers.find({"region": {"$in": list(regions)}, "status": "active"},
                                          {"outbox": 0}))
@@ -100,6 +103,10 @@ class PencakerRepository(Repository):
 
     def get_employer(self, employer_id):
         return self._get("employers", employer_id, "employer")
+
+    def employers_of(self, region_code, limit):
+        return list(self.db.employers.find({"region": region_code}).sort("created_at", DESCENDING)
+                    .limit(limit))
 
     # vacancies ----------------------------------------------------------
     def insert_vacancy(self, vacancy):

@@ -121,6 +121,22 @@ class PencakerService(Observable):
         return {k: employer.get(k) for k in ("_id", "region", "name", "sector", "url", "created_at")}
 
     @rpc
+    def employers(self, region_code, limit=200, *, caller):
+        """The region's employers, newest first, with how many vacancies each has per status."""
+        region = get_region(region_code)
+        _authorize("list_employers", caller, {"region": region.code})
+        return [domain.employer_summary(e, self.store.employer_vacancies(e["_id"]))
+                for e in self.store.employers_of(region.code, min(int(limit), 500))]
+
+    @rpc
+    def find_seeker(self, region_code, nik, *, caller):
+        """The AK/1 record of `nik` in the region (Disnaker's lookup), or None."""
+        region = get_region(region_code)
+        _authorize("find_seeker", caller, {"region": region.code})
+        seeker = self.store.seeker_by_nik(region.code, domain.niks.check_nik(nik))
+        return seeker and domain.seeker_view(seeker, utcnow())
+
+    @rpc
     def post_vacancy(self, employer_id, data, *, caller):
         """A new vacancy waits for a Disnaker officer's verification."""
         employer = self.store.get_employer(employer_id)

@@ -112,6 +112,41 @@ class PricesService(Observable):
         sheet = domain.parse_sheet(text, region.code, catalogue, today_in(region), default_market)
         return self._apply(region, sheet, sheet_id("csv", region.code, default_market, text), actor, "csv")
 
+    @rpc
+    def entry_form(self, region_code, market, day=None, *, caller):
+        """One market's entry form for a day (default today): every commodity with the
+        price already stored, the previous report and the reference."""
+        region, market, day = self._market_day(region_code, market, day)
+        domain.authorize("record_prices", Caller.verify(caller), region.code)
+        catalogue = load_catalogue()
+        items = domain.entry_sheet(self._series(region, market.code, day), day, catalogue, region.code)
+        return {"region": region.code, "market": vars(market), "date": day, "items": items}
+
+    @rpc
+    def check_prices(self, region_code, market, day, prices, *, caller):
+        """What record_prices would store, checked like it, and the entries to ask the
+        officer about again (far from the previous report or the reference); stores nothing."""
+        region, market, day = self._market_day(region_code, market, day)
+        domain.authorize("record_prices", Caller.verify(caller), region.code)
+        catalogue = load_catalogue()
+        rows = domain.validate_entries(prices, market.code, day, region.code, catalogue, today_in(region))
+        return {"date": day, "doubtful": domain.doubtful_rows(
+            rows, self._series(region, market.code, day), catalogue, region.code)}
+
+    def _market_day(self, region_code, market, day):
+        region = get_region(region_code)
+        found = load_catalogue().market(region.code, market) if isinstance(market, str) else None
+        if found is None:
+            raise ValidationFailed.field("market", f"{market!r} is not a market of {region.name}")
+        return region, found, _day(day, "date") or today_in(region)
+
+    def _series(self, region, market, day):
+        series = {}
+        for p in self.store.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
+                                   market=market):
+            series.setdefault(p["commodity"], {})[p["date"]] = p["price"]
+        return series
+
     def _apply(self, region, sheet, import_id, actor, kind):
         catalogue = load_catalogue()
         now = utcnow()

@@ -27,6 +27,10 @@ from tests.helpers import signed
 
 REGION = "32.73"  # Kota Bandung: no other test writes there on the session platform
 PARTNER = "36.98"  # onboarded, resubscribed and removed by the fuzzer only
+# The officer console's pages (/petugas/...) are sent with a signed-in session (and its CSRF
+# token) of the role each section is for; the first matching prefix wins.
+CONSOLE_ROLES = {"/petugas/disnaker": "disnaker_officer", "/petugas/berita": "editor",
+                 "/petugas/platform": "platform_operator", "/petugas/": "region_admin"}
 CLIENT = {"X-Forwarded-For": "198.51.100.9"}  # its own clients for the rate limits (see client())
 
 
@@ -34,8 +38,8 @@ _ADDRESSES = itertools.cycle(range(1, 255))  # not `random`: hypothesis reseeds 
 
 
 def console_role(path):
-    """Who works on a console page: the operator's section, else a region admin."""
-    return "platform_operator" if path.startswith("/petugas/platform") else "region_admin"
+    """Who works on a console page: the role its section is for."""
+    return next(role for prefix, role in CONSOLE_ROLES.items() if path.startswith(prefix))
 
 
 def client():
@@ -84,7 +88,7 @@ class World:
         return {"Cookie": cookie}, session.csrf
 
     def build(self):
-        self.console = {role: self.console_session(role) for role in ("region_admin", "platform_operator")}
+        self.console = {role: self.console_session(role) for role in set(CONSOLE_ROLES.values())}
         r = f"/api/v1/regions/{REGION}"
         categories = self.http.get(f"{self.url}{r}/aspirasi/categories", timeout=10).json()
         self.category = categories["items"][0]["code"]

@@ -33,6 +33,12 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 schema = schemathesis.openapi.from_dict(document(GatewayService))
 
 
+def is_form_post(method, op):
+    content = op.get("requestBody", {}).get("content", {})
+    return method == "post" and "303" in op["responses"] and "application/x-www-form-urlencoded" in content \
+        and "text/html" in op["responses"].get("200", {}).get("content", {})
+
+
 @pytest.fixture(scope="module")
 def world(platform):
     built = World(platform).build()
@@ -88,8 +94,10 @@ def test_linked_operations_hold_together(world):
 
 def test_fuzzing_reached_a_success_on_most_operations(world, capsys):
     """Printed for CI and `make fuzz`: how many operations answered a 2xx at least once."""
+    # HTML form posts answer success with a 303 (Post/Redirect/Get), which looks the same as
+    # the console's redirect to its sign-in page: they are not counted.
     operations = {f"{method.upper()} {path}" for path, item in schema.raw_schema["paths"].items()
-                  for method in item}
+                  for method, op in item.items() if not is_form_post(method, op)}
     reached = {op for op, statuses in world.statuses.items() if any(200 <= s < 300 for s in statuses)}
     never = sorted(operations - reached)
     report = (f"\nfuzzing: {len(reached)} of {len(operations)} operations reached a 2xx "
