@@ -158,8 +158,9 @@ def test_kinerja_per_opd_and_officer_with_csv(platform, accounts):
     assert "36.03" in regions and "36.71" in regions
 
 
-def test_region_admin_changes_the_regions_subscriptions(platform, accounts):
+def test_region_admin_changes_the_regions_subscriptions(platform, accounts, monkeypatch):
     from services.servicekit import partners
+    monkeypatch.setenv("PLATFORM_DB", platform.env["PLATFORM_DB"])  # read the platform's registry
     admin, _ = accounts.session("region_admin", region="36.03")
     token = csrf_of(page(admin, f"{platform.url}/petugas/wilayah"))
     bad = admin.post(f"{platform.url}/petugas/wilayah/langganan", timeout=10,
