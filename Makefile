@@ -14,10 +14,12 @@ $(VENV)/.installed: requirements.lock
 	@touch $@
 
 run: venv
+	-@$(PY) -m tools.ensure_gammu
 	$(PY) -m tools.run_platform
 
 test: venv
 	$(PY) -m tools.ensure_chromium
+	-$(PY) -m tools.ensure_gammu
 	$(PY) -m pytest
 
 bench: venv

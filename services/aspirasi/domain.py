@@ -178,6 +178,13 @@ def transition(ticket, action, actor, role, note, now, **params):
     return changes, entry
 
 
+def notification_contact(ticket):
+    """The reporter's e-mail and phone, nothing else; None for anonymous reports."""
+    reporter = ticket.get("reporter") or {}
+    contact = {k: reporter[k] for k in ("email", "phone") if reporter.get(k)}
+    return contact or None
+
+
 def public_view(ticket):
     """What anyone may see: never NIK, phone or e-mail; no name if anonymous."""
     reporter = ticket.get("reporter") or {}

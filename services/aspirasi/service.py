@@ -103,6 +103,11 @@ class AspirasiService(Observable):
         return view
 
     @rpc
+    def notification_recipient(self, number):
+        """Only the contact the reporter gave, for telling them of their ticket (None if anonymous)."""
+        return domain.notification_contact(self.store.get(number))
+
+    @rpc
     def transition(self, number, action, actor, role, actor_region, note=None,
                    expected_version=None, actor_opd=None, **params):
         ticket = self.store.get(number)
@@ -123,7 +128,7 @@ class AspirasiService(Observable):
         changes.update(updated_at=now, history=ticket["history"] + [entry])
         event = _event("aspirasi_status_changed", ticket, **{
             "from": entry["from"], "to": entry["to"], "action": action, "role": role,
-            "at": now.isoformat(), "on_time": not ticket.get("breaches")})
+            "at": now.isoformat(), "on_time": not ticket.get("breaches"), "note": entry["note"]})
         self.store.update(ticket, changes, [event])
         self._relay(number)
         return domain.public_view(self.store.get(number))

@@ -232,6 +232,20 @@ def seeker_status(seeker, now):
     return "active", None
 
 
+def report_window_to_announce(seeker, now):
+    """The due date whose report window has opened and was not announced yet, else None."""
+    due = seeker.get("next_report_due")
+    if seeker_status(seeker, now)[0] != "active" or not due or now < due - REPORT_WINDOW:
+        return None
+    return None if seeker.get("report_window_announced") == due.isoformat() else due
+
+
+def notification_contact(seeker):
+    """The seeker's e-mail and phone, nothing else, for telling them of their card and applications."""
+    contact = seeker.get("contact") or {}
+    return {k: contact[k] for k in ("email", "phone") if contact.get(k)} or None
+
+
 def record_report(seeker, now):
     """The six-monthly report: the changes to store."""
     status, reason = seeker_status(seeker, now)
