@@ -319,6 +319,21 @@ class CitizenPages:
         return render("berita.html", region, news=news, categories=categories, category=category,
                       active="berita")
 
+    @page("GET", "/berhenti/<string:token>")
+    def opt_out_page(self, request, token):
+        """Opt-out link of a notification e-mail: asks to confirm (a GET changes nothing)."""
+        return render("berhenti.html", token=token, done=False)
+
+    @page("POST", "/berhenti/<string:token>", form={"type": "object"})
+    def opt_out_submit(self, request, token):
+        """Confirmed opt-out: that address gets no more notifications."""
+        try:
+            call(self.notifications.opt_out, token)
+        except ValidationFailed:
+            raise CitizenError("Tautan berhenti berlangganan ini tidak valid. Gunakan tautan dari "
+                               "e-mail Anda.") from None
+        return render("berhenti.html", token=token, done=True)
+
     @page("GET", "/berita/<string:code>/<string:slug>")
     def artikel_page(self, request, code, slug):
         """A news article; its body was sanitized by the news service (nh3)."""

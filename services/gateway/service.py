@@ -54,6 +54,7 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
     pencaker = RpcProxy("pencaker")
     prices = RpcProxy("prices")
     news = RpcProxy("news")
+    notifications = RpcProxy("notifications")
     live = LiveViews()
     limits = RateLimits()
     metrics = Metrics()
