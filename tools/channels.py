@@ -94,29 +94,37 @@ class SmsGateway:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
-    def receive(self, sender, text, name):
+    def receive(self, sender, text):
         """An SMS arrives at the (dummy) modem, as the network would deliver it."""
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
         body = (f'[SMSBackup000]\nSMSC = "+6281100000"\nState = UnRead\nNumber = "{sender}"\n'
                 f"Coding = Default\nFolder = 1\nPDU = Deliver\nDateTime = {stamp}\n"
                 f"Text00 = {text.encode('utf-16-be').hex()}\n")
-        target = self.dir / "phone" / "sms" / "1" / name
-        target.with_suffix(".tmp").write_text(body)
-        target.with_suffix(".tmp").rename(target)
+        folder = self.dir / "phone" / "sms" / "1"
+        # The dummy modem's locations are the numbers 1-9999 (file names).
+        location = min(set(range(1, 10_000)) - {int(p.name) for p in folder.iterdir() if p.name.isdigit()})
+        staged = folder.parent / f"incoming-{location}"
+        staged.write_text(body)
+        staged.rename(folder / str(location))
 
     def queued(self):
-        """[(number, text)] of every SMS queued to send (outbox) or sent, parts joined."""
-        found = []
-        for folder in ("outbox", "sent"):
-            for path in sorted((self.dir / folder).glob("OUT*")):
-                found.append(read_smsbackup(path))
-        return found
+        """[(number, text)] of every SMS queued (outbox) or sent, oldest first (names carry the time)."""
+        paths = [*(self.dir / "outbox").glob("OUT*"), *(self.dir / "sent").glob("OUT*")]
+        return [read_smsbackup(path) for path in sorted(paths, key=lambda p: p.name)]
 
 
 def read_smsbackup(path):
-    """(number, text) of a Gammu smsbackup file, its parts joined."""
-    number, text = None, []
+    """(number, text) of a Gammu smsbackup file, its parts joined.
+
+    The daemon appends the message again when it moves it to sent/; a section
+    seen before marks where that copy begins.
+    """
+    number, text, sections = None, [], set()
     for line in Path(path).read_text(errors="replace").splitlines():
+        if line.startswith("[SMSBackup"):
+            if line in sections:
+                break
+            sections.add(line)
         key, _, value = (part.strip() for part in line.partition("="))
         if key == "Number" and number is None:
             number = value.strip('"')
@@ -130,7 +138,7 @@ def main(argv):
     if len(argv) != 3 or argv[0] != "receive-sms":
         print(main.__doc__, file=sys.stderr)
         return 2
-    SmsGateway(ROOT / ".data" / "sms").receive(argv[1], argv[2], f"{time.time_ns()}")
+    SmsGateway(ROOT / ".data" / "sms").receive(argv[1], argv[2])
     return 0
 
 

@@ -56,7 +56,8 @@ def test_a_status_change_reaches_the_reporter_once_even_when_redelivered(platfor
     number = report_with_email(platform, email)
     move(platform, token, number, "verify", "Lokasi sudah kami cek.")
     [mail] = until("the mail", lambda: mails_to(platform, email))
-    assert mail["Subject"] == f"Laporan {number}: sudah diverifikasi dan akan diteruskan ke OPD yang berwenang"
+    assert mail["Subject"] == (f"Laporan {number}: sudah diverifikasi dan akan diteruskan ke OPD "
+                               "yang berwenang")
     plain = mail.get_body(("plain",)).get_content()
     assert "Catatan petugas: Lokasi sudah kami cek." in plain
     assert f"{platform.url}/lacak/{number}" in plain and f"{platform.url}/berhenti/" in plain
