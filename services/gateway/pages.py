@@ -30,10 +30,12 @@ from services.servicekit.rpc import call
 log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
 VIEW_TIMEOUT = 5
-# No scripts at all; inline styles (the one stylesheet is in the layout); article
-# images from anywhere over http(s).
-HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: "
-                                      "data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+# Our own script only (the offline helper and its worker); inline styles (the one
+# stylesheet is in the layout); article images from anywhere over http(s).
+HEADERS = {"Content-Security-Policy": "default-src 'none'; script-src 'self'; worker-src 'self'; "
+                                      "connect-src 'self'; manifest-src 'self'; style-src 'unsafe-inline'; "
+                                      "img-src http: https: data:; form-action 'self'; base-uri 'none'; "
+                                      "frame-ancestors 'none'",
            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
               "Asia/Jayapura": "WIT"}

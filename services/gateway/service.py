@@ -19,6 +19,7 @@ from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
 from services.gateway.live import LiveModel
 from services.gateway.news_api import NewsApi
+from services.gateway.offline import OfflinePages
 from services.gateway.openapi import url_map
 from services.gateway.pages import CitizenPages
 from services.gateway.pencaker_api import PencakerApi
@@ -45,7 +46,7 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages):
+                     PricesApi, CitizenPages, OfflinePages):
     name = "gateway"
 
     config = Config()
