@@ -7,6 +7,7 @@ from pathlib import Path
 from werkzeug.wrappers import Response
 
 from services.gateway.http import api
+from services.servicekit.described import described
 from services.servicekit.regions import get_region
 
 STATIC = Path(__file__).parent / "static"
@@ -21,17 +22,20 @@ def _static(name):
 
 class OfflinePages:
     @api("GET", "/sw.js")
+    @described(response_type="application/javascript")
     def service_worker(self, request):
         """The service worker: keeps the region's beranda, harga, loker and lapor pages."""
         return Response(_static("sw.js"), mimetype="application/javascript", headers=SCRIPT_HEADERS)
 
     @api("GET", "/tl-offline.js")
+    @described(response_type="application/javascript")
     def offline_script(self, request):
         """The pages' one script: registers the worker, queues a report made without signal."""
         return Response(_static("tl-offline.js"), mimetype="application/javascript",
                         headers=SCRIPT_HEADERS)
 
     @api("GET", "/r/<string:code>/manifest.webmanifest")
+    @described(response_type="application/manifest+json")
     def web_app_manifest(self, request, code):
         """The region's web app manifest (add Tangerang Live to the home screen)."""
         region = get_region(code)

@@ -53,7 +53,8 @@ class EmailChannel:
         mail["To"] = message.address
         mail["Subject"] = message.subject
         mail["Date"] = formatdate(localtime=False)
-        mail["Message-ID"] = f"<{message.message_id}@tangerang-live>"
+        # The same id for every attempt: a mail client folds a rare repeat into one.
+        mail["Message-ID"] = f"<{message.message_id.replace(':', '.')}@tangerang-live>"
         mail.set_content(message.text)
         mail.add_alternative(f"<!doctype html><html lang=\"id\"><body><pre style=\"font:inherit;"
                              f"white-space:pre-wrap\">{html.escape(message.text)}</pre></body></html>",

@@ -110,12 +110,21 @@ def report_due_notice(payload):
 
 def price_alert_notice(payload, region_name):
     price = f"Rp {payload['price']:,}".replace(",", ".")
-    change = ""
-    if payload.get("percent_above_reference") is not None:
-        change = f", {payload['percent_above_reference']:.1f}% di atas harga acuan".replace(".", ",")
+    changes = []
+    above, reference = payload.get("percent_above_reference"), payload.get("reference") or {}
+    if above is not None:
+        side = "di atas" if above >= 0 else "di bawah"
+        changes.append(f"{_persen(above)} {side} {reference.get('kind') or 'harga acuan'}")
+    if "daily_rise" in payload.get("rules", ()) and payload.get("gap_percent") is not None:
+        changes.append(f"naik {_persen(payload['gap_percent'])} dari laporan sebelumnya")
+    detail = f" ({'; '.join(changes)})" if changes else ""
     return Notice("price_alert", f"Peringatan harga {payload['commodity_name']} di {region_name}",
                   f"Harga {payload['commodity_name']} di {payload['market_name']} ({region_name}) "
-                  f"{payload['date']}: {price}/{payload['unit']}{change}.")
+                  f"{payload['date']}: {price}/{payload['unit']}{detail}.")
+
+
+def _persen(value):
+    return f"{abs(value):.1f}%".replace(".", ",")
 
 
 def opt_out_token(secret, channel, address):

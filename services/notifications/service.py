@@ -102,6 +102,7 @@ class NotificationsService(Observable):
                 MESSAGES.labels(channel, notice.kind, "failed").inc()
                 failures.append(f"{channel}: {exc}")
                 continue
+            # Dying right here would send again on the retry (at least once, never lost).
             self.store.record_sent(key, channel, notice.kind, event["event_id"])
             MESSAGES.labels(channel, notice.kind, "sent").inc()
         if failures:

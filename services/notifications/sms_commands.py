@@ -89,3 +89,7 @@ def subscribed_reply(region_name):
 
 def rejected_reply():
     return "Laporan belum dapat diterima. Tulis alamat yang jelas dan uraian singkat, lalu kirim lagi."
+
+
+def unavailable_reply():
+    return "Maaf, layanan sedang gangguan. Kirim ulang SMS Anda beberapa saat lagi."

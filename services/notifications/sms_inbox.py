@@ -78,8 +78,14 @@ def main(argv, environ):
         return 2
     region = get_region(environ["TL_REGION"])
     key = idempotency_key(argv, environ, sender, text)
-    with ClusterRpcProxy({"AMQP_URI": environ["AMQP_URI"]}, timeout=RPC_TIMEOUT) as cluster:
-        reply = answer(cluster, region, sender, text, key)
+    try:
+        with ClusterRpcProxy({"AMQP_URI": environ["AMQP_URI"]}, timeout=RPC_TIMEOUT) as cluster:
+            reply = answer(cluster, region, sender, text, key)
+    except Exception:  # noqa: BLE001 - the citizen must learn to send again
+        log.exception("SMS %s from ...%s not handled (the message stays in the daemon's inbox; "
+                      "rerun this command with its id once the platform is back)", key, sender[-3:])
+        queue_sms(environ["SMSD_CONFIG"], sender, sms_commands.unavailable_reply())
+        return 1
     queue_sms(environ["SMSD_CONFIG"], sender, reply)
     log.info("SMS %s from ...%s answered", key, sender[-3:])
     return 0

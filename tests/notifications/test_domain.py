@@ -18,6 +18,15 @@ def test_a_ticket_change_reads_in_indonesian_with_the_note_and_the_link():
     assert domain.ticket_notice({**CHANGE, "to": "in_progress"}, "x") is None
 
 
+def test_a_price_alert_says_how_far_from_the_reference_and_the_rise():
+    payload = {"commodity_name": "Cabai rawit merah", "market_name": "Pasar Anyar", "date": "2026-11-27",
+               "price": 60000, "unit": "kg", "rules": ["above_reference", "daily_rise"], "gap_percent": 33.33,
+               "percent_above_reference": 5.26, "reference": {"kind": "HAP", "price": 57000}}
+    notice = domain.price_alert_notice(payload, "Kota Tangerang")
+    assert notice.text == ("Harga Cabai rawit merah di Pasar Anyar (Kota Tangerang) 2026-11-27: Rp 60.000/kg "
+                           "(5,3% di atas HAP; naik 33,3% dari laporan sebelumnya).")
+
+
 def test_deliveries_skip_opted_out_addresses_and_keys_are_stable_per_event_and_recipient():
     addresses = domain.recipient_addresses({"email": "a@b.id", "phone": "0812 3456 7890"}, "sms")
     assert addresses == [("email", "a@b.id"), ("sms", "+6281234567890")]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from services.notifications import sms_commands
 from tests.notifications.test_email import REGION, move, until
 from tools.ensure_gammu import HOW
 from tools.ensure_gammu import main as ensure_gammu
@@ -75,4 +76,15 @@ def test_unknown_keywords_get_help_and_stop_opts_out(platform, sms):
     sms.receive(sender, "STOP")
     until("the STOP reply", lambda: len(replies_to(sms, sender)) == 2)
     assert platform.db("notifications").optouts.find_one({"_id": f"phone:{sender}"})
-    assert os.path.exists(sms.config)
+
+
+def test_with_the_platform_unreachable_the_citizen_is_told_to_send_again(sms):
+    sender = f"+62814{uuid.uuid4().int % 10**7:07d}"
+    environ = {**os.environ, "AMQP_URI": "amqp://guest:guest@127.0.0.1:1/", "TL_REGION": REGION,
+               "SMSD_CONFIG": str(sms.config), "SMS_MESSAGES": "1", "SMS_1_NUMBER": sender,
+               "SMS_1_TEXT": "LAPOR SAMPAH Jl. Merdeka 5 sampah menumpuk"}
+    done = subprocess.run([sys.executable, "-m", "services.notifications.sms_inbox", "IN-test"], cwd=ROOT,
+                          env=environ, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "stays in the daemon's inbox" in done.stderr
+    assert replies_to(sms, sender) == [sms_commands.unavailable_reply()]
+    assert "gangguan" in sms_commands.unavailable_reply()
