@@ -11,9 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
+# Dependencies first, so a code change does not reinstall them. The runtime
+# lock only (test and tool dependencies are in requirements-dev.lock), every
+# package pinned: --no-deps installs exactly the lock, and `pip check` fails
+# the build if the lock ever misses a dependency.
 COPY requirements.lock ./
-RUN pip install -r requirements.lock
+RUN pip install --no-deps -r requirements.lock && pip check
 
 COPY services ./services
 

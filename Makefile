@@ -7,10 +7,11 @@ PY     := $(VENV)/bin/python
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock
+# requirements-dev.lock includes the runtime lock (-r requirements.lock).
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (set PYTHON=...)"'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.lock
 	@touch $@
 
 run: venv

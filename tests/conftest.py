@@ -65,7 +65,8 @@ def service_config(rabbit_config, db_name):
     def make(service):
         config = load_config(SERVICES_DIR / service / "config.yaml")
         config.update(AMQP_URI=rabbit_config["AMQP_URI"], MONGO_DB=db_name,
-                      WEB_SERVER_ADDRESS=f"127.0.0.1:{backing.free_port()}")
+                      WEB_SERVER_ADDRESS=f"127.0.0.1:{backing.free_port()}",
+                      OPS_HTTP=f"127.0.0.1:{backing.free_port()}")
         return config
     return make
 

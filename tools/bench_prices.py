@@ -36,7 +36,7 @@ def sheet_rows(rows=ROWS, region_code=REGION):
     commodities, day after day up to today; prices wobble a few percent around
     a base, and about one in a hundred spikes by 30% (which raises an alert)."""
     catalogue = load_catalogue()
-    zone = catalogue.zone(get_region(region_code).province)
+    region = get_region(region_code).code
     markets = sorted(catalogue.markets[region_code])
     commodities = sorted(catalogue.commodities.values(), key=lambda c: c.code)[:25]
     per_day = len(markets) * len(commodities)
@@ -48,8 +48,8 @@ def sheet_rows(rows=ROWS, region_code=REGION):
         day = (last - timedelta(days=offset)).isoformat()
         for market in markets:
             for commodity in commodities:
-                reference = domain.reference_for(catalogue.references, commodity.code, zone, day)
-                base = reference.price * 0.95 if reference else commodity.plausible[0] * 3
+                reference = domain.reference_for(catalogue.references, commodity.code, region, day)
+                base = reference.upper * 0.95 if reference else commodity.plausible[0] * 3
                 factor = 1.3 if rng.random() < 0.01 else rng.uniform(0.97, 1.03)
                 out.append((market, commodity, day, int(base * factor)))
     return out[-rows:]
@@ -83,7 +83,7 @@ def bare_insert(db, rows, name):
 def start_service(amqp_uri, mongo_uri, database):
     port = _free_port()
     env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "PRICES_DB": database,
-           "PRICES_HTTP": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
+           "PRICES_OPS_HTTP": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", "prices"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -91,7 +91,7 @@ def start_service(amqp_uri, mongo_uri, database):
         if proc.poll() is not None:
             raise SystemExit(f"prices service exited: {proc.stderr.read().decode()[-2000:]}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/health", timeout=3).status_code == 200:
+            if requests.get(f"http://127.0.0.1:{port}/health/ready", timeout=3).status_code == 200:
                 return proc
         except requests.RequestException:
             pass

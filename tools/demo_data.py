@@ -52,8 +52,14 @@ DEMO_VACANCIES = [
      "salary": {"min": 4_700_000, "max": 5_000_000, "unit": "MONTH"}, "openings": 10},
 ]
 DEMO_SEEKER = {"nik": "3602011405980001", "name": "Rudi Hartono", "birth_place": "Rangkasbitung",
-               "birth_date": "1998-05-14", "sex": "L",
-               "education": {"level": "smk", "major": "Teknik Pemesinan"}, "skills": ["cnc", "bubut", "las"],
+               "birth_date": "1998-05-14", "sex": "L", "domicile_address": "Jl. Multatuli 12, Rangkasbitung",
+               "marital_status": "belum_kawin", "religion": "islam",
+               "education": {"level": "smk", "major": "Teknik Pemesinan",
+                             "institution": "SMKN 1 Rangkasbitung", "graduation_year": 2016},
+               "courses": [{"name": "Operator mesin CNC", "institution": "BLK Serang", "year": 2017}],
+               "languages": ["Indonesia", "Sunda"],
+               "desired_position": {"title": "Operator CNC", "kbji": "7223"},
+               "desired_locations": ["36.02", "36.71", "36.03"], "skills": ["cnc", "bubut", "las"],
                "experience": [{"position": "Helper bengkel bubut", "years": 2}],
                "expected_salary": 5_000_000, "contact": {"phone": "0812 9876 5432"}}
 

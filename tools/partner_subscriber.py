@@ -1,11 +1,13 @@
 """Receive your region's shared Tangerang Live events into your own systems.
 
-For partner regions' IT staff; needs only Python 3 and `pip install pika requests`.
-It reads your region's durable queue on the hub (`tangerang.region.<code>`,
-bound to the topics your region subscribes to) and hands every event over as
-one JSON object:
+For partner regions' IT staff; run it from a checkout of this repository
+(it checks events against `services/servicekit/contracts/`) with its
+requirements. It reads your region's durable queue on the hub
+(`tangerang.region.<code>`, bound to the topics your region subscribes to) as
+your region's own broker user (given once at onboarding) and hands every
+event over as one JSON object:
 
-    python -m tools.partner_subscriber --amqp amqps://lebak:SECRET@hub.example:5671/ \\
+    python -m tools.partner_subscriber --amqp amqps://region-36.02:SECRET@hub.example:5671/ \\
         --region 36.02 --out events.jsonl           # append JSON lines to a file
     ... --region 36.02                              # JSON lines on stdout
     ... --region 36.02 --post https://lebakkab.go.id/hooks/tangerang   # POST each event
@@ -21,7 +23,12 @@ Guarantees:
     is acknowledged without being handed over twice. (A crash in the instant
     between hand-over and recording can still repeat that one event: consumers
     that must never see a repeat should also check `event_id`.)
-  * a URL that fails is retried with backoff; the event stays queued meanwhile.
+  * a URL that fails is retried with backoff; the event stays queued meanwhile;
+  * an event is handed over only if it keeps its contract and its envelope
+    region, routing key and publisher (the broker-checked `user_id` of a
+    partner) agree; any other message is written once to the rejected file
+    (--rejected, default `<queue>.rejected`, one JSON line with the reason)
+    and acknowledged, never handed over and never retried.
 
 Stop with Ctrl-C or SIGTERM; it finishes the event in hand and exits.
 """
@@ -37,6 +44,8 @@ from pathlib import Path
 
 import pika
 import requests
+
+from services.servicekit.arrival import Rejected, check_partner_event, checked_event
 
 log = logging.getLogger("partner_subscriber")
 STATE_KEEP = 100_000  # event ids remembered; far more than a redelivery window
@@ -99,12 +108,13 @@ class PostSink:
 
 
 class Subscriber:
-    def __init__(self, amqp_uri, queue, sink, seen, prefetch=20):
+    def __init__(self, amqp_uri, queue, sink, seen, prefetch=20, rejected=None):
         self.params = pika.URLParameters(amqp_uri)
         self.params.heartbeat = 30
         self.queue, self.sink, self.seen, self.prefetch = queue, sink, seen, prefetch
+        self.rejected_path, self.rejected_sink = rejected or f"{queue}.rejected", None
         self.stopping = False
-        self.handed_over = self.duplicates = 0
+        self.handed_over = self.duplicates = self.rejected = 0
         self.failures = 0
 
     def stop(self, *_):
@@ -143,15 +153,31 @@ class Subscriber:
             if connection.is_open:
                 connection.close()
 
+    def _checked(self, method, properties, body):
+        try:
+            event = checked_event(json.loads(body))
+        except ValueError:
+            raise Rejected("malformed", "the body is not JSON") from None
+        check_partner_event(event, method.routing_key, properties.user_id)
+        return event
+
+    def _reject(self, channel, method, properties, body, exc):
+        log.error("rejected a message (%s); see %s", exc, self.rejected_path)
+        if self.rejected_sink is None:  # opened on the first refusal only
+            self.rejected_sink = FileSink(self.rejected_path)
+        self.rejected_sink({"reason": exc.reason, "detail": exc.detail, "routing_key": method.routing_key,
+                            "user_id": properties.user_id, "body": body.decode("utf-8", "replace")})
+        channel.basic_ack(method.delivery_tag)
+        self.rejected += 1
+
     def _handle(self, channel, method, properties, body):
         try:
-            event = json.loads(body)
-            event_id = event.get("event_id") or properties.message_id
-        except (ValueError, AttributeError):
-            log.error("dropping a message that is not a JSON event: %r", body[:200])
-            channel.basic_reject(method.delivery_tag, requeue=False)
+            event = self._checked(method, properties, body)
+        except Rejected as exc:
+            self._reject(channel, method, properties, body, exc)
             return
-        if event_id and event_id in self.seen:
+        event_id = event["event_id"]
+        if event_id in self.seen:
             self.duplicates += 1
             channel.basic_ack(method.delivery_tag)
             return
@@ -161,8 +187,7 @@ class Subscriber:
             self._sleep(min(2 ** min(self.failures, 5), 30))
             return
         self.failures = 0
-        if event_id:
-            self.seen.add(event_id)
+        self.seen.add(event_id)
         channel.basic_ack(method.delivery_tag)
         self.handed_over += 1
 
@@ -183,6 +208,7 @@ def main(argv=None):
     out.add_argument("--out", help="append JSON lines to this file (default: stdout)")
     out.add_argument("--post", help="POST each event as JSON to this URL")
     p.add_argument("--state", help="file of handed-over event ids (default <queue>.state)")
+    p.add_argument("--rejected", help="JSON lines of refused messages (default <queue>.rejected)")
     p.add_argument("--prefetch", type=int, default=20)
     args = p.parse_args(argv)
     if not args.queue and not args.region:
@@ -192,13 +218,13 @@ def main(argv=None):
                         format="%(asctime)s partner_subscriber %(levelname)s %(message)s")
     sink = PostSink(args.post) if args.post else FileSink(args.out)
     subscriber = Subscriber(args.amqp, queue, sink, SeenEvents(args.state or f"{queue}.state"),
-                            args.prefetch)
+                            args.prefetch, args.rejected)
     signal.signal(signal.SIGTERM, subscriber.stop)
     signal.signal(signal.SIGINT, subscriber.stop)
     log.info("receiving %s", queue)
     subscriber.run()
-    log.info("stopped: %d handed over, %d duplicates skipped", subscriber.handed_over,
-             subscriber.duplicates)
+    log.info("stopped: %d handed over, %d duplicates skipped, %d rejected", subscriber.handed_over,
+             subscriber.duplicates, subscriber.rejected)
     return 0
 
 

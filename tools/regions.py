@@ -5,14 +5,18 @@
         --domain contohkab.go.id [--edge] [--subscriptions subs.yaml] [--categories cats.yaml]
     python -m tools.regions subscribe 36.05 prices.price_alert_raised=province 'pencaker.*=*'
     python -m tools.regions remove 36.05 [--purge]
+    python -m tools.regions credentials 36.05   # a new password for its broker user
     python -m tools.regions apply          # (re)bind every registered region's queue
     python -m tools.regions link-edge 36.02 --edge-amqp amqp://guest:guest@edge:5672/ \\
-        --edge-api http://guest:guest@edge:15672 --hub-uri amqp://lebak:secret@hub.example:5672/
+        --edge-api http://guest:guest@edge:15672 --hub-uri amqps://region-36.02:SECRET@hub.example:5671/
     python -m tools.regions unlink-edge 36.02 --edge-amqp ... --edge-api ...
 
 The registry and subscriptions live in the platform database (MONGO_URI,
 PLATFORM_DB); the broker is reached by AMQP_URI / RABBIT_API_URI or --amqp/--api.
 Every running service sees a change within seconds; nothing restarts.
+`add` makes the region's broker user `region-<code>` and prints its password
+once (`credentials` makes a new one and ends the old sessions): give it to the
+partner, keep it out of git.
 """
 import argparse
 import json
@@ -93,6 +97,10 @@ def cmd_remove(args, broker):
     return partners.offboard(args.code, broker, purge=args.purge)
 
 
+def cmd_credentials(args, broker):
+    return partners.new_credentials(args.code, broker)
+
+
 def cmd_apply(args, broker):
     return partners.apply_all(broker)
 
@@ -134,6 +142,8 @@ def parser():
     remove = sub.add_parser("remove", help="unregister a region and unbind its queue")
     remove.add_argument("code")
     remove.add_argument("--purge", action="store_true", help="also delete a non-empty queue")
+    credentials = sub.add_parser("credentials", help="a new password for a region's broker user")
+    credentials.add_argument("code")
     sub.add_parser("apply", help="bind every registered region's queue as subscribed")
     for name in ("link-edge", "unlink-edge"):
         edge = sub.add_parser(name, help=f"{name.split('-')[0]} an edge broker and the hub (shovels)")
@@ -141,12 +151,14 @@ def parser():
         edge.add_argument("--edge-amqp", required=True, help="the edge broker's AMQP URI (its vhost)")
         edge.add_argument("--edge-api", required=True, help="the edge broker's management API URL")
         if name == "link-edge":
-            edge.add_argument("--hub-uri", required=True, help="the hub's AMQP URI as the edge reaches it")
+            edge.add_argument("--hub-uri", required=True, help="the hub's AMQP URI as the edge reaches "
+                              "it, with the region's own broker user")
     return p
 
 
 COMMANDS = {"list": cmd_list, "add": cmd_add, "subscribe": cmd_subscribe, "remove": cmd_remove,
-            "apply": cmd_apply, "link-edge": cmd_link_edge, "unlink-edge": cmd_unlink_edge}
+            "credentials": cmd_credentials, "apply": cmd_apply, "link-edge": cmd_link_edge,
+            "unlink-edge": cmd_unlink_edge}
 
 
 def main(argv=None):

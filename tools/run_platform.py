@@ -1,8 +1,9 @@
 """`make run`: backing services, every service in its own process, demo data, the URL.
 
 Ctrl-C (or SIGTERM) stops every process this started, then what `backing`
-started. Ports: gateway 8000 (GATEWAY_HTTP), services' /health and /metrics
-on 8101-8104.
+started. Ports: gateway 8000 (GATEWAY_HTTP); the operator ports (probes
+/health/live and /health/ready, and /metrics) on 127.0.0.1: gateway 8100,
+aspirasi 8101, pencaker 8102, prices 8103, news 8104 (<NAME>_OPS_HTTP).
 """
 import os
 import secrets
@@ -31,13 +32,17 @@ def start_services(env):
     return procs
 
 
+def ops_address(name, env):
+    address = load_config(ROOT / "services" / name / "config.yaml", env=env)["OPS_HTTP"]
+    return address.replace("0.0.0.0", "127.0.0.1")
+
+
 def health_url(name, env):
-    address = load_config(ROOT / "services" / name / "config.yaml", env=env)["WEB_SERVER_ADDRESS"]
-    return f"http://{address.replace('0.0.0.0', '127.0.0.1')}/health"
+    return f"http://{ops_address(name, env)}/health/ready"
 
 
 def wait_healthy(procs, env, seconds=60):
-    """Every service answers /health: its consumer and its store are alive."""
+    """Every service is ready: an RPC round trip into its consumer, and its store, answer."""
     waiting = {name: health_url(name, env) for name in procs}
     deadline = time.monotonic() + seconds
     while waiting and time.monotonic() < deadline:
@@ -104,8 +109,10 @@ def main():
         wait_healthy(procs, env)
         subprocess.run([sys.executable, "-m", "tools.demo_data", GATEWAY], cwd=ROOT, env=env, check=True)
         subprocess.run([sys.executable, "-m", "tools.demo_accounts"], cwd=ROOT, env=env, check=True)
+        ops = ", ".join(f"{name} http://{ops_address(name, env)}" for name in procs)
         print(f"\nTangerang Live is up: {GATEWAY}/  (API: {GATEWAY}/api/v1/regions, "
-              f"docs: {GATEWAY}/docs)", flush=True)
+              f"docs: {GATEWAY}/docs)\nOperator ports (/health/live, /health/ready, /metrics): {ops}",
+              flush=True)
         print(channels_note(mail, sms) + "\nCtrl-C stops everything.", flush=True)
         while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)

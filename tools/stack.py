@@ -50,8 +50,9 @@ class Platform:
     def __init__(self, amqp_uri, mongo_uri, prefix, **env):
         self.env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
                     "PYTHONUNBUFFERED": "1", **env}
+        self.env["GATEWAY_HTTP"] = f"127.0.0.1:{backing.free_port()}"
         for name in SERVICES:
-            self.env[f"{name.upper()}_HTTP"] = f"127.0.0.1:{backing.free_port()}"
+            self.env[f"{name.upper()}_OPS_HTTP"] = f"127.0.0.1:{backing.free_port()}"
             self.env[f"{name.upper()}_DB"] = f"{prefix}_{name}"
         self.url = f"http://{self.env['GATEWAY_HTTP']}"
         self.procs = {}
@@ -80,6 +81,10 @@ class Platform:
         shutil.rmtree(self.data_dir, ignore_errors=True)
         if self.vhost:
             RabbitAdmin(self.api_uri).delete_vhost(self.vhost)
+
+    def ops_url(self, service):
+        """Where `service` serves its probes and /metrics (the operator port)."""
+        return f"http://{self.env[f'{service.upper()}_OPS_HTTP']}"
 
     def db(self, service):
         return connect(self.env["MONGO_URI"])[self.env[f"{service.upper()}_DB"]]

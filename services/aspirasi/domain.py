@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
+from services.servicekit import nik as niks
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.nik import check_nik
 from services.servicekit.validation import plain_text
 
 MAX_DESCRIPTION = 4000
@@ -20,15 +20,17 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LAT_RANGE = (-11.2, 6.3)
 LON_RANGE = (94.7, 141.1)
 
-# Stable API codes, with the Bahasa Indonesia labels the UI shows.
+# Stable API codes, with the labels citizens read: plain Bahasa Indonesia, no
+# office jargon ("Terkirim", not "Diterima", which reads as accepted; "dinas
+# terkait", not "OPD").
 STATE_LABELS = {
-    "submitted": "Diterima",
-    "verified": "Terverifikasi",
-    "dispatched": "Diteruskan ke OPD",
-    "in_progress": "Dalam proses",
+    "submitted": "Terkirim",
+    "verified": "Diperiksa petugas",
+    "dispatched": "Diteruskan ke dinas terkait",
+    "in_progress": "Sedang dikerjakan",
     "resolved": "Selesai",
     "rejected": "Ditolak",
-    "duplicate": "Duplikat",
+    "duplicate": "Sudah dilaporkan",
 }
 OPEN_STATES = {"submitted", "verified", "dispatched", "in_progress"}
 
@@ -99,7 +101,7 @@ def _reporter(report, region):
     reporter = {"name": plain_text(contact, "name", max_length=120, prefix="reporter.")}
     nik = contact.get("nik")
     if nik is not None:
-        reporter["nik"] = check_nik(nik, region, field="reporter.nik")
+        reporter["nik"] = niks.check_nik(nik, field="reporter.nik")
     phone = contact.get("phone")
     if phone is not None:
         if not isinstance(phone, str) or not PHONE.match(phone.strip()):
@@ -124,15 +126,19 @@ def validate_submission(report, region, categories):
         raise ValidationFailed.field(
             "category", f"{code!r} is not offered in {region.name}; choose one of "
             + ", ".join(sorted(categories)))
-    return {
+    reporter = _reporter(report, region)
+    fields = {
         "category": code,
         "opd": categories[code].opd,
         "description": plain_text(report, "description", max_length=MAX_DESCRIPTION),
         "location": _location(report),
         "photos": _photos(report),
-        "reporter": _reporter(report, region),
+        "reporter": reporter,
         "anonymous": bool(report.get("anonymous")),
     }
+    if reporter and "nik" in reporter:
+        fields["nik_outside_region"] = niks.outside_region(reporter["nik"], region)
+    return fields
 
 
 def transition(ticket, action, actor, role, note, now, **params):
@@ -183,6 +189,15 @@ def notification_contact(ticket):
     reporter = ticket.get("reporter") or {}
     contact = {k: reporter[k] for k in ("email", "phone") if reporter.get(k)}
     return contact or None
+
+
+def officer_view(ticket, duplicates):
+    """What officers of the ticket's region see: the public view, the reporter's
+    contact, duplicate suggestions, and a note when the NIK is from elsewhere."""
+    return {**public_view(ticket), "reporter": ticket.get("reporter"), "version": ticket["version"],
+            "likely_duplicates": duplicates,
+            "nik_outside_region": bool(ticket.get("nik_outside_region")),
+            "nik_note": niks.officer_note(ticket)}
 
 
 def public_view(ticket):

@@ -73,7 +73,7 @@ class AspirasiService(Observable):
         ticket = {
             "_id": number, "region": region.code, **fields,
             "status": "submitted", "submitted_at": now, "updated_at": now,
-            "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone),
+            "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone, region.code),
             "breaches": [], "idempotency_key": idempotency_key,
             "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
                          "role": "citizen", "note": "", "at": now}],
@@ -95,12 +95,8 @@ class AspirasiService(Observable):
         if ticket["region"] != actor_region:
             raise Forbidden("officers see personal data of their own region only",
                             {"field": "region"})
-        view = domain.public_view(ticket)
-        view["reporter"] = ticket.get("reporter")
-        view["version"] = ticket["version"]
-        view["likely_duplicates"] = domain.likely_duplicates(
-            ticket, self.store.open_tickets(ticket["region"]), utcnow())
-        return view
+        return domain.officer_view(ticket, domain.likely_duplicates(
+            ticket, self.store.open_tickets(ticket["region"]), utcnow()))
 
     @rpc
     def notification_recipient(self, number):
@@ -123,7 +119,8 @@ class AspirasiService(Observable):
         changes, entry = domain.transition(ticket, action, actor, role, note, now, **params)
         region = get_region(ticket["region"])
         if changes["status"] == "dispatched" or action == "reopen":
-            changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone)
+            changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone,
+                                                         region.code)
             changes["breaches"] = [b for b in ticket.get("breaches", []) if b != "follow_up"]
         changes.update(updated_at=now, history=ticket["history"] + [entry])
         event = _event("aspirasi_status_changed", ticket, **{

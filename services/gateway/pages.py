@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from services.aspirasi.domain import STATE_LABELS
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
 from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
+from services.prices.domain import RULE_LABELS
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.regions import all_regions, get_region
@@ -44,7 +45,7 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 EMPLOYMENT_LABELS = {"FULL_TIME": "Penuh waktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
                      "TEMPORARY": "Sementara", "INTERN": "Magang", "VOLUNTEER": "Relawan",
                      "PER_DIEM": "Harian", "OTHER": "Lainnya"}
-ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas OPD"}
+ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas dinas"}
 STATUS_TITLES = {400: "Permintaan tidak valid", 404: "Halaman tidak ditemukan",
                  405: "Metode tidak diizinkan", 413: "Isian terlalu besar",
                  429: "Terlalu banyak permintaan", 503: "Layanan sedang tidak tersedia",
@@ -71,7 +72,6 @@ FORM_MESSAGES = [
     ("reporter.phone", r"", "Nomor telepon tidak valid; contoh: 0812 3456 7890."),
     ("reporter.email", r"", "Alamat e-mail tidak valid; contoh: nama@contoh.id."),
     ("reporter.nik", r"16 digits", "NIK harus 16 angka."),
-    ("reporter.nik", r"NIKs starting (\d+)", "NIK penduduk wilayah ini diawali {0}."),
     ("reporter.nik", r"birth date", "Angka ke-7 sampai ke-12 NIK harus tanggal lahir (HHBBTT)."),
     ("reporter.nik", r"0000", "Empat angka terakhir NIK tidak boleh 0000."),
     ("photos", r"", "Tautan foto harus alamat http(s); paling banyak 5."),
@@ -135,7 +135,7 @@ templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
 templates.filters.update(waktu=waktu, tanggal=tanggal, rupiah=rupiah, persen=persen, label=label)
 templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS,
-                         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS)
+                         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, RULE_LABELS=RULE_LABELS)
 
 
 def render(template, region=None, status=200, headers=None, **context):
@@ -283,7 +283,9 @@ class CitizenPages:
         if market is not None and market not in markets:
             raise CitizenError("Pasar itu tidak ada di wilayah ini. Pilih pasar dari daftar.")
         board = call(self.prices.board, region.code, None, market, timeout=VIEW_TIMEOUT)
-        return render("harga.html", region, board=board, markets=markets, market=market,
+        sources = list(dict.fromkeys(item["reference"]["source"]["citation"] for item in board["items"]
+                                     if item.get("reference") and item["reference"].get("source")))
+        return render("harga.html", region, board=board, markets=markets, market=market, sources=sources,
                       commodities={c["code"]: c for c in catalogue["commodities"]}, active="harga")
 
     @page("GET", "/r/<string:code>/loker", query=LOKER_QUERY)

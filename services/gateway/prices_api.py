@@ -17,14 +17,14 @@ VIEW_TIMEOUT = 5
 
 BOARD_COLUMNS = ("date", "commodity", "name", "unit", "price", "previous_date", "previous_price", "gap",
                  "gap_percent", "direction", "markets", "reference_kind", "reference_price",
-                 "percent_above_reference")
+                 "reference_lower", "reference_source", "percent_above_reference")
 HISTORY_COLUMNS = ("date", "price", "previous_date", "previous_price", "gap", "gap_percent", "direction")
 COMPARE_COLUMNS = ("region", "region_name", "price", "previous_date", "previous_price", "gap",
                    "gap_percent", "direction", "markets", "reference_kind", "reference_price",
-                   "percent_above_reference")
+                   "reference_lower", "reference_source", "percent_above_reference")
 ALERT_COLUMNS = ("date", "market", "market_name", "commodity", "commodity_name", "unit", "price",
                  "rules", "previous_price", "gap_percent", "reference_kind", "reference_price",
-                 "percent_above_reference")
+                 "reference_lower", "reference_source", "percent_above_reference")
 
 
 def _flat(item):
@@ -33,6 +33,9 @@ def _flat(item):
     reference = row.pop("reference", None) or {}
     row.setdefault("reference_kind", reference.get("kind"))
     row.setdefault("reference_price", reference.get("price"))
+    row.setdefault("reference_lower", reference.get("lower"))
+    source = reference.get("source") or {}
+    row.setdefault("reference_source", source and f"{source['type']} Nomor {source['number']}")
     row.setdefault("percent_above_reference", reference.get("percent_above"))
     if isinstance(row.get("rules"), list):
         row["rules"] = " ".join(row["rules"])

@@ -17,6 +17,7 @@ from services.servicekit import partners
 from services.servicekit.described import described
 from services.servicekit.regions import all_regions
 from services.servicekit.rpc import call
+from services.servicekit.uplink import UplinkRelay
 
 log = logging.getLogger(__name__)
 OPERATOR = ("platform_operator",)
@@ -76,6 +77,7 @@ class _Catalogue:
 
 class RegionsAdminApi:
     partner_broker = PartnerBroker()
+    uplink_relay = UplinkRelay()  # edge regions' events, checked, into the hub's exchanges
 
     @api("GET", "/api/v1/admin/regions")
     @described(statuses=(401, 403))

@@ -7,7 +7,7 @@ the live view's event handlers.
 from functools import cache
 
 from nameko.dependency_providers import Config
-from nameko.events import BROADCAST, event_handler
+from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -29,6 +29,7 @@ from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
 from services.servicekit.errors import NotFound
+from services.servicekit.events import checked_event_handler
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.regions import all_regions, get_region
@@ -92,8 +93,9 @@ def gateway_router():
 
 
 def _live_handler(source, event_type):
-    # Broadcast: every gateway instance keeps its own read model up to date.
-    @event_handler(source, event_type, handler_type=BROADCAST, reliable_delivery=False)
+    # Broadcast: every gateway instance keeps its own read model up to date. Events that
+    # break their contract are dropped and counted before they reach the model.
+    @checked_event_handler(source, event_type, handler_type=BROADCAST, reliable_delivery=False)
     def handle(self, event):
         self.live.apply(event)
     handle.__name__ = f"on_{event_type}"

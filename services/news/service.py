@@ -7,6 +7,7 @@ from datetime import timedelta
 from nameko.dependency_providers import Config
 from nameko.events import SERVICE_POOL
 from nameko.timer import timer
+from prometheus_client import Counter
 
 from services.news import domain, feeds, ingest
 from services.news.repository import NewsRepository
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 FEED_ITEMS = 30
 HEADLINES = 5
 DEFAULT_FEED_INTERVAL = timedelta(minutes=15)
+ARTICLES_PUBLISHED = Counter("tl_news_articles_published_total", "Articles published (first publication)",
+                             ["region"])
 
 
 def _announcement(before, after, revision):
@@ -288,6 +291,8 @@ class NewsService(Observable):
         merged = {**article, **changes}
         event = _announcement(article, merged, article["version"] + 1)
         self.store.update(article, changes, [event] if event else [])
+        if event and event["event_type"] == "article_published":
+            ARTICLES_PUBLISHED.labels(merged["region"]).inc()
         if event:
             try:
                 self.outbox.flush("articles", article["_id"])

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from haversine import haversine
 
+from services.servicekit import nik as niks
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.nik import check_nik
 from services.servicekit.validation import plain_text
 
 CARD_VALIDITY = relativedelta(years=2)
 REPORT_EVERY = relativedelta(months=6)
 # A seeker may report up to this long before the due date.
 REPORT_WINDOW = timedelta(days=30)
-MIN_AGE = 15
+MIN_AGE = 18  # Disnaker registers job seekers from 18
 MAX_VALIDITY = timedelta(days=365)
 MATCH_THRESHOLD = 60
 
@@ -31,8 +31,23 @@ EMPLOYMENT_TYPES = ("FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN
 # schema.org QuantitativeValue.unitText values Google reads, and what each is per month.
 SALARY_UNITS = {"HOUR": 173, "DAY": 22, "WEEK": 4.33, "MONTH": 1, "YEAR": 1 / 12}
 SEXES = {"L": "laki-laki", "P": "perempuan"}
+# The AK/1 card's fields as Dukcapil and Disnaker record them.
+MARITAL_STATUSES = {"belum_kawin": "Belum kawin", "kawin": "Kawin", "cerai_hidup": "Cerai hidup",
+                    "cerai_mati": "Cerai mati"}
+RELIGIONS = {"islam": "Islam", "kristen": "Kristen", "katolik": "Katolik", "hindu": "Hindu",
+             "buddha": "Buddha", "khonghucu": "Khonghucu",
+             "kepercayaan": "Kepercayaan terhadap Tuhan Yang Maha Esa"}
+# The kinds of disability of UU 8/2016, art. 4 (sensory split as Disnaker records it).
+DISABILITIES = {"fisik": "Fisik", "intelektual": "Intelektual", "mental": "Mental",
+                "sensorik_netra": "Sensorik netra", "sensorik_rungu": "Sensorik rungu",
+                "sensorik_wicara": "Sensorik wicara"}
+MAX_COURSES, MAX_LANGUAGES, MAX_DESIRED_LOCATIONS = 20, 10, 5
+EARLIEST_GRADUATION = 1950
+REGION_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
 
-SEEKER_EDITABLE = ("education", "skills", "experience", "expected_salary", "contact")
+SEEKER_EDITABLE = ("education", "skills", "experience", "expected_salary", "contact", "domicile_address",
+                   "marital_status", "religion", "courses", "languages", "disability",
+                   "desired_position", "desired_locations")
 VACANCY_STATES = ("pending", "published", "rejected", "closed")
 CLOSE_REASONS = ("expired", "filled", "withdrawn")
 # target -> (states it may start from, the party allowed to move it there)
@@ -42,7 +57,7 @@ APPLICATION_MOVES = {
     "rejected": ({"submitted", "interview"}, "employer"),
     "withdrawn": ({"submitted", "interview"}, "seeker"),
 }
-WEIGHTS = {"skills": 0.45, "education": 0.20, "distance": 0.20, "salary": 0.15}
+WEIGHTS = {"skills": 0.35, "position": 0.15, "education": 0.15, "location": 0.20, "salary": 0.15}
 NEAR_KM, FAR_KM = 30, 150
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
@@ -115,10 +130,11 @@ def _birth_date(data, now):
     return born
 
 
-def check_seeker_nik(nik, region, born, sex):
-    """The NIK's shape and region prefix, and that its DDMMYY digits (women add
-    40 to the day) agree with the stated birth date and sex."""
-    nik = check_nik(nik, region)
+def check_seeker_nik(nik, born, sex):
+    """The NIK's shape, and that its DDMMYY digits (women add 40 to the day)
+    agree with the stated birth date and sex. Its region prefix is not checked:
+    a NIK is for life, and people register where they now live."""
+    nik = niks.check_nik(nik)
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     nik_sex = "P" if day > 40 else "L"
     if nik_sex != sex:
@@ -129,6 +145,82 @@ def check_seeker_nik(nik, region, born, sex):
         raise ValidationFailed.field(
             "nik", f"digits 7-12 ({nik[6:12]}) do not match birth_date {born.isoformat()}")
     return nik
+
+
+def _choice(data, field, choices):
+    value = data.get(field)
+    if value not in choices:
+        raise ValidationFailed.field(field, f"{value!r} unknown; one of {', '.join(choices)}")
+    return value
+
+
+def _year(value, field, earliest, latest):
+    if isinstance(value, bool) or not isinstance(value, int) or not earliest <= value <= latest:
+        raise ValidationFailed.field(field, f"must be a year from {earliest} to {latest}")
+    return value
+
+
+def _courses(data, now):
+    entries = data.get("courses") or []
+    if not isinstance(entries, list) or len(entries) > MAX_COURSES:
+        raise ValidationFailed.field("courses", f"must be a list of at most {MAX_COURSES} "
+                                                "{name, institution, year}")
+    result = []
+    for index, entry in enumerate(entries):
+        where = f"courses.{index}"
+        if not isinstance(entry, dict):
+            raise ValidationFailed.field(where, "must be {name, institution, year}")
+        course = {"name": plain_text(entry, "name", max_length=160, prefix=f"{where}."),
+                  "institution": plain_text(entry, "institution", required=False, max_length=160,
+                                            prefix=f"{where}."),
+                  "year": None}
+        if entry.get("year") is not None:
+            course["year"] = _year(entry["year"], f"{where}.year", EARLIEST_GRADUATION, now.year)
+        result.append(course)
+    return result
+
+
+def _languages(data):
+    value = data.get("languages") or []
+    if not isinstance(value, list) or len(value) > MAX_LANGUAGES:
+        raise ValidationFailed.field("languages", f"must be a list of at most {MAX_LANGUAGES} languages")
+    languages = []
+    for language in value:
+        if not isinstance(language, str) or not 0 < len(language.strip()) <= 40:
+            raise ValidationFailed.field("languages", "each language must be 1-40 characters of text")
+        language = " ".join(language.split())
+        if language.lower() not in (known.lower() for known in languages):
+            languages.append(language)
+    return languages
+
+
+def _disability(data):
+    value = data.get("disability") or []
+    if not isinstance(value, list) or any(kind not in DISABILITIES for kind in value):
+        raise ValidationFailed.field("disability", "a list of none or more of " + ", ".join(DISABILITIES))
+    return list(dict.fromkeys(value))
+
+
+def _desired_position(data):
+    block = data.get("desired_position")
+    if not isinstance(block, dict):
+        raise ValidationFailed.field("desired_position", "is required: {title, kbji}")
+    kbji = block.get("kbji")
+    if kbji is not None and (not isinstance(kbji, str) or not KBJI.match(kbji)):
+        raise ValidationFailed.field("desired_position.kbji", "must be a KBJI code of 4-6 digits")
+    return {"title": plain_text(block, "title", max_length=120, prefix="desired_position."), "kbji": kbji}
+
+
+def _desired_locations(data, region):
+    value = data.get("desired_locations")
+    if value is None:
+        return [region.code]
+    if not isinstance(value, list) or not 0 < len(value) <= MAX_DESIRED_LOCATIONS:
+        raise ValidationFailed.field("desired_locations", f"give 1-{MAX_DESIRED_LOCATIONS} region codes")
+    for code in value:
+        if not isinstance(code, str) or not REGION_CODE.match(code):
+            raise ValidationFailed.field("desired_locations", f"{code!r} is not a region code like 36.71")
+    return list(dict.fromkeys(value))
 
 
 def _experience(data):
@@ -147,12 +239,17 @@ def _experience(data):
     return result
 
 
-def _education_block(data):
+def _education_block(data, now, born=None):
     block = data.get("education")
     if not isinstance(block, dict):
-        raise ValidationFailed.field("education", "is required: {level, major}")
+        raise ValidationFailed.field("education", "is required: {level, major, institution, "
+                                                  "graduation_year}")
+    earliest = max(EARLIEST_GRADUATION, born.year + 5) if born else EARLIEST_GRADUATION
     return {"level": _education(block.get("level"), "education.level"),
-            "major": plain_text(block, "major", required=False, max_length=120, prefix="education.")}
+            "major": plain_text(block, "major", required=False, max_length=120, prefix="education."),
+            "institution": plain_text(block, "institution", max_length=160, prefix="education."),
+            "graduation_year": _year(block.get("graduation_year"), "education.graduation_year",
+                                     earliest, now.year)}
 
 
 def validate_seeker(data, region, now):
@@ -164,21 +261,31 @@ def validate_seeker(data, region, now):
         raise ValidationFailed.field("sex", "must be L (laki-laki) or P (perempuan)")
     born = _birth_date(data, now)
     salary = data.get("expected_salary")
+    nik = check_seeker_nik(data.get("nik"), born, sex)
     return {
-        "nik": check_seeker_nik(data.get("nik"), region, born, sex),
+        "nik": nik,
+        "nik_outside_region": niks.outside_region(nik, region),
         "name": plain_text(data, "name", max_length=120),
         "birth_place": plain_text(data, "birth_place", max_length=80),
         "birth_date": born.isoformat(),
         "sex": sex,
-        "education": _education_block(data),
+        "domicile_address": plain_text(data, "domicile_address", max_length=300),
+        "marital_status": _choice(data, "marital_status", MARITAL_STATUSES),
+        "religion": _choice(data, "religion", RELIGIONS),
+        "education": _education_block(data, now, born),
+        "courses": _courses(data, now),
+        "languages": _languages(data),
+        "disability": _disability(data),
         "skills": normalise_skills(data.get("skills")),
         "experience": _experience(data),
+        "desired_position": _desired_position(data),
+        "desired_locations": _desired_locations(data, region),
         "expected_salary": None if salary is None else _amount(salary, "expected_salary"),
         "contact": _contact(data),
     }
 
 
-def validate_seeker_update(changes):
+def validate_seeker_update(changes, region, now):
     """Only what a seeker may change themselves; NIK, name and birth stay as registered."""
     if not isinstance(changes, dict) or not changes:
         raise ValidationFailed("give the fields to change as a JSON object")
@@ -188,7 +295,7 @@ def validate_seeker_update(changes):
                                      + ", ".join(SEEKER_EDITABLE))
     clean = {}
     if "education" in changes:
-        clean["education"] = _education_block(changes)
+        clean["education"] = _education_block(changes, now)
     if "skills" in changes:
         clean["skills"] = normalise_skills(changes["skills"])
     if "experience" in changes:
@@ -198,6 +305,16 @@ def validate_seeker_update(changes):
         clean["expected_salary"] = None if value is None else _amount(value, "expected_salary")
     if "contact" in changes:
         clean["contact"] = _contact(changes)
+    if "domicile_address" in changes:
+        clean["domicile_address"] = plain_text(changes, "domicile_address", max_length=300)
+    for field, choices in (("marital_status", MARITAL_STATUSES), ("religion", RELIGIONS)):
+        if field in changes:
+            clean[field] = _choice(changes, field, choices)
+    readers = {"courses": lambda: _courses(changes, now), "languages": lambda: _languages(changes),
+               "disability": lambda: _disability(changes),
+               "desired_position": lambda: _desired_position(changes),
+               "desired_locations": lambda: _desired_locations(changes, region)}
+    clean.update({field: read() for field, read in readers.items() if field in changes})
     return clean
 
 
@@ -264,9 +381,12 @@ def seeker_view(seeker, now):
     """The seeker's own record (personal data: owner and Disnaker only)."""
     status, reason = seeker_status(seeker, now)
     keys = ("card_number", "region", "nik", "name", "birth_place", "birth_date", "sex",
-            "education", "skills", "experience", "expected_salary", "contact", "issued_at",
-            "valid_until", "next_report_due", "reports")
+            "domicile_address", "marital_status", "religion", "education", "courses", "languages",
+            "disability", "skills", "experience", "desired_position", "desired_locations",
+            "expected_salary", "contact", "issued_at", "valid_until", "next_report_due", "reports")
     return {"seeker_id": seeker["_id"], **{k: seeker.get(k) for k in keys},
+            "nik_outside_region": bool(seeker.get("nik_outside_region")),
+            "nik_note": niks.officer_note(seeker),
             "status": status, "status_reason": reason,
             "report_dates": report_dates(seeker["issued_at"]), "version": seeker["version"]}
 
@@ -498,6 +618,44 @@ def distance_km(region_a, region_b, centroids):
     return haversine((a["lat"], a["long"]), (b["lat"], b["long"]))
 
 
+def _words(text):
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def _position_factor(seeker, vacancy):
+    """How well the vacancy is the job the seeker wants: same KBJI unit group
+    (first 4 digits), else the share of the desired title's words in its title."""
+    desired = seeker.get("desired_position")
+    if not desired:
+        return 0.5, "no desired position given"
+    wanted, kbji = desired["title"], desired.get("kbji")
+    if kbji and vacancy.get("kbji"):
+        if kbji[:4] == vacancy["kbji"][:4]:
+            return 1.0, f"KBJI {vacancy['kbji']} is the desired position ({wanted})"
+        if kbji[:2] == vacancy["kbji"][:2]:
+            return 0.5, f"KBJI {vacancy['kbji']} is in the same group as the desired {kbji} ({wanted})"
+    words = _words(wanted)
+    shared = words & _words(vacancy["title"])
+    if not words or not shared:
+        return 0.0, f"'{vacancy['title']}' is not the desired position ({wanted})"
+    share = len(shared) / len(words)
+    return share, (f"'{vacancy['title']}' matches the desired position ({wanted})" if share == 1 else
+                   f"'{vacancy['title']}' partly matches the desired position ({wanted})")
+
+
+def _location_factor(seeker, vacancy, centroids):
+    """1 in a location the seeker asked for; else by distance from their home region."""
+    if vacancy["region"] in (seeker.get("desired_locations") or ()):
+        return 1.0, f"in a desired location ({vacancy['region']})"
+    km = distance_km(seeker["region"], vacancy["region"], centroids)
+    elsewhere = "not a desired location; " if seeker.get("desired_locations") else ""
+    if km is None:
+        return 0.5, f"{elsewhere}distance between the regions unknown"
+    near = min(1.0, max(0.0, (FAR_KM - km) / (FAR_KM - NEAR_KM)))
+    commutable = " (commutable)" if km <= NEAR_KM else ""
+    return near, f"{elsewhere}about {round(km)} km from home region{commutable}"
+
+
 def match(seeker, vacancy, centroids):
     """Score 0-100 of `seeker` for `vacancy`, with a reason per factor."""
     factors = {}
@@ -511,19 +669,14 @@ def match(seeker, vacancy, centroids):
                              + (f"; missing {', '.join(missing)}" if missing else ""))
     else:
         factors["skills"] = (1.0, "no particular skills required")
+    factors["position"] = _position_factor(seeker, vacancy)
     level, needed = seeker["education"]["level"], vacancy["education"]
     gap = EDUCATION_RANK[needed] - EDUCATION_RANK[level]
     factors["education"] = (
         (1.0, f"{level.upper()} meets the required {needed.upper()}") if gap <= 0 else
         (0.4, f"{level.upper()} is one level below the required {needed.upper()}") if gap == 1 else
         (0.0, f"{level.upper()} is well below the required {needed.upper()}"))
-    km = distance_km(seeker["region"], vacancy["region"], centroids)
-    if km is None:
-        factors["distance"] = (0.5, "distance between the regions unknown")
-    else:
-        near = min(1.0, max(0.0, (FAR_KM - km) / (FAR_KM - NEAR_KM)))
-        factors["distance"] = (near, f"about {round(km)} km from home region"
-                               + (" (commutable)" if km <= NEAR_KM else ""))
+    factors["location"] = _location_factor(seeker, vacancy, centroids)
     expected, offered = seeker.get("expected_salary"), monthly(vacancy["salary"])
     if not expected:
         factors["salary"] = (1.0, "no salary expectation given")

@@ -88,6 +88,9 @@ class PencakerRepository(Repository):
         return list(self.db.seekers.find({"region": {"$in": list(regions)}, "status": "active"},
                                          {"outbox": 0}))
 
+    def count_active_seekers(self, region_code):
+        return self.db.seekers.count_documents({"region": region_code, "status": "active"})
+
     def seekers_to_check(self):
         return list(self.db.seekers.find({"status": "active"}, {"outbox": 0}))
 

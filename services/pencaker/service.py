@@ -27,6 +27,8 @@ OFFICERS = ("disnaker_officer", "region_admin")
 MAX_MATCH_EVENTS = 100
 OPEN_VACANCIES = Gauge("tl_pencaker_open_vacancies", "Published vacancies before validThrough",
                        ["region"])
+SEEKERS_REGISTERED = Gauge("tl_pencaker_seekers_registered", "Active (registered, unexpired) job seekers",
+                           ["region"])
 
 
 def _event(event_type, region, **payload):
@@ -113,8 +115,8 @@ class PencakerService(Observable):
     def update_seeker(self, seeker_id, changes, actor):
         seeker = self.store.get_seeker(seeker_id)
         _require_seeker(actor, seeker)
-        clean = domain.validate_seeker_update(changes)
         now = utcnow()
+        clean = domain.validate_seeker_update(changes, get_region(seeker["region"]), now)
         seeker = self.store.update("seekers", seeker, {**clean, "updated_at": now})
         return domain.seeker_view(seeker, now)
 
@@ -374,6 +376,7 @@ class PencakerService(Observable):
             counts[vacancy["region"]] = counts.get(vacancy["region"], 0) + 1
         for region in all_regions():
             OPEN_VACANCIES.labels(region.code).set(counts.get(region.code, 0))
+            SEEKERS_REGISTERED.labels(region.code).set(self.store.count_active_seekers(region.code))
 
     @timer(interval=2)
     def relay_outbox(self):

@@ -17,7 +17,9 @@ from services.servicekit.errors import ValidationFailed
 
 # A change is measured against the previous report at most this many days old.
 LOOKBACK_DAYS = 31
-ABOVE_REFERENCE_PERCENT = 10
+# A HAP published as one figure has no band of its own: it alerts only more
+# than this far above it. A HAP range is its own band; an HET is a ceiling.
+SINGLE_FIGURE_HAP_TOLERANCE_PERCENT = 10
 MAX_SHEET_ROWS = 50_000
 EARLIEST_DATE = "2000-01-01"
 UNITS = {"kg": "kg", "kilogram": "kg", "kilo": "kg",
@@ -54,12 +56,55 @@ class Market:
 
 
 @dataclass(frozen=True)
+class Source:
+    """The instrument that set a reference price."""
+    id: str
+    type: str
+    number: str
+    title: str
+    issued: str | None = None
+    note: str | None = None
+
+    @property
+    def citation(self):
+        return f"{self.type} Nomor {self.number} tentang {self.title}"
+
+
+@dataclass(frozen=True)
 class Reference:
+    """One commodity's reference price under one instrument, where and when it applies.
+
+    `upper` is the HET ceiling, the HAP range's upper bound, or a HAP's single
+    figure; `lower` is a HAP range's lower bound. `provinces` (Kemendagri codes)
+    and `regions` (regency codes) narrow where it applies; neither = nationwide.
+    """
     commodity: str
     kind: str
-    price: int
-    effective: str
+    upper: int
+    effective_from: str
+    effective_to: str | None = None
+    lower: int | None = None
+    provinces: frozenset | None = None
+    regions: frozenset | None = None
     zone: str | None = None
+    source: Source | None = None
+
+    def in_force(self, day):
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def specificity(self, region_code):
+        """How closely this entry names the region: 2 by regency, 1 by province,
+        0 nationwide; None when it does not apply there."""
+        if self.regions is not None:
+            return 2 if region_code in self.regions else None
+        if self.provinces is not None:
+            return 1 if province_of(region_code) in self.provinces else None
+        return 0
+
+
+def province_of(region_code):
+    """'36.71' -> '36': a region's province by its Kemendagri code, never by name."""
+    return str(region_code).split(".")[0]
 
 
 def name_key(text):
@@ -73,7 +118,7 @@ class Catalogue:
     commodities: dict
     markets: dict  # region code -> {market code: Market}
     references: list
-    zones: dict  # province -> zone
+    zones: dict  # province code -> HET beras zone
     _names: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -89,8 +134,9 @@ class Catalogue:
         key = name_key(text)
         return markets.get(key) or next((m for m in markets.values() if name_key(m.name) == key), None)
 
-    def zone(self, province):
-        return self.zones.get(province)
+    def zone(self, region_code):
+        """The HET beras zone of a region, from its province code."""
+        return self.zones.get(province_of(region_code))
 
 
 # --- price math -----------------------------------------------------------
@@ -122,6 +168,17 @@ def change(price, previous, previous_date=None):
     return {"previous_price": previous, "previous_date": previous_date,
             "gap": gap(price, previous), "gap_percent": gap_percent(price, previous),
             "direction": direction(price, previous)}
+
+
+def working_days_without_data(latest, today, is_working_day):
+    """Whole working days after `latest` (the last day with prices) and before
+    `today` (today's prices may still be coming): how long a region is stale."""
+    day, missing = date.fromisoformat(latest) + timedelta(days=1), 0
+    end = date.fromisoformat(today)
+    while day < end:
+        missing += is_working_day(day)
+        day += timedelta(days=1)
+    return missing
 
 
 def day_before(day, days=1):
@@ -161,7 +218,7 @@ def median_series(observations):
             for key, days in grouped.items()}
 
 
-def board(series_by_commodity, day, catalogue, zone, counts=None):
+def board(series_by_commodity, day, catalogue, region_code, counts=None):
     """The board of `day`: each commodity priced that day, with its change and reference."""
     items = []
     for code in sorted(series_by_commodity):
@@ -171,7 +228,7 @@ def board(series_by_commodity, day, catalogue, zone, counts=None):
         price = series[day]
         previous_date, previous = previous_point(series, day)
         commodity = catalogue.commodities.get(code)
-        reference = reference_for(catalogue.references, code, zone, day)
+        reference = reference_for(catalogue.references, code, region_code, day)
         item = {"commodity": code, "name": commodity.name if commodity else code,
                 "unit": commodity.unit if commodity else None, "date": day, "price": price,
                 **change(price, previous, previous_date),
@@ -182,12 +239,12 @@ def board(series_by_commodity, day, catalogue, zone, counts=None):
     return items
 
 
-def board_of(points, day, catalogue, zone):
+def board_of(points, day, catalogue, region_code):
     """The board of `day` from stored points: the median across markets per commodity."""
     points = list(points)
     series = median_series((p["commodity"], p["date"], p["price"]) for p in points)
     counts = Counter((p["commodity"], p["date"]) for p in points)
-    return board(series, day, catalogue, zone, counts)
+    return board(series, day, catalogue, region_code, counts)
 
 
 def compact(items):
@@ -198,39 +255,82 @@ def compact(items):
 
 # --- reference prices -------------------------------------------------------
 
-def reference_for(references, commodity, zone, day):
-    """The reference in force for `commodity` in `zone` on `day`.
+def reference_for(references, commodity, region_code, day):
+    """The reference in force for `commodity` in region `region_code` on `day`.
 
-    The latest entry that took effect on or before `day`, either for this zone
-    or for all zones; on the same date a zone's own entry wins.
+    Of the entries in force that day and applying there, the one that took
+    effect last; on the same date the most specific (regency, then province,
+    then nationwide) wins.
     """
     best = None
     for ref in references:
-        if ref.commodity != commodity or ref.effective > day:
+        if ref.commodity != commodity or not ref.in_force(day):
             continue
-        if ref.zone is not None and ref.zone != zone:
+        specificity = ref.specificity(region_code)
+        if specificity is None:
             continue
-        rank = (ref.effective, ref.zone is not None)
+        rank = (ref.effective_from, specificity)
         if best is None or rank > best[0]:
             best = (rank, ref)
     return best[1] if best else None
 
 
-def reference_view(reference, price):
+def source_view(source):
+    if source is None:
+        return None
+    return {"id": source.id, "type": source.type, "number": source.number, "title": source.title,
+            "issued": source.issued, "note": source.note, "citation": source.citation}
+
+
+def reference_view(reference, price=None):
+    """A reference as the API shows it; `percent_above` compares `price` with its upper figure."""
     if reference is None:
         return None
-    return {"kind": reference.kind, "price": reference.price, "effective": reference.effective,
-            "percent_above": gap_percent(price, reference.price)}
+    view = {"kind": reference.kind, "price": reference.upper, "lower": reference.lower,
+            "effective": reference.effective_from, "effective_to": reference.effective_to,
+            "zone": reference.zone, "source": source_view(reference.source)}
+    if price is not None:
+        view["percent_above"] = gap_percent(price, reference.upper)
+        view["rule"] = reference_rule(price, reference)
+    return view
 
 
 # --- alerts --------------------------------------------------------------
 
+# Rule codes, with the words citizens and officers read.
+RULE_LABELS = {
+    "above_het": "di atas HET",
+    "above_reference": "di atas acuan",
+    "below_reference": "di bawah acuan",
+    "daily_rise": "naik tajam",
+}
+
+
+def reference_rule(price, reference):
+    """What `price` says about its reference: an HET breach at any amount; a HAP
+    range above its upper or below its lower bound; a single-figure HAP more than
+    SINGLE_FIGURE_HAP_TOLERANCE_PERCENT above it. None when it is within."""
+    if reference is None:
+        return None
+    if reference.kind == "HET":
+        return "above_het" if price > reference.upper else None
+    if reference.lower is None:
+        ceiling = reference.upper * (100 + SINGLE_FIGURE_HAP_TOLERANCE_PERCENT)
+        return "above_reference" if price * 100 > ceiling else None
+    if price > reference.upper:
+        return "above_reference"
+    if price < reference.lower:
+        return "below_reference"
+    return None
+
+
 def alert_rules(price, previous, reference, rise_threshold):
-    """Which alert rules `price` breaks: above its reference by more than 10%,
-    or risen since the previous report by more than `rise_threshold` percent."""
+    """Which alert rules `price` breaks: its reference's rule (see reference_rule),
+    or a rise since the previous report of more than `rise_threshold` percent."""
     rules = []
-    if reference is not None and price * 100 > reference.price * (100 + ABOVE_REFERENCE_PERCENT):
-        rules.append("above_reference")
+    verdict = reference_rule(price, reference)
+    if verdict:
+        rules.append(verdict)
     rise = gap_percent(price, previous)
     if rise is not None and rise > rise_threshold:
         rules.append("daily_rise")
@@ -501,7 +601,7 @@ def correct(doc, price, actor, source, now):
             "history": list(doc.get("history") or []) + [entry], "version": doc.get("version", 1) + 1}
 
 
-def row_alerts(rows, known, catalogue, zone, rise_threshold):
+def row_alerts(rows, known, catalogue, region_code, rise_threshold):
     """(row, rules, previous, reference) for each row that breaks an alert rule.
 
     `known` is {(market, commodity): {date: price}} with the sheet's rows
@@ -511,7 +611,7 @@ def row_alerts(rows, known, catalogue, zone, rise_threshold):
     for row in rows:
         series = known.get((row.market, row.commodity), {})
         _, previous = previous_point(series, row.date)
-        reference = reference_for(catalogue.references, row.commodity, zone, row.date)
+        reference = reference_for(catalogue.references, row.commodity, region_code, row.date)
         rules = alert_rules(row.price, previous, reference, rise_threshold)
         if rules:
             alerts.append((row, rules, previous, reference))

@@ -3,10 +3,14 @@ import hashlib
 import json
 import logging
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
+from holidays.constants import GOVERNMENT, PUBLIC
 from nameko.dependency_providers import Config
 from nameko.timer import timer
+from prometheus_client import Counter, Gauge
 
 from services.prices import domain
 from services.prices.catalogue import load_catalogue
@@ -28,6 +32,22 @@ DEFAULT_ALERT_MAX_AGE_DAYS = 7
 HISTORY_DAYS = 30
 MAX_HISTORY_DAYS = 366
 LIVE_ALERTS = 20
+ALERTS_RAISED = Counter("tl_prices_alerts_raised_total", "Price alerts raised (once per alert)",
+                        ["region", "commodity"])
+DAYS_WITHOUT_DATA = Gauge(
+    "tl_prices_working_days_without_data",
+    "Whole working days since the region's latest day with prices (regions that ever recorded any)",
+    ["region"])
+
+
+@lru_cache(maxsize=8)
+def _days_off(year):
+    # The project's working days (aspirasi/sla.py): public holidays and cuti bersama off.
+    return holidays.Indonesia(years=year, categories=(PUBLIC, GOVERNMENT))
+
+
+def is_working_day(day):
+    return day.weekday() < 5 and day not in _days_off(day.year)
 
 
 def today_in(region):
@@ -62,17 +82,14 @@ class PricesService(Observable):
     def catalogue(self, region_code):
         region = get_region(region_code)
         catalogue = load_catalogue()
-        zone = catalogue.zone(region.province)
         today = today_in(region)
-        commodities = []
-        for c in catalogue.commodities.values():
-            reference = domain.reference_for(catalogue.references, c.code, zone, today)
-            commodities.append({"code": c.code, "name": c.name, "unit": c.unit,
-                                "reference": reference and {"kind": reference.kind,
-                                                            "price": reference.price,
-                                                            "effective": reference.effective}})
+        commodities = [{"code": c.code, "name": c.name, "unit": c.unit,
+                        "reference": domain.reference_view(domain.reference_for(
+                            catalogue.references, c.code, region.code, today))}
+                       for c in catalogue.commodities.values()]
         markets = [vars(m) for m in catalogue.markets.get(region.code, {}).values()]
-        return {"region": region.code, "zone": zone, "commodities": commodities, "markets": markets}
+        return {"region": region.code, "zone": catalogue.zone(region.code), "commodities": commodities,
+                "markets": markets}
 
     # writing ----------------------------------------------------------------
     @rpc
@@ -96,7 +113,6 @@ class PricesService(Observable):
 
     def _apply(self, region, sheet, import_id, actor, kind):
         catalogue = load_catalogue()
-        zone = catalogue.zone(region.province)
         now = utcnow()
         previous = self.store.get_import(import_id)
         rows = sheet.rows
@@ -130,9 +146,12 @@ class PricesService(Observable):
             for r in new + corrections if ident(r) in taken]
         applied = [r for r in rows if ident(r) not in taken]
 
-        alert_docs = self._alerts(region, catalogue, zone, applied, known, import_id, now)
+        alert_docs = self._alerts(region, catalogue, applied, known, import_id, now)
         raised = set(self.store.insert_alerts(alert_docs))
         events = [d["event"] for d in alert_docs if d["_id"] in raised]
+        for doc in alert_docs:
+            if doc["_id"] in raised:
+                ALERTS_RAISED.labels(region.code, doc["commodity"]).inc()
         if previous is not None and previous.get("status") == "applying":
             # This sheet was cut short before: announce what it had raised.
             ids = {e["event_id"] for e in events}
@@ -150,7 +169,7 @@ class PricesService(Observable):
             "alerts_raised": len(raised),
         }
         if written or raised or previous is None or previous.get("status") == "applying":
-            board = self._board_after(region, catalogue, zone, known, dates, latest_before)
+            board = self._board_after(region, catalogue, known, dates, latest_before)
             events.insert(0, new_event("prices_recorded", "prices", region.code, {
                 "sheet": import_id, "kind": kind,
                 "markets": sorted({r.market for r in applied}),
@@ -164,14 +183,15 @@ class PricesService(Observable):
         self._relay(import_id)
         return report
 
-    def _alerts(self, region, catalogue, zone, rows, known, import_id, now):
+    def _alerts(self, region, catalogue, rows, known, import_id, now):
         threshold = float(self.config.get("RISE_ALERT_PERCENT", DEFAULT_RISE_PERCENT))
         oldest = domain.day_before(today_in(region), int(self.config.get(
             "ALERT_MAX_AGE_DAYS", DEFAULT_ALERT_MAX_AGE_DAYS)))
         recent = [row for row in rows if row.date >= oldest]
         docs = []
         markets = catalogue.markets.get(region.code, {})
-        for row, rules, previous, reference in domain.row_alerts(recent, known, catalogue, zone, threshold):
+        alerts = domain.row_alerts(recent, known, catalogue, region.code, threshold)
+        for row, rules, previous, reference in alerts:
             commodity = catalogue.commodities[row.commodity]
             alert_id = domain.price_id(region.code, row.market, row.commodity, row.date)
             payload = {
@@ -179,8 +199,8 @@ class PricesService(Observable):
                 "unit": commodity.unit, "market": row.market, "market_name": markets[row.market].name,
                 "date": row.date, "price": row.price, "rules": rules,
                 "previous_price": previous, "gap_percent": domain.gap_percent(row.price, previous),
-                "reference": reference and {"kind": reference.kind, "price": reference.price},
-                "percent_above_reference": reference and domain.gap_percent(row.price, reference.price),
+                "reference": alert_reference(reference),
+                "percent_above_reference": reference and domain.gap_percent(row.price, reference.upper),
                 "rise_threshold_percent": threshold,
             }
             docs.append({"_id": alert_id, "region": region.code, "import_id": import_id,
@@ -188,13 +208,13 @@ class PricesService(Observable):
                          "event": new_event("price_alert_raised", "prices", region.code, payload)})
         return docs
 
-    def _board_after(self, region, catalogue, zone, known, dates, latest_before):
+    def _board_after(self, region, catalogue, known, dates, latest_before):
         """The regional board after a sheet: from memory when the sheet reaches the
         latest day (everything that board needs was loaded), else from the store."""
         if dates and (latest_before is None or latest_before <= dates[-1]):
             points = [{"commodity": c, "date": d, "price": p}
                       for (_, c), series in known.items() for d, p in series.items()]
-            return {"date": dates[-1], "items": domain.board_of(points, dates[-1], catalogue, zone)}
+            return {"date": dates[-1], "items": domain.board_of(points, dates[-1], catalogue, region.code)}
         return self._board(region, latest_before)
 
     # reading ----------------------------------------------------------------
@@ -204,8 +224,7 @@ class PricesService(Observable):
         catalogue = load_catalogue()
         points = self.store.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
                                    market=market)
-        return {"date": day, "items": domain.board_of(points, day, catalogue,
-                                                       catalogue.zone(region.province))}
+        return {"date": day, "items": domain.board_of(points, day, catalogue, region.code)}
 
     @rpc
     def board(self, region_code, day=None, market=None):
@@ -273,7 +292,7 @@ class PricesService(Observable):
             if day:
                 points = self.store.points([other.code], domain.day_before(day, domain.LOOKBACK_DAYS),
                                            day, commodity=found.code)
-                board = domain.board_of(points, day, catalogue, catalogue.zone(other.province))
+                board = domain.board_of(points, day, catalogue, other.code)
                 item = board[0] if board else None
             items.append({"region": other.code, "region_name": other.name,
                           **({k: item[k] for k in ("price", "previous_price", "previous_date", "gap",
@@ -310,11 +329,30 @@ class PricesService(Observable):
     def relay_outbox(self):
         self.outbox.flush_all()
 
+    @timer(interval=300, eager=True)
+    def freshness_clock(self):
+        """Recount how stale each region's prices are (the TLPricesStale alert)."""
+        for region in all_regions():
+            latest = self.store.latest_day(region.code)
+            if latest is not None:
+                DAYS_WITHOUT_DATA.labels(region.code).set(
+                    domain.working_days_without_data(latest, today_in(region), is_working_day))
+
     def _relay(self, import_id):
         try:
             self.outbox.flush("imports", import_id)
         except Exception:  # noqa: BLE001 - the relay timer publishes later
             log.warning("publishing events of %s deferred to the relay", import_id, exc_info=True)
+
+
+def alert_reference(reference):
+    """The reference an alert was judged by, with the instrument that set it."""
+    if reference is None:
+        return None
+    return {"kind": reference.kind, "price": reference.upper, "lower": reference.lower,
+            "effective": reference.effective_from,
+            "source": reference.source and {"number": reference.source.number, "type": reference.source.type,
+                                            "title": reference.source.title}}
 
 
 def live_alert(alert):

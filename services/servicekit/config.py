@@ -22,6 +22,8 @@ BASE_SCHEMA = {
         "MONGO_DB": {"type": "string", "minLength": 1},
         "SERVICE_NAME": {"type": "string", "minLength": 1},
         "WEB_SERVER_ADDRESS": {"type": "string", "pattern": "^[^:]+:[0-9]+$"},
+        # The operator port: probes and /metrics (servicekit/health.py).
+        "OPS_HTTP": {"type": "string", "pattern": "^[^:]+:[0-9]+$"},
     },
 }
 

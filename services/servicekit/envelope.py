@@ -57,6 +57,12 @@ def validate_event(event):
     _validator(event["event_type"]).validate(event)
 
 
+def contract_problems(event):
+    """Every way `event` (already known to name a contract) breaks it, as `field: message`."""
+    errors = _validator(event["event_type"]).iter_errors(event)
+    return sorted(f"{'.'.join(map(str, e.absolute_path)) or '(event)'}: {e.message}" for e in errors)
+
+
 def new_event(event_type, source, region, payload, occurred_at=None):
     event = {
         "event_id": str(uuid.uuid4()),

@@ -17,6 +17,12 @@ The attempt count travels in the `x-tl-attempts` header and the last failure
 in `x-tl-error`. The original is acked only after the broker confirmed its
 copy, so a crash in between means a redelivery, never a loss: handlers must
 stay idempotent (`Repository.apply_once`).
+
+Every event is checked on arrival, before a worker is spawned (arrival.py):
+one that breaks its contract, or carries a bad `x-tl-attempts`, would fail
+the same way on every retry, so it goes straight to `Q.dead`, once, and is
+counted. `@checked_event_handler` is the same check for handlers without
+retries (the gateway's live views): such an event is counted, logged and dropped.
 """
 import logging
 
@@ -28,6 +34,7 @@ from nameko.constants import PERSISTENT
 from nameko.events import EventHandler
 from prometheus_client import Counter
 
+from services.servicekit.arrival import REJECTED, Rejected, checked_event
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import ConfigError
 
@@ -60,7 +67,34 @@ def checked_delays(delays):
     return tuple(delays)
 
 
-class ReliableEventHandler(EventHandler):
+def attempts_so_far(headers):
+    """The `x-tl-attempts` count a message carries (0 when absent), or Rejected."""
+    value = (headers or {}).get(ATTEMPTS_HEADER, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Rejected("attempts_header", f"{ATTEMPTS_HEADER} is {value!r}, not a count of 0 or more")
+    return value
+
+
+class CheckedEventHandler(EventHandler):
+    """An event handler whose method sees only events that keep their contract."""
+
+    def handle_message(self, body, message):
+        try:
+            checked_event(body, self.source_service, self.event_type)
+            attempts_so_far(message.headers)
+        except Rejected as exc:
+            REJECTED.labels(self.container.service_name, self.method_name, exc.reason).inc()
+            self.refuse(message, exc)
+            return
+        super().handle_message(body, message)
+
+    def refuse(self, message, exc):
+        log.error("%s: dropped an event refused on arrival (%s): %.300r", self.method_name, exc,
+                  message.payload)
+        self.queue_consumer.ack_message(message)
+
+
+class ReliableEventHandler(CheckedEventHandler):
     def __init__(self, source_service, event_type, retry_delays=None, **kwargs):
         """`retry_delays` (seconds) overrides the service's EVENT_RETRY_DELAYS."""
         self.retry_delays = retry_delays
@@ -108,6 +142,23 @@ class ReliableEventHandler(EventHandler):
             self._settle(self.queue_consumer.ack_message, message)
         return result, exc_info
 
+    def refuse(self, message, exc):
+        # Retrying cannot fix it: straight to the dead-letter queue, and only once.
+        target = dead_queue_name(self.queue.name)
+        headers = {**(message.headers or {}), ERROR_HEADER: f"refused on arrival: {exc}"[:500],
+                   DEAD_AT_HEADER: isoformat(utcnow())}
+        try:
+            self.publisher.publish(message.payload, routing_key=target, headers=headers)
+        except Exception:  # noqa: BLE001 - the broker keeps the message instead
+            log.exception("%s: could not dead-letter a refused event; it goes back to %s",
+                          self.method_name, self.queue.name)
+            self._settle(self.queue_consumer.requeue_message, message)
+            return
+        log.error("%s: event refused on arrival, dead-lettered to %s: %s", self.method_name,
+                  target, headers[ERROR_HEADER])
+        FAILURES.labels(self.container.service_name, self.method_name, "dead").inc()
+        self._settle(self.queue_consumer.ack_message, message)
+
     def _settle(self, settle, message):
         # An ack that dies with the connection must not kill the container: the
         # broker redelivers the unacknowledged message once the consumer is back,
@@ -140,4 +191,5 @@ class ReliableEventHandler(EventHandler):
         FAILURES.labels(self.container.service_name, self.method_name, action).inc()
 
 
+checked_event_handler = CheckedEventHandler.decorator
 reliable_event_handler = ReliableEventHandler.decorator

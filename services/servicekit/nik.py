@@ -1,26 +1,42 @@
 """Shape checks of the NIK (Nomor Induk Kependudukan), shared by LAKSA and Pencaker.
 
 16 digits: province(2) regency(2) district(2) birth date DDMMYY(6, women add
-40 to DD) and a serial(4). Only shape and region prefix can be checked offline.
+40 to DD) and a serial(4). Only the shape and the birth-date digits can be
+checked offline. The region prefix is where the NIK was first issued, and a
+NIK is for life: people who moved, commuters, and Tangerang Selatan residents
+registered before 2008 (NIKs starting 3603) carry another region's prefix. So
+the prefix is recorded for officers ("NIK dari luar daerah"), never refused.
 """
+import re
+
 from services.servicekit.errors import ValidationFailed
 
+NIK = re.compile(r"^[0-9]{16}$")  # ASCII digits only: str.isdigit() also takes "３" or "٣"
+OUTSIDE_REGION_NOTE = "NIK dari luar daerah"
 
-def check_nik(nik, region, field="nik"):
+
+def check_nik(nik, field="nik"):
+    """The NIK without spaces, or ValidationFailed naming `field`."""
     if not isinstance(nik, str):
         raise ValidationFailed.field(field, "must be a string of 16 digits")
     nik = nik.replace(" ", "")
-    if len(nik) != 16 or not nik.isdigit():
+    if not NIK.match(nik):
         raise ValidationFailed.field(field, "must be exactly 16 digits")
-    if not nik.startswith(region.nik_prefix):
-        raise ValidationFailed.field(
-            field, f"starts with {nik[:4]}, but residents of {region.name} "
-                   f"have NIKs starting {region.nik_prefix}")
     day, month = int(nik[6:8]), int(nik[8:10])
     if day > 40:
         day -= 40
     if not (1 <= day <= 31 and 1 <= month <= 12):
-        raise ValidationFailed.field(field, "digits 7-12 must be a birth date DDMMYY")
+        raise ValidationFailed.field(field, "digits 7-12 must be a birth date DDMMYY (women add 40 to DD)")
     if nik[12:] == "0000":
         raise ValidationFailed.field(field, "the last four digits cannot be 0000")
     return nik
+
+
+def outside_region(nik, region):
+    """Whether `nik` was issued elsewhere than `region` (recorded, shown to officers)."""
+    return not nik.startswith(region.nik_prefix)
+
+
+def officer_note(record):
+    """What officers are told about a record's NIK, or None."""
+    return OUTSIDE_REGION_NOTE if record.get("nik_outside_region") else None

@@ -7,20 +7,34 @@ run time in the platform database) become bindings of its durable queue
 broker is driven through its management HTTP API (RABBIT_API_URI), the one
 interface that can also list bindings, set policies and define shovels.
 
+Each partner region gets its own broker user, `region-<code>`, made by
+onboarding (password shown once). It can read only its own queue, write only
+to `tangerang.shared` (an edge also to `tangerang.uplink`) and, by RabbitMQ
+topic permissions, only with routing keys ending in its own code; it can
+configure nothing. So it never reaches `nameko-rpc`, the services' event
+exchanges or another region's queue. Users are per node, vhosts per platform:
+on a vhost other than "/" (tests, benchmarks) the name ends in `~<vhost>`.
+
 An edge region (own broker, intermittent link) is linked to the hub by two
-dynamic shovels that run on the edge broker, ack-mode on-confirm:
-  downlink  hub `tangerang.region.<code>`  -> edge `tangerang.region.<code>`
-  uplink    edge `tangerang.uplink.<code>` -> hub, same exchange and routing key
+dynamic shovels that run on the edge broker, ack-mode on-confirm, both
+connecting to the hub as the region's own user:
+  downlink  hub `tangerang.region.<code>` -> edge exchange `tangerang.downlink`
+            (routing keys kept) -> edge `tangerang.region.<code>`
+  uplink    edge `tangerang.uplink.<code>` -> hub exchange `tangerang.uplink`,
+            key `edge.events.<code>`, `user_id` set to the region's user
 The uplink queue collects the edge's aspirasi events (`aspirasi.events`, all
 of them: they carry no personal data) and the edge's own shared events. It has
-no length bound: nothing a citizen submits at the edge may be dropped.
+no length bound: nothing a citizen submits at the edge may be dropped. At the
+hub, uplink.py checks every uplinked event (publisher, key and envelope name
+the edge's region) and republishes it where the hub's outbox would.
 """
 import logging
 import os
 import re
+import secrets
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, unquote, urlparse
+from urllib.parse import parse_qsl, quote, unquote, urlparse
 
 import requests
 import yaml
@@ -41,8 +55,12 @@ from services.servicekit.regions import (
 SUBSCRIPTIONS_FILE = Path(__file__).parent / "subscriptions.yaml"
 QUEUE_PREFIX = "tangerang.region."
 UPLINK_PREFIX = "tangerang.uplink."
+UPLINK_EXCHANGE_NAME = "tangerang.uplink"  # at the hub: where edges' shovels deliver
+DOWNLINK_EXCHANGE_NAME = "tangerang.downlink"  # at an edge: where the downlink delivers
+USER_PREFIX = "region-"
 POLICY_NAME = "tangerang-partner-backlog"
 UPLINK_SOURCES = (("aspirasi.events", "#"),)  # (exchange, binding key) the edge sends up
+UPLINK_QUEUE = "tangerang.hub.uplink"  # at the hub: what uplink.py checks and republishes
 TOPIC_PATTERN = re.compile(r"^([a-z][a-z_]*|\*)\.([a-z][a-z_]*|\*)$")
 SELECTOR_PATTERN = re.compile(r"^([0-9]{2}\.([0-9]{2}|\*))$")
 API_TIMEOUT = 5
@@ -54,6 +72,29 @@ log = logging.getLogger(__name__)
 
 def queue_name(code):
     return f"{QUEUE_PREFIX}{code}"
+
+
+def partner_user(code, vhost="/"):
+    """Region `code`'s broker user on the platform of `vhost`."""
+    return f"{USER_PREFIX}{code}" if vhost == "/" else f"{USER_PREFIX}{code}~{vhost}"
+
+
+def partner_permissions(code, edge):
+    """(vhost permissions, topic permissions) of region `code`'s broker user.
+
+    Configure nothing (the subscriber and the downlink shovel only check that
+    the queue exists); read only its queue; write only to the inter-region
+    exchanges, with routing keys `<source>.<event_type>.<code>` (a region code
+    has a dot, hence two words). An edge also writes to the uplink exchange.
+    """
+    exchanges = [SHARED_EXCHANGE_NAME] + ([UPLINK_EXCHANGE_NAME] if edge else [])
+    own_keys = r"^[^.]+\.[^.]+\." + re.escape(code) + "$"
+    permissions = {"configure": "^$", "read": f"^{re.escape(queue_name(code))}$",
+                   "write": "^(" + "|".join(re.escape(e) for e in exchanges) + ")$"}
+    # Both exchanges always get a topic rule: an exchange without one would allow every key.
+    topics = [{"exchange": e, "read": "^$", "write": own_keys if e in exchanges else "^$"}
+              for e in (SHARED_EXCHANGE_NAME, UPLINK_EXCHANGE_NAME)]
+    return permissions, topics
 
 
 def parse_subscriptions(raw):
@@ -231,6 +272,29 @@ class Broker:
         self.request("DELETE", "bindings", self.vhost, "e", exchange, "q", queue,
                      binding["properties_key"], ok=(204, 404))
 
+    def user(self, name):
+        return self.request("GET", "users", name, ok=(200, 404))
+
+    def put_user(self, name, password):
+        self.request("PUT", "users", name, json={"password": password, "tags": ""})
+
+    def delete_user(self, name):
+        self.request("DELETE", "users", name, ok=(204, 404))
+
+    def grant(self, name, permissions, topics):
+        # Topic rules first: an existing user never has write access without them.
+        for topic in topics:
+            self.request("PUT", "topic-permissions", self.vhost, name, json=topic)
+        self.request("PUT", "permissions", self.vhost, name, json=permissions)
+
+    def close_connections(self, user):
+        """Close `user`'s open connections (after a new password, or removal)."""
+        rows = self.request("GET", "connections", params={"columns": "name,user"}) or []
+        for row in rows:
+            if row.get("user") == user:
+                self.request("DELETE", "connections", row["name"], ok=(204, 404),
+                             headers={"X-Reason": "partner credentials changed"})
+
     def ensure_policy(self):
         self.request("PUT", "policies", self.vhost, POLICY_NAME, json={
             "pattern": "^" + re.escape(QUEUE_PREFIX), "definition": backlog_policy(),
@@ -268,10 +332,47 @@ def apply_region(broker, code):
     return ensure_region_queue(broker, code, binding_keys(code, subscriptions_for(code), host_codes()))
 
 
+def ensure_uplink(broker):
+    """The hub's uplink exchange and the queue the relay reads (declared before any edge
+    links, so nothing an edge sends up is unroutable)."""
+    broker.declare_exchange(UPLINK_EXCHANGE_NAME)
+    broker.declare_queue(UPLINK_QUEUE)
+    broker.bind(UPLINK_EXCHANGE_NAME, UPLINK_QUEUE, "#")
+
+
 def apply_all(broker):
-    """The policy and every registered region's queue (idempotent)."""
+    """The policy, the uplink and every registered region's queue (idempotent)."""
     broker.ensure_policy()
+    ensure_uplink(broker)
     return {r.code: apply_region(broker, r.code) for r in all_regions()}
+
+
+def ensure_partner_user(broker, region, new_password=False):
+    """Make region's broker user (or give it a new password) and set its permissions.
+
+    Returns {"user", "password"}; the password only when it was made now. It
+    is not kept anywhere but in the broker (hashed): hand it to the partner.
+    """
+    name = partner_user(region.code, broker.vhost)
+    password = None
+    if new_password or broker.user(name) is None:
+        password = secrets.token_hex(24)  # hex: safe unescaped in an AMQP URI
+        broker.put_user(name, password)
+    if region.edge:
+        ensure_uplink(broker)
+    broker.grant(name, *partner_permissions(region.code, region.edge))
+    if new_password:
+        broker.close_connections(name)
+    return {"user": name, "password": password}
+
+
+def new_credentials(code, broker):
+    """A new password for region `code`'s broker user (made if missing); old sessions end."""
+    region = get_region(code)
+    if region.host:
+        raise ValidationFailed.field("code", f"{code} is the host region; its services use their own "
+                                     "credentials, not a partner user")
+    return {"region": code, "broker_user": ensure_partner_user(broker, region, new_password=True)}
 
 
 # --- onboarding ----------------------------------------------------------------
@@ -311,7 +412,8 @@ def onboard(entry, broker, catalogue=None):
         store_subscriptions(region.code, subscriptions)
     broker.ensure_policy()
     topology = apply_region(broker, region.code)
-    result = {"region": region.to_dict(), **topology, "categories": None}
+    result = {"region": region.to_dict(), **topology, "categories": None,
+              "broker_user": None if region.host else ensure_partner_user(broker, region)}
     if catalogue is not None:
         for item in categories:
             catalogue.set_category(region.code, item["code"].strip(), item["name"].strip(),
@@ -327,7 +429,7 @@ def resubscribe(code, subscriptions, broker):
 
 
 def offboard(code, broker, purge=False):
-    """Unregister a region and stop routing to it.
+    """Unregister a region, stop routing to it and delete its broker user.
 
     Its queue loses its bindings at once; it is deleted only when empty (or
     with `purge`), so a backlog the region has not fetched yet is not thrown
@@ -344,6 +446,9 @@ def offboard(code, broker, purge=False):
             broker.unbind(SHARED_EXCHANGE_NAME, queue, binding)
         if purge or not backlog:
             broker.request("DELETE", "queues", broker.vhost, queue, ok=(204, 404))
+    user = partner_user(code, broker.vhost)
+    broker.delete_user(user)
+    broker.close_connections(user)
     return {"region": region.to_dict(), "queue": queue, "backlog": backlog,
             "queue_deleted": info is not None and (purge or not backlog)}
 
@@ -354,17 +459,45 @@ def uplink_queue(code):
     return f"{UPLINK_PREFIX}{code}"
 
 
+def uplink_key(code):
+    return f"edge.events.{code}"
+
+
+def check_hub_uri(hub_uri):
+    """Refuse an AMQPS hub URI that would accept any certificate (RabbitMQ's URI TLS options)."""
+    parsed = urlparse(hub_uri)
+    options = dict(parse_qsl(parsed.query))
+    verified = options.get("verify") == "verify_peer" and options.get("cacertfile")
+    if parsed.scheme == "amqps" and not verified:
+        raise ValidationFailed.field(
+            "hub_uri", "an amqps:// hub URI must verify the hub's certificate: add "
+            "?cacertfile=/etc/tl-hub-ca/ca.crt&verify=verify_peer&server_name_indication=<hub host>")
+
+
 def link_edge(edge, code, hub_uri, reconnect_delay=5):
     """Define the two shovels on the edge broker `edge` (a Broker).
 
-    `hub_uri` is the hub's AMQP URI as the edge reaches it (with its vhost).
-    The hub side needs the region onboarded (its queue exists).
+    `hub_uri` is the hub's AMQP URI as the edge reaches it (with its vhost),
+    with the region's own broker user; an amqps:// one must verify the hub's
+    certificate. The hub side needs the region onboarded as an edge (its
+    queue, its user, the uplink exchange).
     """
+    check_hub_uri(hub_uri)
     region = get_region(code)
+    if not region.edge:
+        raise ValidationFailed.field("code", f"{code} is not an edge region: onboard it with --edge "
+                                     "(its broker user then may send up to the hub)")
+    hub = urlparse(hub_uri)
+    user = partner_user(code, unquote(hub.path[1:]) or "/")
+    if unquote(hub.username or "") != user:
+        raise ValidationFailed.field("hub_uri", f"connect as region {code}'s own broker user {user} "
+                                     "(made by `tools.regions add`; `tools.regions credentials` "
+                                     "gives it a new password)")
     edge.ensure_policy()
-    for exchange in (SHARED_EXCHANGE_NAME, *(e for e, _ in UPLINK_SOURCES)):
+    for exchange in (SHARED_EXCHANGE_NAME, DOWNLINK_EXCHANGE_NAME, *(e for e, _ in UPLINK_SOURCES)):
         edge.declare_exchange(exchange)
     edge.declare_queue(queue_name(code))
+    edge.bind(DOWNLINK_EXCHANGE_NAME, queue_name(code), "#")
     up = uplink_queue(code)
     edge.declare_queue(up)
     for exchange, key in (*UPLINK_SOURCES, (SHARED_EXCHANGE_NAME, f"*.*.{code}")):
@@ -372,11 +505,16 @@ def link_edge(edge, code, hub_uri, reconnect_delay=5):
     common = {"src-protocol": "amqp091", "dest-protocol": "amqp091", "ack-mode": "on-confirm",
               "reconnect-delay": reconnect_delay, "src-delete-after": "never"}
     shovels = {
+        # Through an exchange, not straight into the queue, so each event keeps its
+        # routing key and the edge's consumers can check it against the envelope.
         f"tangerang-down-{code}": {**common, "src-uri": hub_uri, "src-queue": queue_name(code),
-                                   "dest-uri": edge.local_uri(), "dest-queue": queue_name(code)},
-        # No dest-exchange: each message keeps its original exchange and routing key.
+                                   "dest-uri": edge.local_uri(), "dest-exchange": DOWNLINK_EXCHANGE_NAME},
+        # The hub's broker checks user_id against the connection and the key against
+        # the user's topic permissions; the hub's relay (uplink.py) checks the rest.
         f"tangerang-up-{code}": {**common, "src-uri": edge.local_uri(), "src-queue": up,
-                                 "dest-uri": hub_uri},
+                                 "dest-uri": hub_uri, "dest-exchange": UPLINK_EXCHANGE_NAME,
+                                 "dest-exchange-key": uplink_key(code),
+                                 "dest-publish-properties": {"user_id": user}},
     }
     for name, value in shovels.items():
         edge.request("PUT", "parameters", "shovel", edge.vhost, name, json={"value": value})

@@ -6,7 +6,7 @@ import pytest
 from services.aspirasi import domain
 from services.aspirasi.domain import TRANSITIONS, Category
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.nik import check_nik
+from services.servicekit.nik import check_nik, outside_region
 from services.servicekit.regions import get_region
 
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=timezone.utc)
@@ -127,19 +127,38 @@ def test_the_notifications_service_gets_the_contact_only():
     ("3671011708900001", True),
     ("3671015708900001", True),     # women: day + 40
     ("3671 0117 0890 0001", True),  # spaces as printed on the card
-    ("3603011708900001", False),    # Kab. Tangerang prefix
+    ("3603011708900001", True),     # Kab. Tangerang prefix: a NIK is for life, people move
     ("367101170890000", False),     # 15 digits
     ("367101170890000X", False),
+    ("３６７１０１１７０８９０００１", False),  # not ASCII digits
     ("3671013208900001", False),    # day 32
+    ("3671017208900001", False),    # day 72 (a woman's 32)
     ("3671011713900001", False),    # month 13
+    ("3671011700900001", False),    # month 00
     ("3671011708900000", False),    # serial 0000
 ])
-def test_nik_shape_and_region_prefix(nik, ok):
+def test_nik_shape_and_birth_date_digits(nik, ok):
     if ok:
-        assert check_nik(nik, TANGERANG) == nik.replace(" ", "")
+        assert check_nik(nik) == nik.replace(" ", "")
     else:
-        with pytest.raises(ValidationFailed):
-            check_nik(nik, TANGERANG)
+        with pytest.raises(ValidationFailed) as excinfo:
+            check_nik(nik)
+        assert excinfo.value.details["field"] == "nik"
+
+
+def test_a_nik_from_another_region_is_accepted_and_flagged_for_officers():
+    report = {**VALID, "reporter": {"name": "Budi", "nik": "3603011708900001", "phone": "081234567890"}}
+    fields = domain.validate_submission(report, TANGERANG, CATEGORIES)
+    assert fields["reporter"]["nik"] == "3603011708900001" and fields["nik_outside_region"] is True
+    own = domain.validate_submission(VALID, TANGERANG, CATEGORIES)
+    assert own["nik_outside_region"] is False and outside_region("3674011708900001", TANGERANG)
+    stored = {**ticket("submitted"), "region": "36.71", **fields, "submitted_at": NOW, "updated_at": NOW}
+    view = domain.officer_view(stored, [])
+    assert (view["nik_outside_region"], view["nik_note"]) == (True, "NIK dari luar daerah")
+    assert view["reporter"]["nik"] == "3603011708900001"
+    assert "nik_outside_region" not in domain.public_view(stored)
+    anonymous = domain.validate_submission({**VALID, "anonymous": True}, TANGERANG, CATEGORIES)
+    assert "nik_outside_region" not in anonymous
 
 
 def test_ticket_number_is_human_readable():

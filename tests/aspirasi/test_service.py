@@ -62,6 +62,19 @@ def test_events_carry_no_personal_data(aspirasi):
         assert secret not in text
 
 
+def test_a_nik_from_another_region_is_accepted_and_flagged_for_officers(aspirasi, mongo_db):
+    container, _ = aspirasi
+    commuter = {**REPORT, "reporter": {**REPORT["reporter"], "nik": "3602011708900001"}}
+    ticket = rpc(container, "submit", "36.71", commuter)
+    assert ticket["status"] == "submitted" and "nik_outside_region" not in ticket
+    assert mongo_db.tickets.find_one({"_id": ticket["number"]})["nik_outside_region"] in (True, 1)
+    details = rpc(container, "get_ticket_private", ticket["number"], "36.71")
+    assert (details["nik_outside_region"], details["nik_note"]) == (True, "NIK dari luar daerah")
+    own = rpc(container, "submit", "36.71", REPORT)
+    resident = rpc(container, "get_ticket_private", own["number"], "36.71")
+    assert (resident["nik_outside_region"], resident["nik_note"]) == (False, None)
+
+
 def test_two_officers_at_once_one_wins(aspirasi):
     container, _ = aspirasi
     ticket = rpc(container, "submit", "36.71", REPORT)

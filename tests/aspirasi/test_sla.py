@@ -1,5 +1,7 @@
-"""Working-day clocks: weekends and Indonesian national holidays do not count."""
-from datetime import datetime, timezone
+"""Working-day clocks: weekends, national holidays, cuti bersama and regional days off do not count."""
+from datetime import date, datetime, timezone
+
+import holidays
 
 from services.aspirasi import sla
 
@@ -26,11 +28,47 @@ def test_a_national_holiday_is_skipped():
     assert sla.add_working_days(utc(2026, 8, 14, 3), 1) == utc(2026, 8, 18, 3)
 
 
-def test_due_time_across_a_holiday_week():
-    # Nyepi Thu 19 Mar 2026, Idul Fitri Sat-Sun 21-22 Mar: Wed 18 Mar + 3 = Tue 24 Mar
-    assert sla.add_working_days(utc(2026, 3, 18, 3), 3) == utc(2026, 3, 24, 3)
-    # five working days for the OPD from the same Wednesday: Thu 26 Mar
-    assert sla.add_working_days(utc(2026, 3, 18, 3), 5) == utc(2026, 3, 26, 3)
+LEBARAN_2025_LEAVE = [date(2025, 3, 28), date(2025, 4, 2), date(2025, 4, 3), date(2025, 4, 4),
+                      date(2025, 4, 7)]
+
+
+def test_the_calendar_has_the_2025_cuti_bersama_of_the_joint_decree():
+    # SKB 3 Menteri 2025: Nyepi leave 28 Mar; Idul Fitri 31 Mar-1 Apr and leave 2, 3, 4, 7 Apr
+    days_off = sla.national_days_off(2025)
+    assert set(LEBARAN_2025_LEAVE) <= set(days_off)
+    assert {date(2025, 3, 31), date(2025, 4, 1)} <= set(days_off)
+    assert {date(2025, 12, 25), date(2025, 12, 26)} <= set(days_off)
+    # public holidays alone would miss them: that is why the GOVERNMENT category is read
+    assert not set(LEBARAN_2025_LEAVE) & set(holidays.Indonesia(years=2025))
+
+
+def test_a_report_before_lebaran_2025_is_not_due_inside_the_leave():
+    # Thursday 27 Mar 2025 10:00 WIB. Off: 28 Mar (Nyepi leave), 29 Mar (Nyepi), weekend,
+    # 31 Mar-1 Apr (Idul Fitri), 2-4 Apr (leave), weekend, 7 Apr (leave). Working again 8 Apr.
+    reported = utc(2025, 3, 27, 3)
+    verify_due = sla.add_working_days(reported, sla.VERIFY_DAYS)
+    follow_up_due = sla.add_working_days(reported, sla.FOLLOW_UP_DAYS)
+    assert verify_due == utc(2025, 4, 10, 3)      # 8, 9, 10 Apr
+    assert follow_up_due == utc(2025, 4, 14, 3)   # 8, 9, 10, 11, 14 Apr
+    assert verify_due.date() not in LEBARAN_2025_LEAVE
+
+
+def test_christmas_and_new_year_are_skipped():
+    # Wed 24 Dec 2025: 25 Dec (Natal), 26 Dec (leave), weekend; 29, 30, 31 Dec count
+    assert sla.add_working_days(utc(2025, 12, 24, 3), 3) == utc(2025, 12, 31, 3)
+    # five days run into the new year's calendar: 1 Jan off; 2 and 5 Jan count
+    assert sla.add_working_days(utc(2025, 12, 24, 3), 5) == utc(2026, 1, 5, 3)
+    # 2026: Christmas leave falls on Thu 24 Dec, Christmas on Fri 25 Dec
+    assert sla.add_working_days(utc(2026, 12, 23, 3), 1) == utc(2026, 12, 28, 3)
+
+
+def test_a_regional_day_off_counts_only_in_its_region():
+    # Galungan, Wed 23 Apr 2025: a day off in Bali (SE Gubernur Bali 16/2024), not in Banten
+    assert not sla.is_working_day(date(2025, 4, 23), "51.71")
+    assert sla.is_working_day(date(2025, 4, 23), "36.71")
+    tuesday = utc(2025, 4, 22, 2)  # 10:00 WITA, 09:00 WIB
+    assert sla.add_working_days(tuesday, 1, "Asia/Makassar", "51.71") == utc(2025, 4, 24, 2)
+    assert sla.add_working_days(tuesday, 1, "Asia/Jakarta", "36.71") == utc(2025, 4, 23, 2)
 
 
 def test_local_day_of_the_region_decides():

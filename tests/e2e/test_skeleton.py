@@ -16,7 +16,7 @@ def test_submission_round_trip_and_event_reaches_live_view(platform, http):
     assert response.status_code == 201, response.text
     ticket = response.json()
     assert ticket["number"].startswith("LAKSA-3674-")
-    assert ticket["status"] == "submitted" and ticket["status_label"] == "Diterima"
+    assert ticket["status"] == "submitted" and ticket["status_label"] == "Terkirim"
 
     fetched = http.get(f"{platform.url}{response.headers['Location']}", timeout=5).json()
     assert fetched["number"] == ticket["number"]
@@ -45,11 +45,15 @@ def test_errors_have_one_shape(platform, http):
     assert http.get(f"{platform.url}/no/such/route", timeout=5).json()["error"]["code"] == "not_found"
 
 
-def test_health_and_metrics(platform, http):
-    health = http.get(f"{platform.url}/health", timeout=5)
+def test_health_and_metrics_only_on_the_operator_port(platform, http):
+    for path in ("/health", "/health/live", "/health/ready", "/metrics"):
+        assert http.get(f"{platform.url}{path}", timeout=5).status_code == 404, path
+    ops = platform.ops_url("gateway")
+    health = http.get(f"{ops}/health/ready", timeout=5)
     assert health.status_code == 200 and health.json()["checks"]["amqp_consumer"] is True
     http.get(f"{platform.url}/api/v1/regions", timeout=5)
-    metrics = http.get(f"{platform.url}/metrics", timeout=5).text
+    metrics = http.get(f"{ops}/metrics", timeout=5).text
     assert 'tl_entrypoint_calls_total{entrypoint="GET /api/v1/regions",kind="http",' in metrics
-    service_health = http.get(f"http://{platform.env['ASPIRASI_HTTP']}/health", timeout=5).json()
+    service_health = http.get(f"{platform.ops_url('aspirasi')}/health/ready", timeout=5).json()
     assert service_health["checks"] == {"amqp_consumer": True, "store": True}
+    assert http.get(f"{platform.ops_url('aspirasi')}/health/live", timeout=5).status_code == 200

@@ -5,10 +5,12 @@ import subprocess
 import sys
 
 import pytest
-from nameko.standalone.events import event_dispatcher
+from nameko.amqp.publish import Publisher
+from nameko.standalone.events import event_dispatcher, get_event_exchange
 
+from services.servicekit.arrival import REJECTED
 from services.servicekit.errors import ConfigError
-from services.servicekit.events import checked_delays, dead_queue_name
+from services.servicekit.events import ATTEMPTS_HEADER, checked_delays, dead_queue_name
 from tests.faults.conftest import (
     ROOT,
     queue_depth,
@@ -109,3 +111,34 @@ def test_poison_event_backs_off_then_is_dead_lettered_and_replayed_after_a_fix(
 def test_bad_retry_delays_are_one_line_naming_the_key(delays):
     with pytest.raises(ConfigError, match="EVENT_RETRY_DELAYS is invalid"):
         checked_delays(delays)
+
+
+def test_a_malformed_event_or_bad_attempts_header_is_dead_lettered_once_never_handled(
+        container_factory, service_config, mongo_db, report):
+    config = {**service_config("aspirasi"), "SERVICE_NAME": "ledger", "EVENT_RETRY_DELAYS": [0.2]}
+    amqp_uri = config["AMQP_URI"]
+    container_factory(LedgerService, config).start()
+    seed_desks(mongo_db)
+    refused = REJECTED.labels("ledger", "on_submitted", "malformed")._value.get()
+    broken = {**submitted_event(seq=1), "payload": {"number": "LAKSA-3671-2026-000001"}}
+    bad_header, good = submitted_event(seq=2), submitted_event(seq=3)
+    exchange = get_event_exchange("aspirasi", config)
+    publisher = Publisher(amqp_uri, use_confirms=True, serializer="json", declare=[exchange])
+    publisher.publish(broken, exchange=exchange, routing_key="aspirasi_submitted")
+    publisher.publish(bad_header, exchange=exchange, routing_key="aspirasi_submitted",
+                      headers={ATTEMPTS_HEADER: "many"})
+    publisher.publish(good, exchange=exchange, routing_key="aspirasi_submitted")
+
+    wait_until(lambda: mongo_db.ledger.count_documents({"_id": good["event_id"]}) == 1, 10, "the good event")
+    wait_until(lambda: queue_depth(amqp_uri, dead_queue_name(QUEUE)) == 2, 10, "two dead letters")
+    listed = deadletters(amqp_uri, "list", QUEUE)
+    handled = mongo_db.deliveries.count_documents({"event_id": {"$in": [broken["event_id"],
+                                                                         bad_header["event_id"]]}})
+    summary = report(dead_letters=queue_depth(amqp_uri, dead_queue_name(QUEUE)), handler_runs=handled,
+                     counted=REJECTED.labels("ledger", "on_submitted", "malformed")._value.get() - refused)
+    assert handled == 0, summary  # refused before any worker ran
+    assert "2 dead letter" in listed.stdout and listed.stdout.count("refused on arrival") == 2
+    assert "payload: 'category' is a required property" in listed.stdout
+    assert "x-tl-attempts is 'many'" in listed.stdout
+    assert queue_depth(amqp_uri, QUEUE) == 0 and queue_depth(amqp_uri, dead_queue_name(QUEUE)) == 2
+    assert REJECTED.labels("ledger", "on_submitted", "malformed")._value.get() == refused + 1

@@ -9,6 +9,7 @@ from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
+from prometheus_client import REGISTRY
 
 from services.news.service import NewsService
 from services.servicekit.envelope import contract, new_event, utcnow
@@ -67,6 +68,15 @@ def test_workflow_announces_publication(news, container_factory, config):
     public = news.get_article("36.71", draft["slug"])
     assert public["body"] == "<p>Revitalisasi Pasar Anyar dimulai bulan depan.</p>"
     assert "created_by" not in public and "status" not in public
+
+
+def test_publications_are_counted_once_per_article(news):
+    def published():
+        return REGISTRY.get_sample_value("tl_news_articles_published_total", {"region": "36.73"}) or 0
+    before = published()
+    article = publish(news, "36.73", {**ARTICLE, "slug": "dihitung-sekali"})
+    news.update("36.73", article["slug"], {"title": "Judul yang dikoreksi"}, "editor")
+    assert published() == before + 1
 
 
 def test_clear_errors(news):

@@ -45,7 +45,7 @@ def mails_to(platform, address):
 
 
 def metric(platform, outcome):
-    text = requests.get(f"http://{platform.env['NOTIFICATIONS_HTTP']}/metrics", timeout=5).text
+    text = requests.get(f"{platform.ops_url('notifications')}/metrics", timeout=5).text
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                if line.startswith("tl_notifications_total{") and 'channel="email"' in line
                and f'outcome="{outcome}"' in line)

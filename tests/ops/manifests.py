@@ -3,6 +3,7 @@
 Rendering uses kustomize as built into kubectl (`kubectl kustomize`, v5.x),
 which the project's machines carry; it needs no cluster and no network.
 """
+import functools
 import json
 import shutil
 import subprocess
@@ -16,13 +17,16 @@ DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 SCHEMAS = K8S / "schemas"
 KUSTOMIZATIONS = {"base": K8S / "base", "hub": K8S / "overlays" / "hub",
-                  "partner": K8S / "overlays" / "partner"}
-OVERLAY_NAMESPACES = {"hub": "tl-hub", "partner": "tl-36-02"}
+                  "partner": K8S / "overlays" / "partner", "edge": K8S / "overlays" / "edge"}
+OVERLAY_NAMESPACES = {"hub": "tl-hub", "partner": "tl-36-02", "edge": "tl-36-01"}
 CONSUMERS = ("aspirasi", "pencaker", "prices", "news")
 SERVICES = CONSUMERS + ("gateway",)
+# The light edge profile runs only these (overlays/edge).
+EDGE_SERVICES = ("aspirasi", "gateway")
 
 
-def render(path):
+@functools.cache
+def _build(path):
     kubectl = shutil.which("kubectl")
     if kubectl is None:
         pytest.fail("kubectl (with built-in kustomize) is needed to build the overlays: "
@@ -30,7 +34,12 @@ def render(path):
     done = subprocess.run([kubectl, "kustomize", str(path)], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0, f"kustomize build {path} failed:\n{done.stderr}"
-    return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
+    return done.stdout
+
+
+def render(path):
+    """The overlay's documents (built once per test run; each call gets its own copy)."""
+    return [doc for doc in yaml.safe_load_all(_build(path)) if doc]
 
 
 def find(docs, kind, name=None):

@@ -13,9 +13,11 @@ import kubernetes_validate
 import pytest
 from jsonschema import Draft202012Validator
 
+from services.servicekit.health import HEALTH_TIMEOUT, LIVE_PATH, METRICS_PATH, READY_PATH
 from services.servicekit.runner import STOP_GRACE
 from tests.ops.manifests import (
     CONSUMERS,
+    EDGE_SERVICES,
     KUSTOMIZATIONS,
     OVERLAY_NAMESPACES,
     ROOT,
@@ -60,9 +62,13 @@ def test_every_resource_matches_its_schema(rendered, version):
 def test_a_vendored_schema_rejects_what_the_operator_would(rendered):
     """The CRD schemas are not a rubber stamp: a misspelt field fails."""
     _, docs = rendered
-    scaled = one(docs, "ScaledObject", "aspirasi")
-    broken = {**scaled, "spec": {**scaled["spec"], "maxReplicas": 3}}
-    assert list(Draft202012Validator(crd_schema(broken)).iter_errors(broken))
+    for kind, name, misspelt in (("ScaledObject", "aspirasi", "maxReplicas"), ("User", "tl-gateway", "tag"),
+                                 ("Permission", "tl-gateway", "users")):
+        if kind == "ScaledObject" and not [d for d in docs if d["kind"] == kind]:
+            continue  # the edge profile runs no KEDA
+        doc = one(docs, kind, name)
+        broken = {**doc, "spec": {**doc["spec"], misspelt: 3}}
+        assert list(Draft202012Validator(crd_schema(broken)).iter_errors(broken)), kind
 
 
 def test_overlays_put_everything_in_their_region_namespace():
@@ -73,7 +79,7 @@ def test_overlays_put_everything_in_their_region_namespace():
         assert not misplaced, f"{overlay}: not in {namespace}: {misplaced}"
         data = config_map(docs)
         assert data["RABBITMQ_MANAGEMENT_URL"] == f"http://tl-rabbitmq.{namespace}.svc:15672/"
-        assert data["MONGO_HOST"].endswith(f".{namespace}.svc")
+        assert all(host.endswith(f".{namespace}.svc:27017") for host in data["MONGO_HOSTS"].split(","))
     hub = render(KUSTOMIZATIONS["hub"])
     assert one(hub, "RabbitmqCluster", "tl-rabbitmq")["spec"]["replicas"] == 3
     assert one(hub, "Ingress", "gateway")["spec"]["rules"][0]["host"] == "live.tangerangkota.go.id"
@@ -81,35 +87,172 @@ def test_overlays_put_everything_in_their_region_namespace():
     assert one(partner, "Ingress", "gateway")["spec"]["rules"][0]["host"] == "live.lebakkab.go.id"
     assert all(d["metadata"]["labels"]["tangerang.live/region"] == "36.02"
                for d in partner if d["kind"] == "Deployment")
+    for overlay in ("base", "hub", "partner"):
+        deployments = {d["metadata"]["name"] for d in find(render(KUSTOMIZATIONS[overlay]), "Deployment")}
+        assert deployments == set(SERVICES), overlay
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_each_service_runs_the_runner_with_probes_and_a_fitting_grace(rendered, service):
+def test_each_service_runs_the_runner_with_probes_and_a_fitting_grace(rendered):
     _, docs = rendered
-    deployment = one(docs, "Deployment", service)
-    pod = deployment["spec"]["template"]["spec"]
-    (container,) = pod["containers"]
-    assert container["command"] + container["args"] == [
-        "python", "-m", "services.servicekit.runner", service]
-    port = int(config_map(docs)[f"{service.upper()}_HTTP"].rsplit(":", 1)[1])
-    assert config_map(docs)[f"{service.upper()}_HTTP"].startswith("0.0.0.0:"), "must listen on the pod IP"
-    assert container["ports"] == [{"name": "http", "containerPort": port}]
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"] == {"path": "/health", "port": "http"}, probe
-        # /health waits up to 2 s for the RPC round trip (servicekit/health.py)
-        assert container[probe]["timeoutSeconds"] > 2, probe
-    pre_stop = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
-    pause = int(pre_stop[-1]) if pre_stop else 0
-    assert pod["terminationGracePeriodSeconds"] > STOP_GRACE + pause, \
-        "the pod must outlive the preStop pause plus the runner's stop grace"
-    resources = container["resources"]
-    assert set(resources["requests"]) == set(resources["limits"]) == {"cpu", "memory"}
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    assert container["securityContext"]["allowPrivilegeEscalation"] is False
-    env = {e["name"]: e for e in container["env"]}
-    assert env["AMQP_URI"]["value"].startswith("amqp://$(RABBITMQ_USER):$(RABBITMQ_PASSWORD)@")
-    assert env["MONGO_URI"]["value"].startswith("mongodb://$(MONGO_USER):$(MONGO_PASSWORD)@")
-    assert container["envFrom"][0]["configMapRef"]["name"].startswith("tl-config")
+    for deployment in find(docs, "Deployment"):
+        service = deployment["metadata"]["name"]
+        pod = deployment["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        assert container["command"] + container["args"] == [
+            "python", "-m", "services.servicekit.runner", service]
+        ops = config_map(docs)[f"{service.upper()}_OPS_HTTP"]
+        assert ops.startswith("0.0.0.0:"), "must listen on the pod IP"
+        ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+        assert ports["ops"] == int(ops.rsplit(":", 1)[1])
+        if service == "gateway":
+            assert ports["http"] == int(config_map(docs)["GATEWAY_HTTP"].rsplit(":", 1)[1])
+            assert ports["http"] != ports["ops"]
+        else:
+            assert set(ports) == {"ops"}, "a consumer serves nothing but the operator port"
+        pre_stop = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
+        pause = int(pre_stop[-1]) if pre_stop else 0
+        assert pod["terminationGracePeriodSeconds"] > STOP_GRACE + pause, \
+            "the pod must outlive the preStop pause plus the runner's stop grace"
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert container["securityContext"]["allowPrivilegeEscalation"] is False
+        env = {e["name"]: e for e in container["env"]}
+        assert env["AMQP_URI"]["value"].startswith("amqp://$(RABBITMQ_USER):$(RABBITMQ_PASSWORD)@")
+        assert env["MONGO_URI"]["value"].startswith("mongodb://$(MONGO_USER):$(MONGO_PASSWORD)@$(MONGO_HOSTS)/")
+        assert "replicaSet=rs0" in env["MONGO_URI"]["value"]
+        assert container["envFrom"][0]["configMapRef"]["name"].startswith("tl-config")
+
+
+def test_liveness_is_local_and_readiness_deep_on_the_operator_port(rendered):
+    _, docs = rendered
+    ingress_ports = {path["backend"]["service"]["port"]["name"]
+                     for rule in one(docs, "Ingress", "gateway")["spec"]["rules"]
+                     for path in rule["http"]["paths"]}
+    assert ingress_ports == {"http"}
+    assert [p["targetPort"] for p in one(docs, "Service", "gateway")["spec"]["ports"]] == ["http"]
+    for deployment in find(docs, "Deployment"):
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        probes = {name: container[name]["httpGet"] for name in
+                  ("startupProbe", "readinessProbe", "livenessProbe")}
+        assert all(probe["port"] == "ops" for probe in probes.values()), probes
+        assert probes["livenessProbe"]["path"] != probes["readinessProbe"]["path"]
+        assert (probes["livenessProbe"]["path"], probes["readinessProbe"]["path"],
+                probes["startupProbe"]["path"]) == (LIVE_PATH, READY_PATH, READY_PATH)
+        # the deep check waits up to HEALTH_TIMEOUT for the RPC round trip
+        for name in ("startupProbe", "readinessProbe"):
+            assert container[name]["timeoutSeconds"] > HEALTH_TIMEOUT, name
+
+
+def _workloads(docs):
+    """(kind, name, pod labels, replicas, pod spec or None) of every long-running workload."""
+    scaled = {d["spec"]["scaleTargetRef"]["name"]: d["spec"]["minReplicaCount"]
+              for d in docs if d["kind"] == "ScaledObject"}
+    scaled.update({d["spec"]["scaleTargetRef"]["name"]: d["spec"]["minReplicas"]
+                   for d in docs if d["kind"] == "HorizontalPodAutoscaler"})
+    for doc in docs:
+        name = doc["metadata"]["name"]
+        if doc["kind"] in ("Deployment", "StatefulSet"):
+            replicas = max(doc["spec"].get("replicas", 1), scaled.get(name, 0))
+            yield doc["kind"], name, doc["spec"]["template"]["metadata"]["labels"], replicas, \
+                doc["spec"]["template"]["spec"]
+        elif doc["kind"] == "RabbitmqCluster":
+            pod = doc["spec"].get("override", {}).get("statefulSet", {}).get("spec", {}).get("template", {})
+            yield doc["kind"], name, {"app.kubernetes.io/name": name}, doc["spec"].get("replicas", 1), \
+                pod.get("spec", {})
+
+
+def test_every_scaled_workload_has_a_disruption_budget_and_spreads(rendered):
+    overlay, docs = rendered
+    budgets = [d["spec"] for d in docs if d["kind"] == "PodDisruptionBudget"]
+    multi = []
+    for kind, name, labels, replicas, pod in _workloads(docs):
+        covering = [b for b in budgets
+                    if b["selector"]["matchLabels"].items() <= labels.items()]
+        assert len(covering) == 1, f"{kind}/{name}: {len(covering)} PodDisruptionBudgets select its pods"
+        assert covering[0].get("maxUnavailable") == 1, f"{kind}/{name}: take one pod at a time"
+        if replicas > 1:
+            multi.append(name)
+            spread = pod.get("topologySpreadConstraints", [])
+            keys = {c["topologyKey"] for c in spread
+                    if c["labelSelector"]["matchLabels"].items() <= labels.items()}
+            assert "kubernetes.io/hostname" in keys, f"{kind}/{name}: {replicas} replicas, no spread"
+    if overlay == "hub":
+        assert set(multi) == set(SERVICES) | {"tl-rabbitmq", "tl-mongodb"}
+
+
+def test_every_container_has_requests_and_limits(rendered):
+    _, docs = rendered
+    missing = []
+    for doc in docs:
+        spec = doc.get("spec", {})
+        pod = (spec.get("jobTemplate", {}).get("spec", spec).get("template", {}).get("spec")
+               if doc["kind"] in ("Deployment", "StatefulSet", "Job", "CronJob") else None)
+        if doc["kind"] == "RabbitmqCluster":
+            pod = {"containers": [{"name": "rabbitmq", "resources": spec.get("resources", {})}]}
+        for container in (pod or {}).get("initContainers", []) + (pod or {}).get("containers", []):
+            resources = container.get("resources", {})
+            for part in ("requests", "limits"):
+                if not {"cpu", "memory"} <= set(resources.get(part, {})):
+                    missing.append(f"{doc['kind']}/{doc['metadata']['name']} {container['name']}: {part}")
+    assert not missing, "\n".join(missing)
+
+
+def _env_secrets(container):
+    return {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container.get("env", [])
+            if "secretKeyRef" in e.get("valueFrom", {})}
+
+
+def test_each_service_has_its_own_broker_and_store_user(rendered):
+    _, docs = rendered
+    users = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "User"}
+    permissions = {d["spec"]["userReference"]["name"]: d["spec"] for d in docs if d["kind"] == "Permission"}
+    seen = {}
+    for deployment in find(docs, "Deployment"):
+        service = deployment["metadata"]["name"]
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        secrets = _env_secrets(container)
+        broker, store = f"tl-{service}", f"tl-mongodb-{service}"
+        assert secrets["RABBITMQ_USER"] == secrets["RABBITMQ_PASSWORD"] == f"{broker}-user-credentials"
+        assert secrets["MONGO_USER"] == secrets["MONGO_PASSWORD"] == store
+        assert "administrator" not in users[broker].get("tags", []), service
+        assert permissions[broker]["vhost"] == "/"
+        for secret in secrets.values():
+            assert seen.setdefault(secret, service) == service, f"{secret} shared by {service}"
+        assert not {"tl-rabbitmq-default-user", "tl-mongodb-root"} & set(secrets.values()), service
+    gateway = {e["name"]: e.get("value") for e in
+               one(docs, "Deployment", "gateway")["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert gateway["RABBIT_API_URI"] == "http://$(RABBITMQ_USER):$(RABBITMQ_PASSWORD)@$(RABBITMQ_HOST):15672"
+    assert users["tl-gateway"]["tags"] == ["policymaker"]  # sets the partner-backlog policy
+    # KEDA reads queue depth as a monitoring user, not as the administrator
+    for auth in (d for d in docs if d["kind"] == "TriggerAuthentication"):
+        assert {r["name"] for r in auth["spec"]["secretTargetRef"]} == {"tl-keda-user-credentials"}
+        assert users["tl-keda"]["tags"] == ["monitoring"]
+    # the store's root user is used by the store itself and its init Job only
+    for doc in docs:
+        spec = doc.get("spec", {})
+        pod = spec.get("jobTemplate", {}).get("spec", spec).get("template", {}).get("spec", {})
+        for container in pod.get("containers", []):
+            if "tl-mongodb-root" in _env_secrets(container).values():
+                assert doc["metadata"]["name"] in ("tl-mongodb", "tl-mongodb-init"), doc["metadata"]["name"]
+
+
+def test_the_store_is_a_replica_set_with_a_nightly_backup(rendered):
+    overlay, docs = rendered
+    store = one(docs, "StatefulSet", "tl-mongodb")["spec"]
+    (mongod,) = store["template"]["spec"]["containers"]
+    assert "--replSet rs0" in mongod["command"][-1] and "--keyFile" in mongod["command"][-1]
+    members = config_map(docs)["MONGO_HOSTS"].split(",")
+    assert len(members) == store["replicas"] == (3 if overlay == "hub" else 1)
+    assert [m.split(".")[0] for m in members] == [f"tl-mongodb-{i}" for i in range(store["replicas"])]
+    init = one(docs, "Job", "tl-mongodb-init")["spec"]["template"]["spec"]
+    assert init["volumes"][0]["configMap"]["name"].startswith("tl-mongodb-init")
+    backup = one(docs, "CronJob", "tl-mongodb-backup")["spec"]
+    job = backup["jobTemplate"]["spec"]["template"]["spec"]
+    (dump,) = job["containers"]
+    assert "mongodump" in dump["command"][-1] and "--oplog" in dump["command"][-1]
+    claim = next(v for v in job["volumes"] if "persistentVolumeClaim" in v)["persistentVolumeClaim"]
+    assert one(docs, "PersistentVolumeClaim", claim["claimName"])
+    assert backup["concurrencyPolicy"] == "Forbid"
+    assert _env_secrets(dump) == {"BACKUP_USER": "tl-mongodb-backup", "BACKUP_PASSWORD": "tl-mongodb-backup"}
 
 
 def test_no_secret_is_committed_and_every_referenced_secret_is_documented(rendered):
@@ -117,9 +260,10 @@ def test_no_secret_is_committed_and_every_referenced_secret_is_documented(render
     assert not [d for d in docs if d["kind"] == "Secret"], "Secrets are created by operators, not committed"
     referenced = set(_secret_names(docs))
     readme = (ROOT / "README.md").read_text()
-    operator_made = {"tl-rabbitmq-default-user"}  # made by the RabbitMQ Cluster Operator
+    # made by the Messaging Topology Operator for each User
+    operator_made = {name for name in referenced if name.endswith("-user-credentials")}
     undocumented = {name for name in referenced - operator_made if name not in readme}
-    assert referenced >= {"tl-mongodb-credentials", "tl-gateway-secrets"}
+    assert referenced >= {"tl-mongodb-root", "tl-mongodb-keyfile", "tl-gateway-secrets", "tl-mongodb-backup"}
     assert not undocumented, f"tell operators in README how to create: {sorted(undocumented)}"
 
 
@@ -141,18 +285,24 @@ def _secret_names(node):
 
 
 def test_gateway_has_service_ingress_and_hpa(rendered):
-    _, docs = rendered
+    overlay, docs = rendered
     service = one(docs, "Service", "gateway")
     assert service["spec"]["selector"] == {"app.kubernetes.io/name": "gateway"}
     backend = one(docs, "Ingress", "gateway")["spec"]["rules"][0]["http"]["paths"][0]["backend"]
     assert backend["service"] == {"name": "gateway", "port": {"name": "http"}}
+    if overlay == "edge":  # one small node, one gateway
+        assert not [d for d in docs if d["kind"] == "HorizontalPodAutoscaler"]
+        return
     target = one(docs, "HorizontalPodAutoscaler", "gateway")["spec"]["scaleTargetRef"]
     assert target == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "gateway"}
 
 
 @pytest.mark.parametrize("service", CONSUMERS)
 def test_consumers_scale_on_their_own_queues(rendered, service):
-    _, docs = rendered
+    overlay, docs = rendered
+    if overlay == "edge":  # one small node: no KEDA, one replica each
+        assert not [d for d in docs if d["kind"] in ("ScaledObject", "HorizontalPodAutoscaler")]
+        return
     scaled = one(docs, "ScaledObject", service)["spec"]
     assert scaled["scaleTargetRef"]["name"] == service and scaled["minReplicaCount"] >= 1
     (trigger,) = scaled["triggers"]
@@ -193,17 +343,24 @@ def test_network_policies_open_only_the_gateway_to_outside(rendered):
                 "kubernetes.io/metadata.name")
             if namespace == "ingress-nginx":
                 assert selected == {"app.kubernetes.io/name": "gateway"}, policy["metadata"]["name"]
-            elif "ipBlock" in peer:  # the hub's federation link from partner brokers, AMQPS only
+            elif "ipBlock" in peer:  # the hub's shovel link from partner brokers, AMQPS only
                 assert (overlay, selected, ports) == ("hub", {"app.kubernetes.io/name": "tl-rabbitmq"},
                                                       ["5671"])
             elif namespace is not None:
                 assert namespace in internal, f"{policy['metadata']['name']} admits {namespace}"
-    for store, port in (("tl-rabbitmq", "5672"), ("tl-mongodb", "27017")):
-        rules = [(peer, ports) for p in policies
-                 if p["spec"]["podSelector"].get("matchLabels") == {"app.kubernetes.io/name": store}
-                 for peer, ports in _admitted(p) if port in ports]
-        services_only = {"podSelector": {"matchLabels": {"tangerang.live/role": "service"}}}
-        assert rules == [(services_only, [port])], store
+    def peers(store, port):
+        return [(peer, ports) for p in policies
+                if p["spec"]["podSelector"].get("matchLabels") == {"app.kubernetes.io/name": store}
+                for peer, ports in _admitted(p) if port in ports]
+
+    def pods(labels):
+        return {"podSelector": {"matchLabels": labels}}
+    services = pods({"tangerang.live/role": "service"})
+    assert peers("tl-rabbitmq", "5672") == [(services, ["5672"])]
+    assert pods({"app.kubernetes.io/name": "gateway"}) in [p for p, _ in peers("tl-rabbitmq", "15672")]
+    assert peers("tl-mongodb", "27017") == [(services, ["27017"]),
+                                            (pods({"tangerang.live/role": "store-admin"}), ["27017"]),
+                                            (pods({"app.kubernetes.io/name": "tl-mongodb"}), ["27017"])]
     service_pods = [d["spec"]["template"]["metadata"]["labels"] for d in find(docs, "Deployment")]
     assert all(labels.get("tangerang.live/role") == "service" for labels in service_pods)
 
@@ -211,11 +368,57 @@ def test_network_policies_open_only_the_gateway_to_outside(rendered):
 def test_broker_has_the_linking_and_metrics_plugins(rendered):
     _, docs = rendered
     plugins = one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["rabbitmq"]["additionalPlugins"]
-    assert {"rabbitmq_prometheus", "rabbitmq_shovel", "rabbitmq_federation"} <= set(plugins)
+    assert {"rabbitmq_prometheus", "rabbitmq_shovel"} <= set(plugins)
+    assert not [p for p in plugins if "federation" in p], "links are shovels; federation is unused"
     store = one(docs, "StatefulSet", "tl-mongodb")["spec"]
     headless = one(docs, "Service", store["serviceName"])["spec"]
     assert headless["clusterIP"] == "None"
     assert store["volumeClaimTemplates"][0]["metadata"]["name"] == "data"
+
+
+def test_the_partner_door_admits_only_partner_addresses():
+    docs = render(KUSTOMIZATIONS["hub"])
+    door = one(docs, "Service", "tl-rabbitmq-partners")["spec"]
+    policy = one(docs, "NetworkPolicy", "broker-from-partner-regions")["spec"]
+    cidrs = [peer["ipBlock"]["cidr"] for rule in policy["ingress"] for peer in rule["from"]]
+    assert door["type"] == "LoadBalancer" and door["loadBalancerSourceRanges"] == cidrs
+    # Local keeps the client's address, so the ipBlock above can see it
+    assert door["externalTrafficPolicy"] == "Local"
+
+
+@pytest.mark.parametrize("overlay", ["partner", "edge"])
+def test_partner_brokers_can_verify_the_hub(overlay):
+    docs = render(KUSTOMIZATIONS[overlay])
+    override = one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["override"]
+    pod = override["statefulSet"]["spec"]["template"]["spec"]
+    (mount,) = [m for c in pod["containers"] if c["name"] == "rabbitmq" for m in c["volumeMounts"]]
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    assert volume["secret"]["secretName"] == "tl-hub-ca" and mount["mountPath"] == "/etc/tl-hub-ca"
+    readme = (ROOT / "README.md").read_text()
+    assert "cacertfile=/etc/tl-hub-ca/ca.crt" in readme and "verify=verify_peer" in readme
+
+
+def test_the_edge_profile_is_light_and_bounds_its_uplink():
+    docs = render(KUSTOMIZATIONS["edge"])
+    assert {d["metadata"]["name"] for d in find(docs, "Deployment")} == set(EDGE_SERVICES)
+    assert all(d["spec"]["replicas"] == 1 for d in find(docs, "Deployment"))
+    assert one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"].get("replicas", 1) == 1
+    assert {d["metadata"]["name"] for d in find(docs, "User")} == {f"tl-{s}" for s in EDGE_SERVICES}
+    (policy,) = [d["spec"] for d in find(docs, "Policy")]
+    assert re.match(policy["pattern"], "tangerang.uplink.36.01") and policy["applyTo"] == "queues"
+    # refuse (publishers see a nack, the outbox keeps the event), never drop the oldest
+    assert policy["definition"]["overflow"] == "reject-publish"
+    assert policy["definition"]["max-length"] > 0
+    volume = _bytes(one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["persistence"]["storage"])
+    config = one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["rabbitmq"]["additionalConfig"]
+    free_limit = _bytes(re.search(r"disk_free_limit.absolute = (\S+)", config).group(1))
+    assert policy["definition"]["max-length-bytes"] < volume - free_limit, "refuse before the disk alarm"
+
+
+def _bytes(quantity):
+    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "KB": 10**3, "MB": 10**6, "GB": 10**9}
+    number, unit = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", quantity).groups()
+    return float(number) * units.get(unit, 1)
 
 
 def test_prometheus_scrapes_every_service_and_the_broker(rendered):
@@ -223,6 +426,6 @@ def test_prometheus_scrapes_every_service_and_the_broker(rendered):
     monitors = {d["metadata"]["name"]: d["spec"] for d in find(docs, "PodMonitor")}
     services = monitors["tl-services"]
     assert services["selector"]["matchLabels"] == {"tangerang.live/role": "service"}
-    assert services["podMetricsEndpoints"] == [{"port": "http", "path": "/metrics", "interval": "30s"}]
+    assert services["podMetricsEndpoints"] == [{"port": "ops", "path": METRICS_PATH, "interval": "30s"}]
     assert {e["path"] for e in monitors["tl-rabbitmq"]["podMetricsEndpoints"]} == {
         "/metrics", "/metrics/detailed"}

@@ -47,7 +47,7 @@ def lapor_then_lacak(page, base, data):
     fill_report(page, "Saluran air tersumbat di depan sekolah sejak hujan kemarin.")
     page.click("button:has-text('Kirim laporan')")
     expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}$"))
-    expect(page.locator("#status")).to_have_text("Diterima")
+    expect(page.locator("#status")).to_have_text("Terkirim")
     number = page.url.rsplit("/", 1)[1]
     # track it from the lacak form, as a citizen with the number on paper would
     page.click("nav.menu >> text=Lacak")
@@ -56,7 +56,7 @@ def lapor_then_lacak(page, base, data):
     expect(page).to_have_url(f"{base}/lacak/{number}")
     expect(page.locator("h1")).to_have_text(f"Tiket {number}")
     expect(page.locator("#riwayat li")).to_have_count(1)
-    expect(page.locator("#riwayat")).to_contain_text("Diterima")
+    expect(page.locator("#riwayat")).to_contain_text("Terkirim")
 
 
 @flow
@@ -72,7 +72,7 @@ def lapor_error_in_indonesian(page, base, data):
     # fixed and sent again: it goes through
     page.fill("#isian-description", "Trotoar rusak dan berlubang.")
     page.click("button:has-text('Kirim laporan')")
-    expect(page.locator("#status")).to_have_text("Diterima")
+    expect(page.locator("#status")).to_have_text("Terkirim")
 
 
 @flow

@@ -67,7 +67,7 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
     assert re.fullmatch(r"LAKSA-3671-\d{4}-\d{6}", number)
 
     page = html(http.get(f"{url}{first.headers['Location']}", timeout=10), 200)
-    assert "Diterima" in page and "Jl. Daan Mogot No. 10" in page and "Lampu jalan mati" in page
+    assert "Terkirim" in page and "Jl. Daan Mogot No. 10" in page and "Lampu jalan mati" in page
     for personal in (NIK, PHONE, EMAIL, "Siti Aminah", "0812"):
         assert personal not in page
     looked_up = http.get(f"{url}/r/36.71/lacak", params={"number": number.lower()}, allow_redirects=False,
@@ -78,7 +78,7 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
 @pytest.mark.parametrize("change, field, message", [
     ({"description": "  "}, "description", "Wajib diisi."),
     ({"nik": "12345"}, "nik", "NIK harus 16 angka."),
-    ({"nik": "3602011405980001"}, "nik", "NIK penduduk wilayah ini diawali 3671."),
+    ({"nik": "3671013205980001"}, "nik", "Angka ke-7 sampai ke-12 NIK harus tanggal lahir"),
     ({"phone": "telepon saya", "email": ""}, "phone", "Nomor telepon tidak valid"),
     ({"phone": "", "email": ""}, "reporter", "Isi nomor telepon atau e-mail"),
     ({"address": "", "lat": "", "long": ""}, "location", "Isi alamat lokasi"),
@@ -97,11 +97,19 @@ def test_lapor_errors_are_indonesian_next_to_their_field(platform, http, change,
     assert "Jl. Daan Mogot" in page or field == "location"
 
 
+def test_a_nik_from_another_region_is_accepted(platform, http):
+    """A NIK is for life: a Lebak NIK reports in Kota Tangerang (officers see it flagged)."""
+    url, http = platform.url, client(http)
+    form = {**lapor_form(http, url), "nik": "3602011405980001"}
+    response = http.post(f"{url}/r/36.71/lapor", data=form, timeout=10)
+    assert "Terkirim" in html(response, 200) and "/lacak/LAKSA-3671-" in response.url
+
+
 def test_anonymous_report_needs_no_contact(platform, http):
     url, http = platform.url, client(http)
     form = {**lapor_form(http, url), "anonymous": "1", "name": "", "phone": "", "email": "", "nik": ""}
     response = http.post(f"{url}/r/36.71/lapor", data=form, timeout=10)
-    assert "Diterima" in html(response, 200) and "/lacak/LAKSA-3671-" in response.url
+    assert "Terkirim" in html(response, 200) and "/lacak/LAKSA-3671-" in response.url
 
 
 def test_lapor_submissions_are_rate_limited_with_a_429_page(platform, http):
@@ -120,6 +128,11 @@ def test_harga_shows_changes_per_market(platform, http, demo):
     assert "Pasar Anyar" in page and "Beras medium" in page and "Rp 13.500" in page
     assert "&#9650; 3,9%" in page  # 13.000 -> 13.500: +3,85%
     assert "&#9660; 8,3%" in page  # 60.000 -> 55.000
+    # each reference with the instrument that set it: beras at its HET (allowed), cabai in its HAP range
+    assert "HET Rp 13.500" in page and "HAP Rp 40.000&ndash;Rp 57.000" in page and "di atas" not in page
+    sources = re.search(r'<ol class="kecil" id="sumber-acuan">(.+?)</ol>', page).group(1)
+    assert "Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun 2025" in sources
+    assert "Peraturan Badan Pangan Nasional Nomor 17 Tahun 2023" in sources
     html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-bulan"}, timeout=10), 404)
 
 

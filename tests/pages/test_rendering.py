@@ -46,9 +46,8 @@ def test_autoescaping_is_on():
     ("description", "description: is 4100 characters; at most 4000 allowed",
      "Terlalu panjang: 4100 karakter, paling banyak 4000."),
     ("name", "name: must be plain text without HTML tags", "Tulis sebagai teks biasa, tanpa tag HTML."),
-    ("reporter.nik", "reporter.nik: starts with 3602, but residents of Kota Tangerang have NIKs "
-                     "starting 3671",
-     "NIK penduduk wilayah ini diawali 3671."),
+    ("reporter.nik", "reporter.nik: digits 7-12 must be a birth date DDMMYY (women add 40 to DD)",
+     "Angka ke-7 sampai ke-12 NIK harus tanggal lahir (HHBBTT)."),
     ("location", "location: -40.0,106.0 is outside Indonesia", "Koordinat ini berada di luar Indonesia."),
     ("something_new", "something_new: went wrong", "Isian ini belum benar. Periksa kembali."),
 ])

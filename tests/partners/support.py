@@ -1,5 +1,9 @@
 """Helpers of the partner-region tests: shared events, publishing, peeking at queues."""
+import json
+from urllib.parse import quote, urlparse
 
+from amqp import Message
+from kombu import Connection
 from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
 from nameko.events import get_event_exchange
@@ -23,12 +27,31 @@ def submitted_event(region, sequence):
         "location": {"lat": -6.36, "long": 106.25}})
 
 
+def as_user(amqp_uri, user, password, port=None):
+    """`amqp_uri` with another user's credentials (and, for a cut-able link, another port)."""
+    uri = urlparse(amqp_uri)
+    return uri._replace(netloc=f"{quote(user, safe='')}:{password}@{uri.hostname}:"
+                               f"{port or uri.port or 5672}").geturl()
+
+
 def publish_shared(amqp_uri, *events):
     """Publish as the outbox does: persistent, confirmed, `<source>.<type>.<region>`."""
     publisher = Publisher(amqp_uri, use_confirms=True, delivery_mode=PERSISTENT, serializer="json",
                           declare=[shared_exchange])
     for event in events:
         publisher.publish(event, exchange=shared_exchange, routing_key=shared_routing_key(event))
+
+
+def publish_raw(amqp_uri, body, exchange, routing_key, **properties):
+    """Publish as a partner's own program could (confirmed); a broker refusal raises.
+
+    `body` is sent as JSON unless it is bytes; `properties` are AMQP properties (user_id, headers).
+    """
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        channel = connection.channel()
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        channel.basic_publish(Message(data, content_type="application/json", delivery_mode=2,
+                                      **properties), exchange=exchange, routing_key=routing_key)
 
 
 def publish_service_event(amqp_uri, *events):
@@ -41,9 +64,6 @@ def publish_service_event(amqp_uri, *events):
 
 def peek(broker, queue, count=1000):
     """The events waiting in `queue`, left in place (management API get, requeue)."""
-    import json
     rows = broker.request("POST", "queues", broker.vhost, queue, "get", json={
         "count": count, "ackmode": "ack_requeue_true", "encoding": "auto"}) or []
     return [json.loads(r["payload"]) for r in rows]
-
-

@@ -6,7 +6,9 @@ edge keeps taking aspirasi submissions and the hub keeps publishing shared
 events; after it is restored every edge submission is at the hub and every
 hub event at the edge exactly once, in order per stream. Both ends consume
 with the partner subscriber (ack after hand-over, dedupe by event_id); the
-test prints how many redeliveries that dedupe absorbed.
+test prints how many redeliveries that dedupe absorbed. The edge's shovels
+connect to the hub as the region's own broker user, and the edge's events
+reach the hub's `aspirasi.events` only through the hub's uplink relay.
 """
 import json
 import os
@@ -15,15 +17,17 @@ import signal
 import subprocess
 import sys
 import uuid
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import pytest
 import requests
 
 from services.servicekit import partners
+from services.servicekit.uplink import UplinkRelay
 from tests.helpers import wait_for
 from tests.partners.edge import EdgeNode, LinkProxy, can_start_node
 from tests.partners.support import (
+    as_user,
     publish_service_event,
     publish_shared,
     shared_event,
@@ -33,6 +37,12 @@ from tools.run_platform import ROOT
 
 REGION = "36.02"  # Kabupaten Lebak
 HUB_INBOX = "test.hub.aspirasi"  # stands for the hub's consumers of aspirasi events
+
+
+class HubRelay:
+    """The hub's uplink relay, as the gateway runs it."""
+    name = "hub_relay"
+    uplink_relay = UplinkRelay()
 
 
 @pytest.fixture
@@ -55,7 +65,7 @@ def edge_broker(rabbit_config):
 def subscriber(broker, queue, out, state):
     return subprocess.Popen(
         [sys.executable, "-m", "tools.partner_subscriber", "--amqp", broker.amqp_uri, "--queue", queue,
-         "--out", str(out), "--state", str(state)],
+         "--out", str(out), "--state", str(state), "--rejected", f"{state}.rejected"],
         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True)
 
 
@@ -80,16 +90,19 @@ def hub_events(n):
 
 
 @pytest.mark.timeout(90)  # ~45 s measured; the node start dominates
-def test_cut_link_loses_nothing_and_repeats_nothing(broker, platform_db, edge_broker, tmp_path):
+def test_cut_link_loses_nothing_and_repeats_nothing(broker, platform_db, edge_broker, partner_user,
+                                                    container_factory, rabbit_config, tmp_path):
     mode, edge = edge_broker
     hub = broker
     hub.ensure_policy()
-    partners.apply_region(hub, REGION)  # onboarded at the hub
+    partners.apply_region(hub, REGION)  # onboarded at the hub: its queue and its user
+    user, hub_uri = partner_user(hub, REGION, edge=True)
+    container_factory(HubRelay, rabbit_config).start()
     hub.declare_exchange("aspirasi.events")
     hub.declare_queue(HUB_INBOX)
     hub.bind("aspirasi.events", HUB_INBOX, "aspirasi_submitted")
     proxy = LinkProxy(urlparse(hub.amqp_uri).port or 5672)
-    hub_via_link = f"amqp://guest:guest@127.0.0.1:{proxy.port}/{quote(hub.vhost, safe='')}"
+    hub_via_link = as_user(hub_uri, user, urlparse(hub_uri).password, port=proxy.port)
     partners.link_edge(edge, REGION, hub_via_link, reconnect_delay=1)
     wait_for(lambda: shovel_states(edge) == {"running"}, 20, "both shovels to run")
     at_hub, at_edge = tmp_path / "hub.jsonl", tmp_path / "edge.jsonl"

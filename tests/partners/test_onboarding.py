@@ -4,6 +4,7 @@ The gateway and aspirasi run as processes (as `make run` starts them); the
 region is added while they run, and must work in both at once: the registry,
 its LAKSA catalogue, and its partner queue receiving its first shared event.
 """
+import json
 import os
 import subprocess
 import sys
@@ -33,7 +34,8 @@ def submit(http, url):
 def running(rabbit_config, platform_db, db_name):
     env = {**os.environ, "AMQP_URI": rabbit_config["AMQP_URI"], "PYTHONUNBUFFERED": "1",
            "ASPIRASI_DB": f"{db_name}_aspirasi", "GATEWAY_DB": f"{db_name}_gateway",
-           "ASPIRASI_HTTP": f"127.0.0.1:{backing.free_port()}",
+           "ASPIRASI_OPS_HTTP": f"127.0.0.1:{backing.free_port()}",
+           "GATEWAY_OPS_HTTP": f"127.0.0.1:{backing.free_port()}",
            "GATEWAY_HTTP": f"127.0.0.1:{backing.free_port()}"}
     procs = {name: subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name],
                                     cwd=ROOT, env=env) for name in ("aspirasi", "gateway")}
@@ -66,6 +68,15 @@ def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, 
         assert body["queue"] == "tangerang.region.36.05"
         assert "prices.price_alert_raised.36.*" in body["bindings"]
         assert body["categories"] == 9  # the 8 of the template plus its own
+        # its own broker user, password given once, fenced to its queue and its routing keys
+        user = partners.partner_user("36.05", broker.vhost)
+        assert body["broker_user"]["user"] == user and len(body["broker_user"]["password"]) == 48
+        assert broker.request("GET", "permissions", broker.vhost, user) == {
+            "user": user, "vhost": broker.vhost, "configure": "^$",
+            "write": r"^(tangerang\.shared)$", "read": r"^tangerang\.region\.36\.05$"}
+        topics = broker.request("GET", "topic-permissions", broker.vhost, user)
+        assert {t["exchange"]: t["write"] for t in topics} == {
+            "tangerang.shared": r"^[^.]+\.[^.]+\.36\.05$", "tangerang.uplink": "^$"}
         assert http.get(f"{url}/api/v1/regions/36.05", timeout=5).json()["name"] == "Kabupaten Contoh"
         # aspirasi, another process, knows the region and its own category already
         # (a 503 "retry" on a loaded machine is retried as clients do, with the same key)
@@ -79,7 +90,7 @@ def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, 
         assert [e["event_id"] for e in peek(broker, "tangerang.region.36.05")] == [alert["event_id"]]
 
         def backlog_metric():
-            text = http.get(f"{url}/metrics", timeout=5).text
+            text = http.get(f"http://{env['GATEWAY_OPS_HTTP']}/metrics", timeout=5).text
             return 'tl_partner_backlog_messages{region="36.05"} 1.0' in text
         wait_for(backlog_metric, 15, "the gateway's backlog gauge of 36.05")
 
@@ -98,6 +109,7 @@ def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, 
         # the backlog is not thrown away by accident: unbound, kept until purged
         assert removed.json()["queue_deleted"] is False
         assert broker.bindings("tangerang.shared", "tangerang.region.36.05") == []
+        assert broker.user(user) is None
         assert http.get(f"{url}/api/v1/regions/36.05", timeout=5).status_code == 404
         wait_for(lambda: http.post(f"{url}/api/v1/regions/36.05/aspirasi", json=REPORT,
                                    timeout=10).status_code == 404, 10, "aspirasi to forget 36.05")
@@ -119,6 +131,17 @@ def test_onboarding_with_the_cli(running, broker, tmp_path):
                     "--domain", "contohkota.go.id", "--edge", "--categories", str(categories))
     assert added.returncode == 0, added.stderr
     assert '"categories": 9' in added.stdout
+    user = partners.partner_user("36.06", broker.vhost)
+    password = json.loads(added.stdout)["broker_user"]["password"]
+    assert password and broker.user(user) is not None
+    again = regions("add", "--code", "36.06", "--name", "Kota Contoh", "--province", "Banten",
+                    "--domain", "contohkota.go.id", "--edge")
+    assert json.loads(again.stdout)["broker_user"]["password"] is None  # shown once only
+    renewed = regions("credentials", "36.06")
+    assert renewed.returncode == 0, renewed.stderr
+    assert json.loads(renewed.stdout)["broker_user"]["password"] not in (None, password)
+    host = regions("credentials", "36.71")
+    assert host.returncode == 2 and "host region" in host.stderr
     listed = regions("list")
     assert '"code": "36.06"' in listed.stdout and '"edge": true' in listed.stdout
     with requests.Session() as http:  # the running gateway and aspirasi know it, unrestarted
@@ -132,3 +155,4 @@ def test_onboarding_with_the_cli(running, broker, tmp_path):
     removed = regions("remove", "36.06", "--purge")
     assert removed.returncode == 0, removed.stderr
     assert broker.queue(partners.queue_name("36.06")) is None
+    assert broker.user(user) is None

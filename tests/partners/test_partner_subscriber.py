@@ -1,4 +1,5 @@
-"""The pika subscriber partners run: backlog while down, ack after hand-over, resume, dedupe."""
+"""The pika subscriber partners run: backlog while down, ack after hand-over, resume, dedupe,
+and events checked on arrival. It connects as the region's own broker user."""
 import json
 import os
 import signal
@@ -11,23 +12,24 @@ import pytest
 
 from services.servicekit import partners
 from tests.helpers import wait_for
-from tests.partners.support import peek, publish_shared, shared_event
+from tests.partners.support import peek, publish_raw, publish_shared, shared_event
 from tools.run_platform import ROOT
 
 QUEUE = partners.queue_name("36.03")
 
 
 @pytest.fixture
-def region_queue(broker, platform_db):
+def region_queue(broker, platform_db, partner_user):
     broker.ensure_policy()
     partners.apply_region(broker, "36.03")
+    broker.partner_uri = partner_user(broker, "36.03")[1]
     return broker
 
 
 def start(broker, tmp_path, *sink):
     return subprocess.Popen(
-        [sys.executable, "-m", "tools.partner_subscriber", "--amqp", broker.amqp_uri, "--region", "36.03",
-         "--state", str(tmp_path / "state"), *sink],
+        [sys.executable, "-m", "tools.partner_subscriber", "--amqp", broker.partner_uri, "--region", "36.03",
+         "--state", str(tmp_path / "state"), "--rejected", str(tmp_path / "rejected"), *sink],
         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True)
 
 
@@ -117,3 +119,26 @@ def test_acknowledged_only_after_the_url_took_it(region_queue, tmp_path):
         assert Receiver.received == [e["event_id"] for e in events]
     finally:
         server.shutdown()
+
+
+def test_events_that_break_their_contract_or_name_another_region_are_set_aside(
+        region_queue, partner_user, tmp_path):
+    out, rejected = tmp_path / "events.jsonl", tmp_path / "rejected"
+    first, last = alerts(2)
+    malformed = {**alerts(1)[0], "payload": {"commodity": "beras"}}
+    # Kab. Lebak's user may publish only keys ending in its code; the envelope claims Kota Tangerang.
+    lebak_user, lebak = partner_user(region_queue, "36.02")
+    claims_host = {**shared_event("vacancy_posted", "36.02"), "region": "36.71"}
+    publish_shared(region_queue.amqp_uri, first, malformed)
+    publish_raw(lebak, claims_host, "tangerang.shared", "pencaker.vacancy_posted.36.02", user_id=lebak_user)
+    publish_shared(region_queue.amqp_uri, last)
+
+    proc = start(region_queue, tmp_path, "--out", str(out))
+    wait_for(lambda: len(lines(out)) == 2 and len(lines(rejected)) == 2, 20, "all four messages")
+    assert "2 handed over, 0 duplicates skipped, 2 rejected" in stop(proc)
+    assert [e["event_id"] for e in lines(out)] == [first["event_id"], last["event_id"]]
+    assert [(r["reason"], r["routing_key"], r["user_id"]) for r in lines(rejected)] == [
+        ("malformed", "prices.price_alert_raised.36.04", None),
+        ("region", "pencaker.vacancy_posted.36.02", lebak_user)]
+    assert "payload" in lines(rejected)[0]["detail"]
+    assert peek(region_queue, QUEUE) == []  # each set aside once, not requeued

@@ -12,7 +12,10 @@ RECOMMENDED = ("baseSalary", "employmentType", "identifier")
 
 def seeker(nik="3602011405980001", born="1998-05-14", sex="L"):
     return {"nik": nik, "name": "Budi Santoso", "birth_place": "Rangkasbitung", "birth_date": born,
-            "sex": sex, "education": {"level": "smk", "major": "Teknik Mesin"},
+            "sex": sex, "education": {"level": "smk", "major": "Teknik Mesin",
+                                      "institution": "SMKN 1 Rangkasbitung", "graduation_year": 2016},
+            "domicile_address": "Jl. Multatuli 5, Rangkasbitung", "marital_status": "belum_kawin",
+            "religion": "islam", "desired_position": {"title": "Operator CNC", "kbji": "7223"},
             "skills": ["cnc", "bubut"], "expected_salary": 5_000_000,
             "contact": {"phone": "081234567890"}}
 
@@ -52,8 +55,12 @@ def test_seekers_vacancies_applications_and_job_posting(platform, http, token):
     error(http.post(f"{url}/api/v1/regions/36.02/seekers", json=seeker(), timeout=10), 409, "nik")
     assert "16 digits" in error(http.post(f"{url}/api/v1/regions/36.02/seekers",
                                           json=seeker(nik="36020114059800"), timeout=10), 400, "nik")
-    error(http.post(f"{url}/api/v1/regions/36.02/seekers", json=seeker(nik="3671011405980001"),
-                    timeout=10), 400, "nik")
+    # a NIK first issued in Tangerang Selatan registers in Lebak; Disnaker sees it flagged
+    mover = http.post(f"{url}/api/v1/regions/36.02/seekers", json=seeker(nik="3674011405980001"), timeout=10)
+    assert mover.status_code == 201, mover.text
+    seen = http.get(f"{url}/api/v1/seekers/{mover.json()['seeker_id']}",
+                    headers=token("disnaker_officer", "36.02"), timeout=5).json()
+    assert (seen["nik_outside_region"], seen["nik_note"]) == (True, "NIK dari luar daerah")
     other = http.post(f"{url}/api/v1/regions/36.02/seekers",
                       json=seeker(nik="3602014302000002", born="2000-02-03", sex="P"), timeout=10).json()
     assert http.get(f"{url}/api/v1/seekers/{budi['seeker_id']}", headers=me, timeout=5).json()["nik"] == \

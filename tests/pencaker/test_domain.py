@@ -14,8 +14,13 @@ KOTA_TANGERANG = get_region("36.71")
 
 def registration(**changes):
     data = {"nik": "3671011405980001", "name": "Budi Santoso", "birth_place": "Tangerang",
-            "birth_date": "1998-05-14", "sex": "L",
-            "education": {"level": "smk", "major": "Teknik Pemesinan"},
+            "birth_date": "1998-05-14", "sex": "L", "domicile_address": "Jl. Merdeka 10, Sukasari",
+            "marital_status": "belum_kawin", "religion": "islam",
+            "education": {"level": "smk", "major": "Teknik Pemesinan", "institution": "SMKN 4 Tangerang",
+                          "graduation_year": 2016},
+            "courses": [{"name": "Operator CNC", "institution": "BLK Tangerang", "year": 2017}],
+            "languages": ["Indonesia", "Inggris", "indonesia"],
+            "desired_position": {"title": "Operator CNC", "kbji": "7223"},
             "skills": ["CNC", " Bubut ", "cnc"], "experience": [{"position": "Helper", "years": 2}],
             "expected_salary": 5_500_000, "contact": {"phone": "0812 3456 7890"}}
     data.update(changes)
@@ -31,7 +36,25 @@ def test_valid_registration_is_cleaned():
     seeker = domain.validate_seeker(registration(), KOTA_TANGERANG, NOW)
     assert seeker["nik"] == "3671011405980001"
     assert seeker["skills"] == ["cnc", "bubut"]
-    assert seeker["education"] == {"level": "smk", "major": "Teknik Pemesinan"}
+    assert seeker["education"] == {"level": "smk", "major": "Teknik Pemesinan",
+                                   "institution": "SMKN 4 Tangerang", "graduation_year": 2016}
+    assert (seeker["domicile_address"], seeker["marital_status"], seeker["religion"]) == (
+        "Jl. Merdeka 10, Sukasari", "belum_kawin", "islam")
+    assert seeker["courses"] == [{"name": "Operator CNC", "institution": "BLK Tangerang", "year": 2017}]
+    assert seeker["languages"] == ["Indonesia", "Inggris"] and seeker["disability"] == []
+    assert seeker["desired_position"] == {"title": "Operator CNC", "kbji": "7223"}
+    assert seeker["desired_locations"] == ["36.71"]  # default: where they register
+    assert seeker["nik_outside_region"] is False
+
+
+def test_a_nik_from_another_region_registers_and_is_flagged_for_officers():
+    # a Lebak NIK registering in Kota Tangerang, where the seeker now lives
+    seeker = domain.validate_seeker(registration(nik="3602011405980001"), KOTA_TANGERANG, NOW)
+    assert seeker["nik"] == "3602011405980001" and seeker["nik_outside_region"] is True
+    stored = {"_id": "S1", "region": "36.71", **seeker, **domain.issue_card("AK1-3671-2026-000001", NOW),
+              "version": 1}
+    view = domain.seeker_view(stored, NOW)
+    assert (view["nik_outside_region"], view["nik_note"]) == (True, "NIK dari luar daerah")
 
 
 def test_woman_nik_adds_40_to_the_day():
@@ -42,7 +65,7 @@ def test_woman_nik_adds_40_to_the_day():
 @pytest.mark.parametrize("nik, message", [
     ("367101140598000", "exactly 16 digits"),
     ("36710114059800A1", "exactly 16 digits"),
-    ("3602011405980001", "starts with 3602"),      # a Lebak NIK registering in Kota Tangerang
+    ("３６７１０１１４０５９８０００１", "exactly 16 digits"),  # fullwidth digits are not ASCII
     ("3671011413980001", "birth date DDMMYY"),     # month 13
     ("3671011405980000", "0000"),
     ("3671011505980001", "do not match birth_date"),
@@ -58,6 +81,19 @@ def test_bad_nik_is_rejected_naming_the_field(nik, message):
 @pytest.mark.parametrize("changes, field", [
     ({"sex": "X"}, "sex"),
     ({"birth_date": "2015-01-01", "nik": "3671010101150001"}, "birth_date"),
+    ({"birth_date": "2008-03-11", "nik": "3671011103080001"}, "birth_date"),  # 17 the day before 18
+    ({"marital_status": "menikah"}, "marital_status"),
+    ({"religion": None}, "religion"),
+    ({"domicile_address": ""}, "domicile_address"),
+    ({"education": {"level": "smk", "institution": "SMKN 4", "graduation_year": 2030}},
+     "education.graduation_year"),
+    ({"education": {"level": "smk", "graduation_year": 2016}}, "education.institution"),
+    ({"courses": [{"institution": "BLK"}]}, "courses.0.name"),
+    ({"languages": ["x" * 41]}, "languages"),
+    ({"disability": ["buta"]}, "disability"),
+    ({"desired_position": None}, "desired_position"),
+    ({"desired_position": {"title": "Operator", "kbji": "72"}}, "desired_position.kbji"),
+    ({"desired_locations": ["Tangerang"]}, "desired_locations"),
     ({"education": {"level": "phd"}}, "education.level"),
     ({"contact": {}}, "contact"),
     ({"contact": {"email": "not-an-email"}}, "contact.email"),
@@ -70,11 +106,20 @@ def test_bad_registration_fields(changes, field):
     assert field_of(excinfo) == field
 
 
+def test_eighteen_today_may_register():
+    data = registration(birth_date="2008-03-10", nik="3671011003080001")
+    assert domain.validate_seeker(data, KOTA_TANGERANG, NOW)["birth_date"] == "2008-03-10"
+
+
 def test_seeker_cannot_change_their_nik():
     with pytest.raises(ValidationFailed) as excinfo:
-        domain.validate_seeker_update({"nik": "3671011405980002"})
+        domain.validate_seeker_update({"nik": "3671011405980002"}, KOTA_TANGERANG, NOW)
     assert field_of(excinfo) == "nik"
-    assert domain.validate_seeker_update({"skills": "las, Las"}) == {"skills": ["las"]}
+    assert domain.validate_seeker_update({"skills": "las, Las"}, KOTA_TANGERANG, NOW) == {"skills": ["las"]}
+    changed = domain.validate_seeker_update({"desired_locations": ["36.03", "36.71"], "disability": ["fisik"],
+                                             "marital_status": "kawin"}, KOTA_TANGERANG, NOW)
+    assert changed == {"desired_locations": ["36.03", "36.71"], "disability": ["fisik"],
+                       "marital_status": "kawin"}
 
 
 # --- the AK/1 card ---------------------------------------------------------
@@ -248,9 +293,13 @@ def test_bad_search_parameters(params, field):
 
 
 # --- matching --------------------------------------------------------------
-def candidate(seeker_id, region, level, skills, expected):
-    return {"_id": seeker_id, "region": region, "education": {"level": level}, "skills": skills,
-            "expected_salary": expected}
+def candidate(seeker_id, region, level, skills, expected, wants=None, kbji=None, where=None):
+    seeker = {"_id": seeker_id, "region": region, "education": {"level": level}, "skills": skills,
+              "expected_salary": expected}
+    if wants:
+        seeker["desired_position"] = {"title": wants, "kbji": kbji}
+        seeker["desired_locations"] = where or [region]
+    return seeker
 
 
 def test_every_region_has_a_centroid():
@@ -258,36 +307,46 @@ def test_every_region_has_a_centroid():
 
 
 def test_worked_example_ranks_as_a_person_would():
-    """Operator CNC in Kota Tangerang: SMK, skills cnc/bubut/las, Rp 5-6 million a month.
+    """Operator CNC (KBJI 7223) in Kota Tangerang: SMK, skills cnc/bubut/las, Rp 5-6 million a month.
 
-    ani   Kota Tangerang, SMK, all three skills, wants 5.5M      -> a perfect fit     100
-    budi  Kab. Lebak (~60 km), SMK, cnc+bubut, wants 5M          -> good, commutes     80
-    dewi  Kota Makassar, S1, all skills, wants 12M               -> far and too dear   65
-    citra Kota Tangerang, SMP, a cashier, wants 4M               -> lacks the skills   43
+    ani   Kota Tangerang, SMK, all skills, wants this job here, 5.5M   -> a perfect fit        100
+    budi  Kab. Lebak, SMK, cnc+bubut, wants a lathe job (7223) in
+          Lebak or Kota Tangerang, 5M                                  -> good, will commute    88
+    eko   the same as budi but wants to stay in Lebak (~60 km)         -> a little less         83
+    dewi  Kota Makassar, S1, all skills, wants "Operator CNC" there, 12M -> far and too dear     65
+    citra Kota Tangerang, SMP, a cashier who wants cashier work, 4M    -> not her job           41
     """
     vacancy = stored_vacancy()
-    seekers = [candidate("citra", "36.71", "smp", ["kasir"], 4_000_000),
-               candidate("dewi", "73.71", "s1", ["cnc", "bubut", "las"], 12_000_000),
-               candidate("ani", "36.71", "smk", ["cnc", "bubut", "las"], 5_500_000),
-               candidate("budi", "36.02", "smk", ["cnc", "bubut"], 5_000_000)]
+    seekers = [candidate("citra", "36.71", "smp", ["kasir"], 4_000_000, "Kasir"),
+               candidate("dewi", "73.71", "s1", ["cnc", "bubut", "las"], 12_000_000, "Operator CNC"),
+               candidate("ani", "36.71", "smk", ["cnc", "bubut", "las"], 5_500_000, "Operator CNC", "7223"),
+               candidate("budi", "36.02", "smk", ["cnc", "bubut"], 5_000_000, "Operator bubut", "7223",
+                         ["36.02", "36.71"]),
+               candidate("eko", "36.02", "smk", ["cnc", "bubut"], 5_000_000, "Operator bubut", "7223")]
     ranked = domain.rank_matches([(s, vacancy) for s in seekers], region_centroids(), 10)
     assert [(s["_id"], r["score"]) for r, s, _ in ranked] == [
-        ("ani", 100), ("budi", 80), ("dewi", 65), ("citra", 43)]
-    budi = ranked[1][0]["factors"]
+        ("ani", 100), ("budi", 88), ("eko", 83), ("dewi", 65), ("citra", 41)]
+    budi, eko = ranked[1][0]["factors"], ranked[2][0]["factors"]
     assert budi["skills"]["reason"] == "2 of 3 required skills (cnc, bubut); missing las"
-    assert budi["distance"]["reason"].startswith("about 60 km")
-    dewi = ranked[2][0]["factors"]
+    assert budi["position"]["reason"] == "KBJI 7223 is the desired position (Operator bubut)"
+    assert budi["location"]["reason"] == "in a desired location (36.71)"
+    assert eko["location"]["reason"].startswith("not a desired location; about 60 km")
+    dewi = ranked[3][0]["factors"]
     assert dewi["salary"]["score"] == 0 and "50% below" in dewi["salary"]["reason"]
-    assert "one level below" in ranked[3][0]["factors"]["education"]["reason"]
+    assert dewi["position"]["reason"] == "'Operator CNC' matches the desired position (Operator CNC)"
+    citra = ranked[4][0]["factors"]
+    assert "one level below" in citra["education"]["reason"] and citra["position"]["score"] == 0
+    assert all(f["reason"] for r, _, _ in ranked for f in r["factors"].values())
 
 
 def test_match_without_skills_or_expectation_or_centroid():
     vacancy = stored_vacancy(skills=[])
     result = domain.match(candidate("x", "99.99", "smk", [], None), vacancy, region_centroids())
     assert result["factors"]["skills"]["score"] == 1.0
-    assert result["factors"]["distance"]["reason"] == "distance between the regions unknown"
+    assert result["factors"]["position"]["reason"] == "no desired position given"
+    assert result["factors"]["location"]["reason"] == "distance between the regions unknown"
     assert result["factors"]["salary"]["reason"] == "no salary expectation given"
-    assert result["score"] == 90
+    assert result["score"] == 82
 
 
 # --- applications ----------------------------------------------------------

@@ -23,7 +23,10 @@ EMPLOYER = {"subject": "hrd@majulogam", "role": "citizen", "region": "36.71"}
 
 def seeker_data(nik, born, region="36.71", sex="L", skills=("cnc", "bubut", "las"), level="smk"):
     return {"nik": nik, "name": "Budi Santoso", "birth_place": "Tangerang", "birth_date": born,
-            "sex": sex, "education": {"level": level, "major": "Mesin"}, "skills": list(skills),
+            "sex": sex, "education": {"level": level, "major": "Mesin", "institution": "SMKN 4 Tangerang",
+                                      "graduation_year": 2016},
+            "domicile_address": "Jl. Merdeka 10", "marital_status": "belum_kawin", "religion": "islam",
+            "desired_position": {"title": "Operator CNC", "kbji": "7223"}, "skills": list(skills),
             "expected_salary": 5_000_000, "contact": {"phone": "081234567890", "email": "budi@example.id"}}
 
 
@@ -98,9 +101,15 @@ def test_registration_issues_a_card_and_one_nik_registers_once(pencaker, mongo_d
         rpc(container, "register_seeker", "36.71", {**BUDI, "name": "Budi S."})
     assert excinfo.value.details["field"] == "nik"
     with pytest.raises(ValidationFailed) as excinfo:
-        rpc(container, "register_seeker", "36.71", {**BUDI, "nik": "3603011405980001"})
+        rpc(container, "register_seeker", "36.71", {**BUDI, "nik": "3671011413980001"})  # month 13
     assert excinfo.value.details["field"] == "nik"
     assert mongo_db.seekers.count_documents({}) == 1
+    # a NIK from Kab. Tangerang registers in Kota Tangerang, flagged for Disnaker
+    mover = rpc(container, "register_seeker", "36.71", {**BUDI, "nik": "3603011405980001"})
+    assert mongo_db.seekers.find_one({"_id": mover["seeker_id"]})["nik_outside_region"] in (True, 1)
+    seen = rpc(container, "get_seeker", mover["seeker_id"], OFFICER)
+    assert (seen["nik_outside_region"], seen["nik_note"]) == (True, "NIK dari luar daerah")
+    assert mongo_db.seekers.count_documents({}) == 2
 
 
 def test_a_seeker_sees_and_edits_only_their_own_record(pencaker):
@@ -213,6 +222,16 @@ def test_open_vacancies_gauge(pencaker):
     rpc(container, "expiry_clock")
     assert REGISTRY.get_sample_value("tl_pencaker_open_vacancies", {"region": "36.71"}) == 1
     assert REGISTRY.get_sample_value("tl_pencaker_open_vacancies", {"region": "36.02"}) == 0
+
+
+def test_seekers_registered_gauge_is_recounted_from_the_store(pencaker, mongo_db):
+    container, _ = pencaker
+    rpc(container, "register_seeker", "36.71", BUDI)
+    rpc(container, "register_seeker", "36.02", SITI)
+    mongo_db.seekers.update_one({"region": "36.02"}, {"$set": {"status": "expired"}})
+    rpc(container, "expiry_clock")
+    assert REGISTRY.get_sample_value("tl_pencaker_seekers_registered", {"region": "36.71"}) == 1
+    assert REGISTRY.get_sample_value("tl_pencaker_seekers_registered", {"region": "36.02"}) == 0
 
 
 def test_interrupted_placement_is_finished_by_the_sweep(pencaker, mongo_db):

@@ -110,6 +110,9 @@ def test_views_export_as_csv_and_json(platform, http, token):
     assert {"36.71", "36.72", "36.02"} <= {i["region"] for i in compared["items"]}
     catalogue = http.get(f"{platform.url}/api/v1/regions/{region}/prices/catalogue", timeout=5).json()
     assert catalogue["zone"] == "1" and catalogue["markets"][0]["code"] == "pasar-kranggot"
+    beras = next(c["reference"] for c in catalogue["commodities"] if c["code"] == "beras-medium")
+    assert (beras["kind"], beras["price"], beras["source"]["number"]) == ("HET", 13500, "299 Tahun 2025")
+    assert rows[0]["reference_source"] == "Surat Badan Pangan Nasional Nomor 425/TS.02.02/B/6/2024"
     bad = http.get(f"{platform.url}/api/v1/regions/{region}/prices/board", params={"format": "xml"},
                    timeout=5)
     assert bad.status_code == 400 and bad.json()["error"]["details"]["field"] == "format"

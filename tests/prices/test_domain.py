@@ -75,60 +75,86 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
         {"commodity": "beras-medium", "date": "2026-11-27", "price": 15000},
         {"commodity": "telur-ayam-ras", "date": "2026-11-25", "price": 29000},
     ]
-    board = domain.board_of(points, "2026-11-27", catalogue, "1")
+    board = domain.board_of(points, "2026-11-27", catalogue, "36.71")
     assert len(board) == 1  # no egg price that day
     item = board[0]
     assert (item["price"], item["previous_price"], item["gap"], item["gap_percent"], item["direction"],
             item["markets"]) == (14000, 13200, 800, 6.06, "up", 3)
-    assert item["reference"] == {"kind": "HET", "price": 13500, "effective": "2025-08-22",
-                                 "percent_above": 3.7}
+    reference = item["reference"]
+    assert (reference["kind"], reference["price"], reference["lower"], reference["effective"],
+            reference["zone"], reference["percent_above"]) == ("HET", 13500, None, "2025-08-22", "1", 3.7)
+    assert reference["source"]["citation"] == ("Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun "
+                                               "2025 tentang Penetapan Harga Eceran Tertinggi Beras")
     assert domain.compact(board) == [{"commodity": "beras-medium", "price": 14000, "gap": 800,
                                       "gap_percent": 6.06, "direction": "up"}]
 
 
 # --- reference prices -------------------------------------------------------
 
+def ref(commodity, kind, upper, start, end=None, lower=None, provinces=None, regions=None):
+    return Reference(commodity, kind, upper, start, end, lower,
+                     provinces and frozenset(provinces), regions and frozenset(regions))
+
+
 REFERENCES = [
-    Reference("beras-medium", "HET", 12500, "2024-06-01", "1"),
-    Reference("beras-medium", "HET", 13100, "2024-06-01", "2"),
-    Reference("beras-medium", "HET", 13500, "2025-08-22", "1"),
-    Reference("gula-pasir", "HAP", 17500, "2024-04-05"),
-    Reference("gula-pasir", "HAP", 18500, "2024-04-05", "3"),
+    ref("beras-medium", "HET", 12500, "2024-06-01", provinces={"36", "73"}),
+    ref("beras-medium", "HET", 13100, "2024-06-01", provinces={"21"}),
+    ref("beras-medium", "HET", 13500, "2025-08-22", provinces={"36", "73"}),
+    ref("gula-pasir", "HAP", 17500, "2024-04-05"),
+    ref("gula-pasir", "HAP", 18500, "2024-04-05", provinces={"91"}),
+    ref("gula-pasir", "HAP", 18500, "2024-04-05", regions={"36.02"}),
+    ref("telur-ayam-ras", "HAP", 27000, "2022-10-05", "2024-04-24"),
 ]
 
 
-@pytest.mark.parametrize("commodity, zone, day, expected", [
-    ("beras-medium", "1", "2025-08-21", 12500),    # day before the revision
-    ("beras-medium", "1", "2025-08-22", 13500),    # takes effect that day
-    ("beras-medium", "2", "2025-12-01", 13100),    # zone 2 not revised
-    ("beras-medium", "3", "2025-12-01", None),     # no zone 3 entry, no all-zone entry
-    ("beras-medium", "1", "2024-05-31", None),     # before any took effect
-    ("gula-pasir", "1", "2025-01-01", 17500),      # all-zone entry
-    ("gula-pasir", "3", "2025-01-01", 18500),      # the zone's own entry wins on the same date
-    ("cabai-rawit-merah", "1", "2025-01-01", None),
+@pytest.mark.parametrize("commodity, region, day, expected", [
+    ("beras-medium", "36.71", "2025-08-21", 12500),    # day before the revision
+    ("beras-medium", "36.71", "2025-08-22", 13500),    # takes effect that day
+    ("beras-medium", "21.71", "2025-12-01", 13100),    # province 21 not revised
+    ("beras-medium", "91.01", "2025-12-01", None),     # no entry for province 91, none nationwide
+    ("beras-medium", "36.71", "2024-05-31", None),     # before any took effect
+    ("gula-pasir", "36.71", "2025-01-01", 17500),      # nationwide entry
+    ("gula-pasir", "91.01", "2025-01-01", 18500),      # the province's own entry wins on the same date
+    ("gula-pasir", "36.02", "2025-01-01", 18500),      # a regency's own entry (a 3TP list) wins too
+    ("telur-ayam-ras", "36.71", "2024-04-24", 27000),  # last day in force
+    ("telur-ayam-ras", "36.71", "2024-04-25", None),   # ended, nothing after it here
+    ("cabai-rawit-merah", "36.71", "2025-01-01", None),
 ])
-def test_reference_lookup_by_date_and_zone(commodity, zone, day, expected):
-    found = domain.reference_for(REFERENCES, commodity, zone, day)
-    assert (found.price if found else None) == expected
+def test_reference_lookup_by_date_and_place(commodity, region, day, expected):
+    found = domain.reference_for(REFERENCES, commodity, region, day)
+    assert (found.upper if found else None) == expected
 
 
-def test_zones_come_from_the_province(catalogue):
-    assert catalogue.zone("Banten") == "1"
-    assert catalogue.zone("Kepulauan Riau") == "2"
-    assert catalogue.zone("Papua") == "3"
+def test_zones_come_from_the_province_code_not_its_name(catalogue):
+    assert catalogue.zone("36.71") == "1"
+    assert catalogue.zone("21.71") == "2"
+    assert catalogue.zone("91.01") == "3"
+    # a region onboarded with another spelling of its province still gets its HET
+    kep_riau = domain.reference_for(catalogue.references, "beras-medium", "21.72", "2025-09-01")
+    assert (kep_riau.upper, kep_riau.zone) == (14000, "2")
 
 
 # --- alert rules --------------------------------------------------------------
 
-HET = Reference("beras-medium", "HET", 13500, "2025-08-22", "1")
+HET = ref("beras-medium", "HET", 13500, "2025-08-22")
+HAP_RANGE = ref("bawang-merah", "HAP", 41500, "2023-07-24", lower=36500)
+HAP_FIGURE = ref("telur-ayam-ras", "HAP", 30000, "2024-04-25")
 
 
 @pytest.mark.parametrize("price, previous, reference, rules", [
-    (14850, 14850, HET, []),                                  # exactly 10% above: not more
-    (14851, 14851, HET, ["above_reference"]),
+    (13500, 13500, HET, []),                                  # at the ceiling: allowed
+    (13501, 13501, HET, ["above_het"]),                       # HET + Rp1 is a breach
+    (14851, 14851, HET, ["above_het"]),
+    (41500, None, HAP_RANGE, []),                             # a range's bounds are inside it
+    (36500, None, HAP_RANGE, []),
+    (41501, None, HAP_RANGE, ["above_reference"]),            # above the upper bound
+    (36499, None, HAP_RANGE, ["below_reference"]),            # below the lower bound
+    (33000, 33000, HAP_FIGURE, []),                           # a single figure: 10% band above it
+    (33001, 33001, HAP_FIGURE, ["above_reference"]),
+    (20000, 20000, HAP_FIGURE, []),                           # and no lower bound
     (13000, 10000, HET, ["daily_rise"]),                      # +30% > 20%
     (12000, 10000, HET, []),                                  # +20% is not above 20%
-    (16000, 12000, HET, ["above_reference", "daily_rise"]),
+    (16000, 12000, HET, ["above_het", "daily_rise"]),
     (16000, None, None, []),
     (9000, 10000, HET, []),
 ])
@@ -143,8 +169,8 @@ def test_rise_threshold_is_configurable():
 def test_alerts_use_the_previous_report_from_the_store_or_the_sheet(catalogue):
     rows = [domain.Row(2, "pasar-anyar", "cabai-rawit-merah", "2026-11-27", 50000)]
     known = {("pasar-anyar", "cabai-rawit-merah"): {"2026-11-26": 40000, "2026-11-27": 50000}}
-    [(row, rules, previous, reference)] = domain.row_alerts(rows, known, catalogue, "1", 20)
-    assert (rules, previous, reference.price) == (["daily_rise"], 40000, 57000)
+    [(row, rules, previous, reference)] = domain.row_alerts(rows, known, catalogue, "36.71", 20)
+    assert (rules, previous, reference.upper) == (["daily_rise"], 40000, 57000)
 
 
 # --- sheet rows ---------------------------------------------------------------
@@ -304,3 +330,11 @@ def test_catalogue_covers_pihps_and_every_commodity_of_the_bandung_sample(catalo
     assert catalogue.commodities["minyak-goreng-curah"].unit == "liter"
     assert {m.type for r in catalogue.markets.values() for m in r.values()} <= {
         "traditional", "modern", "city_average"}
+
+
+def test_working_days_without_data_skip_weekends_and_holidays_and_today():
+    def weekdays(day):
+        return day.weekday() < 5 and day.isoformat() != "2026-08-17"  # Hari Kemerdekaan, a Monday
+    assert domain.working_days_without_data("2026-08-13", "2026-08-14", weekdays) == 0  # Thu, Fri
+    assert domain.working_days_without_data("2026-08-13", "2026-08-18", weekdays) == 1  # Fri only
+    assert domain.working_days_without_data("2026-08-13", "2026-08-19", weekdays) == 2  # Fri, Tue

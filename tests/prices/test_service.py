@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
+from prometheus_client import REGISTRY
 
 from services.prices import domain
 from services.prices.repository import PriceRepository
-from services.prices.service import PricesService, sheet_id, today_in
+from services.prices.service import PricesService, is_working_day, sheet_id, today_in
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
@@ -134,8 +135,14 @@ def test_one_event_per_sheet_corrections_keep_history(prices, mongo_db):
     assert len(events("prices_recorded")) == 2
 
 
+def alerts_counted(region, commodity):
+    return REGISTRY.get_sample_value("tl_prices_alerts_raised_total",
+                                     {"region": region, "commodity": commodity}) or 0
+
+
 def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     container, recorder = prices
+    counted = alerts_counted("36.02", "cabai-rawit-merah")
     today = local_today()
     yesterday = domain.day_before(today)
     rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", yesterday,
@@ -143,14 +150,16 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     with entrypoint_waiter(recorder, "alert", timeout=15):
         report = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
                      [{"commodity": "cabai-rawit-merah", "price": 70000},
-                      {"commodity": "beras-medium", "price": 13000}], "ani")
+                      {"commodity": "beras-medium", "price": 13500}], "ani")
     assert report["alerts_raised"] == 1
     [alert] = events("price_alert_raised")
     payload = alert["payload"]
     assert alert["region"] == "36.02"
     assert payload["rules"] == ["above_reference", "daily_rise"]
-    assert (payload["previous_price"], payload["gap_percent"], payload["reference"]) == (
-        50000, 40.0, {"kind": "HAP", "price": 57000})
+    assert (payload["previous_price"], payload["gap_percent"]) == (50000, 40.0)
+    reference = payload["reference"]
+    assert (reference["kind"], reference["lower"], reference["price"], reference["source"]["number"]) == (
+        "HAP", 40000, 57000, "17 Tahun 2023")
     assert "ani" not in repr(alert)  # no personal data in a shared event
     # a correction the same day, still too high: the alert is not raised again
     with entrypoint_waiter(recorder, "recorded", timeout=15):
@@ -158,9 +167,20 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
                     [{"commodity": "cabai-rawit-merah", "price": 72000}], "ani")
     assert again["alerts_raised"] == 0 and mongo_db.alerts.count_documents({}) == 1
     assert len(events("price_alert_raised")) == 1
+    assert alerts_counted("36.02", "cabai-rawit-merah") == counted + 1
     listed = rpc(container, "alerts", "36.02", today)["items"]
     assert [a["commodity"] for a in listed] == ["cabai-rawit-merah"]
     assert rpc(container, "live_summary", "36.02")["alerts"][0]["rules"] == ["above_reference", "daily_rise"]
+    # beras medium at its HET is allowed; one rupiah more is a breach
+    with entrypoint_waiter(recorder, "alert", timeout=15):
+        breach = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
+                     [{"commodity": "beras-medium", "price": 13501}], "ani")
+    assert breach["alerts_raised"] == 1
+    [het] = [e["payload"] for e in events("price_alert_raised")
+             if e["payload"]["commodity"] == "beras-medium"]
+    assert het["rules"] == ["above_het"]
+    assert (het["reference"]["kind"], het["reference"]["price"], het["reference"]["source"]["number"]) == (
+        "HET", 13500, "299 Tahun 2025")
 
 
 def test_a_sheet_cut_short_is_finished_by_sending_it_again(prices, mongo_db):
@@ -233,3 +253,15 @@ def test_history_and_comparison_across_banten(prices):
     assert prices_by_region["36.74"] == 15000 and prices_by_region["36.01"] is None
     chosen = rpc(container, "compare", "36.71", "beras-medium", None, ["36.71", "32.73"])
     assert [i["region"] for i in chosen["items"]] == ["36.71", "32.73"]
+
+
+def test_days_without_prices_are_counted_per_region(prices):
+    container, _ = prices
+    region = get_region("36.71")
+    last_week = domain.day_before(today_in(region), 7)
+    rpc(container, "record_prices", "36.71", "pasar-anyar", last_week,
+        [{"commodity": "beras-medium", "price": 13000}], "ani")
+    rpc(container, "freshness_clock")
+    expected = domain.working_days_without_data(last_week, today_in(region), is_working_day)
+    assert expected >= 3  # seven days back holds at least three working days before today
+    assert REGISTRY.get_sample_value("tl_prices_working_days_without_data", {"region": "36.71"}) == expected

@@ -1,0 +1,88 @@
+"""Events checked on arrival, before any handler sees them.
+
+Contracts are checked when an event is made (envelope.py), but a consumer
+cannot rely on that: partner regions publish on the inter-region exchanges
+themselves, and one bad message would otherwise reach domain code or cycle
+through the retry queues. So every consumer asks here first:
+
+* `checked_event`: the envelope and payload against the event type's
+  contract, and that the event is of the stream it arrived on;
+* `check_partner_event`: for inter-region traffic, that the envelope region,
+  the routing key (`<source>.<event_type>.<region>`) and the publisher agree.
+  The publisher is the message's `user_id`, which RabbitMQ refuses unless it
+  is the connecting user; partners connect as `region-<code>` (partners.py),
+  and their topic permissions already pin their routing keys to their code.
+
+Refusals are counted: `tl_events_rejected_total` for broken contracts,
+`tl_partner_events_rejected_total` for inter-region events whose region,
+routing key and publisher disagree.
+"""
+import re
+
+from prometheus_client import Counter
+
+from services.servicekit.envelope import CONTRACTS_DIR, contract_problems
+
+EVENT_TYPE = re.compile(r"^[a-z][a-z_]+$")
+REGION_KEY = re.compile(r"^([a-z][a-z_]*)\.([a-z][a-z_]*)\.([0-9]{2}\.[0-9]{2})$")
+PARTNER_USER = re.compile(r"^region-([0-9]{2}\.[0-9]{2})(~.+)?$")
+
+REJECTED = Counter("tl_events_rejected_total", "Events refused on arrival (never handled), by reason",
+                   ["service", "consumer", "reason"])
+PARTNER_REJECTED = Counter("tl_partner_events_rejected_total",
+                           "Inter-region events dropped: envelope region, routing key and publisher "
+                           "disagree, or a stream a region may not send", ["reason"])
+
+
+class Rejected(Exception):
+    """An event a consumer must not handle; `reason` is a metric label."""
+
+    def __init__(self, reason, detail):
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+def checked_event(body, source=None, event_type=None):
+    """`body` if it keeps its contract (and is a `source`.`event_type` event when given)."""
+    if not isinstance(body, dict):
+        raise Rejected("malformed", f"the body is a JSON {type(body).__name__}, not an event object")
+    kind = body.get("event_type")
+    if not isinstance(kind, str) or not EVENT_TYPE.match(kind) or not (
+            CONTRACTS_DIR / f"{kind}.json").is_file() or kind == "envelope":
+        raise Rejected("malformed", f"event_type {kind!r} has no contract")
+    if event_type is not None and (body.get("source"), kind) != (source, event_type):
+        raise Rejected("malformed", f"a {body.get('source')!r} {kind} event on the "
+                                    f"{source} {event_type} stream")
+    problems = contract_problems(body)
+    if problems:
+        raise Rejected("malformed", "; ".join(problems)[:500])
+    return body
+
+
+def publisher_region(user_id):
+    """The region code of a partner's broker user (`region-36.02`), else None."""
+    found = PARTNER_USER.match(user_id or "")
+    return found.group(1) if found else None
+
+
+def check_partner_event(event, routing_key, user_id):
+    """Refuse a contract-valid inter-region event whose key or publisher names another region.
+
+    A key in the shared form must be the envelope's `<source>.<event_type>.<region>`;
+    the bare event type is a service exchange's key, which only the hub's own
+    services can publish to. A partner user as publisher must be the envelope's region.
+    """
+    found = REGION_KEY.match(routing_key or "")
+    if found:
+        if found.group(3) != event["region"]:
+            raise Rejected("region", f"routing key {routing_key} names region {found.group(3)}, "
+                                     f"the envelope {event['region']}")
+        if found.group(1, 2) != (event["source"], event["event_type"]):
+            raise Rejected("routing_key", f"routing key {routing_key} does not name a "
+                                          f"{event['source']} {event['event_type']} event")
+    elif routing_key != event["event_type"]:
+        raise Rejected("routing_key", f"routing key {routing_key!r} is neither "
+                                      "<source>.<event_type>.<region> nor the event type")
+    publisher = publisher_region(user_id)
+    if publisher is not None and publisher != event["region"]:
+        raise Rejected("publisher", f"region {publisher}'s user published an event of {event['region']}")

@@ -1,0 +1,103 @@
+"""The checks every consumer makes on arrival, and the fence a partner's broker user gets (pure)."""
+import re
+
+import pytest
+
+from services.servicekit import partners
+from services.servicekit.arrival import Rejected, check_partner_event, checked_event, publisher_region
+from services.servicekit.events import attempts_so_far
+from services.servicekit.uplink import check_uplinked, destinations
+from tests.partners.support import shared_event, submitted_event
+
+VACANCY = shared_event("vacancy_posted", "36.02")
+
+
+@pytest.mark.parametrize("body, detail", [
+    ([VACANCY], "JSON list"),
+    ({**VACANCY, "event_type": "../envelope"}, "has no contract"),
+    ({**VACANCY, "event_type": "envelope"}, "has no contract"),
+    ({**VACANCY, "region": "36.7"}, "region"),
+    ({**VACANCY, "payload": {**VACANCY["payload"], "openings": 0}, "extra": 1}, "payload.openings"),
+])
+def test_malformed_events_are_refused_naming_what_is_wrong(body, detail):
+    with pytest.raises(Rejected) as refused:
+        checked_event(body)
+    assert refused.value.reason == "malformed" and detail in refused.value.detail
+
+
+def test_an_event_on_another_stream_is_malformed():
+    assert checked_event(VACANCY, "pencaker", "vacancy_posted") is VACANCY
+    with pytest.raises(Rejected, match="on the pencaker vacancy_closed stream"):
+        checked_event(VACANCY, "pencaker", "vacancy_closed")
+
+
+@pytest.mark.parametrize("value", ["1", -1, True, 1.5])
+def test_a_bad_attempts_header_is_refused(value):
+    assert attempts_so_far({}) == 0 and attempts_so_far({"x-tl-attempts": 3}) == 3
+    with pytest.raises(Rejected) as refused:
+        attempts_so_far({"x-tl-attempts": value})
+    assert refused.value.reason == "attempts_header"
+
+
+@pytest.mark.parametrize("routing_key, user_id, reason", [
+    ("pencaker.vacancy_posted.36.02", None, None),
+    ("pencaker.vacancy_posted.36.02", "region-36.02~e2e-1", None),
+    ("vacancy_posted", "guest", None),  # a service exchange: only the hub's services publish there
+    ("pencaker.vacancy_posted.36.71", None, "region"),
+    ("news.vacancy_posted.36.02", None, "routing_key"),
+    ("tangerang.region.36.02", None, "routing_key"),
+    ("pencaker.vacancy_posted.36.02", "region-36.71", "publisher"),
+])
+def test_envelope_region_routing_key_and_publisher_must_agree(routing_key, user_id, reason):
+    if reason is None:
+        check_partner_event(VACANCY, routing_key, user_id)
+        return
+    with pytest.raises(Rejected) as refused:
+        check_partner_event(VACANCY, routing_key, user_id)
+    assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize("event, routing_key, user_id, reason", [
+    (submitted_event("36.02", 1), "edge.events.36.02", "region-36.02", None),
+    (shared_event("price_alert_raised", "36.02"), "edge.events.36.02", "region-36.02~hub", None),
+    (submitted_event("36.02", 1), "edge.events.36.02", None, "publisher"),
+    (submitted_event("36.02", 1), "edge.events.36.02", "guest", "publisher"),
+    (submitted_event("36.02", 1), "edge.events.36.01", "region-36.02", "publisher"),
+    (submitted_event("36.71", 1), "edge.events.36.02", "region-36.02", "region"),
+    (shared_event("prices_recorded", "36.02"), "edge.events.36.02", "region-36.02", "stream"),
+])
+def test_the_hub_accepts_an_uplinked_event_only_as_the_edge_regions_own(event, routing_key, user_id,
+                                                                        reason):
+    if reason is None:
+        check_uplinked(event, routing_key, user_id)
+        return
+    with pytest.raises(Rejected) as refused:
+        check_uplinked(event, routing_key, user_id)
+    assert refused.value.reason == reason
+
+
+def test_uplinked_events_go_where_the_hubs_outbox_would_put_them():
+    config = {}
+    submitted, alert = submitted_event("36.02", 1), shared_event("price_alert_raised", "36.02")
+    assert [(e.name, k) for e, k in destinations(submitted, config)] == [
+        ("aspirasi.events", "aspirasi_submitted")]
+    assert [(e.name, k) for e, k in destinations(alert, config)] == [
+        ("tangerang.shared", "prices.price_alert_raised.36.02")]
+
+
+def test_a_partner_user_is_fenced_to_its_queue_and_its_own_routing_keys():
+    assert partners.partner_user("36.02") == "region-36.02"
+    assert partners.partner_user("36.02", "e2e-1") == "region-36.02~e2e-1"
+    assert publisher_region("region-36.02~e2e-1") == "36.02" and publisher_region("guest") is None
+    permissions, topics = partners.partner_permissions("36.02", edge=False)
+    assert permissions == {"configure": "^$", "read": r"^tangerang\.region\.36\.02$",
+                           "write": r"^(tangerang\.shared)$"}
+    own = {t["exchange"]: re.compile(t["write"]) for t in topics}
+    assert own["tangerang.shared"].match("prices.price_alert_raised.36.02")
+    for key in ("prices.price_alert_raised.36.021", "prices.price_alert_raised.36x02",
+                "a.b.c.36.02", "prices.price_alert_raised.36.71"):
+        assert not own["tangerang.shared"].match(key), key
+    assert not own["tangerang.uplink"].match("edge.events.36.02")  # not an edge: no uplink
+    permissions, topics = partners.partner_permissions("36.02", edge=True)
+    assert permissions["write"] == r"^(tangerang\.shared|tangerang\.uplink)$"
+    assert all(re.match(t["write"], "edge.events.36.02") for t in topics)
