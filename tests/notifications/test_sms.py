@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from services.aspirasi.domain import STATE_LABELS
 from services.notifications import sms_commands
 from tests.notifications.test_email import REGION, move, until
 from tools.ensure_gammu import HOW
@@ -58,7 +59,7 @@ def test_an_sms_report_becomes_a_ticket_once_and_cek_answers(platform, sms, toke
 
     sms.receive(sender, f"cek {number.lower()}")
     until("the CEK answer", lambda: len(replies_to(sms, sender)) == 3)
-    assert replies_to(sms, sender)[2] == f"Tiket {number}: Diterima."
+    assert replies_to(sms, sender)[2] == f"Tiket {number}: {STATE_LABELS['submitted']}."
 
     # and the reporter hears of the ticket's progress by SMS
     move(platform, token, number, "verify", "Segera diangkut.")

@@ -147,7 +147,7 @@ def lapor_offline_kept_then_sent_once(page, base, data):
     assert marker in unquote_plus(kept["body"])
     page.context.set_offline(False)
     expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}$"), timeout=15_000)
-    expect(page.locator("#status")).to_have_text("Diterima")
+    expect(page.locator("#status")).to_have_text("Terkirim")
     assert page.evaluate("localStorage.getItem('tl-pending-reports')") == "[]"
     number = page.url.rsplit("/", 1)[1]
     # the same report sent again with its key (a lost answer, a double tap): the same ticket
