@@ -156,6 +156,12 @@ def lapor_offline_kept_then_sent_once(page, base, data):
     assert again.status == 303 and again.headers["location"].endswith(f"/lacak/{number}"), again.status
     listed = page.request.get(f"{base}/api/v1/regions/36.71/aspirasi?limit=100").json()["items"]
     assert [t["number"] for t in listed if t["description"] == marker] == [number]
+    # with signal, the script sends at once, under a new key: a new ticket
+    page.goto(f"{base}/r/36.71/lapor")
+    fill_report(page, f"Lampu taman mati {time.time_ns()}.")
+    page.click("button:has-text('Kirim laporan')")
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}$"))
+    assert page.url.rsplit("/", 1)[1] != number
 
 
 def main(base, data, names):
