@@ -29,3 +29,10 @@ def start_with_recorder(container_factory, config, service_cls, recorder_cls):
     recorder.start()
     recorder_cls.seen = []
     return container, recorder
+
+
+def signed(role, region=None, subject=None, opd=None, owns=()):
+    """A signed caller token, as the gateway makes one per request (valid for the
+    whole session, since modules sign theirs when they are collected)."""
+    from services.servicekit.caller import Caller
+    return Caller(subject or f"{role}@{region}", role, region, opd, tuple(owns)).sign(ttl=3600)

@@ -12,6 +12,7 @@ from pathlib import Path
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.gateway.accounts import AccountRepository
+from services.servicekit.caller import Caller
 from services.servicekit.config import load_config
 from services.servicekit.errors import Conflict
 from services.servicekit.regions import all_regions
@@ -45,9 +46,10 @@ def accounts():
 
 def open311_keys():
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")}
+    operator = Caller("tools.demo_accounts", "platform_operator", None).sign(ttl=300)
     with ClusterRpcProxy(config) as cluster:
-        return [f"{region.code}  {cluster.aspirasi.issue_api_key(region.code)}  {region.name}"
-                for region in all_regions()]
+        return [f"{region.code}  {cluster.aspirasi.issue_api_key(region.code, caller=operator)}  "
+                f"{region.name}" for region in all_regions()]
 
 
 def main():

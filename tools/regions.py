@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from services.servicekit import partners
+from services.servicekit.caller import Caller
 from services.servicekit.errors import DomainError
 from services.servicekit.regions import all_regions
 
@@ -58,7 +59,9 @@ class _Catalogue:
         return self.aspirasi.categories(code)
 
     def set_category(self, *args):
-        return self.aspirasi.set_category(*args)
+        # The operator's CLI signs as the platform operator (TL_TOKEN_SECRET, as the services).
+        operator = Caller("tools.regions", "platform_operator", None).sign()
+        return self.aspirasi.set_category(*args, caller=operator)
 
     def close(self):
         self.proxy.stop()

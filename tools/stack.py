@@ -3,6 +3,7 @@
 Used by the end-to-end tests and by `make bench`.
 """
 import os
+import secrets
 import shutil
 import tempfile
 import uuid
@@ -50,6 +51,8 @@ class Platform:
     def __init__(self, amqp_uri, mongo_uri, prefix, **env):
         self.env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
                     "PYTHONUNBUFFERED": "1", **env}
+        # Services verify the callers the gateway signs: one secret for the platform.
+        self.env.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
         self.env["GATEWAY_HTTP"] = f"127.0.0.1:{backing.free_port()}"
         for name in SERVICES:
             self.env[f"{name.upper()}_OPS_HTTP"] = f"127.0.0.1:{backing.free_port()}"

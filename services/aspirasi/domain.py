@@ -2,13 +2,17 @@
 
 No nameko, no pymongo, no clock reads: callers pass `now`.
 """
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
+from services.servicekit import authority
 from services.servicekit import nik as niks
-from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
+from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
+from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.validation import plain_text
 
 MAX_DESCRIPTION = 4000
@@ -34,16 +38,32 @@ STATE_LABELS = {
 }
 OPEN_STATES = {"submitted", "verified", "dispatched", "in_progress"}
 
-# action -> (states it may start from, state it leads to, roles allowed)
+# action -> (states it may start from, state it leads to)
 TRANSITIONS = {
-    "verify": ({"submitted"}, "verified", {"region_admin"}),
-    "dispatch": ({"verified"}, "dispatched", {"region_admin"}),
-    "start": ({"dispatched"}, "in_progress", {"opd_officer"}),
-    "resolve": ({"in_progress"}, "resolved", {"opd_officer"}),
-    "reject": ({"submitted", "verified"}, "rejected", {"region_admin"}),
-    "mark_duplicate": ({"submitted", "verified"}, "duplicate", {"region_admin"}),
-    "reopen": ({"resolved"}, "in_progress", {"citizen"}),
+    "verify": ({"submitted"}, "verified"),
+    "dispatch": ({"verified"}, "dispatched"),
+    "start": ({"dispatched"}, "in_progress"),
+    "resolve": ({"in_progress"}, "resolved"),
+    "reject": ({"submitted", "verified"}, "rejected"),
+    "mark_duplicate": ({"submitted", "verified"}, "duplicate"),
+    "reopen": ({"resolved"}, "in_progress"),
 }
+# Who may do what to a ticket (action -> role -> scope; servicekit.authority).
+# A citizen owns a ticket by its tracking secret; an OPD officer acts on, and
+# reads the reporter's contact of, their own OPD's tickets only.
+AUTHORITY = {
+    "verify": {"region_admin": REGION},
+    "dispatch": {"region_admin": REGION},
+    "start": {"opd_officer": OPD},
+    "resolve": {"opd_officer": OPD},
+    "reject": {"region_admin": REGION},
+    "mark_duplicate": {"region_admin": REGION},
+    "reopen": {"citizen": OWN},
+    "read_contact": {"region_admin": REGION, "opd_officer": OPD, "service": ANY},
+    "set_category": {"region_admin": REGION, "platform_operator": ANY},
+    "issue_api_key": {"region_admin": REGION, "platform_operator": ANY},
+}
+MAX_NOTE = 2000
 REJECT_REASONS = {"not_our_authority", "spam", "incomplete"}
 
 
@@ -52,6 +72,23 @@ class Category:
     code: str
     name: str
     opd: str
+
+
+def authorize(action, caller, ticket):
+    """The caller, if AUTHORITY lets it do `action` on `ticket` (or on a region: {"region": code})."""
+    return authority.authorize(AUTHORITY, action, caller, Target(
+        ticket["region"], ticket.get("opd"), frozenset([ticket["_id"]] if "_id" in ticket else [])))
+
+
+def tracking_hash(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def proves_ownership(ticket, secret):
+    """Whether `secret` is the ticket's tracking secret (compared in constant time)."""
+    stored = ticket.get("tracking_hash")
+    return bool(stored and isinstance(secret, str)
+                and hmac.compare_digest(stored, tracking_hash(secret)))
 
 
 def ticket_number(region_code, year, sequence):
@@ -135,19 +172,39 @@ def validate_submission(report, region, categories):
         "photos": _photos(report),
         "reporter": reporter,
         "anonymous": bool(report.get("anonymous")),
+        "show_name": _show_name(report),
     }
     if reporter and "nik" in reporter:
         fields["nik_outside_region"] = niks.outside_region(reporter["nik"], region)
     return fields
 
 
-def transition(ticket, action, actor, role, note, now, **params):
-    """Apply `action`; return (changes to store, history entry). Pure."""
+def _show_name(report):
+    """The reporter's name is public only when they say so; never by default."""
+    value = report.get("show_name", False)
+    if not isinstance(value, bool):
+        raise ValidationFailed.field("show_name", "must be true or false (default false: name not shown)")
+    return value and not report.get("anonymous")
+
+
+def _note(note):
+    if note is None:
+        return ""
+    if not isinstance(note, str):
+        raise ValidationFailed.field("note", "must be text")
+    return plain_text({"note": note}, "note", required=False, max_length=MAX_NOTE) or ""
+
+
+def transition(ticket, action, caller, now, note=None, opds=(), **params):
+    """Apply `action` for `caller`; return (changes to store, history entry). Pure.
+
+    `opds` are the region's known OPDs (a dispatch must name one of them).
+    """
     if action not in TRANSITIONS:
         raise ValidationFailed.field("action", f"{action!r} unknown; one of {', '.join(TRANSITIONS)}")
-    sources, target, roles = TRANSITIONS[action]
-    if role not in roles:
-        raise Forbidden(f"role {role} may not {action} a ticket", {"field": "role"})
+    authorize(action, caller, ticket)
+    note = _note(note)
+    sources, target = TRANSITIONS[action]
     state = ticket["status"]
     if state not in sources:
         raise Conflict(
@@ -155,7 +212,7 @@ def transition(ticket, action, actor, role, note, now, **params):
             + ", ".join(sorted(sources)), {"field": "action", "status": state})
     changes = {"status": target}
     if action == "dispatch":
-        changes["opd"] = params.get("opd") or ticket["opd"]
+        changes["opd"] = _dispatch_opd(params.get("opd"), ticket["opd"], opds)
         changes["dispatched_at"] = now
     if action == "verify":
         changes["verified_at"] = now
@@ -179,8 +236,8 @@ def transition(ticket, action, actor, role, note, now, **params):
                            {"field": "action"})
         changes["reopened_at"] = now
         changes["opd_due_at"] = None
-    entry = {"from": state, "to": target, "action": action, "actor": actor, "role": role,
-             "note": (note or "")[:2000], "at": now}
+    entry = {"from": state, "to": target, "action": action, "actor": caller.subject,
+             "role": caller.role, "note": note, "at": now}
     return changes, entry
 
 
@@ -189,6 +246,14 @@ def notification_contact(ticket):
     reporter = ticket.get("reporter") or {}
     contact = {k: reporter[k] for k in ("email", "phone") if reporter.get(k)}
     return contact or None
+
+
+def _dispatch_opd(opd, current, opds):
+    if opd is None:
+        return current
+    if not isinstance(opd, str) or opd not in opds:
+        raise ValidationFailed.field("opd", "must be one of the region's OPDs: " + ", ".join(sorted(opds)))
+    return opd
 
 
 def officer_view(ticket, duplicates):
@@ -201,7 +266,7 @@ def officer_view(ticket, duplicates):
 
 
 def public_view(ticket):
-    """What anyone may see: never NIK, phone or e-mail; no name if anonymous."""
+    """What anyone may see: never NIK, phone or e-mail; the name only if the reporter chose so."""
     reporter = ticket.get("reporter") or {}
     return {
         "number": ticket["_id"],
@@ -213,7 +278,7 @@ def public_view(ticket):
         "photos": ticket["photos"],
         "status": ticket["status"],
         "status_label": STATE_LABELS[ticket["status"]],
-        "reporter_name": None if ticket["anonymous"] else reporter.get("name"),
+        "reporter_name": reporter.get("name") if ticket.get("show_name") else None,
         "submitted_at": ticket["submitted_at"],
         "updated_at": ticket["updated_at"],
         "verify_due_at": ticket.get("verify_due_at"),

@@ -110,6 +110,20 @@ class TicketRepository(Repository):
             [("submitted_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit)
         return list(cursor)
 
+    def live_counts(self, region_codes):
+        """What the live view shows per region: received, resolved now, and of those
+        resolved on time (one pass over a small projection: the embedded store
+        counts no faster than it scans)."""
+        counts = {code: {"received": 0, "resolved": 0, "resolved_on_time": 0} for code in region_codes}
+        for ticket in self.db.tickets.find({"region": {"$in": list(region_codes)}},
+                                           {"_id": 0, "region": 1, "status": 1, "breaches": 1}):
+            count = counts[ticket["region"]]
+            count["received"] += 1
+            if ticket["status"] == "resolved":
+                count["resolved"] += 1
+                count["resolved_on_time"] += 0 if ticket.get("breaches") else 1
+        return counts
+
     def open_tickets(self, region_code=None):
         query = {"status": {"$in": ["submitted", "verified", "dispatched", "in_progress"]}}
         if region_code:

@@ -1,5 +1,7 @@
 """LAKSA entrypoints: translate RPC calls and timers into domain calls."""
+import base64
 import hashlib
+import hmac
 import logging
 import secrets
 import uuid
@@ -11,8 +13,9 @@ from nameko.timer import timer
 from services.aspirasi import domain, open311, sla
 from services.aspirasi.repository import TicketRepository
 from services.servicekit import business_metrics
+from services.servicekit.caller import Caller, token_secret
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -44,8 +47,9 @@ class AspirasiService(Observable):
         return [vars(c) for c in self.store.categories(region_code).values()]
 
     @rpc
-    def set_category(self, region_code, code, name, opd):
+    def set_category(self, region_code, code, name, opd, *, caller):
         get_region(region_code)
+        domain.authorize("set_category", Caller.verify(caller), {"region": region_code})
         for field, value in (("code", code), ("name", name), ("opd", opd)):
             if not isinstance(value, str) or not value.strip():
                 raise ValidationFailed.field(field, "is required")
@@ -53,7 +57,12 @@ class AspirasiService(Observable):
 
     @rpc
     def submit(self, region_code, report, idempotency_key=None):
-        """Create a ticket; the same idempotency key always yields the same ticket."""
+        """Create a ticket; the same idempotency key always yields the same ticket.
+
+        The answer carries the ticket's tracking secret, the citizen's proof of
+        ownership (only its hash is stored). A retry with the same idempotency
+        key gets the same secret back, so a lost answer loses nothing.
+        """
         region = get_region(region_code)
         if idempotency_key is not None and (
                 not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY):
@@ -62,9 +71,10 @@ class AspirasiService(Observable):
         if number:
             existing = self.store.db.tickets.find_one({"_id": number}, {"_id": 1})
             if existing:
-                return domain.public_view(self.store.get(number))
+                return self._submitted(self.store.get(number), region_code, idempotency_key)
         fields = domain.validate_submission(report, region, self.store.categories(region_code))
         now = utcnow()
+        secret = _tracking_secret(region.code, idempotency_key)
         if not number:
             number = domain.ticket_number(
                 region.code, now.year, self.store.next_sequence(region.code, now.year))
@@ -75,6 +85,7 @@ class AspirasiService(Observable):
             "status": "submitted", "submitted_at": now, "updated_at": now,
             "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone, region.code),
             "breaches": [], "idempotency_key": idempotency_key,
+            "tracking_hash": domain.tracking_hash(secret),
             "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
                          "role": "citizen", "note": "", "at": now}],
         }
@@ -82,41 +93,54 @@ class AspirasiService(Observable):
                        location=_public_point(ticket))
         if self.store.insert(ticket, [event]):
             self._relay(number)
-        return domain.public_view(self.store.get(number))
+            return {**domain.public_view(self.store.get(number)), "tracking_secret": secret}
+        return self._submitted(self.store.get(number), region_code, idempotency_key)
+
+    def _submitted(self, ticket, region_code, idempotency_key):
+        """A repeated submission: the same ticket, and its secret when the key derives it."""
+        view = domain.public_view(ticket)
+        secret = idempotency_key and _tracking_secret(region_code, idempotency_key)
+        if secret and domain.proves_ownership(ticket, secret):
+            view["tracking_secret"] = secret
+        return view
 
     @rpc
     def get_ticket(self, number):
         return domain.public_view(self.store.get(number))
 
     @rpc
-    def get_ticket_private(self, number, actor_region):
-        """The full ticket, reporter contact included, for officers of its region."""
+    def get_ticket_private(self, number, *, caller):
+        """The full ticket, reporter contact included: the region's admin, the
+        ticket's OPD, or a platform service (notifications)."""
         ticket = self.store.get(number)
-        if ticket["region"] != actor_region:
-            raise Forbidden("officers see personal data of their own region only",
-                            {"field": "region"})
+        domain.authorize("read_contact", Caller.verify(caller), ticket)
         return domain.officer_view(ticket, domain.likely_duplicates(
             ticket, self.store.open_tickets(ticket["region"]), utcnow()))
 
     @rpc
-    def notification_recipient(self, number):
-        """Only the contact the reporter gave, for telling them of their ticket (None if anonymous)."""
-        return domain.notification_contact(self.store.get(number))
+    def notification_recipient(self, number, *, caller):
+        """Only the contact the reporter gave (None if anonymous): for the notifications service."""
+        ticket = self.store.get(number)
+        domain.authorize("read_contact", Caller.verify(caller), ticket)
+        return domain.notification_contact(ticket)
 
     @rpc
-    def transition(self, number, action, actor, role, actor_region, note=None,
-                   expected_version=None, actor_opd=None, **params):
+    def transition(self, number, action, *, caller, note=None, expected_version=None,
+                   tracking_secret=None, **params):
+        """Move a ticket on; a citizen proves ownership with the ticket's tracking secret."""
         ticket = self.store.get(number)
-        if role != "citizen" and ticket["region"] != actor_region:
-            raise Forbidden(f"ticket {number} belongs to region {ticket['region']}",
-                            {"field": "region"})
-        if role == "opd_officer" and actor_opd and actor_opd != ticket["opd"]:
-            raise Forbidden(f"ticket {number} is handled by {ticket['opd']}", {"field": "opd"})
+        who = Caller.verify(caller)
+        if tracking_secret is not None:
+            if not domain.proves_ownership(ticket, tracking_secret):
+                raise Forbidden(f"tracking_secret does not match ticket {number}",
+                                {"field": "tracking_secret"})
+            who = who.owning(number)
         if expected_version is not None and expected_version != ticket["version"]:
             raise Conflict(f"ticket {number} is at version {ticket['version']}, not "
                            f"{expected_version}; reload and retry", {"field": "version"})
         now = utcnow()
-        changes, entry = domain.transition(ticket, action, actor, role, note, now, **params)
+        opds = {c.opd for c in self.store.categories(ticket["region"]).values()}
+        changes, entry = domain.transition(ticket, action, who, now, note, opds, **params)
         region = get_region(ticket["region"])
         if changes["status"] == "dispatched" or action == "reopen":
             changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone,
@@ -124,7 +148,7 @@ class AspirasiService(Observable):
             changes["breaches"] = [b for b in ticket.get("breaches", []) if b != "follow_up"]
         changes.update(updated_at=now, history=ticket["history"] + [entry])
         event = _event("aspirasi_status_changed", ticket, **{
-            "from": entry["from"], "to": entry["to"], "action": action, "role": role,
+            "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
             "at": now.isoformat(), "on_time": not ticket.get("breaches"), "note": entry["note"]})
         self.store.update(ticket, changes, [event])
         self._relay(number)
@@ -136,6 +160,14 @@ class AspirasiService(Observable):
         get_region(region_code)
         return [domain.public_view(t) for t in self.store.find(
             region_code, status, category, since, until, limit, skip)]
+
+    @rpc
+    def live_marks(self, region_codes):
+        """The live view's counts per region (also how the gateway checks its own),
+        with the moment they were read."""
+        codes = [get_region(code).code for code in region_codes]
+        as_of = isoformat(utcnow())
+        return {"as_of": as_of, "regions": self.store.live_counts(codes)}
 
     @rpc
     def stats(self, region_code, opd=None):
@@ -173,9 +205,10 @@ class AspirasiService(Observable):
 
     # Open311 GeoReport v2 ------------------------------------------------
     @rpc
-    def issue_api_key(self, region_code):
+    def issue_api_key(self, region_code, *, caller):
         """A new Open311 api_key for a region (only its hash is stored)."""
         get_region(region_code)
+        domain.authorize("issue_api_key", Caller.verify(caller), {"region": region_code})
         key = secrets.token_urlsafe(24)
         self.store.db.api_keys.insert_one({"_id": _key_hash(key), "region": region_code,
                                            "created_at": utcnow()})
@@ -249,6 +282,16 @@ class AspirasiService(Observable):
             self.outbox.flush("tickets", number)
         except Exception:  # noqa: BLE001
             log.warning("publishing events of %s deferred to the relay", number, exc_info=True)
+
+
+def _tracking_secret(region_code, idempotency_key):
+    """A fresh secret, or one derived from the client's idempotency key (so a
+    retried submission answers with the same secret as the first)."""
+    if not idempotency_key:
+        return secrets.token_urlsafe(16)
+    digest = hmac.new(token_secret().encode(), f"tracking|{region_code}|{idempotency_key}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
 def _key_hash(key):

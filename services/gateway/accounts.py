@@ -11,7 +11,8 @@ import re
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
-from services.gateway.auth import ROLES, Claims
+from services.gateway.auth import ROLES
+from services.servicekit.caller import Caller
 from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.store import Repository
@@ -50,14 +51,14 @@ class AccountRepository(Repository):
                                          "role": role, "region": region, "opd": opd})
         except DuplicateKeyError:
             raise Conflict(f"account {username} already exists", {"field": "username"}) from None
-        return Claims(username, role, region, opd)
+        return Caller(username, role, region, opd)
 
     def verify(self, username, password):
-        """The account's Claims when the password is right, else None."""
+        """The account's Caller when the password is right, else None."""
         account = isinstance(username, str) and self.db.accounts.find_one({"_id": username})
         if not account or not isinstance(password, str):
             hash_password("timing-equaliser")  # same work whether or not the user exists
             return None
         if not password_matches(password, account["password"]):
             return None
-        return Claims(username, account["role"], account["region"], account.get("opd"))
+        return Caller(username, account["role"], account["region"], account.get("opd"))

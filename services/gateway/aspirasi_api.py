@@ -1,7 +1,7 @@
 """LAKSA's routes: the JSON API v1 and Open311 GeoReport v2."""
 from werkzeug.wrappers import Response
 
-from services.gateway.auth import authenticate
+from services.gateway.auth import citizen_caller, signed_caller
 from services.gateway.http import api, error_response, json_response, page_params, read_json
 from services.gateway.open311_xml import to_xml
 from services.gateway.openapi import OPEN311_ERRORS
@@ -11,18 +11,22 @@ from services.servicekit.json import dumps
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
-TRANSITION_FIELDS = {"action", "note", "version", "opd", "reason", "duplicate_of"}
+TRANSITION_FIELDS = {"action", "note", "version", "opd", "reason", "duplicate_of", "tracking_secret"}
 TRANSITION_BODY = {"type": "object", "required": ["action"], "properties": {
     "action": {"type": "string", "enum": ["verify", "dispatch", "start", "resolve", "reject",
                                           "mark_duplicate", "reopen"]},
     "note": {"type": "string"}, "version": {"type": "integer"}, "opd": {"type": "string"},
-    "reason": {"type": "string"}, "duplicate_of": {"type": "string"}}}
+    "reason": {"type": "string"}, "duplicate_of": {"type": "string"},
+    "tracking_secret": {"type": "string", "description":
+                        "the secret the submission answered with; citizens need it to reopen"}}}
 REPORT_BODY = {"type": "object", "required": ["category", "description", "location"], "properties": {
     "category": {"type": "string"}, "description": {"type": "string", "maxLength": 4000},
     "location": {"type": "object", "properties": {
         "lat": {"type": "number"}, "long": {"type": "number"}, "address": {"type": "string"}}},
     "photos": {"type": "array", "maxItems": 5, "items": {"type": "string", "format": "uri"}},
     "anonymous": {"type": "boolean"},
+    "show_name": {"type": "boolean", "default": False,
+                  "description": "show the reporter's name on the public ticket (never by default)"},
     "reporter": {"type": "object", "properties": {
         "name": {"type": "string"}, "nik": {"type": "string"}, "phone": {"type": "string"},
         "email": {"type": "string"}}}}}
@@ -33,7 +37,6 @@ OPEN311_FORM = {"type": "object", "required": ["jurisdiction_id", "api_key", "se
                 "properties": {name: {"type": "string"} for name in (
                     "jurisdiction_id", "api_key", "service_code", "lat", "long", "address_string",
                     "email", "first_name", "last_name", "phone", "description", "media_url")}}
-OFFICER_ROLES = ("region_admin", "opd_officer")
 OPEN311_FORMATS = ("json", "xml")
 
 
@@ -46,9 +49,10 @@ class AspirasiApi:
     @api("PUT", "/api/v1/regions/<string:code>/aspirasi/categories/<string:category>")
     @described(body=CATEGORY_BODY, statuses=(401, 403))
     def set_aspirasi_category(self, request, code, category):
-        authenticate(request).require(("region_admin",), code)
+        caller = signed_caller(request)
         body = read_json(request)
-        call(self.aspirasi.set_category, code, category, body.get("name"), body.get("opd"))
+        call(self.aspirasi.set_category, code, category, body.get("name"), body.get("opd"),
+             caller=caller)
         return json_response({"code": category, "name": body.get("name"), "opd": body.get("opd")})
 
     @api("POST", "/api/v1/regions/<string:code>/aspirasi")
@@ -86,23 +90,24 @@ class AspirasiApi:
     @api("GET", "/api/v1/aspirasi/<string:number>/details")
     @described(statuses=(401, 403))
     def get_aspirasi_details(self, request, number):
-        """Reporter contact and duplicate suggestions: officers of the ticket's region only."""
-        claims = authenticate(request).require(OFFICER_ROLES)
-        return json_response(call(self.aspirasi.get_ticket_private, number, claims.region))
+        """Reporter contact and duplicate suggestions: the region's admin and the ticket's OPD."""
+        return json_response(call(self.aspirasi.get_ticket_private, number,
+                                  caller=signed_caller(request)))
 
     @api("POST", "/api/v1/aspirasi/<string:number>/transitions")
     @described(body=TRANSITION_BODY, statuses=(401, 403, 409))
     def transition_aspirasi(self, request, number):
-        claims = authenticate(request).require(OFFICER_ROLES + ("citizen",))
+        """Officers move a ticket on; the reporter reopens it with its tracking secret."""
+        caller = citizen_caller(request)
         body = read_json(request)
         unknown = set(body) - TRANSITION_FIELDS
         if unknown:
             raise ValidationFailed.field(sorted(unknown)[0], "is not a transition field; use "
                                          + ", ".join(sorted(TRANSITION_FIELDS)))
-        params = {k: body[k] for k in ("opd", "reason", "duplicate_of") if body.get(k)}
-        ticket = call(self.aspirasi.transition, number, body.get("action"), claims.subject,
-                      claims.role, claims.region, body.get("note"), body.get("version"),
-                      claims.opd, **params)
+        params = {k: body[k] for k in ("opd", "reason", "duplicate_of", "tracking_secret")
+                  if body.get(k) is not None}
+        ticket = call(self.aspirasi.transition, number, body.get("action"), caller=caller,
+                      note=body.get("note"), expected_version=body.get("version"), **params)
         return json_response(ticket)
 
     # Open311 GeoReport v2 ---------------------------------------------------

@@ -11,6 +11,7 @@ from nameko.web.handlers import HttpRequestHandler
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from services.gateway.http_cache import ResponseCache
 from services.servicekit.errors import DomainError, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
 
@@ -80,8 +81,13 @@ class UnsupportedMediaType(DomainError):
 
 
 class ApiEntrypoint(HttpRequestHandler):
+    cache = ResponseCache()  # caching and compression of every route (http_cache.py)
+
     def __init__(self, method, url, expected_exceptions=DomainError, **kwargs):
         super().__init__(method, url, expected_exceptions=expected_exceptions, **kwargs)
+
+    def handle_request(self, request):
+        return self.cache.serve(self, request, super().handle_request)
 
     def response_from_exception(self, exc):
         error = as_domain_error(exc)

@@ -1,15 +1,13 @@
 """News routes: reading, the editors' workflow, syndication settings and RSS/Atom feeds."""
 from werkzeug.wrappers import Response
 
-from services.gateway.auth import authenticate
+from services.gateway.auth import signed_caller
 from services.gateway.http import api, json_response, read_json
 from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
-EDITORS = ("editor",)  # platform_operator passes Claims.require anywhere
-FEED_CACHE = "public, max-age=300"
 ARTICLE_BODY = {"type": "object", "properties": {
     "title": {"type": "string"}, "slug": {"type": "string"}, "summary": {"type": "string"},
     "body": {"type": "string", "description": "HTML; sanitized on the way in"},
@@ -22,9 +20,9 @@ LIST_QUERY = {"category": {"type": "string"}, "tag": {"type": "string"}, "q": {"
 
 
 def editor(request, code):
-    """The editor's account name, once the token shows they edit `code`'s news."""
+    """The signed caller for the news service, which decides whether they edit `code`'s news."""
     get_region(code)
-    return authenticate(request).require(EDITORS, code).subject
+    return signed_caller(request)
 
 
 def expected_version(request):
@@ -67,8 +65,7 @@ class NewsApi:
     @described(body=ARTICLE_BODY, statuses=(201, 401, 403))
     def create_news(self, request, code):
         """Write a draft (editors of the region)."""
-        actor = editor(request, code)
-        article = call(self.news.create, code, read_json(request), actor)
+        article = call(self.news.create, code, read_json(request), caller=editor(request, code))
         return json_response(article, 201, {
             "Location": f"/api/v1/regions/{code}/newsroom/{article['slug']}"})
 
@@ -76,34 +73,33 @@ class NewsApi:
     @described(body=ARTICLE_BODY, statuses=(401, 403, 409))
     def update_news(self, request, code, slug):
         """Edit an article; after publication this is a correction (published date kept)."""
-        actor = editor(request, code)
-        return json_response(call(self.news.update, code, slug, read_json(request), actor,
-                                  expected_version(request)))
+        return json_response(call(self.news.update, code, slug, read_json(request),
+                                  caller=editor(request, code),
+                                  expected_version=expected_version(request)))
 
     @api("POST", "/api/v1/regions/<string:code>/news/<string:slug>/<string:action>")
     @described(statuses=(401, 403, 409))
     def news_transition(self, request, code, slug, action):
         """submit, publish (or schedule, when publish_at is ahead), archive or retract."""
-        actor = editor(request, code)
-        return json_response(call(self.news.transition, code, slug, action, actor,
-                                  expected_version(request)))
+        return json_response(call(self.news.transition, code, slug, action,
+                                  caller=editor(request, code),
+                                  expected_version=expected_version(request)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom")
     @described(query={"status": {"type": "string"}, "limit": {"type": "integer"},
                       "page": {"type": "integer"}}, statuses=(401, 403))
     def newsroom(self, request, code):
         """Every article of the region in any state, for its editors."""
-        editor(request, code)
         args = request.args
         return json_response(call(self.news.newsroom, code, args.get("status") or None,
-                                  args.get("limit", 20), args.get("page", 1)))
+                                  args.get("limit", 20), args.get("page", 1),
+                                  caller=editor(request, code)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom/<string:slug>")
     @described(statuses=(401, 403))
     def newsroom_article(self, request, code, slug):
         """An article in any state, with its version and history, for its editors."""
-        editor(request, code)
-        return json_response(call(self.news.get_for_editor, code, slug))
+        return json_response(call(self.news.get_for_editor, code, slug, caller=editor(request, code)))
 
     # syndication and ingestion ------------------------------------------
     @api("GET", "/api/v1/regions/<string:code>/news-subscriptions")
@@ -117,15 +113,14 @@ class NewsApi:
         "sources": {"type": "array", "items": {"type": "string"}}}}, statuses=(401, 403))
     def set_news_subscriptions(self, request, code):
         """Choose the regions whose news this region carries (editors of the region)."""
-        editor(request, code)
-        return json_response(call(self.news.set_subscriptions, code, read_json(request).get("sources")))
+        return json_response(call(self.news.set_subscriptions, code, read_json(request).get("sources"),
+                                  caller=editor(request, code)))
 
     @api("GET", "/api/v1/regions/<string:code>/news-sources")
     @described(statuses=(401, 403))
     def news_sources(self, request, code):
         """External RSS/Atom feeds this region ingests, with their last error."""
-        editor(request, code)
-        return json_response({"items": call(self.news.feed_sources, code)})
+        return json_response({"items": call(self.news.feed_sources, code, caller=editor(request, code))})
 
     @api("POST", "/api/v1/regions/<string:code>/news-sources")
     @described(body={"type": "object", "required": ["url", "name"], "properties": {
@@ -133,10 +128,11 @@ class NewsApi:
         "interval_minutes": {"type": "integer"}}}, statuses=(201, 401, 403))
     def add_news_source(self, request, code):
         """Ingest an external RSS/Atom feed on a schedule (editors of the region)."""
-        editor(request, code)
+        caller = editor(request, code)
         body = read_json(request)
         source = call(self.news.add_feed_source, code, body.get("url"), body.get("name"),
-                      body.get("category", "pengumuman"), body.get("interval_minutes", 15))
+                      body.get("category", "pengumuman"), body.get("interval_minutes", 15),
+                      caller=caller)
         return json_response(source, 201)
 
     # feeds --------------------------------------------------------------
@@ -166,7 +162,4 @@ class NewsApi:
         response = Response(feed["body"], content_type=feed["content_type"])
         response.set_etag(feed["etag"])
         response.last_modified = feed["last_modified"]
-        response.headers["Cache-Control"] = FEED_CACHE
-        # werkzeug answers 304 (no body) for a matching If-None-Match or an
-        # If-Modified-Since at or after Last-Modified.
-        return response.make_conditional(request)
+        return response

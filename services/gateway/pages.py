@@ -83,8 +83,12 @@ FORM_MESSAGES = [
 FORM_FIELDS = {"reporter.nik": "nik", "reporter.phone": "phone", "reporter.email": "email",
                "location": "location", "reporter": "reporter"}
 LAPOR_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
-    "category", "description", "lat", "long", "address", "anonymous", "name", "phone", "email", "nik",
-    "idempotency_key")}}
+    "category", "description", "lat", "long", "address", "anonymous", "show_name", "name", "phone",
+    "email", "nik", "idempotency_key")}}
+# The tracking secret rides from the submission to the ticket page once, in a
+# short-lived cookie scoped to that page (never in a URL, never in a log).
+SECRET_COOKIE = "tl_rahasia"
+SECRET_COOKIE_AGE = 600
 LOKER_QUERY = {"q": {"type": "string"}, "education": {"type": "string"},
                "employment_type": {"type": "string"}, "page": {"type": "integer"}}
 
@@ -204,7 +208,8 @@ def report_from(form):
     if text["address"]:
         location["address"] = text["address"]
     report = {"category": text["category"], "description": text["description"], "location": location,
-              "anonymous": bool(text["anonymous"])}
+              "anonymous": bool(text["anonymous"]),
+              "show_name": bool(text["show_name"]) and not text["anonymous"]}
     if not report["anonymous"]:
         report["reporter"] = {"name": text["name"], **{k: text[k] for k in ("phone", "email", "nik")
                                                        if text[k]}}
@@ -245,7 +250,12 @@ class CitizenPages:
             field = exc.details.get("field") or "form"
             errors = {FORM_FIELDS.get(field, field): form_message(field, exc.message)}
             return self._lapor(region, values, errors, 400)
-        return redirect(f"/lacak/{ticket['number']}", 303)
+        response = redirect(f"/lacak/{ticket['number']}", 303)
+        if ticket.get("tracking_secret"):
+            response.set_cookie(SECRET_COOKIE, ticket["tracking_secret"], max_age=SECRET_COOKIE_AGE,
+                                path=f"/lacak/{ticket['number']}", secure=request.is_secure,
+                                httponly=True, samesite="Strict")
+        return response
 
     def _lapor(self, region, values, errors=None, status=200):
         categories = call(self.aspirasi.categories, region.code)
@@ -263,15 +273,21 @@ class CitizenPages:
 
     @page("GET", "/lacak/<string:number>")
     def ticket_page(self, request, number):
-        """A ticket's status, history and OPD notes (never the reporter's contact)."""
+        """A ticket's status, history and OPD notes (never the reporter's contact; the name
+        only if they chose so). Right after a web submission it shows the tracking secret once."""
         try:
             ticket = call(self.aspirasi.get_ticket, number)
         except NotFound:
             raise CitizenError(f"Tiket {number} tidak ditemukan. Periksa kembali nomornya.") from None
         region = get_region(ticket["region"])
         names = {c["code"]: c["name"] for c in call(self.aspirasi.categories, region.code)}
-        return render("tiket.html", region, ticket=ticket, category=names.get(ticket["category"]),
-                      active="lacak")
+        secret = request.cookies.get(SECRET_COOKIE)
+        response = render("tiket.html", region, ticket=ticket, category=names.get(ticket["category"]),
+                          tracking_secret=secret, active="lacak")
+        if secret:
+            response.headers["Cache-Control"] = "no-store"
+            response.delete_cookie(SECRET_COOKIE, path=f"/lacak/{ticket['number']}")
+        return response
 
     @page("GET", "/r/<string:code>/harga", query={"market": {"type": "string"}})
     def harga_page(self, request, code):

@@ -5,7 +5,7 @@ import json
 
 from werkzeug.wrappers import Response
 
-from services.gateway.auth import authenticate, issue_token
+from services.gateway.auth import issue_token, signed_caller
 from services.gateway.http import api, json_response, read_json
 from services.pencaker.domain import DISABILITIES, EDUCATION_RANK, MARITAL_STATUSES, RELIGIONS
 from services.servicekit.described import described
@@ -58,14 +58,6 @@ LOKER_PAGE = """<!doctype html>
 """
 
 
-def actor(request, required=True):
-    """The caller as the pencaker service checks it, or None when anonymous is fine."""
-    if not required and "Authorization" not in request.headers:
-        return None
-    claims = authenticate(request)
-    return {"subject": claims.subject, "role": claims.role, "region": claims.region}
-
-
 def script_json(value):
     """JSON safe inside <script>: no `</script>` or comment openers can appear."""
     return (json.dumps(value, ensure_ascii=False)
@@ -85,7 +77,8 @@ class PencakerApi:
     def pending_vacancies(self, request, code):
         """Vacancies awaiting a Disnaker officer's verification."""
         get_region(code)
-        return json_response({"items": call(self.pencaker.pending_vacancies, code, actor(request))})
+        return json_response({"items": call(self.pencaker.pending_vacancies, code,
+                                            caller=signed_caller(request))})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>")
     def get_vacancy(self, request, vacancy_id):
@@ -95,7 +88,8 @@ class PencakerApi:
             return self.vacancy_jsonld(request, vacancy_id)
         if fmt != "json":
             raise ValidationFailed.field("format", "must be json or jsonld")
-        return json_response(call(self.pencaker.get_vacancy, vacancy_id, actor(request, False)))
+        return json_response(call(self.pencaker.get_vacancy, vacancy_id,
+                                  caller=signed_caller(request, optional=True)))
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/jsonld")
     def vacancy_jsonld(self, request, vacancy_id):
@@ -131,35 +125,37 @@ class PencakerApi:
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>")
     def get_seeker(self, request, seeker_id):
-        return json_response(call(self.pencaker.get_seeker, seeker_id, actor(request)))
+        caller = signed_caller(request)
+        return json_response(call(self.pencaker.get_seeker, seeker_id, caller=caller))
 
     @api("PATCH", "/api/v1/seekers/<string:seeker_id>")
     def update_seeker(self, request, seeker_id):
-        caller = actor(request)
-        return json_response(call(self.pencaker.update_seeker, seeker_id, read_json(request), caller))
+        return json_response(call(self.pencaker.update_seeker, seeker_id, read_json(request),
+                                  caller=signed_caller(request)))
 
     @api("POST", "/api/v1/seekers/<string:seeker_id>/report")
     def report_seeker(self, request, seeker_id):
         """The six-monthly report that keeps the AK/1 card active."""
-        return json_response(call(self.pencaker.report_seeker, seeker_id, actor(request)))
+        caller = signed_caller(request)
+        return json_response(call(self.pencaker.report_seeker, seeker_id, caller=caller))
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/matches")
     def seeker_matches(self, request, seeker_id):
-        return json_response({"items": call(self.pencaker.matches_for_seeker, seeker_id, actor(request))})
+        caller = signed_caller(request)
+        return json_response({"items": call(self.pencaker.matches_for_seeker, seeker_id, caller=caller)})
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/applications")
     def seeker_applications(self, request, seeker_id):
-        return json_response({"items": call(self.pencaker.applications_for_seeker, seeker_id,
-                                            actor(request))})
+        caller = signed_caller(request)
+        return json_response({"items": call(self.pencaker.applications_for_seeker, seeker_id, caller=caller)})
 
     # employers and their vacancies -----------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/employers")
     def create_employer(self, request, code):
         """An employer profile, owned by the token's subject."""
         get_region(code)
-        caller = actor(request)
-        authenticate(request).acting_in(code)
-        employer = call(self.pencaker.create_employer, code, read_json(request), caller)
+        employer = call(self.pencaker.create_employer, code, read_json(request),
+                        caller=signed_caller(request))
         return json_response(employer, 201, {"Location": f"/api/v1/employers/{employer['_id']}"})
 
     @api("GET", "/api/v1/employers/<string:employer_id>")
@@ -169,60 +165,61 @@ class PencakerApi:
     @api("POST", "/api/v1/employers/<string:employer_id>/vacancies")
     def post_vacancy(self, request, employer_id):
         """A new vacancy; public once a Disnaker officer verifies it."""
-        caller = actor(request)
-        vacancy = call(self.pencaker.post_vacancy, employer_id, read_json(request), caller)
+        vacancy = call(self.pencaker.post_vacancy, employer_id, read_json(request),
+                       caller=signed_caller(request))
         return json_response(vacancy, 201, {"Location": f"/api/v1/vacancies/{vacancy['id']}"})
 
     @api("GET", "/api/v1/employers/<string:employer_id>/vacancies")
     def employer_vacancies(self, request, employer_id):
-        return json_response({"items": call(self.pencaker.employer_vacancies, employer_id,
-                                            actor(request))})
+        caller = signed_caller(request)
+        return json_response({"items": call(self.pencaker.employer_vacancies, employer_id, caller=caller)})
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/verify")
     def verify_vacancy(self, request, vacancy_id):
-        return json_response(call(self.pencaker.verify_vacancy, vacancy_id, actor(request)))
+        caller = signed_caller(request)
+        return json_response(call(self.pencaker.verify_vacancy, vacancy_id, caller=caller))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/reject")
     def reject_vacancy(self, request, vacancy_id):
-        caller = actor(request)
         reason = read_json(request).get("reason")
-        return json_response(call(self.pencaker.reject_vacancy, vacancy_id, reason, caller))
+        return json_response(call(self.pencaker.reject_vacancy, vacancy_id, reason,
+                                  caller=signed_caller(request)))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/close")
     def close_vacancy(self, request, vacancy_id):
-        return json_response(call(self.pencaker.close_vacancy, vacancy_id, actor(request)))
+        caller = signed_caller(request)
+        return json_response(call(self.pencaker.close_vacancy, vacancy_id, caller=caller))
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/matches")
     def vacancy_matches(self, request, vacancy_id):
-        return json_response({"items": call(self.pencaker.matches_for_vacancy, vacancy_id,
-                                            actor(request))})
+        caller = signed_caller(request)
+        return json_response({"items": call(self.pencaker.matches_for_vacancy, vacancy_id, caller=caller)})
 
     # applications -----------------------------------------------------------
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/applications")
     def apply_to_vacancy(self, request, vacancy_id):
         """The calling seeker applies (once per vacancy)."""
-        caller = actor(request)
         body = read_json(request)
-        application = call(self.pencaker.apply, vacancy_id, caller["subject"], caller,
-                           body.get("cover_letter"))
+        application = call(self.pencaker.apply, vacancy_id, caller=signed_caller(request),
+                           cover_letter=body.get("cover_letter"))
         return json_response(application, 201, {"Location": f"/api/v1/applications/{application['id']}"})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/applications")
     def vacancy_applications(self, request, vacancy_id):
-        return json_response({"items": call(self.pencaker.applications_for_vacancy, vacancy_id,
-                                            actor(request))})
+        items = call(self.pencaker.applications_for_vacancy, vacancy_id, caller=signed_caller(request))
+        return json_response({"items": items})
 
     @api("POST", "/api/v1/applications/<string:application_id>/withdraw")
     def withdraw_application(self, request, application_id):
-        return json_response(call(self.pencaker.withdraw_application, application_id, actor(request)))
+        caller = signed_caller(request)
+        return json_response(call(self.pencaker.withdraw_application, application_id, caller=caller))
 
     @api("POST", "/api/v1/applications/<string:application_id>/status")
     def move_application(self, request, application_id):
         """The employer moves an application to interview, accepted or rejected."""
-        caller = actor(request)
         body = read_json(request)
         return json_response(call(self.pencaker.move_application, application_id, body.get("status"),
-                                  caller, body.get("note")))
+                                  caller=signed_caller(request), note=body.get("note")))
 
     # which regions' vacancies a region shows --------------------------------
     @api("GET", "/api/v1/regions/<string:code>/vacancy-sources")
@@ -234,6 +231,6 @@ class PencakerApi:
     def set_vacancy_sources(self, request, code):
         """The region admin chooses which regions' vacancies the region shows."""
         get_region(code)
-        caller = actor(request)
         sources = read_json(request).get("sources")
-        return json_response(call(self.pencaker.set_subscriptions, code, sources, caller))
+        return json_response(call(self.pencaker.set_subscriptions, code, sources,
+                                  caller=signed_caller(request)))

@@ -7,6 +7,7 @@ import swagger_ui_bundle
 from werkzeug.wrappers import Response
 
 from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
+from services.gateway.authority import account_action, authorize
 from services.gateway.http import api, json_response, read_json
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, Unauthorized
@@ -29,8 +30,6 @@ ACCOUNT_BODY = {"type": "object", "required": ["username", "password", "role", "
                 "properties": {"username": {"type": "string"}, "password": {"type": "string"},
                                "role": {"type": "string"}, "region": {"type": "string"},
                                "opd": {"type": "string"}}}
-# What a region admin may create in their own region.
-DELEGABLE = {"opd_officer", "disnaker_officer", "editor", "citizen"}
 
 
 @cache
@@ -60,12 +59,7 @@ class PlatformApi:
         """Create an account: operators anywhere, region admins for officers of their region."""
         caller = authenticate(request)
         body = read_json(request)
-        if caller.role == "platform_operator":
-            pass
-        elif caller.role == "region_admin" and body.get("role") in DELEGABLE:
-            caller.require(("region_admin",), body.get("region"))
-        else:
-            caller.require(("platform_operator",))
+        authorize(account_action(body.get("role")), caller, body.get("region"))
         claims = self.store.create(body.get("username"), body.get("password"), body.get("role"),
                                    body.get("region"), body.get("opd"))
         return json_response({"username": claims.subject, "role": claims.role,

@@ -4,13 +4,12 @@ import io
 
 from werkzeug.wrappers import Response
 
-from services.gateway.auth import authenticate
+from services.gateway.auth import signed_caller
 from services.gateway.http import PayloadTooLarge, UnsupportedMediaType, api, json_response, read_json
 from services.servicekit.errors import NotFound, ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
-OFFICERS = ("region_admin",)
 MAX_SHEET_BYTES = 8 * 1024 * 1024
 IMPORT_TIMEOUT = 120
 VIEW_TIMEOUT = 5
@@ -119,19 +118,19 @@ class PricesApi:
     @api("POST", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records")
     def record_prices(self, request, code, market):
         get_region(code)
-        claims = authenticate(request).require(OFFICERS, region=code)
+        caller = signed_caller(request)
         body = read_json(request)
         report = call(self.prices.record_prices, code, market, body.get("date"), body.get("prices"),
-                      claims.subject, timeout=VIEW_TIMEOUT)
+                      caller=caller, timeout=VIEW_TIMEOUT)
         return json_response(report, 201)
 
     @api("POST", "/api/v1/regions/<string:code>/prices/imports")
     def import_prices(self, request, code):
         get_region(code)
-        claims = authenticate(request).require(OFFICERS, region=code)
+        caller = signed_caller(request)
         text = read_sheet(request)
-        report = call(self.prices.import_csv, code, text, claims.subject, request.args.get("market"),
-                      timeout=IMPORT_TIMEOUT)
+        report = call(self.prices.import_csv, code, text, caller=caller,
+                      default_market=request.args.get("market"), timeout=IMPORT_TIMEOUT)
         return json_response(report, 201 if report["accepted"] else 422)
 
     @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records/"
@@ -139,8 +138,8 @@ class PricesApi:
     def price_record(self, request, code, market, commodity, day):
         """A stored price and what it was before each correction (officers only)."""
         get_region(code)
-        authenticate(request).require(OFFICERS, region=code)
-        record = call(self.prices.price_record, code, market, commodity, day)
+        record = call(self.prices.price_record, code, market, commodity, day,
+                      caller=signed_caller(request))
         if record is None:
             raise NotFound(f"no price of {commodity} at {market} on {day}", {"field": "day"})
         return json_response(record)

@@ -12,6 +12,7 @@ from nameko.extensions import DependencyProvider
 from prometheus_client import REGISTRY
 
 from services.gateway.auth import authenticate
+from services.gateway.authority import authorize
 from services.gateway.http import api, json_response, read_json
 from services.servicekit import partners
 from services.servicekit.described import described
@@ -20,7 +21,6 @@ from services.servicekit.rpc import call
 from services.servicekit.uplink import UplinkRelay
 
 log = logging.getLogger(__name__)
-OPERATOR = ("platform_operator",)
 _collector = None
 SUBSCRIPTIONS = {"type": "array", "items": {
     "type": "object", "required": ["topic", "from"],
@@ -63,16 +63,17 @@ class PartnerBroker(DependencyProvider):
 
 
 class _Catalogue:
-    """The aspirasi RPCs onboarding needs, with the gateway's deadlines."""
+    """The aspirasi RPCs onboarding needs, with the gateway's deadlines, as the operator."""
 
-    def __init__(self, proxy):
-        self.proxy = proxy
+    def __init__(self, proxy, caller):
+        self.proxy, self.caller = proxy, caller
 
     def categories(self, code):
         return call(self.proxy.categories, code, timeout=5)
 
     def set_category(self, code, category, name, opd):
-        return call(self.proxy.set_category, code, category, name, opd, timeout=5)
+        return call(self.proxy.set_category, code, category, name, opd, caller=self.caller.sign(),
+                    timeout=5)
 
 
 class RegionsAdminApi:
@@ -83,7 +84,7 @@ class RegionsAdminApi:
     @described(statuses=(401, 403))
     def admin_regions(self, request):
         """Every registered region with its subscriptions and partner-queue backlog."""
-        authenticate(request).require(OPERATOR)
+        authorize("manage_regions", authenticate(request))
         depths = self.partner_broker.queue_depths()
         items = [{**r.to_dict(), "subscriptions": partners.subscriptions_for(r.code),
                   "backlog": depths.get(partners.queue_name(r.code))} for r in all_regions()]
@@ -93,8 +94,9 @@ class RegionsAdminApi:
     @described(body=REGION_BODY, statuses=(201, 401, 403))
     def onboard_region(self, request):
         """Onboard (or update) a region: registry, subscriptions, queue, LAKSA catalogue."""
-        authenticate(request).require(OPERATOR)
-        result = partners.onboard(read_json(request), self.partner_broker, _Catalogue(self.aspirasi))
+        caller = authorize("manage_regions", authenticate(request))
+        result = partners.onboard(read_json(request), self.partner_broker,
+                                  _Catalogue(self.aspirasi, caller))
         return json_response(result, 201, {"Location": f"/api/v1/regions/{result['region']['code']}"})
 
     @api("PUT", "/api/v1/admin/regions/<string:code>/subscriptions")
@@ -102,7 +104,7 @@ class RegionsAdminApi:
                      "properties": {"subscriptions": SUBSCRIPTIONS}}, statuses=(401, 403, 404))
     def resubscribe_region(self, request, code):
         """Replace a region's subscriptions; its queue is rebound without losing messages."""
-        authenticate(request).require(OPERATOR)
+        authorize("manage_regions", authenticate(request))
         body = read_json(request)
         return json_response(partners.resubscribe(code, body.get("subscriptions"), self.partner_broker))
 
@@ -110,6 +112,6 @@ class RegionsAdminApi:
     @described(query={"purge": {"type": "boolean"}}, statuses=(401, 403, 404))
     def remove_region(self, request, code):
         """Remove a region; its queue is unbound, and deleted only if empty or with purge=true."""
-        authenticate(request).require(OPERATOR)
+        authorize("manage_regions", authenticate(request))
         purge = request.args.get("purge", "false").lower() in ("1", "true", "yes")
         return json_response(partners.offboard(code, self.partner_broker, purge=purge))

@@ -1,12 +1,35 @@
-"""The live view's sections, one per domain service."""
+"""The live view's sections, one per domain service.
+
+Each section's `mark` is what its service's `live_marks` RPC answers for the
+same data: small, and cheap for the service to compute (counts and ids).
+"""
 from services.gateway.live import Section
+from services.prices.catalogue import load_catalogue
+from services.servicekit.errors import NotFound
 from services.servicekit.partners import subscribed_sources
+from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
 LIVE_RPC_TIMEOUT = 0.5
+CHECK_TIMEOUT = 2  # a timer's check of every region at once, not a citizen waiting
 
 
-class AspirasiSection(Section):
+def region_name(code):
+    try:
+        return get_region(code).name
+    except NotFound:
+        return code
+
+
+class CheckedSection(Section):
+    """A section its service checks with one `live_marks(regions)` RPC."""
+
+    def marks(self, rpc, region_codes):
+        proxy = getattr(rpc, self.source)
+        return call(proxy.live_marks, region_codes, timeout=CHECK_TIMEOUT)["regions"]
+
+
+class AspirasiSection(CheckedSection):
     """Received, resolved and the share resolved on time, per region."""
 
     name = "aspirasi"
@@ -14,10 +37,18 @@ class AspirasiSection(Section):
     events = ("aspirasi_submitted", "aspirasi_status_changed")
 
     def rebuild(self, rpc, region_code):
-        stats = call(rpc.aspirasi.stats, region_code, timeout=LIVE_RPC_TIMEOUT)
-        return {"received": stats["received"], "resolved": stats["resolved"],
-                "resolved_on_time": round(stats["share_resolved_on_time"] * stats["resolved"]),
-                "share_resolved_on_time": stats["share_resolved_on_time"]}
+        answer = call(rpc.aspirasi.live_marks, [region_code], timeout=LIVE_RPC_TIMEOUT)
+        return {**self.with_share(answer["regions"][region_code]), "as_of": answer["as_of"]}
+
+    def mark(self, data):
+        return {k: data[k] for k in ("received", "resolved", "resolved_on_time")}
+
+    @staticmethod
+    def with_share(data):
+        """No share without a denominator: None (shown as "–") while nothing is resolved."""
+        resolved = data["resolved"]
+        return {**data, "share_resolved_on_time":
+                round(data["resolved_on_time"] / resolved, 4) if resolved else None}
 
     def apply(self, data, event):
         data = dict(data)
@@ -27,16 +58,15 @@ class AspirasiSection(Section):
         elif payload["to"] == "resolved":
             data["resolved"] += 1
             data["resolved_on_time"] += 1 if payload["on_time"] else 0
-        elif payload["from"] == "resolved":  # reopened
+        elif payload["from"] == "resolved":  # reopened or closed
             data["resolved"] -= 1
             data["resolved_on_time"] -= 1 if payload["on_time"] else 0
-        resolved = data["resolved"]
-        data["share_resolved_on_time"] = round(data["resolved_on_time"] / resolved, 4) if resolved else 0.0
-        return data
+        return self.with_share(data)
 
 
-class VacanciesSection(Section):
-    """Open vacancies located in the region, and the newest of them."""
+class VacanciesSection(CheckedSection):
+    """Open vacancies the region's loker page lists (its own and its subscribed
+    sources'), and the newest of them."""
 
     name = "vacancies"
     source = "pencaker"
@@ -46,6 +76,15 @@ class VacanciesSection(Section):
     def rebuild(self, rpc, region_code):
         return call(rpc.pencaker.live_summary, region_code, self.NEWEST, timeout=LIVE_RPC_TIMEOUT)
 
+    def mark(self, data):
+        return {"open": data["open"], "newest": [v["id"] for v in data["newest"]],
+                "sources": data["sources"]}
+
+    def regions_for(self, event, state):
+        return [region for region, entries in state.items()
+                if (entry := entries.get(self.name)) is not None and entry.data is not None
+                and event["region"] in entry.data["sources"]]
+
     def apply(self, data, event):
         payload = event["payload"]
         newest = [v for v in data["newest"] if v["id"] != payload["vacancy_id"]]
@@ -54,11 +93,12 @@ class VacanciesSection(Section):
                        "employer": payload["employer_name"], "region": payload["location_region"],
                        "salary": payload["salary"], "posted_at": payload["posted_at"],
                        "valid_through": payload["valid_through"]}
-            return {"open": data["open"] + 1, "newest": ([compact] + newest)[:self.NEWEST]}
-        return {"open": max(0, data["open"] - 1), "newest": newest}
+            newest = sorted([compact] + newest, key=lambda v: (v["posted_at"], v["id"]), reverse=True)
+            return {**data, "open": data["open"] + 1, "newest": newest[:self.NEWEST]}
+        return {**data, "open": max(0, data["open"] - 1), "newest": newest}
 
 
-class NewsSection(Section):
+class NewsSection(CheckedSection):
     """The latest headlines a region shows: its own news and the news it carries."""
 
     name = "news"
@@ -69,20 +109,24 @@ class NewsSection(Section):
     def rebuild(self, rpc, region_code):
         return call(rpc.news.headlines, region_code, self.HEADLINES, timeout=LIVE_RPC_TIMEOUT)
 
+    def mark(self, data):
+        return [[h["id"], h["title"]] for h in data["headlines"]]
+
     def apply(self, data, event):
         payload = event["payload"]
         others = [h for h in data["headlines"] if h["id"] != payload["article_id"]]
         if event["event_type"] == "article_retracted" or payload["status"] != "published":
-            return {"headlines": others}
+            return {**data, "headlines": others}
         headline = {"id": payload["article_id"], "title": payload["title"], "slug": payload["slug"],
                     "summary": payload["summary"], "published_at": payload["published_at"],
                     "category": payload["category"], "source_region": event["region"]}
         newest = sorted(others + [headline], key=lambda h: h["published_at"], reverse=True)
-        return {"headlines": newest[:self.HEADLINES]}
+        return {**data, "headlines": newest[:self.HEADLINES]}
 
 
-class PricesSection(Section):
-    """The region's board of its latest day (median across markets) and that day's alerts."""
+class PricesSection(CheckedSection):
+    """The region's board of its latest day (median across markets) and that day's alerts;
+    every item with its commodity's name and unit."""
 
     name = "prices"
     source = "prices"
@@ -90,7 +134,19 @@ class PricesSection(Section):
     ALERTS = 20
 
     def rebuild(self, rpc, region_code):
-        return call(rpc.prices.live_summary, region_code, timeout=LIVE_RPC_TIMEOUT)
+        data = call(rpc.prices.live_summary, region_code, timeout=LIVE_RPC_TIMEOUT)
+        return {**data, "board": self.labelled(data["board"])}
+
+    def mark(self, data):
+        return {"date": data["date"], "prices": {i["commodity"]: i["price"] for i in data["board"]},
+                "alerts": len(data["alerts"])}
+
+    @staticmethod
+    def labelled(items):
+        commodities = load_catalogue().commodities
+        return [{**item, **({"name": commodities[item["commodity"]].name,
+                             "unit": commodities[item["commodity"]].unit}
+                            if item["commodity"] in commodities else {})} for item in items]
 
     def apply(self, data, event):
         payload = event["payload"]
@@ -99,7 +155,7 @@ class PricesSection(Section):
             if board["date"] is None or (data["date"] and board["date"] < data["date"]):
                 return data
             alerts = data["alerts"] if board["date"] == data["date"] else []
-            return {"date": board["date"], "board": board["items"], "alerts": alerts}
+            return {"date": board["date"], "board": self.labelled(board["items"]), "alerts": alerts}
         if payload["date"] != data["date"]:
             return data  # not the board's day: the board shows that day's alerts only
         alert = {k: payload[k] for k in ("commodity", "market", "date", "price", "rules")}
@@ -108,16 +164,16 @@ class PricesSection(Section):
         return {**data, "alerts": (others + [alert])[:self.ALERTS]}
 
 
-
-
 class SharedSection(Section):
     """What the region receives from the regions it subscribes to, marked with the source.
 
     Fed only by events (the services keep no list of "what others shared with
-    you"), so after a gateway restart it starts empty and fills as they come.
+    you"), so the gateway keeps the latest items per region in its own store
+    (SharedItems) and rebuilds the section from there after a restart.
     """
 
     name = "shared"
+    kept = True
     subscriptions = (("prices", "price_alert_raised"), ("pencaker", "vacancy_posted"),
                      ("news", "article_published"))
     events = tuple(event_type for _, event_type in subscriptions)
@@ -126,19 +182,24 @@ class SharedSection(Section):
     def __init__(self, sources_of=subscribed_sources):
         self.sources_of = sources_of
 
-    def rebuild(self, rpc, region_code):
-        return {"items": []}
+    def rebuild(self, kept, region_code):
+        return {"items": kept.latest(region_code, self.LATEST) if kept is not None else []}
 
-    def regions_for(self, event, regions):
-        return [region for region in regions if region != event["region"]
+    def regions_for(self, event, state):
+        return [region for region in state if region != event["region"]
                 and event["region"] in self.sources_of(region, event["source"], event["event_type"])]
 
-    def apply(self, data, event):
+    def item(self, event):
         payload = event["payload"]
         title = payload.get("title") or f"{payload.get('commodity_name')} di {payload.get('market_name')}"
-        item = {"type": event["event_type"], "source_region": event["region"], "title": title,
+        return {"id": event["event_id"], "type": event["event_type"], "source_region": event["region"],
+                "source_region_name": region_name(event["region"]), "title": title,
                 "at": event["occurred_at"]}
-        return {"items": ([item] + data["items"])[:self.LATEST]}
+
+    def apply(self, data, event):
+        item = self.item(event)
+        others = [i for i in data["items"] if i.get("id") != item["id"]]
+        return {"items": ([item] + others)[:self.LATEST]}
 
 
 SECTIONS = [AspirasiSection(), VacanciesSection(), NewsSection(), PricesSection(), SharedSection()]

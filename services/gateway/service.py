@@ -7,9 +7,8 @@ the live view's event handlers.
 from functools import cache
 
 from nameko.dependency_providers import Config
-from nameko.events import BROADCAST
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
+from nameko.timer import timer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
@@ -17,7 +16,10 @@ from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
+from services.gateway.http_cache import HttpCache, ResponseCache
 from services.gateway.live import LiveModel
+from services.gateway.live_events import replica_events
+from services.gateway.live_store import SharedItems
 from services.gateway.news_api import NewsApi
 from services.gateway.offline import OfflinePages
 from services.gateway.openapi import url_map
@@ -29,18 +31,32 @@ from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
 from services.servicekit.errors import NotFound
-from services.servicekit.events import checked_event_handler
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.regions import all_regions, get_region
-from services.servicekit.store import MongoStore
+from services.servicekit.rpc import RpcProxy
+from services.servicekit.store import MongoStore, connect
+
+CHECK_INTERVAL = 2  # seconds between reconciliations of the live view with the services
+# Every event a live section follows (the page cache's invalidations ride on the same ones).
+LIVE_EVENTS = sorted({pair for section in SECTIONS for pair in section.subscriptions})
 
 
 class LiveViews(DependencyProvider):
-    """Owns the per-process read model; every worker sees the same one."""
+    """Owns the per-process read model (and the store of its kept section); every
+    worker sees the same one. A changed region's view drops its kept HTTP answers."""
+
+    cache = ResponseCache()
 
     def setup(self):
-        self.model = LiveModel(SECTIONS)
+        config = self.container.config
+        self.client = connect(config["MONGO_URI"], config.get("MONGO_TIMEOUT_MS", 1000))
+        db = self.client[config.get("MONGO_DB", self.container.service_name)]
+        self.model = LiveModel(SECTIONS, kept=SharedItems(db.live_shared))
+        self.model.listeners.append(lambda region: self.cache.invalidate(("live", region)))
+
+    def stop(self):
+        self.client.close()
 
     def get_dependency(self, worker_ctx):
         return self.model
@@ -58,6 +74,7 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
     news = RpcProxy("news")
     notifications = RpcProxy("notifications")
     live = LiveViews()
+    http_cache = HttpCache()
     limits = RateLimits()
     metrics = Metrics()
 
@@ -71,8 +88,19 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
 
     @api("GET", "/api/v1/regions/<string:code>/live")
     def live_view(self, request, code):
-        body = self.live.view(get_region(code), self)
-        return Response(body, mimetype="application/json")
+        body, tag = self.live.view_and_tag(get_region(code), self)
+        return Response(body, mimetype="application/json", headers={"ETag": tag})
+
+    @replica_events(LIVE_EVENTS)
+    def on_live_event(self, event):
+        """Every followed event, from this replica's own durable queue."""
+        self.live.apply(event)
+        self.http_cache.invalidate_event(event)
+
+    @timer(interval=CHECK_INTERVAL)
+    def check_live(self):
+        """Reconcile the live view with the services; show silent ones as unavailable."""
+        self.live.check(self)
 
     @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request, path):
@@ -90,18 +118,3 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
 @cache
 def gateway_router():
     return url_map(GatewayService).bind("gateway")
-
-
-def _live_handler(source, event_type):
-    # Broadcast: every gateway instance keeps its own read model up to date. Events that
-    # break their contract are dropped and counted before they reach the model.
-    @checked_event_handler(source, event_type, handler_type=BROADCAST, reliable_delivery=False)
-    def handle(self, event):
-        self.live.apply(event)
-    handle.__name__ = f"on_{event_type}"
-    return handle
-
-
-# One handler per event type that some live section listens to.
-for _source, _event_type in sorted({pair for section in SECTIONS for pair in section.subscriptions}):
-    setattr(GatewayService, f"on_{_event_type}", _live_handler(_source, _event_type))

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 import nh3
 
+from services.servicekit import authority
+from services.servicekit.authority import ANY, REGION, Target
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
 
@@ -43,6 +45,11 @@ TRANSITIONS = {
     "archive": ({"published"}, "archived"),
     "retract": ({"published", "archived"}, "retracted"),
 }
+# Who may do what (action -> role -> scope; servicekit.authority): a region's
+# editors run its newsroom; reading published news is public.
+EDITORS = {"editor": REGION, "platform_operator": ANY}
+AUTHORITY = {"write_article": EDITORS, "read_newsroom": EDITORS, "set_subscriptions": EDITORS,
+             "manage_feed_sources": EDITORS}
 EDITABLE = {"draft", "in_review", "scheduled", "published"}
 # States whose changes other regions (and the live view) hear about.
 ANNOUNCED = {"published", "archived"}
@@ -458,3 +465,7 @@ def ingested_article(entry, source, region, article_id, slug, now):
         "published_at": published, "updated_at": published, "created_at": now,
         "corrections": [], "history": [],
     }
+
+
+def authorize(action, caller, region_code):
+    return authority.authorize(AUTHORITY, action, caller, Target(region_code))

@@ -11,8 +11,9 @@ from prometheus_client import Counter
 
 from services.news import domain, feeds, ingest
 from services.news.repository import NewsRepository
+from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
@@ -27,6 +28,11 @@ HEADLINES = 5
 DEFAULT_FEED_INTERVAL = timedelta(minutes=15)
 ARTICLES_PUBLISHED = Counter("tl_news_articles_published_total", "Articles published (first publication)",
                              ["region"])
+
+
+def _editor(caller, region_code):
+    """The editor's name, once the caller may write the region's news."""
+    return domain.authorize("write_article", Caller.verify(caller), region_code).subject
 
 
 def _announcement(before, after, revision):
@@ -58,23 +64,26 @@ class NewsService(Observable):
         return [{"code": code, "name": name} for code, name in domain.CATEGORIES.items()]
 
     @rpc
-    def create(self, region_code, data, actor):
+    def create(self, region_code, data, *, caller):
         region = get_region(region_code)
+        actor = _editor(caller, region.code)
         article = domain.new_article(data, region, str(uuid.uuid4()), actor, utcnow())
         self.store.insert(article, [])
         return domain.editor_view(self.store.by_slug(region.code, article["slug"]))
 
     @rpc
-    def update(self, region_code, slug, data, actor, expected_version=None):
+    def update(self, region_code, slug, data, *, caller, expected_version=None):
         region = get_region(region_code)
+        actor = _editor(caller, region.code)
         article = self._own(region.code, slug)
         self._check_version(article, expected_version)
         changes = domain.edit(article, data, region, actor, utcnow())
         return self._save(article, changes)
 
     @rpc
-    def transition(self, region_code, slug, action, actor, expected_version=None):
+    def transition(self, region_code, slug, action, *, caller, expected_version=None):
         get_region(region_code)
+        actor = _editor(caller, region_code)
         article = self._own(region_code, slug)
         self._check_version(article, expected_version)
         return self._save(article, domain.transition(article, action, actor, utcnow()))
@@ -99,9 +108,10 @@ class NewsService(Observable):
         self.publish_due()
 
     @rpc
-    def newsroom(self, region_code, status=None, limit=20, page=1):
+    def newsroom(self, region_code, status=None, limit=20, page=1, *, caller):
         """Every article of the region in any state, for its editors."""
         get_region(region_code)
+        domain.authorize("read_newsroom", Caller.verify(caller), region_code)
         if status is not None and status not in domain.STATE_LABELS:
             raise ValidationFailed.field("status", "one of " + ", ".join(domain.STATE_LABELS))
         limit, page = domain.page_size(limit), domain.page_number(page)
@@ -109,8 +119,9 @@ class NewsService(Observable):
         return {"items": [domain.editor_view(a) for a in items], "limit": limit, "page": page}
 
     @rpc
-    def get_for_editor(self, region_code, slug):
+    def get_for_editor(self, region_code, slug, *, caller):
         get_region(region_code)
+        domain.authorize("read_newsroom", Caller.verify(caller), region_code)
         return domain.editor_view(self._own(region_code, slug))
 
     # readers ------------------------------------------------------------
@@ -148,7 +159,15 @@ class NewsService(Observable):
     @rpc
     def headlines(self, region_code, limit=HEADLINES):
         get_region(region_code)
-        return {"headlines": [domain.headline(a) for a in self.store.published(region_code, limit=limit)]}
+        as_of = isoformat(utcnow())
+        return {"headlines": [domain.headline(a) for a in self.store.published(region_code, limit=limit)],
+                "as_of": as_of}
+
+    @rpc
+    def live_marks(self, region_codes, limit=HEADLINES):
+        """Per region, [id, title] of the headlines: how the gateway checks its live view."""
+        return {"regions": {code: [[a["_id"], a["title"]] for a in self.store.published(
+            get_region(code).code, limit=limit)] for code in region_codes}}
 
     @rpc
     def feed(self, region_code, kind, category=None):
@@ -169,9 +188,10 @@ class NewsService(Observable):
         return {"region": region_code, "sources": self.store.sources_of(region_code)}
 
     @rpc
-    def set_subscriptions(self, region_code, sources):
+    def set_subscriptions(self, region_code, sources, *, caller):
         """Which regions' news `region_code` carries (from their next article on)."""
         get_region(region_code)
+        domain.authorize("set_subscriptions", Caller.verify(caller), region_code)
         if not isinstance(sources, list):
             raise ValidationFailed.field("sources", "must be a list of region codes")
         for code in sources:
@@ -207,9 +227,11 @@ class NewsService(Observable):
 
     # external feeds -----------------------------------------------------
     @rpc
-    def add_feed_source(self, region_code, url, name, category="pengumuman", interval_minutes=15):
+    def add_feed_source(self, region_code, url, name, category="pengumuman", interval_minutes=15, *,
+                        caller):
         """Ingest an external RSS/Atom feed into the region's news on a schedule."""
         get_region(region_code)
+        domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
         if not isinstance(url, str) or not domain.URL.match(url) or len(url) > 500:
             raise ValidationFailed.field("url", "must be an http(s) URL of an RSS or Atom feed")
         if not isinstance(name, str) or not name.strip():
@@ -226,8 +248,9 @@ class NewsService(Observable):
         return _source_view(source)
 
     @rpc
-    def feed_sources(self, region_code):
+    def feed_sources(self, region_code, *, caller):
         get_region(region_code)
+        domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
         return [_source_view(s) for s in self.store.feed_sources(region_code)]
 
     @rpc

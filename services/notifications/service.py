@@ -14,8 +14,9 @@ from prometheus_client import Counter
 from services.notifications import domain
 from services.notifications.channels import Channels, DeliveryFailed, Message
 from services.notifications.repository import NotificationRepository
+from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
-from services.servicekit.errors import ConfigError, ValidationFailed
+from services.servicekit.errors import ConfigError, Forbidden, ValidationFailed
 from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -42,20 +43,21 @@ class NotificationsService(Observable):
         notice = domain.ticket_notice(event["payload"], self.config["PUBLIC_URL"])
         if notice:
             self.store.apply_once(event, "ticket_changed", lambda: self._tell(
-                event, notice, call(self.aspirasi.notification_recipient, event["payload"]["number"])))
+                event, notice, call(self.aspirasi.notification_recipient, event["payload"]["number"],
+                                   caller=self._as_service())))
 
     @reliable_event_handler("pencaker", "application_status_changed")
     def application_changed(self, event):
         notice = domain.application_notice(event["payload"], self.config["PUBLIC_URL"])
         if notice:
             self.store.apply_once(event, "application_changed", lambda: self._tell(
-                event, notice, call(self.pencaker.notification_recipient, event["payload"]["seeker_id"])))
+                event, notice, self._seeker_contact(event)))
 
     @reliable_event_handler("pencaker", "seeker_report_window_opened")
     def report_due(self, event):
         notice = domain.report_due_notice(event["payload"])
-        self.store.apply_once(event, "report_due", lambda: self._tell(
-            event, notice, call(self.pencaker.notification_recipient, event["payload"]["seeker_id"])))
+        self.store.apply_once(event, "report_due",
+                              lambda: self._tell(event, notice, self._seeker_contact(event)))
 
     @reliable_event_handler("prices", "price_alert_raised")
     def price_alert(self, event):
@@ -69,18 +71,28 @@ class NotificationsService(Observable):
         self.store.opt_out(domain.opted_out_key(self._secret(), token), "link")
 
     @rpc
-    def opt_out_phone(self, number):
-        """STOP by SMS: that number gets no more SMS or WhatsApp messages."""
+    def opt_out_phone(self, number, *, caller):
+        """STOP by SMS (the SMS inbox, a platform service): no more SMS or WhatsApp to that number."""
+        _require_service(caller)
         self.store.opt_out(domain.contact_key("sms", number), "sms")
 
     @rpc
-    def subscribe_price_alerts(self, region_code, channel, address):
+    def subscribe_price_alerts(self, region_code, channel, address, *, caller):
+        """HARGA by SMS (the SMS inbox): the region's price alerts to that address."""
+        _require_service(caller)
         get_region(region_code)
         if channel not in domain.CHANNELS:
             raise ValidationFailed.field("channel", f"give one of {', '.join(domain.CHANNELS)}")
         if channel != "email":
             address = domain.normal_phone(address)
         self.store.subscribe(region_code, channel, address, domain.contact_key(channel, address))
+
+    def _as_service(self):
+        return Caller.service(self.name).sign()
+
+    def _seeker_contact(self, event):
+        return call(self.pencaker.notification_recipient, event["payload"]["seeker_id"],
+                    caller=self._as_service())
 
     def _tell(self, event, notice, recipient):
         self._send(event, notice, domain.recipient_addresses(recipient, self.config["PHONE_CHANNEL"]))
@@ -118,3 +130,8 @@ class NotificationsService(Observable):
         if not self.config.get("OPT_OUT_SECRET"):
             raise ConfigError("OPT_OUT_SECRET is empty: set TL_TOKEN_SECRET, which signs opt-out links")
         return self.config["OPT_OUT_SECRET"]
+
+
+def _require_service(caller):
+    if Caller.verify(caller).role != "service":
+        raise Forbidden("only a platform service (the SMS inbox) may do this", {"field": "caller"})

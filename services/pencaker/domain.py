@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from haversine import haversine
 
+from services.servicekit import authority
 from services.servicekit import nik as niks
+from services.servicekit.authority import ANY, OWN, REGION, Target
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.validation import plain_text
 
@@ -57,6 +59,32 @@ APPLICATION_MOVES = {
     "rejected": ({"submitted", "interview"}, "employer"),
     "withdrawn": ({"submitted", "interview"}, "seeker"),
 }
+# Who may do what (action -> role -> scope; servicekit.authority). A seeker's
+# token subject is their seeker id; an employer's owner is the subject that
+# registered it; Disnaker and the region admin act in their own region.
+SEEKER_SIDE = {"citizen": OWN, "disnaker_officer": REGION, "region_admin": REGION,
+               "platform_operator": ANY}
+EMPLOYER_SIDE = SEEKER_SIDE
+DISNAKER = {"disnaker_officer": REGION, "region_admin": REGION, "platform_operator": ANY}
+AUTHORITY = {
+    "read_seeker": SEEKER_SIDE, "update_seeker": SEEKER_SIDE, "report_seeker": SEEKER_SIDE,
+    "seeker_matches": SEEKER_SIDE, "seeker_applications": SEEKER_SIDE,
+    "create_employer": {"citizen": ANY, "disnaker_officer": REGION, "region_admin": REGION,
+                        "platform_operator": ANY},
+    "post_vacancy": EMPLOYER_SIDE, "employer_vacancies": EMPLOYER_SIDE,
+    "close_vacancy": EMPLOYER_SIDE, "vacancy_matches": EMPLOYER_SIDE,
+    "vacancy_applications": EMPLOYER_SIDE, "read_unpublished_vacancy": EMPLOYER_SIDE,
+    "verify_vacancy": DISNAKER, "reject_vacancy": DISNAKER, "pending_vacancies": DISNAKER,
+    "apply": {"citizen": OWN},
+    "withdraw_application": {"citizen": OWN},
+    "move_application": {"citizen": OWN},
+    "set_subscriptions": {"region_admin": REGION, "platform_operator": ANY},
+    "read_contact": {**SEEKER_SIDE, "service": ANY},
+}
+# The record field naming its owner, where it is not "owner".
+OWNER_FIELD = {"read_seeker": "_id", "read_contact": "_id", "update_seeker": "_id", "report_seeker": "_id",
+               "seeker_matches": "_id", "seeker_applications": "_id", "apply": "_id",
+               "withdraw_application": "seeker_id"}
 WEIGHTS = {"skills": 0.35, "position": 0.15, "education": 0.15, "location": 0.20, "salary": 0.15}
 NEAR_KM, FAR_KM = 30, 150
 
@@ -64,6 +92,13 @@ PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KBJI = re.compile(r"^[0-9]{4,6}$")
 URL = re.compile(r"^https?://\S+$")
+
+
+def authorize(action, caller, record):
+    """The caller, if AUTHORITY lets it do `action` on `record` (or on a region: {"region": code})."""
+    owner = record.get(OWNER_FIELD.get(action, "owner"))
+    return authority.authorize(AUTHORITY, action, caller,
+                               Target(record["region"], owners=frozenset([owner] if owner else [])))
 
 
 # --- small validators ------------------------------------------------------
@@ -729,7 +764,8 @@ def move_application(application, to, party, now, note=None):
     if state not in sources:
         raise Conflict(f"application is {state}; it can move to {to} only from "
                        + " or ".join(sorted(sources)), {"field": "status", "status": state})
-    entry = {"from": state, "to": to, "by": party, "note": (note or "")[:1000], "at": now}
+    note = plain_text({"note": note}, "note", required=False, max_length=1000) or ""
+    entry = {"from": state, "to": to, "by": party, "note": note, "at": now}
     return {"status": to, "updated_at": now, "history": application["history"] + [entry]}, entry
 
 

@@ -114,9 +114,13 @@ class PencakerRepository(Repository):
             query["region"] = {"$in": list(regions)}
         return list(self.db.vacancies.find(query, {"outbox": 0}))
 
-    def newest_vacancies(self, region_code, now, limit):
+    def open_count(self, regions, now):
+        return self.db.vacancies.count_documents(
+            {"status": "published", "valid_through": {"$gt": now}, "region": {"$in": list(regions)}})
+
+    def newest_vacancies(self, regions, now, limit):
         cursor = self.db.vacancies.find(
-            {"status": "published", "region": region_code, "valid_through": {"$gt": now}},
+            {"status": "published", "region": {"$in": list(regions)}, "valid_through": {"$gt": now}},
             {"outbox": 0}).sort([("posted_at", DESCENDING), ("_id", DESCENDING)])
         return list(cursor.limit(limit))
 

@@ -1,8 +1,8 @@
 """Pencaker entrypoints: translate RPC calls and timers into domain calls.
 
-`actor` is the caller as the gateway authenticated it: {"subject", "role",
-"region"}. A seeker's token subject is their seeker id; an employer's owner is
-the subject of the token that created it.
+`caller` is the signed Caller the gateway made (servicekit.caller); what it
+may do is `domain.AUTHORITY`. A seeker's subject is their seeker id; an
+employer's owner is the subject that registered it.
 """
 import logging
 import uuid
@@ -13,9 +13,10 @@ from prometheus_client import Gauge
 
 from services.pencaker import domain
 from services.pencaker.repository import PencakerRepository, region_centroids
+from services.servicekit.caller import Caller, verified
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, new_event, utcnow
-from services.servicekit.errors import Forbidden, NotFound, ValidationFailed
+from services.servicekit.errors import DomainError, NotFound, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
@@ -23,7 +24,6 @@ from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
-OFFICERS = ("disnaker_officer", "region_admin")
 MAX_MATCH_EVENTS = 100
 OPEN_VACANCIES = Gauge("tl_pencaker_open_vacancies", "Published vacancies before validThrough",
                        ["region"])
@@ -35,27 +35,8 @@ def _event(event_type, region, **payload):
     return new_event(event_type, "pencaker", region, payload)
 
 
-def _is_officer(actor, region):
-    return actor and (actor["role"] == "platform_operator"
-                      or (actor["role"] in OFFICERS and actor["region"] == region))
-
-
-def _require_officer(actor, region):
-    if not _is_officer(actor, region):
-        raise Forbidden(f"needs a Disnaker officer of region {region}", {"field": "role"})
-
-
-def _require_seeker(actor, seeker):
-    """The seeker themself, or Disnaker of their region."""
-    own = actor and actor["role"] == "citizen" and actor["subject"] == seeker["_id"]
-    if not own and not _is_officer(actor, seeker["region"]):
-        raise Forbidden("a seeker sees and edits only their own record", {"field": "seeker_id"})
-
-
-def _require_owner(actor, employer):
-    if not (actor and actor["subject"] == employer["owner"]) and not _is_officer(actor, employer["region"]):
-        raise Forbidden(f"only the owner of employer {employer['_id']} may do this",
-                        {"field": "employer_id"})
+def _authorize(action, caller, record):
+    return domain.authorize(action, Caller.verify(caller), record)
 
 
 def _posted_payload(vacancy):
@@ -101,44 +82,45 @@ class PencakerService(Observable):
         return domain.seeker_view(self.store.get_seeker(seeker["_id"]), now)
 
     @rpc
-    def get_seeker(self, seeker_id, actor):
+    def get_seeker(self, seeker_id, *, caller):
         seeker = self.store.get_seeker(seeker_id)
-        _require_seeker(actor, seeker)
+        _authorize("read_seeker", caller, seeker)
         return domain.seeker_view(seeker, utcnow())
 
     @rpc
-    def notification_recipient(self, seeker_id):
-        """Only the seeker's e-mail and phone, for the notifications service."""
-        return domain.notification_contact(self.store.get_seeker(seeker_id))
+    def notification_recipient(self, seeker_id, *, caller):
+        """Only the seeker's e-mail and phone: for the notifications service."""
+        seeker = self.store.get_seeker(seeker_id)
+        _authorize("read_contact", caller, seeker)
+        return domain.notification_contact(seeker)
 
     @rpc
-    def update_seeker(self, seeker_id, changes, actor):
+    def update_seeker(self, seeker_id, changes, *, caller):
         seeker = self.store.get_seeker(seeker_id)
-        _require_seeker(actor, seeker)
+        _authorize("update_seeker", caller, seeker)
         now = utcnow()
         clean = domain.validate_seeker_update(changes, get_region(seeker["region"]), now)
         seeker = self.store.update("seekers", seeker, {**clean, "updated_at": now})
         return domain.seeker_view(seeker, now)
 
     @rpc
-    def report_seeker(self, seeker_id, actor):
+    def report_seeker(self, seeker_id, *, caller):
         """The six-monthly report that keeps an AK/1 card active."""
         seeker = self.store.get_seeker(seeker_id)
-        _require_seeker(actor, seeker)
+        _authorize("report_seeker", caller, seeker)
         now = utcnow()
         seeker = self.store.update("seekers", seeker, domain.record_report(seeker, now))
         return domain.seeker_view(seeker, now)
 
     # employers and vacancies ---------------------------------------------
     @rpc
-    def create_employer(self, region_code, data, actor):
+    def create_employer(self, region_code, data, *, caller):
         region = get_region(region_code)
-        if not actor:
-            raise Forbidden("sign in to register an employer", {"field": "role"})
+        owner = _authorize("create_employer", caller, {"region": region.code})
         employer = {"_id": f"EMP-{region.code.replace('.', '')}-"
                            f"{self.store.next_sequence(f'employers:{region.code}'):06d}",
                     "region": region.code, **domain.validate_employer(data),
-                    "owner": actor["subject"], "created_at": utcnow()}
+                    "owner": owner.subject, "created_at": utcnow()}
         self.store.insert_employer(employer)
         return self.store.get_employer(employer["_id"])
 
@@ -148,10 +130,10 @@ class PencakerService(Observable):
         return {k: employer.get(k) for k in ("_id", "region", "name", "sector", "url", "created_at")}
 
     @rpc
-    def post_vacancy(self, employer_id, data, actor):
+    def post_vacancy(self, employer_id, data, *, caller):
         """A new vacancy waits for a Disnaker officer's verification."""
         employer = self.store.get_employer(employer_id)
-        _require_owner(actor, employer)
+        _authorize("post_vacancy", caller, employer)
         location = data.get("region", employer["region"]) if isinstance(data, dict) else None
         region = get_region(location)
         now = utcnow()
@@ -165,8 +147,8 @@ class PencakerService(Observable):
         return domain.vacancy_view(vacancy, region, now)
 
     @rpc
-    def get_vacancy(self, vacancy_id, actor=None):
-        vacancy = self._visible_vacancy(vacancy_id, actor)
+    def get_vacancy(self, vacancy_id, *, caller=None):
+        vacancy = self._visible_vacancy(vacancy_id, verified(caller, optional=True))
         return domain.vacancy_view(vacancy, get_region(vacancy["region"]), utcnow())
 
     @rpc
@@ -175,27 +157,27 @@ class PencakerService(Observable):
         return domain.job_posting(vacancy, get_region(vacancy["region"]))
 
     @rpc
-    def pending_vacancies(self, region_code, actor):
+    def pending_vacancies(self, region_code, *, caller):
         region = get_region(region_code)
-        _require_officer(actor, region.code)
+        _authorize("pending_vacancies", caller, {"region": region.code})
         now = utcnow()
         return [domain.vacancy_view(v, region, now) for v in self.store.pending_vacancies(region.code)]
 
     @rpc
-    def employer_vacancies(self, employer_id, actor):
+    def employer_vacancies(self, employer_id, *, caller):
         employer = self.store.get_employer(employer_id)
-        _require_owner(actor, employer)
+        _authorize("employer_vacancies", caller, employer)
         now = utcnow()
         return [domain.vacancy_view(v, get_region(v["region"]), now)
                 for v in self.store.employer_vacancies(employer_id)]
 
     @rpc
-    def verify_vacancy(self, vacancy_id, actor):
+    def verify_vacancy(self, vacancy_id, *, caller):
         """Publish a vacancy: it becomes searchable, is shared, and matching seekers hear of it."""
         vacancy = self.store.get_vacancy(vacancy_id)
-        _require_officer(actor, vacancy["region"])
+        officer = _authorize("verify_vacancy", caller, vacancy)
         now = utcnow()
-        changes = {**domain.verify_vacancy(vacancy, now), "verified_by": actor["subject"],
+        changes = {**domain.verify_vacancy(vacancy, now), "verified_by": officer.subject,
                    "updated_at": now}
         published = {**vacancy, **changes}
         events = [_event("vacancy_posted", vacancy["region"], **_posted_payload(published))]
@@ -210,19 +192,18 @@ class PencakerService(Observable):
                 "matches_announced": len(events) - 1}
 
     @rpc
-    def reject_vacancy(self, vacancy_id, reason, actor):
+    def reject_vacancy(self, vacancy_id, reason, *, caller):
         vacancy = self.store.get_vacancy(vacancy_id)
-        _require_officer(actor, vacancy["region"])
+        _authorize("reject_vacancy", caller, vacancy)
         now = utcnow()
         vacancy = self.store.update("vacancies", vacancy, {
             **domain.reject_vacancy(vacancy, reason, now), "updated_at": now})
         return domain.vacancy_view(vacancy, get_region(vacancy["region"]), now)
 
     @rpc
-    def close_vacancy(self, vacancy_id, actor):
+    def close_vacancy(self, vacancy_id, *, caller):
         vacancy = self.store.get_vacancy(vacancy_id)
-        if not (actor and actor["subject"] == vacancy["owner"]) and not _is_officer(actor, vacancy["region"]):
-            raise Forbidden("only the employer or Disnaker may close a vacancy", {"field": "vacancy_id"})
+        _authorize("close_vacancy", caller, vacancy)
         now = utcnow()
         vacancy = self._close(vacancy, "withdrawn", now)
         return domain.vacancy_view(vacancy, get_region(vacancy["region"]), now)
@@ -246,12 +227,25 @@ class PencakerService(Observable):
 
     @rpc
     def live_summary(self, region_code, limit=5):
-        """Vacancies located in the region: how many are open, and the newest."""
+        """The vacancies the region's loker page lists (its own and its sources'):
+        how many are open, and the newest; with the moment they were read."""
         get_region(region_code)
         now = utcnow()
-        return {"open": len(self.store.open_vacancies([region_code], now)),
+        sources = self.store.sources(region_code)
+        return {"open": self.store.open_count(sources, now), "sources": sources,
                 "newest": [domain.compact_view(v)
-                           for v in self.store.newest_vacancies(region_code, now, limit)]}
+                           for v in self.store.newest_vacancies(sources, now, limit)],
+                "as_of": isoformat(now)}
+
+    @rpc
+    def live_marks(self, region_codes, limit=5):
+        """Per region, what the live view's mark of live_summary is: how the gateway checks it."""
+        now, marks = utcnow(), {}
+        for code in region_codes:
+            sources = self.store.sources(get_region(code).code)
+            marks[code] = {"open": self.store.open_count(sources, now), "sources": sources,
+                           "newest": [v["_id"] for v in self.store.newest_vacancies(sources, now, limit)]}
+        return {"regions": marks}
 
     @rpc
     def subscriptions(self, region_code):
@@ -259,11 +253,9 @@ class PencakerService(Observable):
         return {"region": region_code, "sources": self.store.sources(region_code)}
 
     @rpc
-    def set_subscriptions(self, region_code, sources, actor):
+    def set_subscriptions(self, region_code, sources, *, caller):
         get_region(region_code)
-        if not (actor and (actor["role"] == "platform_operator" or
-                           (actor["role"] == "region_admin" and actor["region"] == region_code))):
-            raise Forbidden("needs the region's admin", {"field": "role"})
+        _authorize("set_subscriptions", caller, {"region": region_code})
         if not isinstance(sources, list):
             raise ValidationFailed.field("sources", "must be a list of region codes")
         for code in sources:
@@ -272,20 +264,19 @@ class PencakerService(Observable):
 
     # matching -----------------------------------------------------------
     @rpc
-    def matches_for_seeker(self, seeker_id, actor, limit=10):
+    def matches_for_seeker(self, seeker_id, *, caller, limit=10):
         seeker = self.store.get_seeker(seeker_id)
-        _require_seeker(actor, seeker)
+        _authorize("seeker_matches", caller, seeker)
         now = utcnow()
         vacancies = self.store.open_vacancies(self.store.sources(seeker["region"]), now)
         ranked = domain.rank_matches([(seeker, v) for v in vacancies], region_centroids(), limit)
         return [{**result, "vacancy": domain.compact_view(v)} for result, _, v in ranked]
 
     @rpc
-    def matches_for_vacancy(self, vacancy_id, actor, limit=10):
+    def matches_for_vacancy(self, vacancy_id, *, caller, limit=10):
         """Seekers by opaque id with what matters for the job, never who they are."""
         vacancy = self.store.get_vacancy(vacancy_id)
-        if not (actor and actor["subject"] == vacancy["owner"]) and not _is_officer(actor, vacancy["region"]):
-            raise Forbidden("only the employer or Disnaker may see matches", {"field": "vacancy_id"})
+        _authorize("vacancy_matches", caller, vacancy)
         return [{**result, "seeker": {"seeker_id": s["_id"], "region": s["region"],
                                       "education_level": s["education"]["level"],
                                       "skills": s["skills"]}}
@@ -293,10 +284,12 @@ class PencakerService(Observable):
 
     # applications -------------------------------------------------------
     @rpc
-    def apply(self, vacancy_id, seeker_id, actor, cover_letter=None):
-        seeker = self.store.get_seeker(seeker_id)
-        if not (actor and actor["role"] == "citizen" and actor["subject"] == seeker_id):
-            raise Forbidden("seekers apply for themselves only", {"field": "seeker_id"})
+    def apply(self, vacancy_id, *, caller, cover_letter=None):
+        """The calling seeker (the caller's subject) applies."""
+        applicant = Caller.verify(caller)
+        domain.authorize("apply", applicant, {"region": None, "_id": applicant.subject})
+        seeker = self.store.get_seeker(applicant.subject)
+        seeker_id = seeker["_id"]
         vacancy = self.store.get_vacancy(vacancy_id)
         now = utcnow()
         shown = vacancy["region"] in self.store.sources(seeker["region"])
@@ -317,31 +310,27 @@ class PencakerService(Observable):
         return domain.application_view(application)
 
     @rpc
-    def withdraw_application(self, application_id, actor):
+    def withdraw_application(self, application_id, *, caller):
         application = self.store.get_application(application_id)
-        if not (actor and actor["role"] == "citizen" and actor["subject"] == application["seeker_id"]):
-            raise Forbidden("only the applicant may withdraw", {"field": "application_id"})
+        _authorize("withdraw_application", caller, application)
         return self._move(application, "withdrawn", "seeker", None)
 
     @rpc
-    def move_application(self, application_id, status, actor, note=None):
+    def move_application(self, application_id, status, *, caller, note=None):
         """The employer moves an application to interview, accepted or rejected."""
         application = self.store.get_application(application_id)
-        if not (actor and actor["subject"] == application["owner"]):
-            raise Forbidden("only the employer who posted the vacancy may do this",
-                            {"field": "application_id"})
+        _authorize("move_application", caller, application)
         return self._move(application, status, "employer", note)
 
     @rpc
-    def applications_for_seeker(self, seeker_id, actor):
-        _require_seeker(actor, self.store.get_seeker(seeker_id))
+    def applications_for_seeker(self, seeker_id, *, caller):
+        _authorize("seeker_applications", caller, self.store.get_seeker(seeker_id))
         return [domain.application_view(a) for a in self.store.applications(seeker_id=seeker_id)]
 
     @rpc
-    def applications_for_vacancy(self, vacancy_id, actor):
+    def applications_for_vacancy(self, vacancy_id, *, caller):
         vacancy = self.store.get_vacancy(vacancy_id)
-        if not (actor and actor["subject"] == vacancy["owner"]) and not _is_officer(actor, vacancy["region"]):
-            raise Forbidden("only the employer or Disnaker may list applications", {"field": "vacancy_id"})
+        _authorize("vacancy_applications", caller, vacancy)
         return [domain.application_view(a) for a in self.store.applications(vacancy_id=vacancy_id)]
 
     # clocks -------------------------------------------------------------
@@ -383,15 +372,17 @@ class PencakerService(Observable):
         self.outbox.flush_all()
 
     # helpers ------------------------------------------------------------
-    def _visible_vacancy(self, vacancy_id, actor):
+    def _visible_vacancy(self, vacancy_id, caller):
         """Published or closed vacancies are public; pending or rejected ones only
         to their employer and Disnaker (to others they do not exist)."""
         vacancy = self.store.get_vacancy(vacancy_id)
         if vacancy["status"] in ("published", "closed") and vacancy.get("posted_at"):
             return vacancy
-        if (actor and actor["subject"] == vacancy["owner"]) or _is_officer(actor, vacancy["region"]):
-            return vacancy
-        raise NotFound(f"vacancy {vacancy_id} not found", {"field": "vacancy_id"})
+        try:
+            domain.authorize("read_unpublished_vacancy", caller, vacancy)
+        except DomainError:
+            raise NotFound(f"vacancy {vacancy_id} not found", {"field": "vacancy_id"}) from None
+        return vacancy
 
     def _candidates(self, vacancy):
         """Active seekers of the regions that show this vacancy, best first."""

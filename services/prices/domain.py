@@ -13,8 +13,14 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
+from services.servicekit import authority
+from services.servicekit.authority import ANY, REGION, Target
 from services.servicekit.errors import ValidationFailed
 
+# Who may do what (action -> role -> scope; servicekit.authority): the region's
+# admin records its prices; reading is public except a record's correction history.
+OFFICERS = {"region_admin": REGION, "platform_operator": ANY}
+AUTHORITY = {"record_prices": OFFICERS, "import_prices": OFFICERS, "read_price_record": OFFICERS}
 # A change is measured against the previous report at most this many days old.
 LOOKBACK_DAYS = 31
 # A HAP published as one figure has no band of its own: it alerts only more
@@ -643,3 +649,7 @@ def validate_entries(entries, market, day, region_code, catalogue, today):
         seen.add(commodity)
         rows.append(Row(index + 1, market_code, commodity, iso_day, amount))
     return rows
+
+
+def authorize(action, caller, region_code):
+    return authority.authorize(AUTHORITY, action, caller, Target(region_code))

@@ -15,8 +15,9 @@ from prometheus_client import Counter, Gauge
 from services.prices import domain
 from services.prices.catalogue import load_catalogue
 from services.prices.repository import PriceRepository
+from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -93,18 +94,20 @@ class PricesService(Observable):
 
     # writing ----------------------------------------------------------------
     @rpc
-    def record_prices(self, region_code, market, day, prices, actor):
+    def record_prices(self, region_code, market, day, prices, *, caller):
         """An officer's sheet for one market and day; a different price corrects the stored one."""
         region = get_region(region_code)
+        actor = domain.authorize("record_prices", Caller.verify(caller), region.code).subject
         rows = domain.validate_entries(prices, market, day, region.code, load_catalogue(),
                                        today_in(region))
         import_id = sheet_id("form", region.code, [(r.market, r.commodity, r.date, r.price) for r in rows])
         return self._apply(region, domain.Sheet(rows=rows), import_id, actor, "form")
 
     @rpc
-    def import_csv(self, region_code, text, actor, default_market=None):
+    def import_csv(self, region_code, text, *, caller, default_market=None):
         """Import a CSV sheet of many markets and days; bad rows are reported, the rest applied."""
         region = get_region(region_code)
+        actor = domain.authorize("import_prices", Caller.verify(caller), region.code).subject
         catalogue = load_catalogue()
         if default_market is not None and catalogue.market(region.code, default_market) is None:
             raise ValidationFailed.field("market", f"{default_market!r} is not a market of {region.name}")
@@ -310,15 +313,30 @@ class PricesService(Observable):
     def live_summary(self, region_code):
         """Today's regional board, compact, and the alerts of its day, for the live view."""
         region = get_region(region_code)
+        as_of = isoformat(utcnow())
         board = self._board(region, self.store.latest_day(region.code))
         alerts = self.store.alerts(region.code, board["date"], limit=LIVE_ALERTS) if board["date"] else []
         return {"date": board["date"], "board": domain.compact(board["items"]),
-                "alerts": [live_alert(a) for a in alerts]}
+                "alerts": [live_alert(a) for a in alerts], "as_of": as_of}
 
     @rpc
-    def price_record(self, region_code, market, commodity, day):
+    def live_marks(self, region_codes):
+        """Per region, the latest day, its median prices and its alert count: how the
+        gateway checks its live view without the board's full computation."""
+        marks = {}
+        for code in region_codes:
+            day = self.store.latest_day(get_region(code).code)
+            prices = domain.median_series((p["commodity"], day, p["price"])
+                                          for p in self.store.day_prices(code, day)) if day else {}
+            marks[code] = {"date": day, "prices": {c: days[day] for c, days in prices.items()},
+                           "alerts": min(self.store.alert_count(code, day), LIVE_ALERTS) if day else 0}
+        return {"regions": marks}
+
+    @rpc
+    def price_record(self, region_code, market, commodity, day, *, caller):
         """One stored price with the history of what it was before corrections."""
         region = get_region(region_code)
+        domain.authorize("read_price_record", Caller.verify(caller), region.code)
         doc = self.store.record(domain.price_id(region.code, market, commodity, _day(day, "date")))
         if doc is None:
             return None

@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.aspirasi import domain
-from services.aspirasi.domain import TRANSITIONS, Category
+from services.aspirasi.domain import AUTHORITY, TRANSITIONS, Category
+from services.servicekit.caller import Caller
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.nik import check_nik, outside_region
 from services.servicekit.regions import get_region
@@ -16,21 +17,29 @@ VALID = {"category": "sampah", "description": "Sampah menumpuk",
          "location": {"lat": -6.17, "long": 106.63},
          "reporter": {"name": "Budi", "nik": "3671011708900001", "phone": "081234567890"}}
 STATES = set(domain.STATE_LABELS)
-ROLE_FOR = {action: sorted(roles)[0] for action, (_, _, roles) in TRANSITIONS.items()}
+NUMBER = "LAKSA-3671-2026-000123"
+# One caller per role, each allowed on the test ticket (own region, own OPD, owner).
+CALLERS = {"region_admin": Caller("ani", "region_admin", "36.71"),
+           "opd_officer": Caller("ani", "opd_officer", "36.71", opd="DLH"),
+           "citizen": Caller("ani", "citizen", None, owns=(NUMBER,)),
+           "service": Caller.service("notifications"),
+           "platform_operator": Caller("op", "platform_operator", "36.71")}
+ROLE_FOR = {action: sorted(AUTHORITY[action])[0] for action in TRANSITIONS}
+CALLER_FOR = {action: CALLERS[role] for action, role in ROLE_FOR.items()}
 PARAMS = {"reject": {"reason": "spam"}, "mark_duplicate": {"duplicate_of": "LAKSA-3671-2026-000001"}}
 
 
 def ticket(status, **extra):
-    return {"_id": "LAKSA-3671-2026-000123", "status": status, "opd": "DLH", "version": 1,
+    return {"_id": NUMBER, "region": "36.71", "status": status, "opd": "DLH", "version": 1,
             "resolved_at": NOW - timedelta(days=1), "history": [], **extra}
 
 
 @pytest.mark.parametrize("action", sorted(TRANSITIONS))
 @pytest.mark.parametrize("state", sorted(STATES))
 def test_every_transition_is_allowed_exactly_where_the_table_says(action, state):
-    sources, target, _ = TRANSITIONS[action]
-    run = lambda: domain.transition(ticket(state), action, "ani", ROLE_FOR[action], "catatan",  # noqa: E731
-                                    NOW, **PARAMS.get(action, {}))
+    sources, target = TRANSITIONS[action]
+    run = lambda: domain.transition(ticket(state), action, CALLER_FOR[action], NOW, "catatan",  # noqa: E731
+                                    **PARAMS.get(action, {}))
     if state in sources:
         changes, entry = run()
         assert changes["status"] == target
@@ -45,31 +54,84 @@ def test_every_transition_is_allowed_exactly_where_the_table_says(action, state)
 def test_the_happy_path_reaches_resolved():
     state = "submitted"
     for action in ("verify", "dispatch", "start", "resolve"):
-        changes, _ = domain.transition(ticket(state), action, "x", ROLE_FOR[action], "", NOW)
+        changes, _ = domain.transition(ticket(state), action, CALLER_FOR[action], NOW)
         state = changes["status"]
     assert state == "resolved"
 
 
 def test_wrong_role_is_forbidden_and_unknown_action_is_invalid():
     with pytest.raises(Forbidden):
-        domain.transition(ticket("submitted"), "verify", "x", "citizen", "", NOW)
+        domain.transition(ticket("submitted"), "verify", CALLERS["citizen"], NOW)
     with pytest.raises(ValidationFailed, match="action"):
-        domain.transition(ticket("submitted"), "teleport", "x", "region_admin", "", NOW)
+        domain.transition(ticket("submitted"), "teleport", CALLERS["region_admin"], NOW)
 
 
 def test_reopen_only_within_fourteen_days():
     fresh = ticket("resolved", resolved_at=NOW - timedelta(days=13))
-    assert domain.transition(fresh, "reopen", "warga", "citizen", "", NOW)[0]["status"] == "in_progress"
+    assert domain.transition(fresh, "reopen", CALLERS["citizen"], NOW)[0]["status"] == "in_progress"
     stale = ticket("resolved", resolved_at=NOW - timedelta(days=15))
     with pytest.raises(Conflict, match="14 days"):
-        domain.transition(stale, "reopen", "warga", "citizen", "", NOW)
+        domain.transition(stale, "reopen", CALLERS["citizen"], NOW)
 
 
 def test_reject_needs_a_reason_and_duplicate_needs_the_original():
     with pytest.raises(ValidationFailed, match="reason"):
-        domain.transition(ticket("submitted"), "reject", "x", "region_admin", "", NOW)
+        domain.transition(ticket("submitted"), "reject", CALLERS["region_admin"], NOW)
     with pytest.raises(ValidationFailed, match="duplicate_of"):
-        domain.transition(ticket("submitted"), "mark_duplicate", "x", "region_admin", "", NOW)
+        domain.transition(ticket("submitted"), "mark_duplicate", CALLERS["region_admin"], NOW)
+
+
+# Every role x scope cell of the authority table, on a ticket of 36.71 / DLH / NUMBER.
+CELLS = {
+    "own": {"region_admin": Caller("a", "region_admin", "36.71"),
+            "opd_officer": Caller("o", "opd_officer", "36.71", opd="DLH"),
+            "citizen": Caller("c", "citizen", None, owns=(NUMBER,)),
+            "service": Caller.service("notifications"),
+            "platform_operator": Caller("p", "platform_operator", "36.71"),
+            "editor": Caller("e", "editor", "36.71"),
+            "disnaker_officer": Caller("d", "disnaker_officer", "36.71")},
+    "other_region": {"region_admin": Caller("a", "region_admin", "36.03"),
+                     "opd_officer": Caller("o", "opd_officer", "36.03", opd="DLH")},
+    "other_opd": {"opd_officer": Caller("o", "opd_officer", "36.71", opd="Dinas PUPR")},
+    "stranger": {"citizen": Caller("c", "citizen", "36.71", owns=("LAKSA-3671-2026-000999",))},
+}
+
+
+@pytest.mark.parametrize("action", sorted(AUTHORITY))
+@pytest.mark.parametrize("cell, role", [(cell, role) for cell, roles in CELLS.items() for role in roles])
+def test_authority_table_decides_every_role_and_scope(action, cell, role):
+    scope = AUTHORITY[action].get(role)
+    allowed = scope is not None and (cell == "own" or scope == "any")
+    caller = CELLS[cell][role]
+    if allowed:
+        assert domain.authorize(action, caller, ticket("submitted")) is caller
+    else:
+        with pytest.raises(Forbidden):
+            domain.authorize(action, caller, ticket("submitted"))
+
+
+@pytest.mark.parametrize("note", [["x"], {"a": 1}, 7, "<b>x</b>", "x" * 2001])
+def test_a_note_must_be_plain_text(note):
+    with pytest.raises(ValidationFailed, match="note"):
+        domain.transition(ticket("submitted"), "verify", CALLERS["region_admin"], NOW, note)
+
+
+@pytest.mark.parametrize("opd", [["DLH"], {"$ne": 1}, 3, "Dinas Antah Berantah"])
+def test_dispatch_names_one_of_the_regions_known_opds(opd):
+    with pytest.raises(ValidationFailed, match="opd"):
+        domain.transition(ticket("verified"), "dispatch", CALLERS["region_admin"], NOW,
+                          opds={"DLH", "Dinas PUPR"}, opd=opd)
+    changes, _ = domain.transition(ticket("verified"), "dispatch", CALLERS["region_admin"], NOW,
+                                   opds={"DLH", "Dinas PUPR"}, opd="Dinas PUPR")
+    assert changes["opd"] == "Dinas PUPR"
+
+
+def test_tracking_secret_proves_ownership():
+    stored = ticket("resolved", tracking_hash=domain.tracking_hash("rahasia-123"))
+    assert domain.proves_ownership(stored, "rahasia-123")
+    assert not domain.proves_ownership(stored, "rahasia-124")
+    assert not domain.proves_ownership(stored, None)
+    assert not domain.proves_ownership(ticket("resolved"), "rahasia-123")
 
 
 def test_valid_submission_is_cleaned():
@@ -113,7 +175,13 @@ def test_public_view_never_shows_contact_details():
                                "submitted_at": NOW, "updated_at": NOW, "history": []})
     text = repr(view)
     assert "3671011708900001" not in text and "081234567890" not in text
+    assert view["reporter_name"] is None and "Budi" not in text  # the name only when opted in
+    fields = domain.validate_submission({**VALID, "show_name": True}, TANGERANG, CATEGORIES)
+    view = domain.public_view({"_id": "T", "region": "36.71", **fields, "status": "submitted",
+                               "submitted_at": NOW, "updated_at": NOW, "history": []})
     assert view["reporter_name"] == "Budi"
+    with pytest.raises(ValidationFailed, match="show_name"):
+        domain.validate_submission({**VALID, "show_name": "ya"}, TANGERANG, CATEGORIES)
 
 
 def test_the_notifications_service_gets_the_contact_only():

@@ -9,8 +9,10 @@ from nameko.testing.services import entrypoint_waiter
 from services.aspirasi.service import AspirasiService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tests.helpers import rpc, start_with_recorder
+from tests.helpers import rpc, signed, start_with_recorder
 
+ADMIN = signed("region_admin", "36.71")
+PUPR = "Dinas Pekerjaan Umum dan Penataan Ruang"
 REPORT = {"category": "jalan-rusak", "description": "Jalan berlubang",
           "location": {"lat": -6.17, "long": 106.63},
           "reporter": {"name": "Budi", "nik": "3671011708900001", "phone": "081234567890",
@@ -41,6 +43,9 @@ def test_retried_submission_with_the_same_key_yields_one_ticket(aspirasi, mongo_
         first = rpc(container, "submit", "36.71", REPORT, "device-42-attempt")
     again = rpc(container, "submit", "36.71", REPORT, "device-42-attempt")
     assert again["number"] == first["number"]
+    assert again["tracking_secret"] == first["tracking_secret"]  # a lost answer loses nothing
+    stored = mongo_db.tickets.find_one({"_id": first["number"]})
+    assert first["tracking_secret"] not in repr(stored)  # only its hash is kept
     assert mongo_db.tickets.count_documents({}) == 1
     other = rpc(container, "submit", "36.71", REPORT, "another-key")
     assert other["number"] != first["number"]
@@ -68,24 +73,24 @@ def test_a_nik_from_another_region_is_accepted_and_flagged_for_officers(aspirasi
     ticket = rpc(container, "submit", "36.71", commuter)
     assert ticket["status"] == "submitted" and "nik_outside_region" not in ticket
     assert mongo_db.tickets.find_one({"_id": ticket["number"]})["nik_outside_region"] in (True, 1)
-    details = rpc(container, "get_ticket_private", ticket["number"], "36.71")
+    details = rpc(container, "get_ticket_private", ticket["number"], caller=ADMIN)
     assert (details["nik_outside_region"], details["nik_note"]) == (True, "NIK dari luar daerah")
     own = rpc(container, "submit", "36.71", REPORT)
-    resident = rpc(container, "get_ticket_private", own["number"], "36.71")
+    resident = rpc(container, "get_ticket_private", own["number"], caller=ADMIN)
     assert (resident["nik_outside_region"], resident["nik_note"]) == (False, None)
 
 
 def test_two_officers_at_once_one_wins(aspirasi):
     container, _ = aspirasi
     ticket = rpc(container, "submit", "36.71", REPORT)
-    details = rpc(container, "get_ticket_private", ticket["number"], "36.71")
+    details = rpc(container, "get_ticket_private", ticket["number"], caller=ADMIN)
     version = details["version"]
-    first = rpc(container, "transition", ticket["number"], "verify", "ani", "region_admin", "36.71",
-                "ok", version)
+    first = rpc(container, "transition", ticket["number"], "verify", caller=ADMIN, note="ok",
+                expected_version=version)
     assert first["status"] == "verified"
     with pytest.raises(Conflict):  # the second officer acted on the version they had seen
-        rpc(container, "transition", ticket["number"], "reject", "budi", "region_admin", "36.71",
-            "spam?", version, reason="spam")
+        rpc(container, "transition", ticket["number"], "reject", caller=ADMIN, note="spam?",
+            expected_version=version, reason="spam")
     assert rpc(container, "get_ticket", ticket["number"])["status"] == "verified"
 
 
@@ -93,11 +98,15 @@ def test_forbidden_and_invalid_transitions_change_nothing(aspirasi):
     container, _ = aspirasi
     number = rpc(container, "submit", "36.71", REPORT)["number"]
     with pytest.raises(Forbidden):
-        rpc(container, "transition", number, "verify", "x", "region_admin", "36.03")
+        rpc(container, "transition", number, "verify", caller=signed("region_admin", "36.03"))
     with pytest.raises(Conflict):
-        rpc(container, "transition", number, "resolve", "x", "opd_officer", "36.71")
+        rpc(container, "transition", number, "resolve", caller=signed("opd_officer", "36.71", opd=PUPR))
     with pytest.raises(Forbidden):
-        rpc(container, "get_ticket_private", number, "36.03")
+        rpc(container, "get_ticket_private", number, caller=signed("region_admin", "36.03"))
+    with pytest.raises(Forbidden):  # an OPD officer reads contact of their own OPD's tickets only
+        rpc(container, "get_ticket_private", number, caller=signed("opd_officer", "36.71", opd="DLH"))
+    with pytest.raises(ValidationFailed, match="note"):
+        rpc(container, "transition", number, "verify", caller=ADMIN, note=["x"])
     with pytest.raises(NotFound):
         rpc(container, "get_ticket", "LAKSA-3671-2026-999999")
     with pytest.raises(ValidationFailed):
@@ -108,10 +117,12 @@ def test_forbidden_and_invalid_transitions_change_nothing(aspirasi):
 
 def test_full_lifecycle_and_statistics(aspirasi):
     container, _ = aspirasi
-    number = rpc(container, "submit", "36.71", REPORT)["number"]
-    for action, role in (("verify", "region_admin"), ("dispatch", "region_admin"),
-                         ("start", "opd_officer"), ("resolve", "opd_officer")):
-        rpc(container, "transition", number, action, "petugas", role, "36.71", f"{action} ok")
+    submitted = rpc(container, "submit", "36.71", REPORT)
+    number = submitted["number"]
+    officer = signed("opd_officer", "36.71", opd=PUPR)
+    for action, caller in (("verify", ADMIN), ("dispatch", ADMIN), ("start", officer),
+                           ("resolve", officer)):
+        rpc(container, "transition", number, action, caller=caller, note=f"{action} ok")
     ticket = rpc(container, "get_ticket", number)
     assert [h["to"] for h in ticket["history"]] == [
         "submitted", "verified", "dispatched", "in_progress", "resolved"]
@@ -119,7 +130,14 @@ def test_full_lifecycle_and_statistics(aspirasi):
     stats = rpc(container, "stats", "36.71")
     assert stats["received"] == 1 and stats["resolved"] == 1 and stats["share_resolved"] == 1.0
     assert stats["by_opd"]["Dinas Pekerjaan Umum dan Penataan Ruang"]["resolved"] == 1
-    reopened = rpc(container, "transition", number, "reopen", "warga", "citizen", None, "belum beres")
+    stranger = signed("citizen", "36.71", subject="orang-lain")
+    with pytest.raises(Forbidden):  # a citizen without the ticket's tracking secret
+        rpc(container, "transition", number, "reopen", caller=stranger, note="bukan punya saya")
+    with pytest.raises(Forbidden, match="tracking_secret"):
+        rpc(container, "transition", number, "reopen", caller=stranger, tracking_secret="tebakan")
+    assert rpc(container, "get_ticket", number)["status"] == "resolved"
+    reopened = rpc(container, "transition", number, "reopen", caller=stranger, note="belum beres",
+                   tracking_secret=submitted["tracking_secret"])
     assert reopened["status"] == "in_progress"
 
 
@@ -142,13 +160,17 @@ def test_duplicate_suggestions_for_officers(aspirasi):
     first = rpc(container, "submit", "36.71", REPORT)["number"]
     near = {**REPORT, "location": {"lat": -6.1702, "long": 106.63}}  # about 22 m away
     second = rpc(container, "submit", "36.71", near)["number"]
-    details = rpc(container, "get_ticket_private", second, "36.71")
+    details = rpc(container, "get_ticket_private", second, caller=ADMIN)
     assert [d["number"] for d in details["likely_duplicates"]] == [first]
 
 
 def test_categories_are_data_editable_per_region(aspirasi):
     container, _ = aspirasi
-    rpc(container, "set_category", "36.02", "longsor", "Tanah longsor", "BPBD Kab. Lebak")
+    with pytest.raises(Forbidden):
+        rpc(container, "set_category", "36.02", "longsor", "Tanah longsor", "BPBD Kab. Lebak",
+            caller=ADMIN)
+    rpc(container, "set_category", "36.02", "longsor", "Tanah longsor", "BPBD Kab. Lebak",
+        caller=signed("region_admin", "36.02"))
     lebak = {c["code"]: c for c in rpc(container, "categories", "36.02")}
     assert lebak["longsor"]["opd"] == "BPBD Kab. Lebak"
     assert "longsor" not in {c["code"] for c in rpc(container, "categories", "36.71")}

@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.helpers import signed
+
 REPORT = {"category": "penerangan-jalan", "description": "Lampu PJU padam tiga malam",
           "location": {"lat": -6.1790, "long": 106.6300},
           "reporter": {"name": "Rina", "nik": "3671014507950002", "phone": "081298765432"}}
@@ -31,7 +33,7 @@ def test_public_tracking_hides_personal_data_but_officers_see_it(platform, http,
     number = submit(http, platform).json()["number"]
     public = http.get(f"{platform.url}/api/v1/aspirasi/{number}", timeout=5)
     assert "3671014507950002" not in public.text and "081298765432" not in public.text
-    assert public.json()["reporter_name"] == "Rina"
+    assert public.json()["reporter_name"] is None and "Rina" not in public.text  # not opted in
     url = f"{platform.url}/api/v1/aspirasi/{number}/details"
     assert http.get(url, timeout=5).status_code == 401
     assert http.get(url, headers=token("region_admin", "36.03"), timeout=5).status_code == 403
@@ -41,7 +43,8 @@ def test_public_tracking_hides_personal_data_but_officers_see_it(platform, http,
 
 
 def test_officers_move_a_ticket_and_conflicts_are_409(platform, http, token):
-    number = submit(http, platform).json()["number"]
+    ticket = submit(http, platform).json()
+    number = ticket["number"]
     admin = token("region_admin", "36.71", subject="ani")
     url = f"{platform.url}/api/v1/aspirasi/{number}/transitions"
     details = http.get(f"{platform.url}/api/v1/aspirasi/{number}/details", headers=admin, timeout=5)
@@ -53,7 +56,7 @@ def test_officers_move_a_ticket_and_conflicts_are_409(platform, http, token):
                       headers=admin, timeout=5)
     assert stale.status_code == 409 and stale.json()["error"]["details"]["field"] == "version"
     wrong_state = http.post(url, json={"action": "resolve"},
-                            headers=token("opd_officer", "36.71"), timeout=5)
+                            headers=token("opd_officer", "36.71", opd=ticket["opd"]), timeout=5)
     assert wrong_state.status_code == 409
     other_region = http.post(url, json={"action": "dispatch"},
                              headers=token("region_admin", "36.03"), timeout=5)
@@ -94,7 +97,7 @@ def test_submission_rate_limit_answers_429_with_retry_after(platform, http):
 def open311_key(platform):
     from nameko.standalone.rpc import ClusterRpcProxy
     with ClusterRpcProxy({"AMQP_URI": platform.env["AMQP_URI"]}) as cluster:
-        return cluster.aspirasi.issue_api_key("36.71")
+        return cluster.aspirasi.issue_api_key("36.71", caller=signed("region_admin", "36.71"))
 
 
 def test_open311_round_trip_json_and_xml(platform, http):

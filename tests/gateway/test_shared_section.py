@@ -45,3 +45,20 @@ def test_only_the_latest_ten_are_kept():
 def test_default_subscriptions_route_banten_alerts_to_the_host():
     # subscriptions.yaml: the host follows every region's price alerts
     assert "36.02" in subscribed_sources("36.71", "prices", "price_alert_raised")
+
+
+def test_the_shared_section_survives_a_restart_from_the_gateways_store(mongo_db):
+    from services.gateway.live_store import KEEP, SharedItems
+
+    model = LiveModel([SharedSection(sources_of)], kept=SharedItems(mongo_db.live_shared))
+    built(model, "36.71", "36.03")
+    events = [alert_from("36.02") for _ in range(KEEP + 2)]
+    for event in events:
+        model.apply(event)
+    # a new process: the same store, nothing in memory
+    restarted = LiveModel([SharedSection(sources_of)], kept=SharedItems(mongo_db.live_shared))
+    shown = restarted.document(get_region("36.71"), rpc=None)["sections"]["shared"]
+    assert [i["id"] for i in shown["items"]] == [e["event_id"] for e in reversed(events)][:KEEP]
+    assert shown["items"][0]["source_region_name"] == get_region("36.02").name
+    assert mongo_db.live_shared.count_documents({"region": "36.71"}) == KEEP  # bounded per region
+    assert mongo_db.live_shared.count_documents({"region": "36.03"}) == 0

@@ -14,7 +14,7 @@ from prometheus_client import REGISTRY
 from services.news.service import NewsService
 from services.servicekit.envelope import contract, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
-from tests.helpers import wait_for
+from tests.helpers import signed, wait_for
 
 ARTICLE = {"title": "Pasar Anyar direvitalisasi", "category": "ekonomi", "tags": ["pasar"],
            "body": "<p>Revitalisasi Pasar Anyar dimulai bulan depan.</p><script>alert(1)</script>"}
@@ -41,26 +41,33 @@ def news(container_factory, config):
         yield proxy
 
 
+def as_editor(region, name=None):
+    return signed("editor", region, name)
+
+
+ED71, ED03, ED74, ED01, ED02 = (as_editor(code) for code in ("36.71", "36.03", "36.74", "36.01", "36.02"))
+
+
 def publish(news, region, data, editor="editor"):
-    article = news.create(region, data, editor)
-    news.transition(region, article["slug"], "submit", editor)
-    return news.transition(region, article["slug"], "publish", editor)
+    article = news.create(region, data, caller=as_editor(region, editor))
+    news.transition(region, article["slug"], "submit", caller=as_editor(region, editor))
+    return news.transition(region, article["slug"], "publish", caller=as_editor(region, editor))
 
 
 def test_workflow_announces_publication(news, container_factory, config):
     listener = container_factory(Listener, config)
     listener.start()
-    draft = news.create("36.71", ARTICLE, "editor@36.71")
+    draft = news.create("36.71", ARTICLE, caller=ED71)
     assert draft["status"] == "draft" and "<script" not in draft["body"]
     with pytest.raises(NotFound):
         news.get_article("36.71", draft["slug"])  # not public before publication
-    news.transition("36.71", draft["slug"], "submit", "editor@36.71")
+    news.transition("36.71", draft["slug"], "submit", caller=ED71)
 
     def ours(worker_ctx, result, exc_info):
         return result["payload"]["article_id"] == draft["id"]
 
     with entrypoint_waiter(listener, "on_published", callback=ours, timeout=10) as waited:
-        published = news.transition("36.71", draft["slug"], "publish", "editor@36.71")
+        published = news.transition("36.71", draft["slug"], "publish", caller=ED71)
     event = waited.get()
     assert event["region"] == "36.71" and event["payload"]["title"] == ARTICLE["title"]
     assert "editor@36.71" not in str(event)
@@ -75,30 +82,30 @@ def test_publications_are_counted_once_per_article(news):
         return REGISTRY.get_sample_value("tl_news_articles_published_total", {"region": "36.73"}) or 0
     before = published()
     article = publish(news, "36.73", {**ARTICLE, "slug": "dihitung-sekali"})
-    news.update("36.73", article["slug"], {"title": "Judul yang dikoreksi"}, "editor")
+    news.update("36.73", article["slug"], {"title": "Judul yang dikoreksi"}, caller=as_editor("36.73"))
     assert published() == before + 1
 
 
 def test_clear_errors(news):
     with pytest.raises(ValidationFailed) as excinfo:
-        news.create("36.71", {k: v for k, v in ARTICLE.items() if k != "title"}, "ed")
+        news.create("36.71", {k: v for k, v in ARTICLE.items() if k != "title"}, caller=ED71)
     assert excinfo.value.details == {"field": "title"}
     with pytest.raises(ValidationFailed) as excinfo:
-        news.create("36.71", {**ARTICLE, "category": "gosip"}, "ed")
+        news.create("36.71", {**ARTICLE, "category": "gosip"}, caller=ED71)
     assert excinfo.value.details == {"field": "category"}
     past = (utcnow() - timedelta(hours=1)).isoformat()
     with pytest.raises(ValidationFailed) as excinfo:
-        news.create("36.71", {**ARTICLE, "publish_at": past}, "ed")
+        news.create("36.71", {**ARTICLE, "publish_at": past}, caller=ED71)
     assert excinfo.value.details == {"field": "publish_at"}
-    news.create("36.71", {**ARTICLE, "slug": "pasar-anyar"}, "ed")
+    news.create("36.71", {**ARTICLE, "slug": "pasar-anyar"}, caller=ED71)
     with pytest.raises(Conflict) as excinfo:
-        news.create("36.71", {**ARTICLE, "slug": "pasar-anyar"}, "ed")
+        news.create("36.71", {**ARTICLE, "slug": "pasar-anyar"}, caller=ED71)
     assert excinfo.value.details == {"field": "slug"} and "already used" in excinfo.value.message
-    news.create("36.03", {**ARTICLE, "slug": "pasar-anyar"}, "ed")  # slugs are per region
+    news.create("36.03", {**ARTICLE, "slug": "pasar-anyar"}, caller=ED03)  # slugs are per region
     with pytest.raises(Conflict):
-        news.transition("36.71", "pasar-anyar", "publish", "ed")  # a draft goes to review first
+        news.transition("36.71", "pasar-anyar", "publish", caller=ED71)  # a draft goes to review first
     with pytest.raises(Conflict) as excinfo:
-        news.update("36.71", "pasar-anyar", {"title": "Judul"}, "ed", expected_version=7)
+        news.update("36.71", "pasar-anyar", {"title": "Judul"}, caller=ED71, expected_version=7)
     assert excinfo.value.details == {"field": "version"}
 
 
@@ -107,7 +114,7 @@ def test_reading_filters_search_and_paging(news):
         publish(news, "36.74", {**ARTICLE, "title": f"Vaksinasi tahap {i} di Puskesmas",
                                 "category": "kesehatan" if i % 2 else "pengumuman",
                                 "tags": ["vaksin"] if i < 2 else ["imunisasi"]})
-    news.create("36.74", {**ARTICLE, "title": "Vaksinasi draf belum terbit"}, "ed")
+    news.create("36.74", {**ARTICLE, "title": "Vaksinasi draf belum terbit"}, caller=ED74)
     everything = news.list_articles("36.74", limit=50)["items"]
     assert len(everything) == 5 and everything[0]["title"].endswith("tahap 4 di Puskesmas")
     assert [a["category"] for a in news.list_articles("36.74", category="kesehatan")["items"]] == \
@@ -137,23 +144,24 @@ def test_reading_filters_search_and_paging(news):
 def test_scheduled_article_publishes_itself(news):
     publish_at = utcnow() + timedelta(seconds=1)
     article = news.create("36.71", {**ARTICLE, "title": "Pengumuman terjadwal",
-                                    "publish_at": publish_at.isoformat()}, "ed")
-    news.transition("36.71", article["slug"], "submit", "ed")
-    scheduled = news.transition("36.71", article["slug"], "publish", "ed")
+                                    "publish_at": publish_at.isoformat()}, caller=ED71)
+    news.transition("36.71", article["slug"], "submit", caller=ED71)
+    scheduled = news.transition("36.71", article["slug"], "publish", caller=ED71)
     assert scheduled["status"] == "scheduled" and scheduled["published_at"] is None
     with pytest.raises(NotFound):
         news.get_article("36.71", article["slug"])
-    live = wait_for(lambda: news.get_for_editor("36.71", article["slug"])["status"] == "published",
+    live = wait_for(lambda: news.get_for_editor("36.71", article["slug"],
+                                                caller=ED71)["status"] == "published",
                     what="scheduled publication")
     assert live
     assert news.get_article("36.71", article["slug"])["published_at"] >= publish_at
 
 
 def test_syndication_copies_corrects_and_retracts(news):
-    news.set_subscriptions("36.03", ["36.71"])
-    news.set_subscriptions("36.74", ["36.72"])
+    news.set_subscriptions("36.03", ["36.71"], caller=ED03)
+    news.set_subscriptions("36.74", ["36.72"], caller=ED74)
     with pytest.raises(ValidationFailed):
-        news.set_subscriptions("36.03", ["36.03"])
+        news.set_subscriptions("36.03", ["36.03"], caller=ED03)
     source = publish(news, "36.71", {**ARTICLE, "title": "Festival Cisadane dibuka"})
 
     def copy():
@@ -168,15 +176,15 @@ def test_syndication_copies_corrects_and_retracts(news):
     assert news.list_articles("36.74", q="cisadane")["items"] == []  # not subscribed to 36.71
 
     news.update("36.71", source["slug"], {"title": "Festival Cisadane resmi dibuka",
-                                          "correction_note": "judul"}, "ed")
+                                          "correction_note": "judul"}, caller=ED71)
     corrected = wait_for(lambda: (c := copy()) and c["title"] == "Festival Cisadane resmi dibuka" and c,
                          what="correction reaching the copy")
     assert corrected["published_at"] == source["published_at"]
     assert corrected["updated_at"] > source["published_at"]
     with pytest.raises(Conflict):  # the copy is edited at its source only
-        news.update("36.03", carried["slug"], {"title": "diubah"}, "ed")
+        news.update("36.03", carried["slug"], {"title": "diubah"}, caller=ED03)
 
-    news.transition("36.71", source["slug"], "retract", "ed")
+    news.transition("36.71", source["slug"], "retract", caller=ED71)
     wait_for(lambda: copy() is None, what="retraction reaching the copy")
     with pytest.raises(NotFound):
         news.get_article("36.03", carried["slug"])
@@ -244,7 +252,7 @@ def make_due(mongo_db):
 
 def test_ingestion_is_deduplicated_by_entry_id(news, feed_server, mongo_db):
     feed_server.serve(1, 2)
-    news.add_feed_source("36.02", feed_server.url, "Portal Banten", "pemerintahan", 15)
+    news.add_feed_source("36.02", feed_server.url, "Portal Banten", "pemerintahan", 15, caller=ED02)
     assert news.ingest_due() == {"fetched": 1, "failed": 0, "new_articles": 2}
     items = news.list_articles("36.02")["items"]
     assert [a["title"] for a in items] == ["Kabar Banten 2", "Kabar Banten 1"]
@@ -266,11 +274,11 @@ def test_ingestion_is_deduplicated_by_entry_id(news, feed_server, mongo_db):
 
 def test_broken_feeds_are_recorded_and_retried_later(news, feed_server, mongo_db):
     feed_server.status = 500
-    news.add_feed_source("36.01", feed_server.url, "Portal rusak")
-    news.add_feed_source("36.01", "http://127.0.0.1:9/closed.xml", "Portal mati")
+    news.add_feed_source("36.01", feed_server.url, "Portal rusak", caller=ED01)
+    news.add_feed_source("36.01", "http://127.0.0.1:9/closed.xml", "Portal mati", caller=ED01)
     report = news.ingest_due()
     assert report == {"fetched": 0, "failed": 2, "new_articles": 0}
-    sources = {s["name"]: s for s in news.feed_sources("36.01")}
+    sources = {s["name"]: s for s in news.feed_sources("36.01", caller=ED01)}
     assert sources["Portal rusak"]["last_error"] == "HTTP 500 from the feed"
     assert sources["Portal mati"]["last_error"].startswith("unreachable")
     assert all(s["failures"] == 1 and s["next_fetch_at"] > utcnow() for s in sources.values())
@@ -279,20 +287,20 @@ def test_broken_feeds_are_recorded_and_retried_later(news, feed_server, mongo_db
     feed_server.status, feed_server.body = 200, b"<html><body>not a feed</body></html>"
     make_due(mongo_db)
     news.ingest_due()
-    rusak = {s["name"]: s for s in news.feed_sources("36.01")}["Portal rusak"]
+    rusak = {s["name"]: s for s in news.feed_sources("36.01", caller=ED01)}["Portal rusak"]
     assert rusak["failures"] == 2 and "not" in rusak["last_error"]
     assert rusak["next_fetch_at"] > utcnow() + timedelta(minutes=50)  # backing off
 
     feed_server.serve(7)  # the portal is fixed: the next retry succeeds
     make_due(mongo_db)
     assert news.ingest_due()["new_articles"] == 1
-    rusak = {s["name"]: s for s in news.feed_sources("36.01")}["Portal rusak"]
+    rusak = {s["name"]: s for s in news.feed_sources("36.01", caller=ED01)}["Portal rusak"]
     assert rusak["failures"] == 0 and rusak["last_error"] is None
 
 
 def test_redelivered_and_out_of_order_events_change_nothing(news, config, mongo_db):
     """Syndication is idempotent by event_id and keeps the newest revision of a copy."""
-    news.set_subscriptions("36.03", ["36.71"])
+    news.set_subscriptions("36.03", ["36.71"], caller=ED03)
     example = contract("article_published")["x-example"]["payload"]
     published = new_event("article_published", "news", "36.71", {**example, "revision": 3})
     corrected = new_event("article_updated", "news", "36.71",

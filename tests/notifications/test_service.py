@@ -10,8 +10,10 @@ from nameko.testing.services import worker_factory
 from services.notifications.channels import DeliveryFailed, WhatsAppChannel
 from services.notifications.repository import NotificationRepository
 from services.notifications.service import NotificationsService
+from services.servicekit.caller import Caller
 from services.servicekit.envelope import contract, new_event
-from services.servicekit.errors import ValidationFailed
+from services.servicekit.errors import Forbidden, ValidationFailed
+from tests.helpers import signed
 
 PHONE = "+6281234567890"
 
@@ -83,7 +85,8 @@ def test_whatsapp_goes_out_once_per_event_and_a_failure_is_retried(service, prov
     assert body["to"] == "6281234567890" and body["type"] == "text"
     assert body["text"]["body"].startswith("Laporan Anda LAKSA-3671-2026-000042 sudah diselesaikan oleh "
                                            "Dinas Lingkungan Hidup. Catatan petugas: Sudah diangkut.")
-    service.aspirasi.notification_recipient.call_async.assert_called_with("LAKSA-3671-2026-000042")
+    args, kwargs = service.aspirasi.notification_recipient.call_async.call_args
+    assert args == ("LAKSA-3671-2026-000042",) and Caller.verify(kwargs["caller"]).role == "service"
 
 
 def test_states_the_reporter_is_not_told_of_and_anonymous_reports_send_nothing(service, provider):
@@ -104,21 +107,26 @@ def test_seekers_hear_of_applications_and_the_ak1_report(service, provider):
     assert texts[0].startswith("Kabar lamaran Anda untuk lowongan LK-3671-2026-000042: "
                                "Anda diundang wawancara")
     assert "paling lambat 2027-05-27" in texts[1]
-    service.pencaker.notification_recipient.call_async.assert_called_with("S0123456789abcde")
+    args, kwargs = service.pencaker.notification_recipient.call_async.call_args
+    assert args == ("S0123456789abcde",) and Caller.verify(kwargs["caller"]).subject == "notifications"
 
 
 def test_price_alerts_reach_the_regions_subscribers_until_they_stop(service, provider):
     alert = new_event("price_alert_raised", "prices", "36.71", {
         **contract("price_alert_raised")["x-example"]["payload"],
         "alert_id": "36.71:pasar-anyar:cabai-rawit-merah:2026-11-27"})
+    inbox = Caller.service("sms_inbox").sign()
     with pytest.raises(ValidationFailed):
-        service.subscribe_price_alerts("36.71", "whatsapp", "bukan nomor")
-    service.subscribe_price_alerts("36.71", "whatsapp", "0812 3456 7890")
-    service.subscribe_price_alerts("36.03", "whatsapp", "0813 0000 0000")
+        service.subscribe_price_alerts("36.71", "whatsapp", "bukan nomor", caller=inbox)
+    with pytest.raises(Forbidden):  # only a platform service subscribes a number
+        service.subscribe_price_alerts("36.71", "whatsapp", "0812 9999 0000",
+                                       caller=signed("citizen", "36.71"))
+    service.subscribe_price_alerts("36.71", "whatsapp", "0812 3456 7890", caller=inbox)
+    service.subscribe_price_alerts("36.03", "whatsapp", "0813 0000 0000", caller=inbox)
     service.price_alert(alert)
     [(_, _, body)] = provider.requests
     assert body["to"] == "6281234567890"
     assert body["text"]["body"].startswith("Harga Cabai rawit merah di Pasar Rangkasbitung (Kota Tangerang)")
-    service.opt_out_phone(PHONE)
+    service.opt_out_phone(PHONE, caller=inbox)
     service.price_alert({**alert, "event_id": "another"})
     assert len(provider.requests) == 1

@@ -201,6 +201,10 @@ def _env_secrets(container):
             if "secretKeyRef" in e.get("valueFrom", {})}
 
 
+# The one secret every service holds on purpose: it verifies the callers the gateway signs.
+CALLER_SECRET = "tl-caller-secret"
+
+
 def test_each_service_has_its_own_broker_and_store_user(rendered):
     _, docs = rendered
     users = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "User"}
@@ -215,8 +219,9 @@ def test_each_service_has_its_own_broker_and_store_user(rendered):
         assert secrets["MONGO_USER"] == secrets["MONGO_PASSWORD"] == store
         assert "administrator" not in users[broker].get("tags", []), service
         assert permissions[broker]["vhost"] == "/"
-        for secret in secrets.values():
+        for secret in set(secrets.values()) - {CALLER_SECRET}:
             assert seen.setdefault(secret, service) == service, f"{secret} shared by {service}"
+        assert secrets["TL_CALLER_SECRET"] == CALLER_SECRET, service
         assert not {"tl-rabbitmq-default-user", "tl-mongodb-root"} & set(secrets.values()), service
     gateway = {e["name"]: e.get("value") for e in
                one(docs, "Deployment", "gateway")["spec"]["template"]["spec"]["containers"][0]["env"]}

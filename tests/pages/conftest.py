@@ -9,6 +9,7 @@ import requests
 from services.gateway.auth import issue_token
 from services.servicekit.envelope import utcnow
 from services.servicekit.service_index import SERVICES
+from tests.helpers import signed
 
 REGION = "36.71"
 
@@ -58,7 +59,8 @@ def record_prices(platform):
         for day, (rice, chili) in days.items():
             cluster.prices.record_prices(REGION, "pasar-anyar", day.isoformat(), [
                 {"commodity": "beras-medium", "price": rice},
-                {"commodity": "cabai-rawit-merah", "price": chili}], "officer@36.71")
+                {"commodity": "cabai-rawit-merah", "price": chili}],
+                caller=signed("region_admin", REGION))
 
 
 @pytest.fixture(scope="session")

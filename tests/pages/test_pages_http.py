@@ -1,4 +1,5 @@
 """The citizen pages over plain HTTP: status codes, form errors in Indonesian, no personal data."""
+import hashlib
 import itertools
 import re
 
@@ -70,6 +71,12 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
     assert "Terkirim" in page and "Jl. Daan Mogot No. 10" in page and "Lampu jalan mati" in page
     for personal in (NIK, PHONE, EMAIL, "Siti Aminah", "0812"):
         assert personal not in page
+    # the tracking secret is shown once, right after the submission, and it works
+    secret = re.search(r"Kode rahasia pelacakan: <code>([\w-]+)</code>", page).group(1)
+    again = html(http.get(f"{url}{first.headers['Location']}", timeout=10), 200)
+    assert "Kode rahasia" not in again and secret not in again
+    assert platform.db("aspirasi").tickets.find_one({"_id": number})["tracking_hash"] == (
+        hashlib.sha256(secret.encode()).hexdigest())
     looked_up = http.get(f"{url}/r/36.71/lacak", params={"number": number.lower()}, allow_redirects=False,
                          timeout=10)
     assert looked_up.status_code == 303 and looked_up.headers["Location"] == f"/lacak/{number}"

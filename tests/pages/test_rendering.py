@@ -59,8 +59,10 @@ def test_form_fields_become_the_api_report():
     form = {"category": "jalan-rusak", "description": " Lubang ", "lat": "-6.17", "long": "", "address": "",
             "name": "Ani", "phone": "0812", "email": "", "nik": "", "idempotency_key": "k"}
     assert report_from(form) == {"category": "jalan-rusak", "description": "Lubang", "anonymous": False,
-                                 "location": {"lat": "-6.17", "long": None},
+                                 "show_name": False, "location": {"lat": "-6.17", "long": None},
                                  "reporter": {"name": "Ani", "phone": "0812"}}
+    assert report_from({**form, "show_name": "1"})["show_name"] is True
+    assert report_from({**form, "show_name": "1", "anonymous": "1"})["show_name"] is False
     anonymous = report_from({**form, "anonymous": "1", "address": "Jl. A"})
     assert anonymous["anonymous"] is True and "reporter" not in anonymous
     assert anonymous["location"]["address"] == "Jl. A"

@@ -47,7 +47,9 @@ def metric(http, platform, name, **labels):
 
 
 def aspirasi_view(http, platform, code):
-    return http.get(f"{platform.url}/api/v1/regions/{code}/live", timeout=5).json()["sections"]["aspirasi"]
+    """The aspirasi section without `checked_at` (the time of its last check moves by itself)."""
+    section = http.get(f"{platform.url}/api/v1/regions/{code}/live", timeout=5).json()["sections"]["aspirasi"]
+    return {k: v for k, v in section.items() if k != "checked_at"}
 
 
 def event_of(event_type, region):

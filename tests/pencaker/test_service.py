@@ -12,13 +12,13 @@ from services.pencaker.service import PencakerService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.outbox import shared_exchange
-from tests.helpers import rpc, start_with_recorder
+from tests.helpers import rpc, signed, start_with_recorder
 
 EVENT_TYPES = ("seeker_registered", "vacancy_posted", "vacancy_closed", "application_submitted",
                "application_status_changed", "match_found", "seeker_placed",
                "seeker_report_window_opened")
-OFFICER = {"subject": "officer@36.71", "role": "disnaker_officer", "region": "36.71"}
-EMPLOYER = {"subject": "hrd@majulogam", "role": "citizen", "region": "36.71"}
+OFFICER = signed("disnaker_officer", "36.71", "officer@36.71")
+EMPLOYER = signed("citizen", "36.71", "hrd@majulogam")
 
 
 def seeker_data(nik, born, region="36.71", sex="L", skills=("cnc", "bubut", "las"), level="smk"):
@@ -78,14 +78,14 @@ def pencaker(container_factory, service_config):
 
 
 def as_seeker(seeker):
-    return {"subject": seeker["seeker_id"], "role": "citizen", "region": seeker["region"]}
+    return signed("citizen", seeker["region"], seeker["seeker_id"])
 
 
 def published_vacancy(container, **changes):
     employer = rpc(container, "create_employer", "36.71",
-                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, EMPLOYER)
-    vacancy = rpc(container, "post_vacancy", employer["_id"], vacancy_data(**changes), EMPLOYER)
-    return rpc(container, "verify_vacancy", vacancy["id"], OFFICER)
+                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, caller=EMPLOYER)
+    vacancy = rpc(container, "post_vacancy", employer["_id"], vacancy_data(**changes), caller=EMPLOYER)
+    return rpc(container, "verify_vacancy", vacancy["id"], caller=OFFICER)
 
 
 def test_registration_issues_a_card_and_one_nik_registers_once(pencaker, mongo_db):
@@ -107,7 +107,7 @@ def test_registration_issues_a_card_and_one_nik_registers_once(pencaker, mongo_d
     # a NIK from Kab. Tangerang registers in Kota Tangerang, flagged for Disnaker
     mover = rpc(container, "register_seeker", "36.71", {**BUDI, "nik": "3603011405980001"})
     assert mongo_db.seekers.find_one({"_id": mover["seeker_id"]})["nik_outside_region"] in (True, 1)
-    seen = rpc(container, "get_seeker", mover["seeker_id"], OFFICER)
+    seen = rpc(container, "get_seeker", mover["seeker_id"], caller=OFFICER)
     assert (seen["nik_outside_region"], seen["nik_note"]) == (True, "NIK dari luar daerah")
     assert mongo_db.seekers.count_documents({}) == 2
 
@@ -116,18 +116,18 @@ def test_a_seeker_sees_and_edits_only_their_own_record(pencaker):
     container, _ = pencaker
     budi = rpc(container, "register_seeker", "36.71", BUDI)
     siti = rpc(container, "register_seeker", "36.02", SITI)
-    assert rpc(container, "get_seeker", budi["seeker_id"], as_seeker(budi))["nik"] == BUDI["nik"]
+    assert rpc(container, "get_seeker", budi["seeker_id"], caller=as_seeker(budi))["nik"] == BUDI["nik"]
     with pytest.raises(Forbidden):
-        rpc(container, "get_seeker", budi["seeker_id"], as_seeker(siti))
+        rpc(container, "get_seeker", budi["seeker_id"], caller=as_seeker(siti))
     with pytest.raises(Forbidden):
-        rpc(container, "update_seeker", budi["seeker_id"], {"skills": ["las"]}, as_seeker(siti))
+        rpc(container, "update_seeker", budi["seeker_id"], {"skills": ["las"]}, caller=as_seeker(siti))
     updated = rpc(container, "update_seeker", budi["seeker_id"], {"skills": ["las", "CNC"]},
-                  as_seeker(budi))
+                  caller=as_seeker(budi))
     assert updated["skills"] == ["las", "cnc"] and updated["version"] == 2
-    lebak_officer = {"subject": "o", "role": "disnaker_officer", "region": "36.02"}
-    assert rpc(container, "get_seeker", siti["seeker_id"], lebak_officer)["sex"] == "P"
+    lebak_officer = signed("disnaker_officer", "36.02", "o")
+    assert rpc(container, "get_seeker", siti["seeker_id"], caller=lebak_officer)["sex"] == "P"
     with pytest.raises(Forbidden):
-        rpc(container, "get_seeker", budi["seeker_id"], lebak_officer)
+        rpc(container, "get_seeker", budi["seeker_id"], caller=lebak_officer)
 
 
 def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
@@ -135,21 +135,21 @@ def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
     budi = rpc(container, "register_seeker", "36.71", BUDI)
     siti = rpc(container, "register_seeker", "36.02", SITI)
     employer = rpc(container, "create_employer", "36.71",
-                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, EMPLOYER)
-    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(), EMPLOYER)
+                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, caller=EMPLOYER)
+    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(), caller=EMPLOYER)
     assert pending["status"] == "pending"
     # not public before verification
     assert rpc(container, "search_vacancies", "36.71", {})["total"] == 0
     with pytest.raises(NotFound):
         rpc(container, "get_vacancy", pending["id"])
     with pytest.raises(Forbidden):
-        rpc(container, "verify_vacancy", pending["id"], {**OFFICER, "region": "36.02"})
+        rpc(container, "verify_vacancy", pending["id"], caller=signed("disnaker_officer", "36.02"))
 
     with Connection(config["AMQP_URI"]) as conn:  # a partner region's subscription
         queue = Queue("", exchange=shared_exchange, routing_key="pencaker.vacancy_posted.#",
                       exclusive=True, auto_delete=True)
         with conn.SimpleQueue(queue) as partner:
-            published = rpc(container, "verify_vacancy", pending["id"], OFFICER)
+            published = rpc(container, "verify_vacancy", pending["id"], caller=OFFICER)
             shared = partner.get(timeout=10)
             assert shared.payload["payload"]["vacancy_id"] == pending["id"]
             assert shared.delivery_info["routing_key"] == "pencaker.vacancy_posted.36.71"
@@ -167,34 +167,35 @@ def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
     # Lebak shows Kota Tangerang's vacancies by default
     found = rpc(container, "search_vacancies", "36.02", {"q": "cnc"})
     assert [v["id"] for v in found["items"]] == [pending["id"]]
-    top = rpc(container, "matches_for_seeker", siti["seeker_id"], as_seeker(siti))
+    top = rpc(container, "matches_for_seeker", siti["seeker_id"], caller=as_seeker(siti))
     assert top[0]["vacancy"]["id"] == pending["id"] and "missing las" in top[0]["factors"]["skills"]["reason"]
-    for_vacancy = rpc(container, "matches_for_vacancy", pending["id"], EMPLOYER)
+    for_vacancy = rpc(container, "matches_for_vacancy", pending["id"], caller=EMPLOYER)
     assert [m["seeker"]["seeker_id"] for m in for_vacancy] == [budi["seeker_id"], siti["seeker_id"]]
     assert "nik" not in repr(for_vacancy) and "Budi" not in repr(for_vacancy)
 
-    application = rpc(container, "apply", pending["id"], budi["seeker_id"], as_seeker(budi))
+    application = rpc(container, "apply", pending["id"], caller=as_seeker(budi))
     wait_for(of_type("application_submitted", application_id=application["id"]), "application_submitted")
     with pytest.raises(Conflict) as excinfo:
-        rpc(container, "apply", pending["id"], budi["seeker_id"], as_seeker(budi))
+        rpc(container, "apply", pending["id"], caller=as_seeker(budi))
     assert "already applied" in excinfo.value.message
-    with pytest.raises(Forbidden):
-        rpc(container, "apply", pending["id"], budi["seeker_id"], as_seeker(siti))
-    other = rpc(container, "apply", pending["id"], siti["seeker_id"], as_seeker(siti))
-    rpc(container, "withdraw_application", other["id"], as_seeker(siti))
+    with pytest.raises(Forbidden):  # officers do not apply
+        rpc(container, "apply", pending["id"], caller=OFFICER)
+    other = rpc(container, "apply", pending["id"], caller=as_seeker(siti))
+    rpc(container, "withdraw_application", other["id"], caller=as_seeker(siti))
 
     with pytest.raises(Forbidden):
-        rpc(container, "move_application", application["id"], "interview", as_seeker(budi))
-    rpc(container, "move_application", application["id"], "interview", EMPLOYER)
-    accepted = rpc(container, "move_application", application["id"], "accepted", EMPLOYER, "Mulai Senin")
+        rpc(container, "move_application", application["id"], "interview", caller=as_seeker(budi))
+    rpc(container, "move_application", application["id"], "interview", caller=EMPLOYER)
+    accepted = rpc(container, "move_application", application["id"], "accepted", caller=EMPLOYER,
+                   note="Mulai Senin")
     assert accepted["status"] == "accepted"
     wait_for(of_type("seeker_placed", seeker_id=budi["seeker_id"]), "seeker_placed")
     # one opening, one acceptance: the vacancy is filled and closes
     wait_for(of_type("vacancy_closed", vacancy_id=pending["id"], reason="filled"), "vacancy_closed")
-    assert rpc(container, "get_seeker", budi["seeker_id"], as_seeker(budi))["status"] == "placed"
+    assert rpc(container, "get_seeker", budi["seeker_id"], caller=as_seeker(budi))["status"] == "placed"
     assert rpc(container, "get_vacancy", pending["id"])["open"] is False
     with pytest.raises(Conflict, match="closed"):
-        rpc(container, "apply", pending["id"], siti["seeker_id"], as_seeker(siti))
+        rpc(container, "apply", pending["id"], caller=as_seeker(siti))
     changes = [(e["payload"]["from"], e["payload"]["to"]) for e in Recorder.seen
                if e["event_type"] == "application_status_changed"]
     assert sorted(changes) == sorted([("submitted", "withdrawn"), ("submitted", "interview"),
@@ -213,7 +214,10 @@ def test_vacancy_past_valid_through_closes_by_itself(pencaker, mongo_db):
     assert rpc(container, "sweep")["vacancies_closed"] == 1
     wait_for(of_type("vacancy_closed", vacancy_id=vacancy["id"], reason="expired"), "vacancy_closed")
     assert rpc(container, "sweep")["vacancies_closed"] == 0
-    assert rpc(container, "live_summary", "36.71") == {"open": 0, "newest": []}
+    summary = rpc(container, "live_summary", "36.71")
+    assert (summary["open"], summary["newest"]) == (0, [])
+    assert rpc(container, "live_marks", ["36.71"])["regions"]["36.71"] == {
+        "open": 0, "newest": [], "sources": ["36.71"]}
 
 
 def test_open_vacancies_gauge(pencaker):
@@ -238,7 +242,7 @@ def test_interrupted_placement_is_finished_by_the_sweep(pencaker, mongo_db):
     container, _ = pencaker
     budi = rpc(container, "register_seeker", "36.71", BUDI)
     vacancy = published_vacancy(container, openings=2)
-    application = rpc(container, "apply", vacancy["id"], budi["seeker_id"], as_seeker(budi))
+    application = rpc(container, "apply", vacancy["id"], caller=as_seeker(budi))
     # as if the process died right after writing the acceptance
     mongo_db.applications.update_one({"_id": application["id"]},
                                       {"$set": {"status": "accepted", "placement_pending": True}})
@@ -261,16 +265,20 @@ def test_the_sweep_announces_an_open_report_window_once_and_contact_goes_by_rpc(
     eventlet.sleep(0.3)
     assert len([e for e in Recorder.seen if e["payload"].get("seeker_id") == budi["seeker_id"]
                 and e["event_type"] == "seeker_report_window_opened"]) == 1
-    assert rpc(container, "notification_recipient", budi["seeker_id"]) == {
+    assert rpc(container, "notification_recipient", budi["seeker_id"],
+               caller=signed("service", subject="notifications")) == {
         "phone": "081234567890", "email": "budi@example.id"}
+    with pytest.raises(Forbidden):  # another citizen may not read it
+        rpc(container, "notification_recipient", budi["seeker_id"], caller=signed("citizen", "36.71"))
 
 
 def test_subscriptions_decide_which_regions_vacancies_a_region_shows(pencaker):
     container, _ = pencaker
     employer = rpc(container, "create_employer", "36.03",
-                   {"name": "CV Tigaraksa", "contact": {"phone": "0215550000"}}, EMPLOYER)
-    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(title="Tukang Las"), EMPLOYER)
-    rpc(container, "verify_vacancy", pending["id"], {**OFFICER, "region": "36.03"})
+                   {"name": "CV Tigaraksa", "contact": {"phone": "0215550000"}}, caller=EMPLOYER)
+    pending = rpc(container, "post_vacancy", employer["_id"], vacancy_data(title="Tukang Las"),
+                  caller=EMPLOYER)
+    rpc(container, "verify_vacancy", pending["id"], caller=signed("disnaker_officer", "36.03"))
     assert rpc(container, "subscriptions", "36.02")["sources"] == ["36.02", "36.71"]
     assert rpc(container, "search_vacancies", "36.02", {})["total"] == 0
     assert rpc(container, "search_vacancies", "36.03", {})["total"] == 1
@@ -278,27 +286,29 @@ def test_subscriptions_decide_which_regions_vacancies_a_region_shows(pencaker):
         rpc(container, "search_vacancies", "36.02", {"regions": "36.03"})
     assert excinfo.value.details["field"] == "regions"
     with pytest.raises(Forbidden):
-        rpc(container, "set_subscriptions", "36.02", ["36.03"], OFFICER)
-    admin = {"subject": "admin", "role": "region_admin", "region": "36.02"}
-    assert rpc(container, "set_subscriptions", "36.02", ["36.03", "36.71"], admin)["sources"] == [
+        rpc(container, "set_subscriptions", "36.02", ["36.03"], caller=OFFICER)
+    admin = signed("region_admin", "36.02", "admin")
+    assert rpc(container, "set_subscriptions", "36.02", ["36.03", "36.71"], caller=admin)["sources"] == [
         "36.02", "36.03", "36.71"]
     found = rpc(container, "search_vacancies", "36.02", {"regions": "36.03"})
     assert [v["id"] for v in found["items"]] == [pending["id"]]
     siti = rpc(container, "register_seeker", "36.02", SITI)
-    rpc(container, "apply", pending["id"], siti["seeker_id"], as_seeker(siti))
+    rpc(container, "apply", pending["id"], caller=as_seeker(siti))
 
 
 def test_bad_vacancy_writes_nothing(pencaker, mongo_db):
     container, _ = pencaker
     employer = rpc(container, "create_employer", "36.71",
-                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, EMPLOYER)
+                   {"name": "PT Maju Logam", "contact": {"email": "hrd@majulogam.co.id"}}, caller=EMPLOYER)
     with pytest.raises(ValidationFailed) as excinfo:
         rpc(container, "post_vacancy", employer["_id"],
-            vacancy_data(salary={"min": 9_000_000, "max": 6_000_000}), EMPLOYER)
+            vacancy_data(salary={"min": 9_000_000, "max": 6_000_000}), caller=EMPLOYER)
     assert excinfo.value.details["field"] == "salary.min"
     with pytest.raises(ValidationFailed) as excinfo:
-        rpc(container, "post_vacancy", employer["_id"], vacancy_data(valid_through="2020-01-01"), EMPLOYER)
+        rpc(container, "post_vacancy", employer["_id"], vacancy_data(valid_through="2020-01-01"),
+            caller=EMPLOYER)
     assert excinfo.value.details["field"] == "valid_through"
     with pytest.raises(Forbidden):
-        rpc(container, "post_vacancy", employer["_id"], vacancy_data(), OFFICER | {"region": "36.02"})
+        rpc(container, "post_vacancy", employer["_id"], vacancy_data(),
+            caller=signed("disnaker_officer", "36.02"))
     assert mongo_db.vacancies.count_documents({}) == 0

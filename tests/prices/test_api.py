@@ -69,7 +69,7 @@ def test_sheet_import_reaches_the_live_view_and_alerts_are_shared(platform, http
     section = poll(shows_today)
     beras = next(i for i in section["board"] if i["commodity"] == "beras-medium")
     assert beras == {"commodity": "beras-medium", "price": 13100, "gap": 100, "gap_percent": 0.77,
-                     "direction": "up"}
+                     "direction": "up", "name": "Beras medium", "unit": "kg"}
     assert section["alerts"][0]["rules"] == ["above_reference", "daily_rise"]
 
     # the same sheet again: nothing new

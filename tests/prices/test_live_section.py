@@ -17,7 +17,9 @@ def test_a_newer_board_replaces_the_old_and_its_alerts():
     recorded = event("prices_recorded")
     data = SECTION.apply(DATA, recorded)
     assert data["date"] == "2026-11-27" and data["alerts"] == []
-    assert data["board"] == recorded["payload"]["board"]["items"]
+    # each item named and with its unit, so the page can say "Rp 13.250/kg"
+    assert data["board"] == [{**item, "name": name, "unit": "kg"} for item, name in zip(
+        recorded["payload"]["board"]["items"], ("Beras medium", "Cabai rawit merah"), strict=True)]
 
 
 def test_an_older_board_changes_nothing():
@@ -33,3 +35,9 @@ def test_alerts_of_the_boards_day_are_added_once():
     assert len(once["alerts"]) == 1 and len(twice["alerts"]) == 1 and twice["alerts"][0]["price"] == 81000
     other_day = event("price_alert_raised", date="2026-11-20")
     assert SECTION.apply(data, other_day) == data
+
+
+def test_the_mark_is_what_the_service_answers_for_the_same_board():
+    data = {**DATA, "board": [{"commodity": "beras-medium", "price": 13250, "name": "Beras medium",
+                               "unit": "kg"}]}
+    assert SECTION.mark(data) == {"date": "2026-11-26", "prices": {"beras-medium": 13250}, "alerts": 1}

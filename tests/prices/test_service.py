@@ -15,9 +15,13 @@ from services.prices.service import PricesService, is_working_day, sheet_id, tod
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
-from tests.helpers import rpc, start_with_recorder
+from tests.helpers import rpc, signed, start_with_recorder
 
 SAMPLE = Path(__file__).parent / "data" / "harga_komoditas_konsumen_kota_bandung.csv"
+
+
+def admin(region):
+    return signed("region_admin", region, "ani")
 
 
 class Recorder:
@@ -53,7 +57,8 @@ def test_bandung_sample_imports_with_zero_prices_missing_and_the_source_gap_perc
     text = SAMPLE.read_bytes().decode("utf-8")
     source = list(csv.DictReader(io.StringIO(text, newline="")))
     with entrypoint_waiter(recorder, "recorded", timeout=30):
-        report = rpc(container, "import_csv", "32.73", text, "officer@32.73", "panel-harga")
+        report = rpc(container, "import_csv", "32.73", text, caller=admin("32.73"),
+                     default_market="panel-harga")
 
     zero_lines = [line for line, row in enumerate(source, start=2) if int(row["Harga"]) == 0]
     assert len(zero_lines) == 299
@@ -90,7 +95,7 @@ def test_bandung_sample_imports_with_zero_prices_missing_and_the_source_gap_perc
             assert domain.gap_percent(today_price, yesterday_price) == float(row["Gap Persen"])
 
     # Re-running the same sheet adds nothing and announces nothing new.
-    again = rpc(container, "import_csv", "32.73", text, "officer@32.73", "panel-harga")
+    again = rpc(container, "import_csv", "32.73", text, caller=admin("32.73"), default_market="panel-harga")
     assert again["new"] == 0 and again["unchanged"] == 1326 and again["corrected"] == 0
     assert mongo_db.prices.count_documents({"region": "32.73"}) == 1326
     assert mongo_db.imports.count_documents({}) == 1
@@ -108,16 +113,17 @@ def test_one_event_per_sheet_corrections_keep_history(prices, mongo_db):
         for name, unit, price in (("Beras Medium", "Rp/kg", 13000), ("Minyakita", "Rp/liter", 15700),
                                   ("Telur Ayam Ras", "Rp./Kg", 0)))
     with entrypoint_waiter(recorder, "recorded", timeout=15):
-        report = rpc(container, "import_csv", "36.71", sheet, "ani")
+        report = rpc(container, "import_csv", "36.71", sheet, caller=admin("36.71"))
     assert (report["new"], len(report["missing"]), report["alerts_raised"]) == (12, 6, 0)
     assert len(events("prices_recorded")) == 1
 
     # an officer corrects one price: the stored one is replaced, the old kept
     with entrypoint_waiter(recorder, "recorded", timeout=15):
         fixed = rpc(container, "record_prices", "36.71", "pasar-anyar", today,
-                    [{"commodity": "beras-medium", "price": 13400}], "budi")
+                    [{"commodity": "beras-medium", "price": 13400}], caller=admin("36.71"))
     assert (fixed["corrected"], fixed["new"]) == (1, 0)
-    record = rpc(container, "price_record", "36.71", "pasar-anyar", "beras-medium", today)
+    record = rpc(container, "price_record", "36.71", "pasar-anyar", "beras-medium", today,
+                 caller=admin("36.71"))
     assert record["price"] == 13400 and record["version"] == 2
     assert [h["price"] for h in record["history"]] == [13000]
     assert record["history"][0]["source"] == report["import_id"]
@@ -146,11 +152,11 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     today = local_today()
     yesterday = domain.day_before(today)
     rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", yesterday,
-        [{"commodity": "cabai-rawit-merah", "price": 50000}], "ani")
+        [{"commodity": "cabai-rawit-merah", "price": 50000}], caller=admin("36.02"))
     with entrypoint_waiter(recorder, "alert", timeout=15):
         report = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
                      [{"commodity": "cabai-rawit-merah", "price": 70000},
-                      {"commodity": "beras-medium", "price": 13500}], "ani")
+                      {"commodity": "beras-medium", "price": 13500}], caller=admin("36.02"))
     assert report["alerts_raised"] == 1
     [alert] = events("price_alert_raised")
     payload = alert["payload"]
@@ -164,7 +170,7 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     # a correction the same day, still too high: the alert is not raised again
     with entrypoint_waiter(recorder, "recorded", timeout=15):
         again = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
-                    [{"commodity": "cabai-rawit-merah", "price": 72000}], "ani")
+                    [{"commodity": "cabai-rawit-merah", "price": 72000}], caller=admin("36.02"))
     assert again["alerts_raised"] == 0 and mongo_db.alerts.count_documents({}) == 1
     assert len(events("price_alert_raised")) == 1
     assert alerts_counted("36.02", "cabai-rawit-merah") == counted + 1
@@ -174,7 +180,7 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     # beras medium at its HET is allowed; one rupiah more is a breach
     with entrypoint_waiter(recorder, "alert", timeout=15):
         breach = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,
-                     [{"commodity": "beras-medium", "price": 13501}], "ani")
+                     [{"commodity": "beras-medium", "price": 13501}], caller=admin("36.02"))
     assert breach["alerts_raised"] == 1
     [het] = [e["payload"] for e in events("price_alert_raised")
              if e["payload"]["commodity"] == "beras-medium"]
@@ -202,7 +208,7 @@ def test_a_sheet_cut_short_is_finished_by_sending_it_again(prices, mongo_db):
                                "recorded_at": utcnow(), "source": import_id, "history": [],
                                "version": 1}])
     with entrypoint_waiter(recorder, "recorded", timeout=15):
-        report = rpc(container, "import_csv", "36.03", sheet, "ani")
+        report = rpc(container, "import_csv", "36.03", sheet, caller=admin("36.03"))
     assert (report["new"], report["unchanged"]) == (2, 1)
     assert mongo_db.prices.count_documents({"region": "36.03"}) == 3
     assert mongo_db.imports.find_one({"_id": import_id})["status"] == "applied"
@@ -212,20 +218,21 @@ def test_a_sheet_cut_short_is_finished_by_sending_it_again(prices, mongo_db):
 def test_bad_input_is_named(prices):
     container, _ = prices
     with pytest.raises(ValidationFailed) as caught:
-        rpc(container, "import_csv", "36.71", "Harga\n1000\n", "ani")
+        rpc(container, "import_csv", "36.71", "Harga\n1000\n", caller=admin("36.71"))
     assert caught.value.details["field"] == "header"
     with pytest.raises(ValidationFailed) as caught:
-        rpc(container, "import_csv", "36.71", "Tanggal,Komoditas,Harga\n", "ani", "Pasar Senen")
+        rpc(container, "import_csv", "36.71", "Tanggal,Komoditas,Harga\n", caller=admin("36.71"),
+            default_market="Pasar Senen")
     assert caught.value.details["field"] == "market"
     with pytest.raises(ValidationFailed) as caught:
         rpc(container, "history", "36.71", "meteor")
     assert caught.value.details["field"] == "commodity"
     with pytest.raises(ValidationFailed) as caught:
         rpc(container, "record_prices", "36.71", "pasar-anyar", local_today(),
-            [{"commodity": "beras-medium", "price": 5}], "ani")
+            [{"commodity": "beras-medium", "price": 5}], caller=admin("36.71"))
     assert caught.value.details["field"] == "prices[0].price"
     sheet = "Tanggal,Pasar,Komoditas,Satuan,Harga\n2020-01-01,Pasar Anyar,Beras Medium,Rp/kg,-1\n"
-    report = rpc(container, "import_csv", "36.71", sheet, "ani")
+    report = rpc(container, "import_csv", "36.71", sheet, caller=admin("36.71"))
     assert report["accepted"] == 0 and report["rejected"][0]["line"] == 2
 
 
@@ -237,7 +244,7 @@ def test_history_and_comparison_across_banten(prices):
                                      ("36.74", "pasar-ciputat", 14000),
                                      ("36.02", "pasar-rangkasbitung", 12000)):
             rpc(container, "record_prices", region, market, day,
-                [{"commodity": "beras-medium", "price": base + offset}], "ani")
+                [{"commodity": "beras-medium", "price": base + offset}], caller=admin(region))
     region = rpc(container, "history", "36.71", "beras-medium")
     assert [p["price"] for p in region["points"]] == [13100, 13600, 14100]
     assert region["points"][-1]["gap"] == 500
@@ -260,7 +267,7 @@ def test_days_without_prices_are_counted_per_region(prices):
     region = get_region("36.71")
     last_week = domain.day_before(today_in(region), 7)
     rpc(container, "record_prices", "36.71", "pasar-anyar", last_week,
-        [{"commodity": "beras-medium", "price": 13000}], "ani")
+        [{"commodity": "beras-medium", "price": 13000}], caller=admin("36.71"))
     rpc(container, "freshness_clock")
     expected = domain.working_days_without_data(last_week, today_in(region), is_working_day)
     assert expected >= 3  # seven days back holds at least three working days before today

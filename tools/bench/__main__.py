@@ -8,6 +8,7 @@ polling, since it is a latency of the system, not of a request.
 """
 import json
 import os
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -23,7 +24,7 @@ import requests
 
 from services.servicekit.envelope import contract, new_event
 from services.servicekit.outbox import SHARED_EXCHANGE_NAME, shared_routing_key
-from tools import backing
+from tools import backing, demo_data
 from tools.stack import Platform
 
 HERE = Path(__file__).resolve().parent
@@ -35,11 +36,12 @@ FANOUT_EVENTS = 3000
 PUBLISHERS = 16
 
 
-def wrk(url, connections=CLIENTS, threads=2, duration=DURATION, script=HERE / "report.lua"):
+def wrk(url, connections=CLIENTS, threads=2, duration=DURATION, script=HERE / "report.lua", headers=()):
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `sudo apt-get install wrk` (make bench does it as root)")
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "-s", str(script),
-                          url], capture_output=True, text=True, check=True).stdout
+                          *extra, url], capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -57,21 +59,48 @@ def start_ceiling():
     return proc, f"http://127.0.0.1:{port}/constant"
 
 
+CITIZEN_PAGES = {"beranda": "/r/36.71/", "harga": "/r/36.71/harga", "loker": "/r/36.02/loker",
+                 "berita": "/r/36.71/berita"}
+
+
 def live_view_figures(platform):
+    """The live view (plain and revalidated with If-None-Match) and every citizen page,
+    each against the bare endpoint measured in the same run."""
     live = f"{platform.url}/api/v1/regions/36.71/live"
-    requests.get(live, timeout=5).raise_for_status()  # built once, then served from the read model
+    first = requests.get(live, headers={"Accept-Encoding": "identity"}, timeout=5)  # built once
+    first.raise_for_status()
     proc, ceiling_url = start_ceiling()
     try:
         wrk(ceiling_url, duration="2s")  # warm-up
         ceiling = wrk(ceiling_url)
         ours = wrk(live)
+        revalidated = wrk(live, headers=[f"If-None-Match: {first.headers['ETag']}"])
+        pages = {}
+        for name, path in CITIZEN_PAGES.items():
+            requests.get(platform.url + path, timeout=10).raise_for_status()
+            pages[name] = wrk(platform.url + path)
     finally:
         proc.terminate()
         proc.wait(5)
-    assert ours["non_2xx"] == 0 and ours["errors"] == 0, ours
+    for result in (ours, revalidated, *pages.values()):
+        assert result["non_2xx"] == 0 and result["errors"] == 0, result
     return [figure(f"live view req/s at {CLIENTS} clients", "req/s", ours["rps"], ceiling["rps"]),
             figure(f"live view p99 at {CLIENTS} clients", "ms", ours["p99_ms"], ceiling["p99_ms"],
-                   better="lower")]
+                   better="lower"),
+            figure(f"live view revalidated (304) req/s at {CLIENTS} clients", "req/s",
+                   revalidated["rps"], ceiling["rps"]),
+            *[figure(f"{name} page req/s at {CLIENTS} clients", "req/s", result["rps"], ceiling["rps"])
+              for name, result in pages.items()]]
+
+
+def beranda_bytes(platform):
+    """Bytes on the wire per beranda view: gzip and brotli against uncompressed."""
+    url, sizes = f"{platform.url}/r/36.71/", {}
+    for encoding in ("identity", "gzip", "br"):
+        response = requests.get(url, headers={"Accept-Encoding": encoding}, stream=True, timeout=10)
+        sizes[encoding] = len(response.raw.read(decode_content=False))
+    return [figure(f"beranda bytes per view, {encoding} (ceiling: uncompressed)", "bytes", sizes[encoding],
+                   sizes["identity"], better="lower") for encoding in ("gzip", "br")]
 
 
 def event_to_live_view(platform, samples=60):
@@ -190,6 +219,8 @@ def print_table(figures):
 
 
 def main():
+    # The platform and the price import's caller share one signing secret.
+    os.environ.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
     stack = backing.ensure()
     figures = []
     try:
@@ -197,7 +228,9 @@ def main():
                                          SUBMIT_RATE_LIMIT="1000000/minute")
         platform.start()
         try:
+            demo_data.main(platform.url)  # pages with something on them
             figures += live_view_figures(platform)
+            figures += beranda_bytes(platform)
             figures += event_to_live_view(platform)
             figures += submission_latency(platform)
             figures += memory_figures(platform)

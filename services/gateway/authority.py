@@ -1,0 +1,24 @@
+"""The gateway's own authority table: accounts and the region registry.
+
+The gateway owns these two (its accounts store, the partner broker); every
+other decision belongs to a domain service's table. Checked by the kit's one
+`authorize`, like every domain's.
+"""
+from services.servicekit import authority
+from services.servicekit.authority import ANY, REGION, Target
+
+# What a region admin may create in their own region; other roles only operators.
+DELEGABLE = {"opd_officer", "disnaker_officer", "editor", "citizen"}
+AUTHORITY = {
+    "create_account": {"region_admin": REGION, "platform_operator": ANY},
+    "create_privileged_account": {"platform_operator": ANY},
+    "manage_regions": {"platform_operator": ANY},
+}
+
+
+def authorize(action, caller, region=None):
+    return authority.authorize(AUTHORITY, action, caller, Target(region))
+
+
+def account_action(role):
+    return "create_account" if role in DELEGABLE else "create_privileged_account"

@@ -1,0 +1,64 @@
+"""The one authority check, table-driven, and what every domain's table may say."""
+import pytest
+
+from services.aspirasi import domain as aspirasi
+from services.gateway import authority as gateway
+from services.news import domain as news
+from services.pencaker import domain as pencaker
+from services.prices import domain as prices
+from services.servicekit.authority import ANY, OPD, OWN, REGION, Target, authorize
+from services.servicekit.caller import ROLES, Caller
+from services.servicekit.errors import Forbidden, Unauthorized
+
+TARGET = Target("36.71", "DLH", frozenset({"LAKSA-1", "seeker-7"}))
+# caller -> the scopes under which it reaches TARGET
+CALLERS = [
+    (Caller("a", "r", "36.71", "DLH"), {ANY, REGION, OPD}),
+    (Caller("a", "r", "36.71", "PUPR"), {ANY, REGION}),
+    (Caller("a", "r", "36.03", "DLH"), {ANY}),
+    (Caller("seeker-7", "r", None), {ANY, OWN}),            # owner by subject
+    (Caller("x", "r", "36.71", owns=("LAKSA-1",)), {ANY, REGION, OWN}),  # owner by proven id
+    (Caller("x", "r", "36.71", owns=("LAKSA-2",)), {ANY, REGION}),
+]
+
+
+@pytest.mark.parametrize("scope", [ANY, REGION, OPD, OWN])
+@pytest.mark.parametrize("caller, reaches", CALLERS)
+def test_each_scope_reaches_exactly_its_records(scope, caller, reaches):
+    table = {"act": {"r": scope}}
+    if scope in reaches:
+        assert authorize(table, "act", caller, TARGET) is caller
+    else:
+        with pytest.raises(Forbidden):
+            authorize(table, "act", caller, TARGET)
+
+
+def test_a_role_missing_from_the_row_or_no_caller_is_refused():
+    with pytest.raises(Forbidden, match="role q may not act"):
+        authorize({"act": {"r": ANY}}, "act", Caller("a", "q", "36.71"), TARGET)
+    with pytest.raises(Unauthorized):
+        authorize({"act": {"r": ANY}}, "act", None, TARGET)
+
+
+TABLES = {"aspirasi": aspirasi.AUTHORITY, "pencaker": pencaker.AUTHORITY, "prices": prices.AUTHORITY,
+          "news": news.AUTHORITY, "gateway": gateway.AUTHORITY}
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_tables_name_known_roles_and_scopes_and_keep_the_lines(name):
+    for action, rules in TABLES[name].items():
+        for role, scope in rules.items():
+            assert role in ROLES and scope in (ANY, REGION, OPD, OWN), (name, action, role, scope)
+            # a citizen acts only on what they own (or starts something new of their own)
+            assert role != "citizen" or scope == OWN or action == "create_employer", (name, action)
+            # an OPD officer never reaches beyond their OPD; only operators and services cross regions
+            assert role != "opd_officer" or scope == OPD, (name, action)
+            assert scope != ANY or role in ("platform_operator", "service", "citizen"), (name, action)
+            # a service identity only reads a reporter's contact (for notifications)
+            assert role != "service" or (name, action) == ("aspirasi", "read_contact"), (name, action)
+
+
+def test_every_laksa_transition_has_its_authority_row():
+    assert set(aspirasi.TRANSITIONS) <= set(aspirasi.AUTHORITY)
+    assert aspirasi.AUTHORITY["reopen"] == {"citizen": OWN}
+    assert "citizen" not in aspirasi.AUTHORITY["read_contact"]
