@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: venv run test bench lint clean
+.PHONY: venv run test bench fuzz lint clean
 
 venv: $(VENV)/.installed
 
@@ -27,6 +27,11 @@ bench: venv
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -q wrk; } \
 	  || { echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(PY) -m tools.bench
+
+# Random fuzzing of every operation for about SECONDS (CI runs a fixed, derandomized budget).
+SECONDS ?= 300
+fuzz: venv
+	FUZZ_RANDOM=1 FUZZ_SECONDS=$(SECONDS) $(PY) -m pytest tests/e2e/test_fuzz.py -q -rf -p no:cacheprovider
 
 lint: venv
 	$(VENV)/bin/ruff check .

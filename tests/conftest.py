@@ -74,8 +74,10 @@ def service_config(rabbit_config, db_name):
 @pytest.fixture(scope="session")
 def platform(mongo_uri):
     """One running platform for the end-to-end tests, on its own vhost and databases."""
+    # The tests stand where the ingress would: one trusted proxy, so each test's
+    # X-Forwarded-For is its own client for the rate limits.
     running = Platform.in_new_vhost(os.environ["AMQP_URI"], os.environ["RABBIT_API_URI"],
-                                    mongo_uri, "e2e")
+                                    mongo_uri, "e2e", TRUSTED_PROXIES="1")
     running.start()
     yield running
     running.stop()

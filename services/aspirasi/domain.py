@@ -13,13 +13,11 @@ from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
 from services.servicekit.errors import Conflict, ValidationFailed
-from services.servicekit.validation import plain_text
+from services.servicekit.validation import check_contact, plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
 REOPEN_WINDOW = timedelta(days=14)
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Indonesia's bounding box (Sabang to Merauke, Miangas to Rote).
 LAT_RANGE = (-11.2, 6.3)
 LON_RANGE = (94.7, 141.1)
@@ -130,7 +128,10 @@ def _photos(report):
 
 
 def _reporter(report, region):
-    if report.get("anonymous"):
+    anonymous = report.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        raise ValidationFailed.field("anonymous", "must be true or false")
+    if anonymous:
         return None
     contact = report.get("reporter")
     if not isinstance(contact, dict):
@@ -139,16 +140,7 @@ def _reporter(report, region):
     nik = contact.get("nik")
     if nik is not None:
         reporter["nik"] = niks.check_nik(nik, field="reporter.nik")
-    phone = contact.get("phone")
-    if phone is not None:
-        if not isinstance(phone, str) or not PHONE.match(phone.strip()):
-            raise ValidationFailed.field("reporter.phone", "must be a phone number like 0812 3456 7890")
-        reporter["phone"] = phone.strip()
-    email = contact.get("email")
-    if email is not None:
-        if not isinstance(email, str) or not EMAIL.match(email.strip()):
-            raise ValidationFailed.field("reporter.email", "must be an e-mail address")
-        reporter["email"] = email.strip()
+    reporter.update(check_contact(contact, "reporter."))
     if not any(k in reporter for k in ("phone", "email")):
         raise ValidationFailed.field("reporter", "give a phone or an e-mail so the OPD can reach you")
     return reporter
@@ -171,7 +163,7 @@ def validate_submission(report, region, categories):
         "location": _location(report),
         "photos": _photos(report),
         "reporter": reporter,
-        "anonymous": bool(report.get("anonymous")),
+        "anonymous": reporter is None,
         "show_name": _show_name(report),
     }
     if reporter and "nik" in reporter:

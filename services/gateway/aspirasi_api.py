@@ -1,53 +1,30 @@
 """LAKSA's routes: the JSON API v1 and Open311 GeoReport v2."""
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import citizen_caller, signed_caller
-from services.gateway.http import api, error_response, json_response, page_params, read_json
+from services.gateway.http import api, error_response, json_response, page_params, read_form, read_json
 from services.gateway.open311_xml import to_xml
 from services.gateway.openapi import OPEN311_ERRORS
-from services.servicekit.described import described
+from services.servicekit.described import QUERY_SCHEMA, check_query, described
 from services.servicekit.errors import NotFound, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
-TRANSITION_FIELDS = {"action", "note", "version", "opd", "reason", "duplicate_of", "tracking_secret"}
-TRANSITION_BODY = {"type": "object", "required": ["action"], "properties": {
-    "action": {"type": "string", "enum": ["verify", "dispatch", "start", "resolve", "reject",
-                                          "mark_duplicate", "reopen"]},
-    "note": {"type": "string"}, "version": {"type": "integer"}, "opd": {"type": "string"},
-    "reason": {"type": "string"}, "duplicate_of": {"type": "string"},
-    "tracking_secret": {"type": "string", "description":
-                        "the secret the submission answered with; citizens need it to reopen"}}}
-REPORT_BODY = {"type": "object", "required": ["category", "description", "location"], "properties": {
-    "category": {"type": "string"}, "description": {"type": "string", "maxLength": 4000},
-    "location": {"type": "object", "properties": {
-        "lat": {"type": "number"}, "long": {"type": "number"}, "address": {"type": "string"}}},
-    "photos": {"type": "array", "maxItems": 5, "items": {"type": "string", "format": "uri"}},
-    "anonymous": {"type": "boolean"},
-    "show_name": {"type": "boolean", "default": False,
-                  "description": "show the reporter's name on the public ticket (never by default)"},
-    "reporter": {"type": "object", "properties": {
-        "name": {"type": "string"}, "nik": {"type": "string"}, "phone": {"type": "string"},
-        "email": {"type": "string"}}}}}
-CATEGORY_BODY = {"type": "object", "required": ["name", "opd"],
-                 "properties": {"name": {"type": "string"}, "opd": {"type": "string"}}}
-JURISDICTION = {"jurisdiction_id": {"type": "string"}}
-OPEN311_FORM = {"type": "object", "required": ["jurisdiction_id", "api_key", "service_code"],
-                "properties": {name: {"type": "string"} for name in (
-                    "jurisdiction_id", "api_key", "service_code", "lat", "long", "address_string",
-                    "email", "first_name", "last_name", "phone", "description", "media_url")}}
+JURISDICTION = {"jurisdiction_id": schemas.REGION_CODE}
 OPEN311_FORMATS = ("json", "xml")
 
 
 class AspirasiApi:
     @api("GET", "/api/v1/regions/<string:code>/aspirasi/categories")
+    @described(response=schemas.items_of(schemas.CATEGORY_VIEW))
     def aspirasi_categories(self, request, code):
         get_region(code)
         return json_response({"items": call(self.aspirasi.categories, code)})
 
     @api("PUT", "/api/v1/regions/<string:code>/aspirasi/categories/<string:category>")
-    @described(body=CATEGORY_BODY, statuses=(401, 403))
+    @described(body=schemas.CATEGORY, statuses=(401, 403), response=schemas.CATEGORY_VIEW)
     def set_aspirasi_category(self, request, code, category):
         caller = signed_caller(request)
         body = read_json(request)
@@ -56,7 +33,8 @@ class AspirasiApi:
         return json_response({"code": category, "name": body.get("name"), "opd": body.get("opd")})
 
     @api("POST", "/api/v1/regions/<string:code>/aspirasi")
-    @described(body=REPORT_BODY, statuses=(201, 429))
+    @described(body=schemas.REPORT, statuses=(201, 429), response=schemas.TICKET_VIEW,
+               links=schemas.TICKET_LINKS)
     def submit_aspirasi(self, request, code):
         get_region(code)
         self.limits.hit("aspirasi_submit", request)
@@ -66,8 +44,7 @@ class AspirasiApi:
         return json_response(ticket, 201, {"Location": f"/api/v1/aspirasi/{ticket['number']}"})
 
     @api("GET", "/api/v1/regions/<string:code>/aspirasi")
-    @described(query={"status": {"type": "string"}, "category": {"type": "string"},
-                      "limit": {"type": "integer"}, "page": {"type": "integer"}})
+    @described(query=schemas.TICKET_QUERY, response=schemas.TICKET_PAGE)
     def list_aspirasi(self, request, code):
         get_region(code)
         limit, page = page_params(request)
@@ -78,32 +55,29 @@ class AspirasiApi:
                               "next_page": page + 1 if len(items) > limit else None})
 
     @api("GET", "/api/v1/regions/<string:code>/aspirasi/stats")
-    @described(query={"opd": {"type": "string"}})
+    @described(query={"opd": schemas.text(60)}, response=schemas.STATS)
     def aspirasi_stats(self, request, code):
         get_region(code)
         return json_response(call(self.aspirasi.stats, code, request.args.get("opd") or None))
 
     @api("GET", "/api/v1/aspirasi/<string:number>")
+    @described(response=schemas.TICKET_VIEW)
     def get_aspirasi(self, request, number):
         return json_response(call(self.aspirasi.get_ticket, number))
 
     @api("GET", "/api/v1/aspirasi/<string:number>/details")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.TICKET_PRIVATE)
     def get_aspirasi_details(self, request, number):
         """Reporter contact and duplicate suggestions: the region's admin and the ticket's OPD."""
         return json_response(call(self.aspirasi.get_ticket_private, number,
                                   caller=signed_caller(request)))
 
     @api("POST", "/api/v1/aspirasi/<string:number>/transitions")
-    @described(body=TRANSITION_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.TRANSITION, statuses=(401, 403, 409), response=schemas.TICKET_VIEW)
     def transition_aspirasi(self, request, number):
         """Officers move a ticket on; the reporter reopens it with its tracking secret."""
         caller = citizen_caller(request)
         body = read_json(request)
-        unknown = set(body) - TRANSITION_FIELDS
-        if unknown:
-            raise ValidationFailed.field(sorted(unknown)[0], "is not a transition field; use "
-                                         + ", ".join(sorted(TRANSITION_FIELDS)))
         params = {k: body[k] for k in ("opd", "reason", "duplicate_of", "tracking_secret")
                   if body.get(k) is not None}
         ticket = call(self.aspirasi.transition, number, body.get("action"), caller=caller,
@@ -112,30 +86,32 @@ class AspirasiApi:
 
     # Open311 GeoReport v2 ---------------------------------------------------
     @api("GET", "/open311/v2/services.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_services(self, request, fmt):
         return self._open311(fmt, "services", lambda region: call(
             self.aspirasi.open311_services, region), request)
 
     @api("GET", "/open311/v2/services/<string:service_code>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_service(self, request, service_code, fmt):
         return self._open311(fmt, "services", lambda region: call(
             self.aspirasi.open311_services, region, service_code), request)
 
     @api("POST", "/open311/v2/requests.<string:fmt>")
-    @described(body=OPEN311_FORM, content_type="application/x-www-form-urlencoded",
-               statuses=(201, 403, 429), error_schema=OPEN311_ERRORS)
+    @described(body=schemas.OPEN311_FORM, content_type="application/x-www-form-urlencoded",
+               statuses=(201, 403, 429), error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_create(self, request, fmt):
-        form = request.form.to_dict()
+        # the form is read only once the rate limit has let the request through
         return self._open311(fmt, "requests", lambda region: call(
-            self.aspirasi.open311_submit, region, form, form.get("api_key")), request,
-            jurisdiction=form.get("jurisdiction_id"), status=201, limit="aspirasi_submit")
+            self.aspirasi.open311_submit, region, read_form(request), read_form(request).get("api_key")),
+            request, jurisdiction=lambda: read_form(request).get("jurisdiction_id"), status=201,
+            limit="aspirasi_submit")
 
     @api("GET", "/open311/v2/requests.<string:fmt>")
-    @described(query={**JURISDICTION, **{name: {"type": "string"} for name in (
-        "service_request_id", "service_code", "start_date", "end_date", "status")}},
-        error_schema=OPEN311_ERRORS)
+    @described(query={**JURISDICTION, **{name: schemas.text(500) for name in (
+        "service_request_id", "service_code", "start_date", "end_date")},
+        "status": {"type": "string", "enum": ["open", "closed"]}},
+        error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_requests(self, request, fmt):
         args = request.args
         ids = [i for i in args.get("service_request_id", "").split(",") if i]
@@ -144,13 +120,13 @@ class AspirasiApi:
             args.get("start_date"), args.get("end_date"), args.get("status")), request)
 
     @api("GET", "/open311/v2/requests/<string:number>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_request(self, request, number, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_requests, region, [number]), request, must_exist=number)
 
     @api("GET", "/open311/v2/tokens/<string:token>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_token(self, request, token, fmt):
         return self._open311(fmt, "requests", lambda region: call(
             self.aspirasi.open311_token, region, token), request)
@@ -164,7 +140,8 @@ class AspirasiApi:
         try:
             if limit:
                 self.limits.hit(limit, request)
-            region = jurisdiction or request.args.get("jurisdiction_id")
+            check_query(request.environ[QUERY_SCHEMA], request.args)
+            region = (jurisdiction and jurisdiction()) or request.args.get("jurisdiction_id")
             if not region:
                 raise ValidationFailed.field("jurisdiction_id", "is required (a region code, e.g. 36.71)")
             get_region(region)

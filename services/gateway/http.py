@@ -4,7 +4,6 @@ As in nameko-examples' gateway, a subclass of nameko's HttpRequestHandler maps
 exceptions to responses, here via the kit's typed errors (also when they come
 back over RPC). Anything unexpected is a 500 in the same shape, no traceback.
 """
-import json
 import logging
 
 from nameko.web.handlers import HttpRequestHandler
@@ -12,8 +11,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from services.gateway.http_cache import ResponseCache
+from services.servicekit.described import BODY_SCHEMA
 from services.servicekit.errors import DomainError, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
+from services.servicekit.validation import check_body, parse_json
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -32,23 +33,47 @@ def error_response(error):
     return json_response(error.to_dict(), error.status, headers)
 
 
-def read_json(request):
-    """The request's JSON object body, size-limited, or a 4xx naming the problem."""
+def read_body(request, limit):
+    """The raw body, at most `limit` bytes, whether or not it came chunked."""
     length = request.content_length
-    if length is not None and length > MAX_BODY:
-        raise PayloadTooLarge(f"body is {length} bytes; the limit is {MAX_BODY}")
-    raw = request.get_data(cache=True)
-    if len(raw) > MAX_BODY:
-        raise PayloadTooLarge(f"body is over {MAX_BODY} bytes")
+    if length is not None and length > limit:
+        raise PayloadTooLarge(f"body is {length} bytes; the limit is {limit}")
+    # A chunked body has no Content-Length: werkzeug's get_data() would give b"";
+    # read the WSGI stream itself, one byte past the limit to tell "too large".
+    if length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        raw = request.environ["wsgi.input"].read(limit + 1)
+    else:
+        raw = request.get_data(cache=True)
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"body is over {limit} bytes")
+    return raw
+
+
+def read_json(request):
+    """The request's JSON object body checked by the route's `@described(body=...)` schema,
+    or a 4xx naming the problem (every bad field at once)."""
+    schema = request.environ.get(BODY_SCHEMA)
+    if schema is None:
+        raise TypeError("a route that reads a JSON body declares its schema: @described(body=...)")
+    raw = read_body(request, MAX_BODY)
     if not request.mimetype == "application/json":
         raise UnsupportedMediaType("send the body as application/json")
-    try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed(f"body is not valid JSON: {exc}", {"field": "body"}) from None
-    if not isinstance(body, dict):
-        raise ValidationFailed("body must be a JSON object", {"field": "body"})
-    return body
+    return check_body(schema, parse_json(raw))
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def read_form(request):
+    """The request's form fields checked by the route's `@described(body=...)` schema."""
+    schema = request.environ.get(BODY_SCHEMA)
+    if schema is None:
+        raise TypeError("a route that reads a form declares its schema: @described(body=...)")
+    if (request.content_length or 0) > MAX_BODY:
+        raise PayloadTooLarge(f"body is {request.content_length} bytes; the limit is {MAX_BODY}")
+    if request.mimetype not in FORM_TYPES:
+        raise UnsupportedMediaType("send the form as application/x-www-form-urlencoded")
+    return check_body(schema, request.form.to_dict())
 
 
 def page_params(request, default_limit=20, max_limit=100):

@@ -1,22 +1,13 @@
 """News routes: reading, the editors' workflow, syndication settings and RSS/Atom feeds."""
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import signed_caller
 from services.gateway.http import api, json_response, read_json
 from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
-
-ARTICLE_BODY = {"type": "object", "properties": {
-    "title": {"type": "string"}, "slug": {"type": "string"}, "summary": {"type": "string"},
-    "body": {"type": "string", "description": "HTML; sanitized on the way in"},
-    "category": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
-    "cover_image_url": {"type": "string"}, "author": {"type": "string"},
-    "publish_at": {"type": "string", "format": "date-time"},
-    "correction_note": {"type": "string"}}}
-LIST_QUERY = {"category": {"type": "string"}, "tag": {"type": "string"}, "q": {"type": "string"},
-              "limit": {"type": "integer"}, "page": {"type": "integer"}, "cursor": {"type": "string"}}
 
 
 def editor(request, code):
@@ -39,12 +30,13 @@ def expected_version(request):
 class NewsApi:
     # readers ------------------------------------------------------------
     @api("GET", "/api/v1/news-categories")
+    @described(response=schemas.NEWS_CATEGORIES)
     def news_categories(self, request):
         """The categories every region files its news under."""
         return json_response({"items": call(self.news.categories)})
 
     @api("GET", "/api/v1/regions/<string:code>/news")
-    @described(query=LIST_QUERY)
+    @described(query=schemas.NEWS_QUERY, response=schemas.ARTICLE_PAGE)
     def list_news(self, request, code):
         """Latest news of a region (its own and syndicated), filtered, searched and paged."""
         get_region(code)
@@ -55,6 +47,7 @@ class NewsApi:
             page=args.get("page"), cursor=args.get("cursor") or None))
 
     @api("GET", "/api/v1/regions/<string:code>/news/<string:slug>")
+    @described(response=schemas.ARTICLE_VIEW)
     def get_news(self, request, code, slug):
         """One published article by its slug."""
         get_region(code)
@@ -62,7 +55,8 @@ class NewsApi:
 
     # editors ------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/news")
-    @described(body=ARTICLE_BODY, statuses=(201, 401, 403))
+    @described(body=schemas.NEW_ARTICLE, statuses=(201, 401, 403, 409), response=schemas.EDITOR_ARTICLE,
+               links=schemas.ARTICLE_LINKS)
     def create_news(self, request, code):
         """Write a draft (editors of the region)."""
         article = call(self.news.create, code, read_json(request), caller=editor(request, code))
@@ -70,7 +64,7 @@ class NewsApi:
             "Location": f"/api/v1/regions/{code}/newsroom/{article['slug']}"})
 
     @api("PATCH", "/api/v1/regions/<string:code>/news/<string:slug>")
-    @described(body=ARTICLE_BODY, statuses=(401, 403, 409))
+    @described(body=schemas.ARTICLE, statuses=(401, 403, 409), response=schemas.EDITOR_ARTICLE)
     def update_news(self, request, code, slug):
         """Edit an article; after publication this is a correction (published date kept)."""
         return json_response(call(self.news.update, code, slug, read_json(request),
@@ -78,7 +72,7 @@ class NewsApi:
                                   expected_version=expected_version(request)))
 
     @api("POST", "/api/v1/regions/<string:code>/news/<string:slug>/<string:action>")
-    @described(statuses=(401, 403, 409))
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.EDITOR_ARTICLE)
     def news_transition(self, request, code, slug, action):
         """submit, publish (or schedule, when publish_at is ahead), archive or retract."""
         return json_response(call(self.news.transition, code, slug, action,
@@ -86,8 +80,7 @@ class NewsApi:
                                   expected_version=expected_version(request)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom")
-    @described(query={"status": {"type": "string"}, "limit": {"type": "integer"},
-                      "page": {"type": "integer"}}, statuses=(401, 403))
+    @described(query=schemas.NEWSROOM_QUERY, statuses=(401, 403), response=schemas.NEWSROOM_PAGE)
     def newsroom(self, request, code):
         """Every article of the region in any state, for its editors."""
         args = request.args
@@ -96,36 +89,34 @@ class NewsApi:
                                   caller=editor(request, code)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom/<string:slug>")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.EDITOR_ARTICLE)
     def newsroom_article(self, request, code, slug):
         """An article in any state, with its version and history, for its editors."""
         return json_response(call(self.news.get_for_editor, code, slug, caller=editor(request, code)))
 
     # syndication and ingestion ------------------------------------------
     @api("GET", "/api/v1/regions/<string:code>/news-subscriptions")
+    @described(response=schemas.REGION_SOURCES)
     def news_subscriptions(self, request, code):
         """The regions whose news this region carries."""
         get_region(code)
         return json_response(call(self.news.subscriptions, code))
 
     @api("PUT", "/api/v1/regions/<string:code>/news-subscriptions")
-    @described(body={"type": "object", "required": ["sources"], "properties": {
-        "sources": {"type": "array", "items": {"type": "string"}}}}, statuses=(401, 403))
+    @described(body=schemas.NEWS_SUBSCRIPTIONS, statuses=(401, 403), response=schemas.REGION_SOURCES)
     def set_news_subscriptions(self, request, code):
         """Choose the regions whose news this region carries (editors of the region)."""
         return json_response(call(self.news.set_subscriptions, code, read_json(request).get("sources"),
                                   caller=editor(request, code)))
 
     @api("GET", "/api/v1/regions/<string:code>/news-sources")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.FEED_SOURCE_VIEW))
     def news_sources(self, request, code):
         """External RSS/Atom feeds this region ingests, with their last error."""
         return json_response({"items": call(self.news.feed_sources, code, caller=editor(request, code))})
 
     @api("POST", "/api/v1/regions/<string:code>/news-sources")
-    @described(body={"type": "object", "required": ["url", "name"], "properties": {
-        "url": {"type": "string"}, "name": {"type": "string"}, "category": {"type": "string"},
-        "interval_minutes": {"type": "integer"}}}, statuses=(201, 401, 403))
+    @described(body=schemas.FEED_SOURCE, statuses=(201, 401, 403), response=schemas.FEED_SOURCE_VIEW)
     def add_news_source(self, request, code):
         """Ingest an external RSS/Atom feed on a schedule (editors of the region)."""
         caller = editor(request, code)
@@ -137,21 +128,25 @@ class NewsApi:
 
     # feeds --------------------------------------------------------------
     @api("GET", "/feeds/<string:code>/rss.xml")
+    @described(response_type="application/rss+xml", responses={304: None})
     def rss_feed(self, request, code):
         """The region's news as RSS 2.0 (ETag / Last-Modified: 304 when unchanged)."""
         return self._feed(request, code, "rss")
 
     @api("GET", "/feeds/<string:code>/atom.xml")
+    @described(response_type="application/atom+xml", responses={304: None})
     def atom_feed(self, request, code):
         """The region's news as Atom (ETag / Last-Modified: 304 when unchanged)."""
         return self._feed(request, code, "atom")
 
     @api("GET", "/feeds/<string:code>/<string:category>/rss.xml")
+    @described(response_type="application/rss+xml", responses={304: None})
     def category_rss_feed(self, request, code, category):
         """One category of the region's news as RSS 2.0."""
         return self._feed(request, code, "rss", category)
 
     @api("GET", "/feeds/<string:code>/<string:category>/atom.xml")
+    @described(response_type="application/atom+xml", responses={304: None})
     def category_atom_feed(self, request, code, category):
         """One category of the region's news as Atom."""
         return self._feed(request, code, "atom", category)

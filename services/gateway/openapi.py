@@ -23,14 +23,16 @@ ERROR_SCHEMA = {
 ERROR_TEXT = {400: "Bad input (the message names the field)", 401: "No or invalid token",
               403: "Not allowed for this role or region", 404: "Not found",
               405: "Method not allowed on this path",
-              303: "See the page this redirects to",
+              303: "See the page this redirects to", 304: "Not modified since the validators given",
               409: "Conflict with the current state", 413: "Body too large",
               415: "Wrong content type", 422: "Unprocessable", 429: "Too many requests",
               503: "A backing service is unavailable; retry"}
 PARAM = re.compile(r"<(?:(?P<converter>[a-z]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 HIDDEN = {"not_found"}  # the JSON 404 for unknown paths is not an operation
+NO_BODY_NOTE = "nothing to send (an empty object is accepted)"
 
 
+TEXT_SCHEMA = {"type": "string"}
 OPEN311_ERRORS = {"type": "array", "items": {
     "type": "object", "required": ["code", "description"],
     "properties": {"code": {"type": "integer"}, "description": {"type": "string"}}}}
@@ -69,33 +71,60 @@ def operation(name, fn, entrypoint, method):
     summary = detail.get("summary") or (doc.splitlines()[0] if doc else name.replace("_", " "))
     op = {"operationId": name if "," not in entrypoint.method else f"{name}_{method.lower()}",
           "summary": summary, "parameters": path_parameters(entrypoint.url)}
-    for param, schema in detail.get("query", {}).items():
+    query = detail.get("query") or {}
+    for param, schema in query.items():
         op["parameters"].append({"name": param, "in": "query", "required": False, "schema": schema})
-    if detail.get("body") is not None:
-        content_type = detail.get("content_type") or "application/json"
-        op["requestBody"] = {"required": True, "content": {content_type: {"schema": detail["body"]}}}
-    ok = 201 if method == "POST" and detail.get("statuses") and 201 in detail["statuses"] else 200
-    response_schema = detail.get("response") or {}
-    op["responses"] = {str(ok): {"description": "Success",
-                                 "content": {"application/json": {"schema": response_schema}}}}
-    # The kit's whole error vocabulary may answer any route (auth, state, limits,
-    # outages); routes list extra statuses (201, 413...) with @described.
-    statuses = set(detail.get("statuses") or ()) | {400, 401, 403, 404, 405, 409, 429, 503}
-    if method in ("POST", "PUT", "PATCH"):
+    body = detail.get("body")
+    if body is not None:
+        # a schema, or {content type: schema} for a route that takes several (a CSV sheet)
+        content = body if all("/" in key for key in body) else {
+            detail.get("content_type") or "application/json": body}
+        op["requestBody"] = {"required": body.get("description") != NO_BODY_NOTE,
+                             "content": {kind: {"schema": schema} for kind, schema in content.items()}}
+    statuses = set(detail.get("statuses") or ())
+    ok = 201 if 201 in statuses else 200
+    # What a route may answer besides its own statuses: a backing service down
+    # (503); bad input (400) where it takes any; an unknown region or record
+    # named in the path (404); a body too large or of the wrong type (413, 415).
+    statuses |= {ok, 503}
+    if query or body is not None or PARAM.search(entrypoint.url):
+        statuses.add(400)
+    if PARAM.search(entrypoint.url):
+        statuses.add(404)
+    if body is not None:
         statuses |= {413, 415}
+    extra = detail.get("responses") or {}
     error_schema = detail.get("error_schema") or {"$ref": "#/components/schemas/Error"}
-    for status in sorted(statuses - {ok}):
+    # a string response_type types every answer ("text/html": a page's errors are pages);
+    # a tuple only the success's (a route of the JSON API answers errors in JSON)
+    html_errors = detail.get("response_type") == "text/html"
+    types = detail.get("response_type") or "application/json"
+    types = (types,) if isinstance(types, str) else tuple(types)
+    op["responses"] = {}
+    for status in sorted(statuses | set(extra)):
+        if status in extra and extra[status] is None:  # e.g. 304: no body
+            op["responses"][str(status)] = {"description": ERROR_TEXT.get(status, "No content")}
+            continue
+        success = status == ok or status in extra
+        schema = (detail.get("response") or {}) if status == ok else extra.get(status, error_schema)
+        if types != ("application/json",) and (success or html_errors):
+            # an HTML page's errors are HTML pages too; other types answer errors in JSON.
+            # JSON kinds: the first is described by the schema, others are objects.
+            content = {kind: {"schema": (schema if i == 0 else {"type": "object"})
+                              if kind.endswith("json") and success else TEXT_SCHEMA}
+                       for i, kind in enumerate(types)}
+        else:
+            content = {"application/json": {"schema": schema}}
+        if success and "csv" in (query.get("format") or {}).get("enum", ()):
+            content["text/csv"] = {"schema": TEXT_SCHEMA}
+        if detail.get("error_schema") is OPEN311_ERRORS:  # Open311 answers in the format asked for
+            content["text/xml"] = {"schema": TEXT_SCHEMA}
         op["responses"][str(status)] = {
-            "description": ERROR_TEXT.get(status, "Error"),
-            "content": {"application/json": {"schema": error_schema}}}
-    response_type = detail.get("response_type")
-    if response_type:  # the success is not JSON; an HTML page's errors are HTML pages too
-        answered = op["responses"].values() if response_type == "text/html" else [op["responses"][str(ok)]]
-        for response in answered:
-            response["content"] = {response_type: {"schema": {"type": "string"}}}
-    if detail.get("error_schema") is OPEN311_ERRORS:  # Open311 answers in the format asked for
-        for response in op["responses"].values():
-            response["content"]["text/xml"] = {"schema": {"type": "string"}}
+            "description": "Success" if success else ERROR_TEXT.get(status, "Error"), "content": content}
+    if detail.get("links"):
+        op["responses"][str(ok)]["links"] = {
+            target: {"operationId": target, "parameters": parameters}
+            for target, parameters in detail["links"].items()}
     return op
 
 

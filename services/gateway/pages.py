@@ -182,8 +182,8 @@ class PageEntrypoint(ApiEntrypoint):
 def page(method, url, query=None, form=None, statuses=()):
     """A page route; documented in OpenAPI as answering text/html (errors too)."""
     def decorate(fn):
-        described(query=query, body=form, statuses=statuses, response_type="text/html",
-                  content_type=form and "application/x-www-form-urlencoded")(fn)
+        fn = described(query=query, body=form, statuses=statuses, response_type="text/html",
+                       content_type=form and "application/x-www-form-urlencoded")(fn)
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
 

@@ -5,9 +5,16 @@ import json
 
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import issue_token, signed_caller
 from services.gateway.http import api, json_response, read_json
-from services.pencaker.domain import DISABILITIES, EDUCATION_RANK, MARITAL_STATUSES, RELIGIONS
+from services.pencaker.domain import (
+    DISABILITIES,
+    EDUCATION_RANK,
+    MARITAL_STATUSES,
+    RELIGIONS,
+    SEEKER_EDITABLE,
+)
 from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
@@ -15,12 +22,13 @@ from services.servicekit.rpc import call
 
 SEARCH_PARAMS = ("q", "regions", "education", "employment_type", "min_salary", "skills", "sort",
                  "page", "per_page")
-_TEXT = {"type": "string"}
+_TEXT = {"type": "string", "maxLength": 300}
 # The AK/1 registration as the pencaker domain checks it (validate_seeker).
 SEEKER_BODY = {"type": "object", "required": [
     "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
     "education", "desired_position", "contact"], "properties": {
-    "nik": {"type": "string", "pattern": "^[0-9 ]{16,19}$", "description": "16 digits; any region's NIK"},
+    "nik": {"type": "string", "pattern": "^[0-9 ]{16,19}$", "description": "16 digits; any region's NIK",
+            "x-error": "must be exactly 16 digits"},
     "name": _TEXT, "birth_place": _TEXT, "birth_date": {"type": "string", "format": "date"},
     "sex": {"enum": ["L", "P"]},
     "domicile_address": {"type": "string", "maxLength": 300},
@@ -43,6 +51,9 @@ SEEKER_BODY = {"type": "object", "required": [
                           "items": {"type": "string", "pattern": "^[0-9]{2}\\.[0-9]{2}$"}},
     "expected_salary": {"type": "integer", "minimum": 0},
     "contact": {"type": "object", "properties": {"phone": _TEXT, "email": _TEXT, "address": _TEXT}}}}
+# What a seeker may change themselves (validate_seeker_update): those fields, nothing else.
+SEEKER_UPDATE = {"type": "object", "minProperties": 1, "additionalProperties": False,
+                 "properties": {name: SEEKER_BODY["properties"][name] for name in SEEKER_EDITABLE}}
 LOKER_PAGE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -67,6 +78,7 @@ def script_json(value):
 class PencakerApi:
     # vacancies: search, read, JSON-LD ------------------------------------
     @api("GET", "/api/v1/regions/<string:code>/vacancies")
+    @described(query=schemas.VACANCY_QUERY, response=schemas.VACANCY_SEARCH)
     def search_vacancies(self, request, code):
         """Open vacancies this region shows (its own and those it subscribes to)."""
         get_region(code)
@@ -74,6 +86,7 @@ class PencakerApi:
         return json_response(call(self.pencaker.search_vacancies, code, params))
 
     @api("GET", "/api/v1/regions/<string:code>/vacancies/pending")
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.VACANCY_VIEW))
     def pending_vacancies(self, request, code):
         """Vacancies awaiting a Disnaker officer's verification."""
         get_region(code)
@@ -81,6 +94,8 @@ class PencakerApi:
                                             caller=signed_caller(request))})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>")
+    @described(query=schemas.VACANCY_FORMAT, statuses=(401, 403), response=schemas.VACANCY_VIEW,
+               response_type=("application/json", "application/ld+json"))
     def get_vacancy(self, request, vacancy_id):
         """A vacancy; `?format=jsonld` gives its schema.org JobPosting."""
         fmt = request.args.get("format", "json")
@@ -92,11 +107,13 @@ class PencakerApi:
                                   caller=signed_caller(request, optional=True)))
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/jsonld")
+    @described(response=schemas.JOB_POSTING, response_type="application/ld+json")
     def vacancy_jsonld(self, request, vacancy_id):
         posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
         return Response(json.dumps(posting, ensure_ascii=False), mimetype="application/ld+json")
 
     @api("GET", "/loker/<string:vacancy_id>")
+    @described(response_type=("text/html",))
     def vacancy_page(self, request, vacancy_id):
         """The citizen's page of a vacancy, with its JobPosting for search engines."""
         posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
@@ -114,55 +131,68 @@ class PencakerApi:
 
     # seekers ----------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/seekers")
-    @described(body=SEEKER_BODY, statuses=(201,))
+    @described(body=SEEKER_BODY, statuses=(201, 409, 429), response=schemas.SEEKER_REGISTERED,
+               links=schemas.SEEKER_LINKS)
     def register_seeker(self, request, code):
         """AK/1 registration; the answer carries a citizen token for this record."""
         get_region(code)
+        self.limits.hit("seeker_register", request)
         seeker = call(self.pencaker.register_seeker, code, read_json(request))
         token = issue_token(seeker["seeker_id"], "citizen", seeker["region"])
         return json_response({**seeker, "token": token}, 201,
                              {"Location": f"/api/v1/seekers/{seeker['seeker_id']}"})
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>")
+    @described(statuses=(401, 403), response=schemas.SEEKER_VIEW)
     def get_seeker(self, request, seeker_id):
         caller = signed_caller(request)
         return json_response(call(self.pencaker.get_seeker, seeker_id, caller=caller))
 
     @api("PATCH", "/api/v1/seekers/<string:seeker_id>")
+    @described(body=SEEKER_UPDATE, statuses=(401, 403), response=schemas.SEEKER_VIEW)
     def update_seeker(self, request, seeker_id):
         return json_response(call(self.pencaker.update_seeker, seeker_id, read_json(request),
                                   caller=signed_caller(request)))
 
     @api("POST", "/api/v1/seekers/<string:seeker_id>/report")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.SEEKER_VIEW)
     def report_seeker(self, request, seeker_id):
         """The six-monthly report that keeps the AK/1 card active."""
         caller = signed_caller(request)
         return json_response(call(self.pencaker.report_seeker, seeker_id, caller=caller))
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/matches")
+    @described(statuses=(401, 403), response=schemas.MATCHES)
     def seeker_matches(self, request, seeker_id):
         caller = signed_caller(request)
         return json_response({"items": call(self.pencaker.matches_for_seeker, seeker_id, caller=caller)})
 
     @api("GET", "/api/v1/seekers/<string:seeker_id>/applications")
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.APPLICATION_VIEW))
     def seeker_applications(self, request, seeker_id):
         caller = signed_caller(request)
         return json_response({"items": call(self.pencaker.applications_for_seeker, seeker_id, caller=caller)})
 
     # employers and their vacancies -----------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/employers")
+    @described(body=schemas.EMPLOYER, statuses=(201, 401, 403, 429), response=schemas.EMPLOYER_VIEW,
+               links=schemas.EMPLOYER_LINKS)
     def create_employer(self, request, code):
         """An employer profile, owned by the token's subject."""
         get_region(code)
+        self.limits.hit("employer_signup", request)
         employer = call(self.pencaker.create_employer, code, read_json(request),
                         caller=signed_caller(request))
         return json_response(employer, 201, {"Location": f"/api/v1/employers/{employer['_id']}"})
 
     @api("GET", "/api/v1/employers/<string:employer_id>")
+    @described(response=schemas.EMPLOYER_VIEW)
     def get_employer(self, request, employer_id):
         return json_response(call(self.pencaker.get_employer, employer_id))
 
     @api("POST", "/api/v1/employers/<string:employer_id>/vacancies")
+    @described(body=schemas.VACANCY, statuses=(201, 401, 403), response=schemas.VACANCY_VIEW,
+               links=schemas.VACANCY_LINKS)
     def post_vacancy(self, request, employer_id):
         """A new vacancy; public once a Disnaker officer verifies it."""
         vacancy = call(self.pencaker.post_vacancy, employer_id, read_json(request),
@@ -170,33 +200,40 @@ class PencakerApi:
         return json_response(vacancy, 201, {"Location": f"/api/v1/vacancies/{vacancy['id']}"})
 
     @api("GET", "/api/v1/employers/<string:employer_id>/vacancies")
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.VACANCY_VIEW))
     def employer_vacancies(self, request, employer_id):
         caller = signed_caller(request)
         return json_response({"items": call(self.pencaker.employer_vacancies, employer_id, caller=caller)})
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/verify")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.VACANCY_VIEW)
     def verify_vacancy(self, request, vacancy_id):
         caller = signed_caller(request)
         return json_response(call(self.pencaker.verify_vacancy, vacancy_id, caller=caller))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/reject")
+    @described(body=schemas.REASON, statuses=(401, 403, 409), response=schemas.VACANCY_VIEW)
     def reject_vacancy(self, request, vacancy_id):
         reason = read_json(request).get("reason")
         return json_response(call(self.pencaker.reject_vacancy, vacancy_id, reason,
                                   caller=signed_caller(request)))
 
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/close")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.VACANCY_VIEW)
     def close_vacancy(self, request, vacancy_id):
         caller = signed_caller(request)
         return json_response(call(self.pencaker.close_vacancy, vacancy_id, caller=caller))
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/matches")
+    @described(statuses=(401, 403), response=schemas.MATCHES)
     def vacancy_matches(self, request, vacancy_id):
         caller = signed_caller(request)
         return json_response({"items": call(self.pencaker.matches_for_vacancy, vacancy_id, caller=caller)})
 
     # applications -----------------------------------------------------------
     @api("POST", "/api/v1/vacancies/<string:vacancy_id>/applications")
+    @described(body=schemas.APPLICATION, statuses=(201, 401, 403, 409), response=schemas.APPLICATION_VIEW,
+               links=schemas.APPLICATION_LINKS)
     def apply_to_vacancy(self, request, vacancy_id):
         """The calling seeker applies (once per vacancy)."""
         body = read_json(request)
@@ -205,16 +242,19 @@ class PencakerApi:
         return json_response(application, 201, {"Location": f"/api/v1/applications/{application['id']}"})
 
     @api("GET", "/api/v1/vacancies/<string:vacancy_id>/applications")
+    @described(statuses=(401, 403), response=schemas.items_of(schemas.APPLICATION_VIEW))
     def vacancy_applications(self, request, vacancy_id):
         items = call(self.pencaker.applications_for_vacancy, vacancy_id, caller=signed_caller(request))
         return json_response({"items": items})
 
     @api("POST", "/api/v1/applications/<string:application_id>/withdraw")
+    @described(body=schemas.NO_BODY, statuses=(401, 403, 409), response=schemas.APPLICATION_VIEW)
     def withdraw_application(self, request, application_id):
         caller = signed_caller(request)
         return json_response(call(self.pencaker.withdraw_application, application_id, caller=caller))
 
     @api("POST", "/api/v1/applications/<string:application_id>/status")
+    @described(body=schemas.APPLICATION_MOVE, statuses=(401, 403, 409), response=schemas.APPLICATION_VIEW)
     def move_application(self, request, application_id):
         """The employer moves an application to interview, accepted or rejected."""
         body = read_json(request)
@@ -223,11 +263,13 @@ class PencakerApi:
 
     # which regions' vacancies a region shows --------------------------------
     @api("GET", "/api/v1/regions/<string:code>/vacancy-sources")
+    @described(response=schemas.REGION_SOURCES)
     def vacancy_sources(self, request, code):
         get_region(code)
         return json_response(call(self.pencaker.subscriptions, code))
 
     @api("PUT", "/api/v1/regions/<string:code>/vacancy-sources")
+    @described(body=schemas.VACANCY_SOURCES, statuses=(401, 403), response=schemas.REGION_SOURCES)
     def set_vacancy_sources(self, request, code):
         """The region admin chooses which regions' vacancies the region shows."""
         get_region(code)

@@ -6,6 +6,7 @@ from pathlib import Path
 import swagger_ui_bundle
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
 from services.gateway.authority import account_action, authorize
 from services.gateway.http import api, json_response, read_json
@@ -26,10 +27,6 @@ DOCS_PAGE = """<!doctype html>
 <script>window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui",
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});
 </script></body></html>"""
-ACCOUNT_BODY = {"type": "object", "required": ["username", "password", "role", "region"],
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"},
-                               "role": {"type": "string"}, "region": {"type": "string"},
-                               "opd": {"type": "string"}}}
 
 
 @cache
@@ -39,9 +36,7 @@ def _asset(name):
 
 class PlatformApi:
     @api("POST", "/api/v1/auth/token")
-    @described(body={"type": "object", "required": ["username", "password"],
-                     "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
-               statuses=(401, 429))
+    @described(body=schemas.SIGN_IN, statuses=(401, 429), response=schemas.TOKEN)
     def sign_in(self, request):
         """Exchange a username and password for a bearer token."""
         self.limits.hit("login", request)
@@ -54,7 +49,7 @@ class PlatformApi:
                               "expires_in": TOKEN_TTL, "role": claims.role, "region": claims.region})
 
     @api("POST", "/api/v1/admin/accounts")
-    @described(body=ACCOUNT_BODY, statuses=(201, 401, 403, 409))
+    @described(body=schemas.ACCOUNT, statuses=(201, 401, 403, 409), response=schemas.ACCOUNT_VIEW)
     def create_account(self, request):
         """Create an account: operators anywhere, region admins for officers of their region."""
         caller = authenticate(request)
@@ -66,6 +61,7 @@ class PlatformApi:
                               "region": claims.region, "opd": claims.opd}, 201)
 
     @api("GET", "/api/openapi.json")
+    @described(response=schemas.OPENAPI)
     def openapi_document(self, request):
         """This document."""
         return Response(self.openapi_json(), mimetype="application/json")
@@ -77,6 +73,7 @@ class PlatformApi:
         return Response(DOCS_PAGE, mimetype="text/html")
 
     @api("GET", "/docs/assets/<string:name>")
+    @described(response_type=tuple(sorted(set(ASSET_TYPES.values()))))
     def api_browser_asset(self, request, name):
         """Static assets of the API browser."""
         if name not in ASSET_TYPES:

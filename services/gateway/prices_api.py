@@ -4,11 +4,21 @@ import io
 
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.auth import signed_caller
-from services.gateway.http import PayloadTooLarge, UnsupportedMediaType, api, json_response, read_json
+from services.gateway.http import (
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    api,
+    json_response,
+    read_body,
+    read_json,
+)
+from services.servicekit.described import described
 from services.servicekit.errors import NotFound, ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
+from services.servicekit.validation import check_text
 
 MAX_SHEET_BYTES = 8 * 1024 * 1024
 IMPORT_TIMEOUT = 120
@@ -57,34 +67,43 @@ def respond(request, body, items, columns, filename):
 
 
 def read_sheet(request):
-    """The uploaded CSV text, size-limited."""
-    length = request.content_length
-    if length is not None and length > MAX_SHEET_BYTES:
-        raise PayloadTooLarge(f"sheet is {length} bytes; the limit is {MAX_SHEET_BYTES}")
-    if request.mimetype != "text/csv":
-        raise UnsupportedMediaType("send the sheet as text/csv")
-    raw = request.get_data(cache=False)
+    """The uploaded CSV text (the body, chunked or not, or a form's `sheet` file), size-limited."""
+    if request.mimetype == "multipart/form-data":
+        if (request.content_length or 0) > MAX_SHEET_BYTES:
+            raise PayloadTooLarge(f"sheet is {request.content_length} bytes; the limit is {MAX_SHEET_BYTES}")
+        upload = request.files.get("sheet")
+        if upload is None:
+            raise ValidationFailed.field("sheet", "is required: the CSV file")
+        raw, charset = upload.read(MAX_SHEET_BYTES + 1), upload.mimetype_params.get("charset")
+    elif request.mimetype == "text/csv":
+        raw, charset = read_body(request, MAX_SHEET_BYTES), request.mimetype_params.get("charset")
+    else:
+        raise UnsupportedMediaType("send the sheet as text/csv (or multipart/form-data, file `sheet`)")
     if len(raw) > MAX_SHEET_BYTES:
         raise PayloadTooLarge(f"sheet is over {MAX_SHEET_BYTES} bytes")
     try:
-        return raw.decode(request.mimetype_params.get("charset", "utf-8-sig"))
+        text = raw.decode(charset or "utf-8-sig")
     except (UnicodeDecodeError, LookupError):
-        raise ValidationFailed.field("body", "is not UTF-8 text; save the sheet as CSV UTF-8") from None
+        raise ValidationFailed.field("sheet", "is not UTF-8 text; save the sheet as CSV UTF-8") from None
+    return check_text(text, "sheet")
 
 
 class PricesApi:
     @api("GET", "/api/v1/regions/<string:code>/prices/catalogue")
+    @described(response=schemas.PRICE_CATALOGUE)
     def prices_catalogue(self, request, code):
         get_region(code)
         return json_response(call(self.prices.catalogue, code))
 
     @api("GET", "/api/v1/regions/<string:code>/prices/board")
+    @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_BOARD)
     def prices_region_board(self, request, code):
         get_region(code)
         board = call(self.prices.board, code, request.args.get("date"), timeout=VIEW_TIMEOUT)
         return respond(request, board, board["items"], BOARD_COLUMNS, f"prices-{code}-{board['date']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/board")
+    @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_BOARD)
     def prices_market_board(self, request, code, market):
         get_region(code)
         board = call(self.prices.board, code, request.args.get("date"), market, timeout=VIEW_TIMEOUT)
@@ -92,6 +111,7 @@ class PricesApi:
                        f"prices-{code}-{market}-{board['date']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/history")
+    @described(query=schemas.HISTORY_QUERY, response=schemas.PRICE_HISTORY)
     def prices_history(self, request, code):
         get_region(code)
         args = request.args
@@ -101,6 +121,7 @@ class PricesApi:
                        f"history-{code}-{series['commodity']}-{series['scope']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/compare")
+    @described(query=schemas.COMPARE_QUERY, response=schemas.PRICE_COMPARE)
     def prices_compare(self, request, code):
         get_region(code)
         regions = [r.strip() for r in request.args.get("regions", "").split(",") if r.strip()] or None
@@ -110,12 +131,14 @@ class PricesApi:
                        f"compare-{result['commodity']}-{result['date']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/alerts")
+    @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_ALERTS)
     def prices_alerts(self, request, code):
         get_region(code)
         result = call(self.prices.alerts, code, request.args.get("date"))
         return respond(request, result, result["items"], ALERT_COLUMNS, f"alerts-{code}")
 
     @api("POST", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records")
+    @described(body=schemas.RECORD, statuses=(201, 401, 403), response=schemas.IMPORT_REPORT)
     def record_prices(self, request, code, market):
         get_region(code)
         caller = signed_caller(request)
@@ -125,6 +148,8 @@ class PricesApi:
         return json_response(report, 201)
 
     @api("POST", "/api/v1/regions/<string:code>/prices/imports")
+    @described(body=schemas.SHEET, query=schemas.IMPORT_QUERY, statuses=(201, 401, 403),
+               response=schemas.IMPORT_REPORT, responses={422: schemas.IMPORT_REPORT})
     def import_prices(self, request, code):
         get_region(code)
         caller = signed_caller(request)
@@ -135,6 +160,7 @@ class PricesApi:
 
     @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records/"
                 "<string:commodity>/<string:day>")
+    @described(statuses=(401, 403), response=schemas.PRICE_RECORD)
     def price_record(self, request, code, market, commodity, day):
         """A stored price and what it was before each correction (officers only)."""
         get_region(code)

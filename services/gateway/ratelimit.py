@@ -1,43 +1,155 @@
-"""Per-client abuse limits (moving window, the maintained `limits` package).
+"""Per-client abuse limits that hold across gateway replicas (the maintained `limits` package).
 
-Counts live in this gateway process: with N replicas a client gets at most N
-times the limit, which is acceptable for abuse protection and needs no store.
+The counts live in the store every replica shares (the gateway's database,
+collection `rate_limits`), so N replicas still allow a client the limit once.
+`limits` ships a MongoDB storage, but it updates with aggregation pipelines
+and `$not`, which the embedded nx-27017 store does not implement; this
+storage keeps to `$inc` with upsert, which both nx-27017 and MongoDB do,
+and gives `limits`' fixed-window strategy what it needs.
+
+The client is the address the connection came from, or, behind a configured
+number of trusted proxies (`TRUSTED_PROXIES`, default 0), the address the
+outermost of them saw: as werkzeug's ProxyFix reads `X-Forwarded-For`.
+Anything further left in that header is whatever the client chose to send.
 """
+import logging
 import math
 import time
 
-from limits import parse, storage, strategies
+from limits import parse, strategies
+from limits.storage import Storage
 from nameko.extensions import DependencyProvider
+from pymongo import ReturnDocument
+from pymongo.errors import PyMongoError
 
-from services.servicekit.errors import RateLimited
+from services.servicekit.errors import RateLimited, Unavailable
+from services.servicekit.store import connect
 
-DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute"}
+DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute",
+                  "seeker_register": "10/minute", "employer_signup": "10/minute"}
+log = logging.getLogger(__name__)
+COLLECTION = "rate_limits"
+SWEEP_EVERY = 200
+LIMIT_STORE_TIMEOUT_MS = 500  # increments between deletions of expired windows
+
+
+def client_address(request, trusted_proxies):
+    """The client's address as the outermost of `trusted_proxies` proxies saw it."""
+    if trusted_proxies:
+        hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= trusted_proxies:
+            return hops[-trusted_proxies]
+    return request.remote_addr or "?"
+
+
+class StoreCounters(Storage):
+    """`limits` storage of fixed-window counters in a MongoDB(-protocol) collection.
+
+    One document per key and window: `_id` "<key>|<window start>", `count`,
+    `expires` (epoch seconds, so range deletes work on the embedded store too).
+    """
+
+    STORAGE_SCHEME = ["tl-store"]
+
+    def __init__(self, collection, **options):
+        super().__init__(None, **options)
+        self.collection = collection
+        self._since_sweep = 0
+
+    @property
+    def base_exceptions(self):
+        return PyMongoError
+
+    @staticmethod
+    def _window(expiry, now=None):
+        now = time.time() if now is None else now
+        return math.floor(now / expiry) * expiry
+
+    def _current(self, key):
+        found = self.collection.find({"key": key, "expires": {"$gt": time.time()}}).limit(1)
+        return next(iter(found), None)
+
+    def incr(self, key, expiry, amount=1):
+        start = self._window(expiry)
+        doc = self.collection.find_one_and_update(
+            {"_id": f"{key}|{start}"},
+            {"$inc": {"count": amount}, "$set": {"key": key, "expires": start + expiry}},
+            upsert=True, return_document=ReturnDocument.AFTER)
+        self._since_sweep += 1
+        if self._since_sweep >= SWEEP_EVERY:
+            self._since_sweep = 0
+            self.collection.delete_many({"expires": {"$lt": time.time()}})
+        return doc["count"]
+
+    def get(self, key):
+        doc = self._current(key)
+        return doc["count"] if doc else 0
+
+    def get_expiry(self, key):
+        doc = self._current(key)
+        return doc["expires"] if doc else time.time()
+
+    def check(self):
+        try:
+            self.collection.database.client.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
+
+    def reset(self):
+        return self.collection.delete_many({}).deleted_count
+
+    def clear(self, key):
+        self.collection.delete_many({"key": key})
 
 
 class Limiter:
-    def __init__(self, limiter, limits):
+    def __init__(self, limiter, limits, trusted_proxies=0):
         self._limiter = limiter
         self._limits = limits
+        self.trusted_proxies = trusted_proxies
 
     def hit(self, name, request):
         """Count one `name` action of this client; 429 with Retry-After past the limit."""
         limit = self._limits[name]
-        # Behind the ingress, the last X-Forwarded-For hop is the one our proxy saw;
-        # earlier entries are whatever the client chose to send.
-        client = request.headers.get("X-Forwarded-For", request.remote_addr or "?").split(",")[-1].strip()
-        if self._limiter.hit(limit, name, client):
-            return
+        client = client_address(request, self.trusted_proxies)
+        try:
+            if self._limiter.hit(limit, name, client):
+                return
+        except PyMongoError as exc:
+            # The counts share the store the write needs too: answer its outage at once.
+            log.warning("rate limit %s not counted (store unavailable: %s)", name, type(exc).__name__)
+            raise Unavailable("a backing store is unavailable, please retry shortly") from None
         reset = self._limiter.get_window_stats(limit, name, client).reset_time
         retry_after = max(1, math.ceil(reset - time.time()))
         raise RateLimited(f"too many requests; try again in {retry_after} s",
                           {"retry_after": retry_after, "limit": str(limit)})
 
 
+def limiter_for(config, client):
+    """The Limiter a gateway with `config` uses, counting in `client`'s gateway database."""
+    configured = {**DEFAULT_LIMITS, **(config.get("RATE_LIMITS") or {})}
+    limits = {name: parse(value) for name, value in configured.items()}
+    counters = StoreCounters(client[config["MONGO_DB"]][COLLECTION])
+    return Limiter(strategies.FixedWindowRateLimiter(counters), limits,
+                   int(config.get("TRUSTED_PROXIES") or 0))
+
+
 class RateLimits(DependencyProvider):
     def setup(self):
-        configured = {**DEFAULT_LIMITS, **(self.container.config.get("RATE_LIMITS") or {})}
-        limits = {name: parse(value) for name, value in configured.items()}
-        self.limiter = Limiter(strategies.MovingWindowRateLimiter(storage.MemoryStorage()), limits)
+        # a short deadline: during a store outage a limited write answers 503 well within 1 s
+        self.client = connect(self.container.config["MONGO_URI"], timeout_ms=LIMIT_STORE_TIMEOUT_MS)
+        self.limiter = limiter_for(self.container.config, self.client)
+
+    def start(self):
+        try:
+            self.client[self.container.config["MONGO_DB"]][COLLECTION].create_index("key")
+        except PyMongoError as exc:
+            log.warning("rate-limit index not ensured: %s", exc)
+
+    def stop(self):
+        self.client.close()
 
     def get_dependency(self, worker_ctx):
         return self.limiter

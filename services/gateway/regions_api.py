@@ -11,6 +11,7 @@ import logging
 from nameko.extensions import DependencyProvider
 from prometheus_client import REGISTRY
 
+from services.gateway import schemas
 from services.gateway.auth import authenticate
 from services.gateway.authority import authorize
 from services.gateway.http import api, json_response, read_json
@@ -22,19 +23,7 @@ from services.servicekit.uplink import UplinkRelay
 
 log = logging.getLogger(__name__)
 _collector = None
-SUBSCRIPTIONS = {"type": "array", "items": {
-    "type": "object", "required": ["topic", "from"],
-    "properties": {"topic": {"type": "string", "example": "prices.price_alert_raised"},
-                   "from": {"type": "array", "items": {"type": "string"}, "example": ["province"]}}}}
-REGION_BODY = {
-    "type": "object", "required": ["code", "name", "province"],
-    "properties": {"code": {"type": "string", "example": "36.05"}, "name": {"type": "string"},
-                   "province": {"type": "string"}, "domain": {"type": "string"},
-                   "edge": {"type": "boolean"}, "timezone": {"type": "string"},
-                   "subscriptions": SUBSCRIPTIONS,
-                   "categories": {"type": "array", "items": {
-                       "type": "object", "required": ["code", "name", "opd"],
-                       "properties": {k: {"type": "string"} for k in ("code", "name", "opd")}}}}}
+
 
 
 class PartnerBroker(DependencyProvider):
@@ -81,7 +70,7 @@ class RegionsAdminApi:
     uplink_relay = UplinkRelay()  # edge regions' events, checked, into the hub's exchanges
 
     @api("GET", "/api/v1/admin/regions")
-    @described(statuses=(401, 403))
+    @described(statuses=(401, 403), response=schemas.ADMIN_REGIONS)
     def admin_regions(self, request):
         """Every registered region with its subscriptions and partner-queue backlog."""
         authorize("manage_regions", authenticate(request))
@@ -91,7 +80,7 @@ class RegionsAdminApi:
         return json_response({"items": items})
 
     @api("POST", "/api/v1/admin/regions")
-    @described(body=REGION_BODY, statuses=(201, 401, 403))
+    @described(body=schemas.REGION, statuses=(201, 401, 403), response=schemas.REGION_TOPOLOGY)
     def onboard_region(self, request):
         """Onboard (or update) a region: registry, subscriptions, queue, LAKSA catalogue."""
         caller = authorize("manage_regions", authenticate(request))
@@ -100,8 +89,7 @@ class RegionsAdminApi:
         return json_response(result, 201, {"Location": f"/api/v1/regions/{result['region']['code']}"})
 
     @api("PUT", "/api/v1/admin/regions/<string:code>/subscriptions")
-    @described(body={"type": "object", "required": ["subscriptions"],
-                     "properties": {"subscriptions": SUBSCRIPTIONS}}, statuses=(401, 403, 404))
+    @described(body=schemas.RESUBSCRIBE, statuses=(401, 403), response=schemas.QUEUE_BINDINGS)
     def resubscribe_region(self, request, code):
         """Replace a region's subscriptions; its queue is rebound without losing messages."""
         authorize("manage_regions", authenticate(request))
@@ -109,9 +97,9 @@ class RegionsAdminApi:
         return json_response(partners.resubscribe(code, body.get("subscriptions"), self.partner_broker))
 
     @api("DELETE", "/api/v1/admin/regions/<string:code>")
-    @described(query={"purge": {"type": "boolean"}}, statuses=(401, 403, 404))
+    @described(query=schemas.PURGE, statuses=(401, 403), response=schemas.REGION_REMOVED)
     def remove_region(self, request, code):
         """Remove a region; its queue is unbound, and deleted only if empty or with purge=true."""
         authorize("manage_regions", authenticate(request))
-        purge = request.args.get("purge", "false").lower() in ("1", "true", "yes")
+        purge = request.args.get("purge") == "true"
         return json_response(partners.offboard(code, self.partner_broker, purge=purge))

@@ -12,6 +12,7 @@ from nameko.timer import timer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
+from services.gateway import schemas
 from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.http import MethodNotAllowed as NotAllowed
@@ -30,6 +31,7 @@ from services.gateway.prices_api import PricesApi
 from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
+from services.servicekit.described import described
 from services.servicekit.errors import NotFound
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -79,14 +81,17 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
     metrics = Metrics()
 
     @api("GET", "/api/v1/regions")
+    @described(response=schemas.items_of(schemas.REGION_VIEW))
     def list_regions(self, request):
         return json_response({"items": [r.to_dict() for r in all_regions()]})
 
     @api("GET", "/api/v1/regions/<string:code>")
+    @described(response=schemas.REGION_VIEW)
     def region(self, request, code):
         return json_response(get_region(code).to_dict())
 
     @api("GET", "/api/v1/regions/<string:code>/live")
+    @described(response=schemas.LIVE)
     def live_view(self, request, code):
         body, tag = self.live.view_and_tag(get_region(code), self)
         return Response(body, mimetype="application/json", headers={"ETag": tag})

@@ -16,6 +16,7 @@ from services.servicekit import authority
 from services.servicekit.authority import ANY, REGION, Target
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
+from services.servicekit.validation import strip_control
 
 CATEGORIES = {
     "pemerintahan": "Pemerintahan",
@@ -79,14 +80,14 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def sanitize_body(value):
-    """HTML an article may show, whatever was sent."""
-    return nh3.clean(value, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    """HTML an article may show, whatever was sent (pasted control characters dropped)."""
+    return nh3.clean(strip_control(value), tags=BODY_TAGS, attributes=BODY_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
 def plain_text(value):
     """Text without any markup (script and style contents dropped), whitespace collapsed."""
-    text = html.unescape(nh3.clean(value, tags=set()))
+    text = strip_control(html.unescape(nh3.clean(value, tags=set())))
     return " ".join(text.split())
 
 
@@ -389,6 +390,7 @@ def copy_slug(source_slug, source_region):
 
 # reading --------------------------------------------------------------------
 MAX_LIMIT = 50
+MAX_PAGE = 10_000
 MAX_TERMS = 8
 
 
@@ -407,8 +409,8 @@ def page_number(page):
         page = int(page)
     except (TypeError, ValueError):
         raise ValidationFailed.field("page", "must be a whole number") from None
-    if page < 1:
-        raise ValidationFailed.field("page", "starts at 1")
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed.field("page", f"must be between 1 and {MAX_PAGE}")
     return page
 
 

@@ -2,21 +2,116 @@
 
 The HTTP fetch has a deadline and sends the validators the feed gave last
 time (ETag, Last-Modified), so an unchanged feed costs a 304. Whatever goes
-wrong comes back as FeedError with a one-line reason to record.
+wrong comes back as FeedError with a one-line reason to record; the reason is
+shown to editors, so it says what failed, never what an internal host answered.
+
+An editor's URL must not reach inside our network (the broker's management
+API, the store, cloud metadata): every connection, redirects included, is
+checked at connect time against the address it actually reached, so a DNS
+answer that changes between check and use gains nothing. Private, loopback,
+link-local and other non-public addresses are refused unless a network is
+allowed in config (`FEED_ALLOWED_NETWORKS`, for tests' local feed servers).
 """
 import calendar
+import ipaddress
+import socket
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import feedparser
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 FETCH_TIMEOUT = 5
 MAX_FEED_BYTES = 5 * 1024 * 1024
 USER_AGENT = "TangerangLive-News/1.0 (+feed ingestion)"
 
 
+MAX_REDIRECTS = 5
+
+
 class FeedError(Exception):
     """The feed could not be fetched or read; the message says why."""
+
+
+class AddressRefused(Exception):
+    """The feed's host resolved to an address we do not fetch from (not an OSError, so
+    urllib3 does not retry or wrap it)."""
+
+
+def allowed_networks(value):
+    """`FEED_ALLOWED_NETWORKS` ("127.0.0.1/32, 10.1.0.0/16" or a list) as networks."""
+    items = value.split(",") if isinstance(value, str) else (value or [])
+    return tuple(ipaddress.ip_network(item.strip()) for item in items if item.strip())
+
+
+def is_public(address, allowed=()):
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if any(ip in network for network in allowed):
+        return True
+    return ip.is_global and not ip.is_multicast
+
+
+def names_public_host(url, allowed=()):
+    """False for a URL that names a non-public host outright (an IP literal, localhost);
+    host names are resolved, and checked, when the feed is fetched."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return any(ipaddress.ip_address("127.0.0.1") in network for network in allowed)
+    try:
+        return is_public(host, allowed)
+    except ValueError:
+        return True
+
+
+def _fenced(connection_class, allowed):
+    class Fenced(connection_class):
+        def _new_conn(self):
+            # before connecting (an unroutable private address would only time out), and
+            # again on the address actually reached (the name may resolve differently now)
+            try:
+                resolved = {info[4][0] for info in socket.getaddrinfo(self._dns_host, self.port)}
+            except OSError:
+                resolved = set()
+            if not all(is_public(address, allowed) for address in resolved):
+                raise AddressRefused("the feed's address is not a public one")
+            sock = super()._new_conn()
+            if not is_public(sock.getpeername()[0], allowed):
+                sock.close()
+                raise AddressRefused("the feed's address is not a public one")
+            return sock
+    return Fenced
+
+
+class FencedAdapter(HTTPAdapter):
+    """Every connection this adapter opens is checked against the public-address rule."""
+
+    def __init__(self, allowed=()):
+        self.allowed = allowed
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        http = type("FencedHTTPPool", (HTTPConnectionPool,),
+                    {"ConnectionCls": _fenced(HTTPConnection, self.allowed)})
+        https = type("FencedHTTPSPool", (HTTPSConnectionPool,),
+                     {"ConnectionCls": _fenced(HTTPSConnection, self.allowed)})
+        self.poolmanager.pool_classes_by_scheme = {"http": http, "https": https}
+        self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
+
+
+def fenced_session(allowed=()):
+    session = requests.Session()
+    session.trust_env = False  # no proxy from the environment: the fence checks the real peer
+    session.max_redirects = MAX_REDIRECTS
+    adapter = FencedAdapter(allowed)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _moment(struct):
@@ -36,20 +131,26 @@ def _entry(raw):
     }
 
 
-def fetch(url, etag=None, modified=None, timeout=FETCH_TIMEOUT):
-    """{"not_modified": bool, "entries": [...], "etag", "modified", "title"} or FeedError."""
+def fetch(url, etag=None, modified=None, timeout=FETCH_TIMEOUT, allowed=()):
+    """{"not_modified": bool, "entries": [...], "etag", "modified", "title"} or FeedError.
+    `allowed`: non-public networks that may still be fetched from (see allowed_networks)."""
     headers = {"User-Agent": USER_AGENT}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
     try:
-        with requests.get(url, headers=headers, timeout=timeout, stream=True) as response:
+        with fenced_session(allowed) as session, \
+                session.get(url, headers=headers, timeout=timeout, stream=True) as response:
             body = b""
             for chunk in response.iter_content(64 * 1024):
                 body += chunk
                 if len(body) > MAX_FEED_BYTES:
                     raise FeedError(f"the feed is larger than {MAX_FEED_BYTES} bytes")
+    except AddressRefused:
+        raise FeedError("refused: the feed's host (or a redirect) is not a public address") from None
+    except requests.TooManyRedirects:
+        raise FeedError(f"unreachable: more than {MAX_REDIRECTS} redirects") from None
     except requests.RequestException as exc:
         raise FeedError(f"unreachable: {type(exc).__name__}") from None
     validators = {"etag": response.headers.get("ETag"),
@@ -65,8 +166,7 @@ def fetch(url, etag=None, modified=None, timeout=FETCH_TIMEOUT):
     # feedparser is lenient on purpose: a feed with minor flaws still has
     # entries worth reading; only a feed it could not read at all is an error.
     if parsed.bozo and not parsed.entries:
-        raise FeedError(f"not a readable RSS/Atom feed ({type(parsed.bozo_exception).__name__}: "
-                        f"{str(parsed.bozo_exception)[:120]})")
+        raise FeedError("not a readable RSS/Atom feed")
     if not parsed.version:
         raise FeedError("not an RSS or Atom feed")
     entries = [_entry(raw) for raw in parsed.entries]

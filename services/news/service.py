@@ -234,6 +234,10 @@ class NewsService(Observable):
         domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
         if not isinstance(url, str) or not domain.URL.match(url) or len(url) > 500:
             raise ValidationFailed.field("url", "must be an http(s) URL of an RSS or Atom feed")
+        allowed = ingest.allowed_networks(self.config.get("FEED_ALLOWED_NETWORKS"))
+        if not ingest.names_public_host(url, allowed):
+            raise ValidationFailed.field("url", "must be a public address, not a private, loopback or "
+                                                "link-local one")
         if not isinstance(name, str) or not name.strip():
             raise ValidationFailed.field("name", "is required: the feed's public name")
         if category not in domain.CATEGORIES:
@@ -260,7 +264,8 @@ class NewsService(Observable):
         for source in self.store.due_feed_sources(utcnow()):
             interval = timedelta(minutes=source["interval_minutes"])
             try:
-                result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"))
+                result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"),
+                                      allowed=ingest.allowed_networks(self.config.get("FEED_ALLOWED_NETWORKS")))
             except ingest.FeedError as exc:
                 failures = source["failures"] + 1
                 now = utcnow()

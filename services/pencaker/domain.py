@@ -13,8 +13,9 @@ from haversine import haversine
 from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OWN, REGION, Target
+from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.validation import plain_text
+from services.servicekit.validation import check_contact, plain_text
 
 CARD_VALIDITY = relativedelta(years=2)
 REPORT_EVERY = relativedelta(months=6)
@@ -88,8 +89,6 @@ OWNER_FIELD = {"read_seeker": "_id", "read_contact": "_id", "update_seeker": "_i
 WEIGHTS = {"skills": 0.35, "position": 0.15, "education": 0.15, "location": 0.20, "salary": 0.15}
 NEAR_KM, FAR_KM = 30, 150
 
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KBJI = re.compile(r"^[0-9]{4,6}$")
 URL = re.compile(r"^https?://\S+$")
 
@@ -135,16 +134,7 @@ def _contact(data):
     contact = data.get("contact")
     if not isinstance(contact, dict):
         raise ValidationFailed.field("contact", "is required: give a phone or an e-mail")
-    result = {}
-    phone, email = contact.get("phone"), contact.get("email")
-    if phone is not None:
-        if not isinstance(phone, str) or not PHONE.match(phone.strip()):
-            raise ValidationFailed.field("contact.phone", "must be a phone number like 0812 3456 7890")
-        result["phone"] = phone.strip()
-    if email is not None:
-        if not isinstance(email, str) or not EMAIL.match(email.strip()):
-            raise ValidationFailed.field("contact.email", "must be an e-mail address")
-        result["email"] = email.strip()
+    result = check_contact(contact, "contact.")
     if not result:
         raise ValidationFailed.field("contact", "give a phone or an e-mail")
     address = plain_text(contact, "address", required=False, max_length=300, prefix="contact.")
@@ -569,9 +559,14 @@ def vacancy_view(vacancy, region, now):
 
 
 def compact_view(vacancy):
+    """The live item shape, with times as ISO strings like the vacancy_posted payload."""
     return {"id": vacancy["_id"], "title": vacancy["title"], "employer": vacancy["employer_name"],
             "region": vacancy["region"], "salary": vacancy["salary"],
-            "posted_at": vacancy.get("posted_at"), "valid_through": vacancy["valid_through"]}
+            "posted_at": _iso(vacancy.get("posted_at")), "valid_through": _iso(vacancy["valid_through"])}
+
+
+def _iso(moment):
+    return moment and isoformat(moment)
 
 
 # --- search ----------------------------------------------------------------

@@ -1,18 +1,71 @@
-"""`@described`: OpenAPI detail a route carries with it.
+"""`@described`: the schemas a route is checked by and documented with, declared once.
 
 Any service's HTTP route may use it; the gateway's document generator
-(services/gateway/openapi.py) reads the attribute it sets.
+(services/gateway/openapi.py) reads the attribute it sets, and the same
+schemas check each request: the query parameters before the route runs, the
+body when the route reads it (`read_json`, after its rate limit and sign-in).
 """
+import functools
+
+from services.servicekit.errors import ValidationFailed
+from services.servicekit.validation import check_body
+
+BODY_SCHEMA = "tl.body_schema"
+QUERY_SCHEMA = "tl.query_schema"
 
 
 def described(summary=None, query=None, body=None, response=None, statuses=(), content_type=None,
-              error_schema=None, response_type=None):
-    """Attach OpenAPI detail to a route method (the decorator order does not matter).
+              error_schema=None, response_type=None, responses=None, links=None):
+    """Attach OpenAPI detail to a route method, and check requests by it.
+
+    `body`: the request body's schema; `response`: the success body's schema;
+    `statuses`: every status the route may answer besides the kit's (see
+    gateway/openapi.py); `responses`: {status: schema} for other successes;
+    `links`: {operationId: {parameter: "$response.body#/field"}}, what a
+    success leads to (OpenAPI links, followed by the stateful fuzzer).
     `response_type="text/html"` documents every answer of the route as HTML."""
     def attach(fn):
-        fn.__openapi__ = {"summary": summary, "query": query or {}, "body": body,
-                          "response": response, "statuses": tuple(statuses),
-                          "content_type": content_type, "error_schema": error_schema,
-                          "response_type": response_type}
-        return fn
+        @functools.wraps(fn)
+        def checked(self, request, *args, **kwargs):
+            request.environ[BODY_SCHEMA] = body
+            request.environ[QUERY_SCHEMA] = query or {}
+            if query and error_schema is None:  # a route with its own error form checks it there
+                check_query(query, request.args)
+            return fn(self, request, *args, **kwargs)
+        checked.__openapi__ = {"summary": summary, "query": query or {}, "body": body,
+                               "response": response, "statuses": tuple(statuses),
+                               "content_type": content_type, "error_schema": error_schema,
+                               "response_type": response_type, "responses": responses or {},
+                               "links": links or {}}
+        return checked
     return attach
+
+
+def check_query(schemas, args):
+    """Query parameters as their schemas say: whole numbers and booleans strictly, bounds kept."""
+    values, problems = {}, {}
+    for name, schema in schemas.items():
+        if name not in args:
+            continue
+        raw = args[name]
+        kind = schema.get("type")
+        if kind == "integer":
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+                problems[name] = "must be a whole number"
+                continue
+            values[name] = int(raw)
+        elif kind == "boolean":
+            if raw not in ("true", "false"):
+                problems[name] = "must be true or false"
+                continue
+            values[name] = raw == "true"
+        else:
+            values[name] = raw
+    try:
+        check_body({"type": "object", "properties": schemas}, values)
+    except ValidationFailed as exc:
+        problems.update(exc.details["fields"])
+    if problems:
+        first = next(iter(problems))
+        raise ValidationFailed("; ".join(f"{k}: {v}" for k, v in problems.items()),
+                               {"field": first, "fields": problems})

@@ -34,6 +34,31 @@ def test_every_operation_says_what_it_does_and_how_it_fails():
             assert "503" in op["responses"], (method, path)
 
 
+def test_every_write_has_a_body_schema_and_every_success_a_response_schema():
+    """The schemas are what requests are checked by (servicekit.described): none may be missing."""
+    missing = []
+    for path, item in document(GatewayService)["paths"].items():
+        for method, op in item.items():
+            if method in ("post", "put", "patch"):
+                content = op.get("requestBody", {}).get("content", {})
+                if not content or not all(c.get("schema") for c in content.values()):
+                    missing.append(f"{method.upper()} {path}: no request body schema")
+            for status, response in op["responses"].items():
+                if status.startswith("2") and not all(
+                        c.get("schema") for c in response.get("content", {None: {}}).values()):
+                    missing.append(f"{method.upper()} {path}: {status} without a response schema")
+    assert missing == []
+
+
+def test_operations_list_only_what_they_can_answer():
+    doc = document(GatewayService)
+    regions = doc["paths"]["/api/v1/regions"]["get"]["responses"]
+    assert set(regions) == {"200", "503"}  # no path, query or body: nothing else to go wrong
+    seekers = doc["paths"]["/api/v1/regions/{code}/seekers"]["post"]["responses"]
+    assert set(seekers) == {"201", "400", "404", "409", "413", "415", "429", "503"}
+    assert "401" not in doc["paths"]["/api/v1/regions/{code}/news"]["get"]["responses"]
+
+
 def test_served_document_and_local_api_browser(platform, http):
     served = http.get(f"{platform.url}/api/openapi.json", timeout=5).json()
     assert served == document(GatewayService)

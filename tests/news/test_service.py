@@ -30,7 +30,8 @@ class Listener:
 
 @pytest.fixture
 def config(service_config):
-    return service_config("news")
+    # the tests' feed server is on loopback, which production never fetches from
+    return {**service_config("news"), "FEED_ALLOWED_NETWORKS": "127.0.0.1/32"}
 
 
 @pytest.fixture
@@ -201,13 +202,18 @@ ITEM = """<item><title>{title}</title><link>https://bantenprov.go.id/berita/{n}<
 class FeedServer:
     """A province portal on 127.0.0.1: serves `self.body`, counts requests, honours ETag."""
 
-    def __init__(self):
-        self.body, self.status, self.requests = b"", 200, []
+    def __init__(self, host="127.0.0.1"):
+        self.body, self.status, self.requests, self.redirect = b"", 200, [], None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 - http.server's naming
                 server.requests.append(dict(self.headers))
+                if server.redirect:
+                    self.send_response(302)
+                    self.send_header("Location", server.redirect)
+                    self.end_headers()
+                    return
                 etag = f'"{hash(server.body)}"'
                 if server.status == 200 and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
@@ -222,8 +228,8 @@ class FeedServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/feed.xml"
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.url = f"http://{host}:{self.httpd.server_address[1]}/feed.xml"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -315,3 +321,40 @@ def test_redelivered_and_out_of_order_events_change_nothing(news, config, mongo_
     assert mongo_db.articles.count_documents({"_id": copy_id}) == 1
     copy = mongo_db.articles.find_one({"_id": copy_id})
     assert copy["title"] == "Judul terbaru" and copy["source_revision"] == 5
+
+
+def test_feeds_never_reach_internal_addresses(news, feed_server, mongo_db):
+    """Only the configured 127.0.0.1/32 is fetched from: another loopback address is refused
+    when the source is added, and behind a redirect at connect time; the editor sees no
+    internal detail."""
+    internal = FeedServer("127.0.0.2")  # stands for the broker's API, the store, cloud metadata
+    try:
+        internal.serve(1)
+        for url in (internal.url, "http://169.254.169.254/latest/meta-data/", "http://[::1]/feed.xml",
+                    "http://10.0.0.5/rss"):
+            with pytest.raises(ValidationFailed, match="public address"):
+                news.add_feed_source("36.01", url, "Langsung ke dalam")
+        feed_server.redirect = internal.url
+        news.add_feed_source("36.01", feed_server.url, "Lewat pengalihan")
+        assert news.ingest_due() == {"fetched": 0, "failed": 1, "new_articles": 0}
+        assert internal.requests == [] and len(feed_server.requests) == 1  # never reached inside
+        [source] = news.feed_sources("36.01")
+        assert source["last_error"] == "refused: the feed's host (or a redirect) is not a public address"
+        assert mongo_db.articles.count_documents({"region": "36.01"}) == 0
+    finally:
+        internal.close()
+
+
+def test_default_config_fetches_from_no_private_address(feed_server):
+    from services.news import ingest
+    feed_server.serve(1)
+    assert ingest.allowed_networks(None) == ()
+    assert not ingest.names_public_host("https://localhost/feed.xml")
+    assert not ingest.names_public_host("http://[fe80::1]/feed.xml")
+    assert ingest.names_public_host("https://www.bantenprov.go.id/rss.xml")  # resolved when fetched
+    for url in (feed_server.url, feed_server.url.replace("127.0.0.1", "localhost"),
+                "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/feed.xml"):
+        with pytest.raises(ingest.FeedError, match="^refused"):
+            ingest.fetch(url, timeout=2)
+    assert feed_server.requests == []
+    assert len(ingest.fetch(feed_server.url, allowed=ingest.allowed_networks("127.0.0.1/32"))["entries"]) == 1

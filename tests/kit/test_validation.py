@@ -1,0 +1,73 @@
+"""The kit's input checks: schema errors all at once, JSON depth, text, contacts, queries."""
+import time
+
+import pytest
+
+from services.servicekit.described import check_query
+from services.servicekit.errors import ValidationFailed
+from services.servicekit.validation import (
+    check_body,
+    check_contact,
+    json_depth,
+    parse_json,
+    plain_text,
+    strip_control,
+)
+
+SCHEMA = {"type": "object", "additionalProperties": False, "required": ["name"], "properties": {
+    "name": {"type": "string", "maxLength": 5}, "age": {"type": "integer"},
+    "tags": {"type": "array", "items": {"type": "string"}},
+    "where": {"type": "object", "properties": {"lat": {"type": "number"}}}}}
+
+
+def refused(fn, *args):
+    with pytest.raises(ValidationFailed) as caught:
+        fn(*args)
+    return caught.value.details.get("fields") or {caught.value.details["field"]: caught.value.message}
+
+
+def test_every_bad_field_is_named_in_one_error():
+    assert refused(check_body, SCHEMA, {"age": "3", "tags": ["a", 1], "where": {"lat": "x"},
+                                        "extra": True, "note": "a\x00b"}) == {
+        "name": "is required", "age": "must be integer", "tags[1]": "must be string",
+        "where.lat": "must be number", "extra": "is not a known field; known: age, name, tags, where",
+        "note": "contains control characters; send plain text"}
+    assert refused(check_body, SCHEMA, {"name": "panjang", "age": True}) == {
+        "name": "must be at most 5 characters", "age": "must be integer"}  # no bool for an int
+    assert check_body(SCHEMA, {"name": "Rudi", "age": 3}) == {"name": "Rudi", "age": 3}
+
+
+def test_json_depth_is_measured_without_recursion_and_ignores_brackets_in_strings():
+    assert json_depth(b'{"a": "[[[[{{{{", "b": [[1]]}') == 3
+    assert json_depth(b"[" * 100_000) == 100_000
+    deep = b'{"a":' * 33 + b"1" + b"}" * 33
+    assert refused(parse_json, deep) == {"body": "body nests deeper than 32 levels"}
+    assert parse_json(b'{"a":' * 31 + b"1" + b"}" * 31)
+    assert refused(parse_json, b"[1, 2]") == {"body": "body must be a JSON object"}
+
+
+def test_text_refuses_control_characters_and_pasted_text_loses_them():
+    for bad in ("a\x00b", "a\x1bb", "a\x0bb", "a\x7fb", "a\x85b", "a\ud800b"):
+        assert refused(plain_text, {"note": bad}, "note") == {"note": "note: contains control characters; "
+                                                                      "send plain text"}
+        assert strip_control(bad) == "ab"
+    assert plain_text({"note": "baris satu\n\tbaris dua\r\n"}, "note") == "baris satu\n\tbaris dua"
+
+
+@pytest.mark.parametrize("email", ["a@" + "a" * 60_000, "a" * 65 + "@contoh.id", "a@b", "a@@b.id",
+                                   "a b@c.id", "a@-b.id", "a@b..id", "@b.id"])
+def test_contacts_are_checked_in_linear_time(email):
+    started = time.monotonic()
+    assert "reporter.email" in refused(check_contact, {"email": email}, "reporter.")
+    assert time.monotonic() - started < 0.01
+    clean = check_contact({"email": " nama@dinas.tangerangkota.go.id ", "phone": "0812 3456 7890"}, "r.")
+    assert clean == {"email": "nama@dinas.tangerangkota.go.id", "phone": "0812 3456 7890"}
+
+
+def test_query_parameters_are_strict_and_bounded():
+    query = {"page": {"type": "integer", "minimum": 1, "maximum": 10_000}, "purge": {"type": "boolean"}}
+    assert refused(check_query, query, {"page": "4611686018427387904", "purge": "yes"}) == {
+        "page": "must be a whole number", "purge": "must be true or false"}
+    assert refused(check_query, query, {"page": "٣"}) == {"page": "must be a whole number"}
+    assert refused(check_query, query, {"page": "0"}) == {"page": "must be at least 1"}
+    check_query(query, {"page": "3", "purge": "true", "other": "ignored"})
