@@ -13,6 +13,10 @@ from services.servicekit.regions import get_region
 STATIC = Path(__file__).parent / "static"
 # Browsers check for a new worker on every visit when it is not cached for long.
 SCRIPT_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+MANIFEST = {"type": "object", "required": ["name", "short_name", "lang", "start_url", "scope", "display"],
+            "properties": {key: {"type": "string"} for key in (
+                "name", "short_name", "lang", "start_url", "scope", "display", "background_color",
+                "theme_color")}}
 
 
 @cache
@@ -35,7 +39,7 @@ class OfflinePages:
                         headers=SCRIPT_HEADERS)
 
     @api("GET", "/r/<string:code>/manifest.webmanifest")
-    @described(response_type="application/manifest+json")
+    @described(response_type="application/manifest+json", response=MANIFEST)
     def web_app_manifest(self, request, code):
         """The region's web app manifest (add Tangerang Live to the home screen)."""
         region = get_region(code)
