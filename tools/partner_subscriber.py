@@ -181,20 +181,26 @@ class Subscriber:
             self.duplicates += 1
             channel.basic_ack(method.delivery_tag)
             return
-        if not self.sink(event):
-            channel.basic_nack(method.delivery_tag, requeue=True)
+        # Retried in place, holding the message: a requeue would count against
+        # the queue's delivery limit, which is for messages that crash consumers.
+        while not self.sink(event):
             self.failures += 1
-            self._sleep(min(2 ** min(self.failures, 5), 30))
-            return
+            if self.stopping:
+                channel.basic_nack(method.delivery_tag, requeue=True)
+                return
+            self._sleep(min(2 ** min(self.failures, 5), 30), channel.connection)
         self.failures = 0
         self.seen.add(event_id)
         channel.basic_ack(method.delivery_tag)
         self.handed_over += 1
 
-    def _sleep(self, seconds):
+    def _sleep(self, seconds, connection=None):
         deadline = time.monotonic() + seconds
         while not self.stopping and time.monotonic() < deadline:
-            time.sleep(0.1)
+            if connection is not None:
+                connection.sleep(0.1)  # keeps heartbeats going while a message is held
+            else:
+                time.sleep(0.1)
 
 
 def main(argv=None):

@@ -16,8 +16,10 @@ from pathlib import Path
 import requests
 
 from services.servicekit.config import load_config
+from services.servicekit.errors import Unavailable
+from services.servicekit.partners import Broker
 from services.servicekit.service_index import SERVICES
-from tools import backing
+from tools import backing, quorum_migration
 from tools.channels import MailSink, SmsGateway
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +59,15 @@ def wait_healthy(procs, env, seconds=60):
         time.sleep(0.3)
     if waiting:
         raise SystemExit(f"not healthy within {seconds}s: {', '.join(waiting)}")
+
+
+def make_way_for_quorum_queues(env):
+    """A broker kept from an older version may hold classic queues the kit now declares as quorum."""
+    try:
+        quorum_migration.report(quorum_migration.migrate(
+            Broker(env["AMQP_URI"], env.get("RABBIT_API_URI"))), out=sys.stderr)
+    except Unavailable as exc:
+        print(f"could not check for old classic queues: {exc}", file=sys.stderr)
 
 
 def stop_all(procs):
@@ -103,6 +114,7 @@ def main():
     # A fresh signing secret per run unless the operator gives one.
     env.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
     mail, sms = start_channels(env)
+    make_way_for_quorum_queues(env)
     procs = start_services(env)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops like Ctrl-C
     try:

@@ -58,6 +58,7 @@ class Platform:
             self.env[f"{name.upper()}_OPS_HTTP"] = f"127.0.0.1:{backing.free_port()}"
             self.env[f"{name.upper()}_DB"] = f"{prefix}_{name}"
         self.url = f"http://{self.env['GATEWAY_HTTP']}"
+        self.env.setdefault("PUBLIC_BASE_URL", self.url)  # links in feeds lead back here
         self.procs = {}
         # The region's channels: an SMTP sink, and Gammu SMSD on its dummy driver when installed.
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"{prefix}-channels-"))

@@ -136,32 +136,59 @@ def _reporter(report, region):
     contact = report.get("reporter")
     if not isinstance(contact, dict):
         raise ValidationFailed.field("reporter", "is required unless anonymous is true")
-    reporter = {"name": plain_text(contact, "name", max_length=120, prefix="reporter.")}
-    nik = contact.get("nik")
-    if nik is not None:
-        reporter["nik"] = niks.check_nik(nik, field="reporter.nik")
-    reporter.update(check_contact(contact, "reporter."))
+    checks = {"name": lambda: plain_text(contact, "name", max_length=120, prefix="reporter.")}
+    if contact.get("nik") is not None:
+        checks["nik"] = lambda: niks.check_nik(contact["nik"], field="reporter.nik")
+    checks["contact"] = lambda: check_contact(contact, "reporter.")
+    found = all_checked(checks)
+    reporter = {k: found[k] for k in ("name", "nik") if k in found}
+    reporter.update(found["contact"])
     if not any(k in reporter for k in ("phone", "email")):
         raise ValidationFailed.field("reporter", "give a phone or an e-mail so the OPD can reach you")
     return reporter
+
+
+def all_checked(checks):
+    """Run every check {name: fn}; their results, or one ValidationFailed listing every
+    failure in details["errors"] (the first also as details["field"], as before)."""
+    results, errors = {}, []
+    for name, check in checks.items():
+        try:
+            results[name] = check()
+        except ValidationFailed as exc:
+            errors.extend(exc.details.get("errors") or [{"field": exc.details.get("field", name),
+                                                         "message": exc.message}])
+    if errors:
+        raise ValidationFailed("; ".join(e["message"] for e in errors),
+                               {"field": errors[0]["field"], "errors": errors})
+    return results
 
 
 def validate_submission(report, region, categories):
     """Check a citizen's report; return the clean fields of a new ticket."""
     if not isinstance(report, dict):
         raise ValidationFailed("the report must be a JSON object")
-    code = plain_text(report, "category", max_length=60)
-    if code not in categories:
-        raise ValidationFailed.field(
-            "category", f"{code!r} is not offered in {region.name}; choose one of "
-            + ", ".join(sorted(categories)))
-    reporter = _reporter(report, region)
+
+    def category():
+        code = plain_text(report, "category", max_length=60)
+        if code not in categories:
+            raise ValidationFailed.field(
+                "category", f"{code!r} is not offered in {region.name}; choose one of "
+                + ", ".join(sorted(categories)))
+        return code
+
+    # every field is checked, so a citizen fixes all mistakes in one round trip
+    checked = all_checked({
+        "category": category, "reporter": lambda: _reporter(report, region),
+        "description": lambda: plain_text(report, "description", max_length=MAX_DESCRIPTION),
+        "location": lambda: _location(report), "photos": lambda: _photos(report)})
+    reporter = checked["reporter"]
     fields = {
-        "category": code,
-        "opd": categories[code].opd,
-        "description": plain_text(report, "description", max_length=MAX_DESCRIPTION),
-        "location": _location(report),
-        "photos": _photos(report),
+        "category": checked["category"],
+        "opd": categories[checked["category"]].opd,
+        "description": checked["description"],
+        "location": checked["location"],
+        "photos": checked["photos"],
         "reporter": reporter,
         "anonymous": reporter is None,
         "show_name": _show_name(report),

@@ -8,11 +8,18 @@ from services.servicekit.envelope import isoformat
 from services.servicekit.errors import ValidationFailed
 
 
-def service_definition(category):
+def service_entry(category):
+    """A category as an entry of the GET services list."""
     return {"service_code": category["code"], "service_name": category["name"],
             "description": f"{category['name']} — ditangani {category['opd']}",
             "metadata": False, "type": "realtime", "keywords": category["code"].replace("-", ","),
             "group": category["opd"]}
+
+
+def service_definition(category):
+    """GET services/{code}: the attributes a request must carry beyond the standard
+    fields; LAKSA asks for none."""
+    return {"service_code": category["code"], "attributes": []}
 
 
 def report_from_form(form):
@@ -26,6 +33,8 @@ def report_from_form(form):
         except ValueError:
             raise ValidationFailed.field(field, f"{value!r} is not a number") from None
 
+    if not form.get("service_code"):
+        raise ValidationFailed.field("service_code", "is required: one of GET services' service_code")
     location = {}
     lat, lon = number("lat"), number("long")
     if lat is not None or lon is not None:
@@ -46,8 +55,9 @@ def report_from_form(form):
     return report
 
 
-def service_request(ticket):
-    """One of our public ticket views as an Open311 service request."""
+def service_request(ticket, names=None, media_base=""):
+    """One of our public ticket views as an Open311 service request; `names` maps
+    category codes to their names, `media_base` makes stored photo paths absolute."""
     location = ticket["location"]
     status_label = STATE_LABELS[ticket["status"]]
     notes = [status_label] + [e["note"] for e in ticket["history"] if e.get("note")][-1:]
@@ -55,7 +65,7 @@ def service_request(ticket):
         "service_request_id": ticket["number"],
         "status": "open" if ticket["status"] in OPEN_STATES else "closed",
         "status_notes": f"{ticket['status']}: " + " — ".join(notes),
-        "service_name": ticket["category"],
+        "service_name": (names or {}).get(ticket["category"], ticket["category"]),
         "service_code": ticket["category"],
         "description": ticket["description"],
         "agency_responsible": ticket["opd"],
@@ -68,19 +78,31 @@ def service_request(ticket):
         "zipcode": "",
         "lat": location.get("lat"),
         "long": location.get("long"),
-        "media_url": ticket["photos"][0] if ticket["photos"] else "",
+        "media_url": _absolute(ticket["photos"][0], media_base) if ticket["photos"] else "",
     }
 
 
+def listed(values):
+    """A filter given as repeated parameters and/or comma lists, as the spec allows:
+    ["a,b", "c"] -> ["a", "b", "c"]."""
+    if isinstance(values, str):
+        values = [values]
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
 def status_filter(status):
-    """Open311's open/closed as our states."""
-    if status in (None, ""):
+    """Open311's open/closed (one, a comma list or repeated) as our states."""
+    wanted = set(listed(status))
+    if not wanted:
         return None
-    if status == "open":
-        return sorted(OPEN_STATES)
-    if status == "closed":
-        return sorted(set(STATE_LABELS) - OPEN_STATES)
-    raise ValidationFailed.field("status", "must be open or closed")
+    if wanted - {"open", "closed"}:
+        raise ValidationFailed.field("status", "must be open, closed or open,closed")
+    closed = set(STATE_LABELS) - OPEN_STATES
+    return sorted((OPEN_STATES if "open" in wanted else set()) | (closed if "closed" in wanted else set()))
+
+
+def _absolute(url, base):
+    return base.rstrip("/") + url if url.startswith("/") else url
 
 
 def _iso(value):

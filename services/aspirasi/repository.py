@@ -103,7 +103,7 @@ class TicketRepository(Repository):
         if status:
             query["status"] = {"$in": list(status)} if isinstance(status, (list, set)) else status
         if category:
-            query["category"] = category
+            query["category"] = {"$in": list(category)} if isinstance(category, (list, set)) else category
         if since or until:
             query["submitted_at"] = {k: v for k, v in (("$gte", since), ("$lte", until)) if v}
         cursor = self.db.tickets.find(query, {"outbox": 0}).sort(

@@ -2,7 +2,6 @@
 import base64
 import hashlib
 import hmac
-import logging
 import secrets
 import uuid
 from datetime import datetime, timezone
@@ -20,10 +19,10 @@ from services.servicekit.errors import Conflict, Forbidden, NotFound, Validation
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
+from services.servicekit.public_url import public_url
 from services.servicekit.regions import get_region
 from services.servicekit.store import MongoStore
 
-log = logging.getLogger(__name__)
 MAX_KEY = 100
 _OPEN_TICKETS = business_metrics.Snapshot(business_metrics.ASPIRASI_OPEN)
 
@@ -92,7 +91,7 @@ class AspirasiService(Observable):
         event = _event("aspirasi_submitted", ticket, submitted_at=ticket["submitted_at"].isoformat(),
                        location=_public_point(ticket))
         if self.store.insert(ticket, [event]):
-            self._relay(number)
+            self.outbox.flush("tickets", number)
             return {**domain.public_view(self.store.get(number)), "tracking_secret": secret}
         return self._submitted(self.store.get(number), region_code, idempotency_key)
 
@@ -151,7 +150,7 @@ class AspirasiService(Observable):
             "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
             "at": now.isoformat(), "on_time": not ticket.get("breaches"), "note": entry["note"]})
         self.store.update(ticket, changes, [event])
-        self._relay(number)
+        self.outbox.flush("tickets", number)
         return domain.public_view(self.store.get(number))
 
     @rpc
@@ -199,7 +198,7 @@ class AspirasiService(Observable):
             self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
             for clock in clocks:
                 business_metrics.ASPIRASI_SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
-            self._relay(ticket["_id"])
+            self.outbox.flush("tickets", ticket["_id"])
             raised += len(events)
         return raised
 
@@ -216,13 +215,15 @@ class AspirasiService(Observable):
 
     @rpc
     def open311_services(self, region_code, code=None):
+        """The services list, or with `code` that service's definition."""
         categories = self.categories(region_code)
-        if code is not None:
-            categories = [c for c in categories if c["code"] == code]
-            if not categories:
-                raise NotFound(f"service_code {code} is not offered in {region_code}",
-                               {"field": "service_code"})
-        return [open311.service_definition(c) for c in categories]
+        if code is None:
+            return [open311.service_entry(c) for c in categories]
+        categories = [c for c in categories if c["code"] == code]
+        if not categories:
+            raise NotFound(f"service_code {code} is not offered in {region_code}",
+                           {"field": "service_code"})
+        return open311.service_definition(categories[0])
 
     @rpc
     def open311_submit(self, region_code, form, api_key):
@@ -246,10 +247,13 @@ class AspirasiService(Observable):
                                                       {"outbox": 0}) for i in ids]
             views = [domain.public_view(t) for t in tickets if t]
         else:
-            views = self.list_tickets(region_code, open311.status_filter(status), service_code,
+            views = self.list_tickets(region_code, open311.status_filter(status),
+                                      open311.listed(service_code) or None,
                                       _parse_date("start_date", start_date),
                                       _parse_date("end_date", end_date), min(int(limit), 1000))
-        return [open311.service_request(v) for v in views]
+        names = {c["code"]: c["name"] for c in self.categories(region_code)}
+        base = public_url(get_region(region_code))
+        return [open311.service_request(v, names, base) for v in views]
 
     @rpc
     def open311_token(self, region_code, token):
@@ -262,10 +266,6 @@ class AspirasiService(Observable):
     def sla_clock(self):
         self.check_sla()
 
-    @timer(interval=2)
-    def relay_outbox(self):
-        self.outbox.flush_all()
-
     @timer(interval=10)
     def publish_business_metrics(self):
         """Recount open tickets per region/OPD/status, and the outbox backlog, for Prometheus."""
@@ -274,14 +274,6 @@ class AspirasiService(Observable):
         _OPEN_TICKETS.publish(business_metrics.count_by(open_now, "region", "opd", "status"))
         business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(
             self.store.db.tickets.count_documents({"outbox_pending": True}))
-
-    def _relay(self, number):
-        # The write is done and safe; if the broker refuses now, the relay
-        # timer publishes later. The citizen still gets the ticket.
-        try:
-            self.outbox.flush("tickets", number)
-        except Exception:  # noqa: BLE001
-            log.warning("publishing events of %s deferred to the relay", number, exc_info=True)
 
 
 def _tracking_secret(region_code, idempotency_key):

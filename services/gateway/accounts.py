@@ -36,7 +36,9 @@ def password_matches(password, stored):
 class AccountRepository(Repository):
     indexes = {"accounts": [([("region", ASCENDING), ("role", ASCENDING)], {})]}
 
-    def create(self, username, password, role, region, opd=None):
+    def create(self, username, password, role, region, opd=None, subject=None):
+        """A new account; `subject` is who its sessions act as (default the username),
+        e.g. the seeker record behind an AK/1 card number."""
         if not isinstance(username, str) or not USERNAME.match(username):
             raise ValidationFailed.field("username", "use 3-64 lowercase letters, digits, . _ -")
         if not isinstance(password, str) or len(password) < MIN_PASSWORD:
@@ -48,10 +50,11 @@ class AccountRepository(Repository):
             raise ValidationFailed.field("opd", "an OPD officer account names its OPD")
         try:
             self.db.accounts.insert_one({"_id": username, "password": hash_password(password),
-                                         "role": role, "region": region, "opd": opd})
+                                         "role": role, "region": region, "opd": opd,
+                                         "subject": subject or username})
         except DuplicateKeyError:
             raise Conflict(f"account {username} already exists", {"field": "username"}) from None
-        return Caller(username, role, region, opd)
+        return Caller(subject or username, role, region, opd)
 
     def verify(self, username, password):
         """The account's Caller when the password is right, else None."""
@@ -61,4 +64,5 @@ class AccountRepository(Repository):
             return None
         if not password_matches(password, account["password"]):
             return None
-        return Caller(username, account["role"], account["region"], account.get("opd"))
+        return Caller(account.get("subject") or username, account["role"], account["region"],
+                      account.get("opd"))

@@ -1,19 +1,23 @@
 """LAKSA's routes: the JSON API v1 and Open311 GeoReport v2."""
 from werkzeug.wrappers import Response
 
+from services.aspirasi.open311 import listed
 from services.gateway import schemas
 from services.gateway.auth import citizen_caller, signed_caller
 from services.gateway.http import api, error_response, json_response, page_params, read_form, read_json
-from services.gateway.open311_xml import to_xml
+from services.gateway.open311_xml import definition_to_xml, discovery_to_xml, to_xml
 from services.gateway.openapi import OPEN311_ERRORS
 from services.servicekit.described import QUERY_SCHEMA, check_query, described
 from services.servicekit.errors import NotFound, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
+from services.servicekit.public_url import public_url
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
 JURISDICTION = {"jurisdiction_id": schemas.REGION_CODE}
 OPEN311_FORMATS = ("json", "xml")
+HOST_REGION = "36.71"
+DISCOVERY_CHANGESET = "2026-12-01T00:00:00Z"  # when the endpoint's behaviour last changed
 
 
 class AspirasiApi:
@@ -92,10 +96,28 @@ class AspirasiApi:
             self.aspirasi.open311_services, region), request)
 
     @api("GET", "/open311/v2/services/<string:service_code>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
+    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_DEFINITION)
     def open311_service(self, request, service_code, fmt):
-        return self._open311(fmt, "services", lambda region: call(
+        """The service definition: {service_code, attributes} (XML root service_definition)."""
+        return self._open311(fmt, "service_definition", lambda region: call(
             self.aspirasi.open311_services, region, service_code), request)
+
+    @api("GET", "/open311/discovery.<string:fmt>")
+    @described(error_schema=OPEN311_ERRORS, response=schemas.OPEN311_DISCOVERY)
+    def open311_discovery(self, request, fmt):
+        """The GeoReport v2 discovery document: where the endpoint is and what it speaks."""
+        if fmt not in OPEN311_FORMATS:
+            return _open311_response("json", "errors", [
+                {"code": 404, "description": f"format .{fmt} unknown; use .json or .xml"}], 404)
+        base = public_url(get_region(HOST_REGION))
+        document = {"changeset": DISCOVERY_CHANGESET, "contact": f"LAKSA {get_region(HOST_REGION).name}",
+                    "key_service": "api_key diterbitkan admin wilayah (region_admin) untuk tiap yurisdiksi",
+                    "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2",
+                                   "url": f"{base}/open311/v2", "changeset": DISCOVERY_CHANGESET,
+                                   "type": "production", "formats": ["text/xml", "application/json"]}]}
+        if fmt == "xml":
+            return Response(discovery_to_xml(document), mimetype="text/xml")
+        return Response(dumps(document), mimetype="application/json")
 
     @api("POST", "/open311/v2/requests.<string:fmt>")
     @described(body=schemas.OPEN311_FORM, content_type="application/x-www-form-urlencoded",
@@ -110,14 +132,18 @@ class AspirasiApi:
     @api("GET", "/open311/v2/requests.<string:fmt>")
     @described(query={**JURISDICTION, **{name: schemas.text(500) for name in (
         "service_request_id", "service_code", "start_date", "end_date")},
-        "status": {"type": "string", "enum": ["open", "closed"]}},
+        # one value, a comma list or repeated (the spec allows both)
+        "status": schemas.text(40, pattern="^(open|closed)(,(open|closed))*$")},
         error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_requests(self, request, fmt):
+        """Requests; service_request_id, service_code and status take comma lists
+        and/or repeated parameters."""
         args = request.args
-        ids = [i for i in args.get("service_request_id", "").split(",") if i]
+        ids, codes, statuses = (listed(args.getlist(name)) for name in (
+            "service_request_id", "service_code", "status"))
         return self._open311(fmt, "requests", lambda region: call(
-            self.aspirasi.open311_requests, region, ids, args.get("service_code"),
-            args.get("start_date"), args.get("end_date"), args.get("status")), request)
+            self.aspirasi.open311_requests, region, ids, codes, args.get("start_date"),
+            args.get("end_date"), statuses), request)
 
     @api("GET", "/open311/v2/requests/<string:number>.<string:fmt>")
     @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
@@ -165,5 +191,6 @@ class AspirasiApi:
 
 def _open311_response(fmt, kind, items, status):
     if fmt == "xml":
-        return Response(to_xml(kind, items), status=status, mimetype="text/xml")
+        body = definition_to_xml(items) if kind == "service_definition" else to_xml(kind, items)
+        return Response(body, status=status, mimetype="text/xml")
     return Response(dumps(items), status=status, mimetype="application/json")

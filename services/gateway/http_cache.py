@@ -4,7 +4,8 @@ Every GET answer (pages, the JSON API, the live view, the feeds) leaves
 through `ResponseCache.finish`:
 - `Cache-Control` from the route's policy in ROUTES: a short `max-age` with
   `stale-while-revalidate` for public views, `no-store` for everything else,
-  for any request that carries credentials and any answer that sets a cookie;
+  for any request that carries credentials (a bearer token or a page session)
+  and any answer that sets a cookie;
 - an `ETag` (the handler's, else a hash of the body) and `304 Not Modified`
   on a matching `If-None-Match`;
 - gzip or brotli when the client asks (Accept-Encoding), with
@@ -29,6 +30,7 @@ from nameko.extensions import DependencyProvider, SharedExtension
 from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
 
+from services.gateway.sessions import COOKIE as SESSION_COOKIE
 from services.servicekit.metrics import DURATION, REQUESTS
 
 COMPRESS_MIN = 512  # bytes; smaller bodies are not worth the encoding header
@@ -79,6 +81,10 @@ ROUTES = {
     "/api/openapi.json": public(300, 3600),
     "/docs": public(300, 3600),
     "/docs/assets/<string:name>": public(3600, 86400),
+    "/media/<string:photo_id>.jpg": Policy("public, max-age=31536000, immutable"),  # content-addressed
+    "/favicon.ico": public(86400, 86400),
+    "/r/<string:code>/harga/<string:commodity>": public(30, 60, region_tag("prices")),
+    "/r/<string:code>/harga/banding": public(30, 60),
     "/api/v1/regions/<string:code>/aspirasi/stats": public(30, 60),
     "/api/v1/regions/<string:code>/news": public(30, 60),
     "/api/v1/regions/<string:code>/news/<string:slug>": public(60, 300),
@@ -97,6 +103,11 @@ ROUTES = {
 EVENT_TAGS = {"prices": lambda event: [("prices", event["region"])],
               "pencaker": lambda event: [("pencaker",)],
               "news": lambda event: [("news",)]}
+
+
+def carries_credentials(request):
+    """A bearer token or a page session: the answer may be that person's alone."""
+    return "Authorization" in request.headers or SESSION_COOKIE in request.cookies
 
 
 def policy_for(url):
@@ -199,7 +210,7 @@ class ResponseCache(SharedExtension):
         else by `handle(request)` (the worker), then finished by the route's policy."""
         policy = policy_for(entrypoint.url)
         keep = (policy is not None and policy.tags is not None and request.method in ("GET", "HEAD")
-                and "Authorization" not in request.headers)
+                and not carries_credentials(request))
         if not keep:
             return self.finish(request, handle(request), policy)
         started = time.perf_counter()
@@ -266,7 +277,7 @@ class ResponseCache(SharedExtension):
     def finish(self, request, response, policy):
         """Cache-Control, ETag/304 and compression for an answer that is not kept."""
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or policy is None \
-                or "Authorization" in request.headers or "Set-Cookie" in response.headers:
+                or carries_credentials(request) or "Set-Cookie" in response.headers:
             response.headers["Cache-Control"] = NO_STORE
             return response
         response.headers["Cache-Control"] = policy.cache_control

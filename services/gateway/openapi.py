@@ -97,7 +97,7 @@ def operation(name, fn, entrypoint, method):
     error_schema = detail.get("error_schema") or {"$ref": "#/components/schemas/Error"}
     # a string response_type types every answer ("text/html": a page's errors are pages);
     # a tuple only the success's (a route of the JSON API answers errors in JSON)
-    html_errors = detail.get("response_type") == "text/html"
+    html_errors = detail.get("response_type") == "text/html" or detail.get("html_errors")
     types = detail.get("response_type") or "application/json"
     types = (types,) if isinstance(types, str) else tuple(types)
     op["responses"] = {}
@@ -107,7 +107,9 @@ def operation(name, fn, entrypoint, method):
             continue
         success = status == ok or status in extra
         schema = (detail.get("response") or {}) if status == ok else extra.get(status, error_schema)
-        if types != ("application/json",) and (success or html_errors):
+        if html_errors and not success:  # a page's errors are pages, whatever the page answers
+            content = {"text/html": {"schema": TEXT_SCHEMA}}
+        elif types != ("application/json",) and (success or html_errors):
             # an HTML page's errors are HTML pages too; other types answer errors in JSON.
             # JSON kinds: the first is described by the schema, others are objects.
             content = {kind: {"schema": (schema if i == 0 else {"type": "object"})

@@ -15,22 +15,31 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
-from werkzeug.utils import redirect
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from services.aspirasi.domain import STATE_LABELS
+from services.aspirasi.domain import STATE_LABELS, Category, validate_submission
+from services.gateway.charts import sparkline
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
+from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink
 from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
 from services.prices.domain import RULE_LABELS
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
+from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.rpc import call
 
 log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
 VIEW_TIMEOUT = 5
+SPARKLINE_DAYS = 30
+MACHINE_PATHS = ("/api/", "/open311/", "/feeds/", "/docs/")
+REGION_COOKIE = "wilayah"  # the region a citizen last chose, for `/`
+REGION_COOKIE_AGE = 365 * 24 * 3600
+FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
 # Our own script only (the offline helper and its worker); inline styles (the one
 # stylesheet is in the layout); article images from anywhere over http(s).
 HEADERS = {"Content-Security-Policy": "default-src 'none'; script-src 'self'; worker-src 'self'; "
@@ -42,9 +51,11 @@ ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "
               "Asia/Jayapura": "WIT"}
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
-EMPLOYMENT_LABELS = {"FULL_TIME": "Penuh waktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
+EMPLOYMENT_LABELS = {"FULL_TIME": "Purnawaktu", "PART_TIME": "Paruh waktu", "CONTRACTOR": "Kontrak",
                      "TEMPORARY": "Sementara", "INTERN": "Magang", "VOLUNTEER": "Relawan",
                      "PER_DIEM": "Harian", "OTHER": "Lainnya"}
+SALARY_UNITS = {"HOUR": "per jam", "DAY": "per hari", "WEEK": "per minggu", "MONTH": "per bulan",
+                "YEAR": "per tahun"}
 ROLE_LABELS = {"citizen": "Pelapor", "region_admin": "Admin wilayah", "opd_officer": "Petugas dinas"}
 STATUS_TITLES = {400: "Permintaan tidak valid", 404: "Halaman tidak ditemukan",
                  405: "Metode tidak diizinkan", 413: "Isian terlalu besar",
@@ -74,17 +85,23 @@ FORM_MESSAGES = [
     ("reporter.nik", r"16 digits", "NIK harus 16 angka."),
     ("reporter.nik", r"birth date", "Angka ke-7 sampai ke-12 NIK harus tanggal lahir (HHBBTT)."),
     ("reporter.nik", r"0000", "Empat angka terakhir NIK tidak boleh 0000."),
-    ("photos", r"", "Tautan foto harus alamat http(s); paling banyak 5."),
+    ("photos", r"", "Foto tidak dapat diterima; kirim paling banyak 3 foto."),
     (None, r"is required", "Wajib diisi."),
     (None, r"is (\d+) characters; at most (\d+)", "Terlalu panjang: {0} karakter, paling banyak {1}."),
     (None, r"without HTML tags", "Tulis sebagai teks biasa, tanpa tag HTML."),
 ]
 # Which form field shows the message for a ValidationFailed field name.
 FORM_FIELDS = {"reporter.nik": "nik", "reporter.phone": "phone", "reporter.email": "email",
-               "location": "location", "reporter": "reporter"}
-LAPOR_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
-    "category", "description", "lat", "long", "address", "anonymous", "show_name", "name", "phone",
-    "email", "nik", "idempotency_key")}}
+               "reporter.name": "name", "location": "location", "location.address": "address",
+               "reporter": "reporter"}
+LAPOR_FORM = {"type": "object", "properties": {
+    **{name: {"type": "string"} for name in (
+        "category", "description", "lat", "long", "address", "anonymous", "show_name", "name", "phone",
+        "email", "nik", "idempotency_key", "use_photo_location")},
+    "foto": {"type": "array", "items": {"type": "string"}, "maxItems": 3,
+             "description": "photos already stored by an earlier attempt of this form"},
+    "photos": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 3}}}
+LAPOR_MAX_BODY = MAX_PHOTOS * MAX_UPLOAD + MAX_BODY
 # The tracking secret rides from the submission to the ticket page once, in a
 # short-lived cookie scoped to that page (never in a URL, never in a log).
 SECRET_COOKIE = "tl_rahasia"
@@ -120,7 +137,8 @@ def tanggal(value, zone="Asia/Jakarta"):
 
 
 def rupiah(value):
-    return "-" if value is None else "Rp " + f"{round(value):,}".replace(",", ".")
+    """"Rp15.700": Indonesian style, no space, dots between thousands."""
+    return "-" if value is None else "Rp" + f"{round(value):,}".replace(",", ".")
 
 
 def persen(value):
@@ -138,7 +156,7 @@ def label(code):
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=True, trim_blocks=True, lstrip_blocks=True)
 templates.filters.update(waktu=waktu, tanggal=tanggal, rupiah=rupiah, persen=persen, label=label)
-templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS,
+templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, SALARY_UNITS=SALARY_UNITS,
                          EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, RULE_LABELS=RULE_LABELS)
 
 
@@ -154,12 +172,39 @@ def error_page(status, message=None, headers=None):
                   message=message or STATUS_TEXTS.get(status, STATUS_TEXTS[400 if status < 500 else 500]))
 
 
+def goto(location, status=303, headers=None):
+    """A redirect whose body (for the rare reader who sees it) is Indonesian HTML."""
+    body = (f'<!doctype html><html lang="id"><meta charset="utf-8"><title>Dialihkan</title>'
+            f'<p>Halaman ini pindah ke <a href="{escape(location)}">{escape(location)}</a>.</p></html>')
+    return Response(body, status=status, mimetype="text/html",
+                    headers={**HEADERS, "Location": location, **(headers or {})})
+
+
+def is_page_path(path):
+    """Paths outside the APIs and feeds are pages: their errors are Indonesian HTML."""
+    return not path.startswith(MACHINE_PATHS)
+
+
+def feed_links(region, category):
+    """The region's RSS and Atom feeds (and the category's), for <link rel="alternate">."""
+    links = [(f"Berita {region.name} (RSS)", "application/rss+xml", f"/feeds/{region.code}/rss.xml"),
+             (f"Berita {region.name} (Atom)", "application/atom+xml", f"/feeds/{region.code}/atom.xml")]
+    if category:
+        links.append((f"Berita {region.name}: {category} (RSS)", "application/rss+xml",
+                      f"/feeds/{region.code}/{category}/rss.xml"))
+    return links
+
+
 class CitizenError(NotFound):
     """A 404 whose message is written for citizens (in Indonesian)."""
 
 
 class PageEntrypoint(ApiEntrypoint):
     """Like the API's entrypoint, but every error is an HTML page."""
+
+    def get_url_rule(self):
+        # /r/36.71 and /r/36.71/ are the same page: no werkzeug redirect with its English body
+        return Rule(self.url, methods=self.method.split(","), strict_slashes=False)
 
     def response_from_exception(self, exc):
         error = as_domain_error(exc)
@@ -179,11 +224,12 @@ class PageEntrypoint(ApiEntrypoint):
         return error_page(error.status)
 
 
-def page(method, url, query=None, form=None, statuses=()):
+def page(method, url, query=None, form=None, statuses=(), response_type="text/html"):
     """A page route; documented in OpenAPI as answering text/html (errors too)."""
     def decorate(fn):
-        fn = described(query=query, body=form, statuses=statuses, response_type="text/html",
+        fn = described(query=query, body=form, statuses=statuses, response_type=response_type,
                        content_type=form and "application/x-www-form-urlencoded")(fn)
+        fn.__openapi__["html_errors"] = True  # a page's errors are pages, whatever it answers
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
 
@@ -201,7 +247,8 @@ def form_message(field, message):
 
 def report_from(form):
     """The aspirasi report (the JSON API's shape) from the lapor form's fields."""
-    text = {name: (form.get(name) or "").strip() for name in LAPOR_FORM["properties"]}
+    text = {name: (form.get(name) or "").strip() for name in LAPOR_FORM["properties"]
+            if name not in ("foto", "photos")}
     location = {}
     if text["lat"] or text["long"]:
         location.update(lat=text["lat"] or None, long=text["long"] or None)
@@ -219,15 +266,29 @@ def report_from(form):
 class CitizenPages:
     @page("GET", "/", statuses=(303,))
     def home_page(self, request):
-        """Redirect to the host region's beranda."""
-        return redirect(f"/r/{HOST_REGION}/", 303)
+        """The region chooser; a region chosen before (cookie) goes straight to its beranda."""
+        chosen = request.cookies.get(REGION_COOKIE, "")
+        if chosen in {r.code for r in all_regions()}:
+            return goto(f"/r/{chosen}/")
+        return render("pilih.html", active="pilih")
+
+    @page("GET", "/favicon.ico", response_type="image/svg+xml")
+    def favicon(self, request):
+        """The site icon (SVG; every current browser reads it), cached for a day."""
+        return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
     @page("GET", "/r/<string:code>/")
     def beranda_page(self, request, code):
-        """Beranda: the region's Tangerang Live view (news, prices, vacancies, aspirasi)."""
+        """Beranda: the region's Tangerang Live view (news, prices, vacancies, aspirasi);
+        remembers the region for `/`."""
         region = get_region(code)
         live = self.live.document(region, self)
-        return render("beranda.html", region, live=live, active="beranda")
+        response = render("beranda.html", region, live=live, feeds=feed_links(region, None),
+                          active="beranda")
+        if request.cookies.get(REGION_COOKIE) != region.code:  # only then: the answer stays cacheable
+            response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
+                                secure=request.scheme == "https", httponly=True)
+        return response
 
     @page("GET", "/r/<string:code>/lapor")
     def lapor_page(self, request, code):
@@ -237,25 +298,74 @@ class CitizenPages:
 
     @page("POST", "/r/<string:code>/lapor", form=LAPOR_FORM, statuses=(303, 413, 429))
     def lapor_submit(self, request, code):
-        """Submit the lapor form; on success go to the ticket's lacak page."""
+        """Submit the lapor form (with up to 3 photos); every mistake is shown at once;
+        on success go to the ticket's lacak page with its confirmation."""
         region = get_region(code)
         self.limits.hit("aspirasi_submit", request)
-        if (request.content_length or 0) > MAX_BODY:
-            raise PayloadTooLarge(f"body is over {MAX_BODY} bytes")
+        if (request.content_length or 0) > LAPOR_MAX_BODY:
+            raise PayloadTooLarge(f"body is over {LAPOR_MAX_BODY} bytes")
         values = request.form.to_dict()
+        errors = {}
+        photo_ids, gps = self._photos_from(request, errors)
+        values["foto"] = photo_ids
+        if gps and not (values.get("lat") or values.get("long")) and values.get("use_photo_location"):
+            values.update(lat=str(gps[0]), long=str(gps[1]), from_photo="1")
+        report = report_from(values)
+        report["photos"] = [public_url(region, f"/media/{i}.jpg") for i in photo_ids]
         key = (values.get("idempotency_key") or "").strip()[:100] or None
         try:
-            ticket = call(self.aspirasi.submit, region.code, report_from(values), key)
+            if errors:  # a refused photo: still check the rest here, without submitting
+                validate_submission(report, region, self._categories(region))
+            else:
+                ticket = call(self.aspirasi.submit, region.code, report, key)
         except ValidationFailed as exc:
-            field = exc.details.get("field") or "form"
-            errors = {FORM_FIELDS.get(field, field): form_message(field, exc.message)}
+            for failure in exc.details.get("errors") or [{"field": exc.details.get("field") or "form",
+                                                          "message": exc.message}]:
+                field = failure["field"]
+                errors.setdefault(FORM_FIELDS.get(field, field), form_message(field, failure["message"]))
+        if errors:
             return self._lapor(region, values, errors, 400)
-        response = redirect(f"/lacak/{ticket['number']}", 303)
+        response = goto(f"/lacak/{ticket['number']}?baru=1")
         if ticket.get("tracking_secret"):
             response.set_cookie(SECRET_COOKIE, ticket["tracking_secret"], max_age=SECRET_COOKIE_AGE,
                                 path=f"/lacak/{ticket['number']}", secure=request.is_secure,
                                 httponly=True, samesite="Strict")
         return response
+
+    def _photos_from(self, request, errors):
+        """Stored photo ids (kept from an earlier attempt, then new uploads, shrunk) and the
+        first GPS position found in them."""
+        kept = [i for i in request.form.getlist("foto") if self.media.exists(i)]
+        uploads = [f for f in request.files.getlist("photos") if f and f.filename]
+        if len(kept) + len(uploads) > MAX_PHOTOS:
+            errors["photos"] = f"Paling banyak {MAX_PHOTOS} foto."
+            uploads = uploads[:max(0, MAX_PHOTOS - len(kept))]
+        ids, gps = list(kept), None
+        for upload in uploads:
+            try:
+                data, location = shrink(upload.read(MAX_UPLOAD + 1))
+            except PhotoRejected as exc:
+                errors["photos"] = f"{upload.filename}: {exc}"
+                continue
+            ids.append(self.media.put(data))
+            gps = gps or location
+        return ids[:MAX_PHOTOS], gps
+
+    def _categories(self, region):
+        return {c["code"]: Category(c["code"], c["name"], c["opd"])
+                for c in call(self.aspirasi.categories, region.code)}
+
+    @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,), response_type="image/jpeg")
+    def media_photo(self, request, photo_id):
+        """A report photo; its bytes never change, so caches keep it for a year."""
+        found = self.media.get(photo_id)
+        if found is None:
+            raise CitizenError("Foto itu tidak ada.")
+        data, content_type, digest = found
+        headers = {"Cache-Control": "public, max-age=31536000, immutable", "ETag": f'"{digest}"'}
+        if request.if_none_match.contains(digest):
+            return Response(status=304, headers=headers)
+        return Response(data, mimetype=content_type, headers={**HEADERS, **headers})
 
     def _lapor(self, region, values, errors=None, status=200):
         categories = call(self.aspirasi.categories, region.code)
@@ -268,10 +378,10 @@ class CitizenPages:
         region = get_region(code)
         number = (request.args.get("number") or "").strip().upper()
         if number:
-            return redirect(f"/lacak/{quote(number, safe='')}", 303)
+            return goto(f"/lacak/{quote(number, safe='')}")
         return render("lacak.html", region, active="lacak")
 
-    @page("GET", "/lacak/<string:number>")
+    @page("GET", "/lacak/<string:number>", query={"baru": {"type": "string"}})
     def ticket_page(self, request, number):
         """A ticket's status, history and OPD notes (never the reporter's contact; the name
         only if they chose so). Right after a web submission it shows the tracking secret once."""
@@ -281,9 +391,13 @@ class CitizenPages:
             raise CitizenError(f"Tiket {number} tidak ditemukan. Periksa kembali nomornya.") from None
         region = get_region(ticket["region"])
         names = {c["code"]: c["name"] for c in call(self.aspirasi.categories, region.code)}
+        category = names.get(ticket["category"])
+        share = {"type": "article", "title": f"Laporan {ticket['number']}: {category or ticket['category']}",
+                 "description": ticket["description"][:200], "url": public_url(region, f"/lacak/{number}"),
+                 "image": (ticket.get("photos") or [None])[0]}
         secret = request.cookies.get(SECRET_COOKIE)
-        response = render("tiket.html", region, ticket=ticket, category=names.get(ticket["category"]),
-                          tracking_secret=secret, active="lacak")
+        response = render("tiket.html", region, ticket=ticket, category=category, share=share,
+                          tracking_secret=secret, just_sent=request.args.get("baru") == "1", active="lacak")
         if secret:
             response.headers["Cache-Control"] = "no-store"
             response.delete_cookie(SECRET_COOKIE, path=f"/lacak/{ticket['number']}")
@@ -301,8 +415,14 @@ class CitizenPages:
         board = call(self.prices.board, region.code, None, market, timeout=VIEW_TIMEOUT)
         sources = list(dict.fromkeys(item["reference"]["source"]["citation"] for item in board["items"]
                                      if item.get("reference") and item["reference"].get("source")))
+        alerts = call(self.prices.alerts, region.code, board["date"], timeout=VIEW_TIMEOUT)["items"] \
+            if board["date"] and market is None else []
+        trends = call(self.prices.trends, region.code, SPARKLINE_DAYS, None, market,
+                      timeout=VIEW_TIMEOUT)["commodities"]
+        sparklines = {code: sparkline(t["points"], t["reference"]) for code, t in trends.items()}
         return render("harga.html", region, board=board, markets=markets, market=market, sources=sources,
-                      commodities={c["code"]: c for c in catalogue["commodities"]}, active="harga")
+                      commodities={c["code"]: c for c in catalogue["commodities"]}, alerts=alerts,
+                      sparklines=sparklines, active="harga")
 
     @page("GET", "/r/<string:code>/loker", query=LOKER_QUERY)
     def loker_page(self, request, code):
@@ -337,6 +457,7 @@ class CitizenPages:
             page_no = 1
         news = call(self.news.list_articles, region.code, category, None, None, 10, page_no)
         return render("berita.html", region, news=news, categories=categories, category=category,
+                      feeds=feed_links(region, category),
                       active="berita")
 
     @page("GET", "/berhenti/<string:token>")
@@ -362,4 +483,9 @@ class CitizenPages:
             article = call(self.news.get_article, region.code, slug)
         except NotFound:
             raise CitizenError("Berita itu tidak ditemukan atau sudah ditarik.") from None
-        return render("artikel.html", region, article=article, active="berita")
+        share = {"type": "article", "title": article["title"],
+                 "description": article.get("summary") or article["title"],
+                 "url": public_url(region, f"/berita/{region.code}/{slug}"),
+                 "image": article.get("cover_image_url")}
+        return render("artikel.html", region, article=article, share=share, feeds=feed_links(region, None),
+                      active="berita")

@@ -1,6 +1,5 @@
 """Pencaker's routes: seekers (AK/1), employers, vacancies, applications, matches,
 and each public vacancy as a schema.org JobPosting (JSON-LD, and in an HTML page)."""
-import html
 import json
 
 from werkzeug.wrappers import Response
@@ -54,19 +53,6 @@ SEEKER_BODY = {"type": "object", "required": [
 # What a seeker may change themselves (validate_seeker_update): those fields, nothing else.
 SEEKER_UPDATE = {"type": "object", "minProperties": 1, "additionalProperties": False,
                  "properties": {name: SEEKER_BODY["properties"][name] for name in SEEKER_EDITABLE}}
-LOKER_PAGE = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} - {employer} | Loker Tangerang Live</title>
-<script type="application/ld+json">{jsonld}</script>
-</head><body><main>
-<h1>{title}</h1>
-<p>{employer} &middot; {place}</p>
-<p>Rp {low:,} - Rp {high:,} / {unit} &middot; {types}</p>
-<p>Lamar sebelum {valid_through}</p>
-<div>{description}</div>
-</main></body></html>
-"""
 
 
 def script_json(value):
@@ -111,23 +97,6 @@ class PencakerApi:
     def vacancy_jsonld(self, request, vacancy_id):
         posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
         return Response(json.dumps(posting, ensure_ascii=False), mimetype="application/ld+json")
-
-    @api("GET", "/loker/<string:vacancy_id>")
-    @described(response_type=("text/html",))
-    def vacancy_page(self, request, vacancy_id):
-        """The citizen's page of a vacancy, with its JobPosting for search engines."""
-        posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
-        salary = posting["baseSalary"]["value"]
-        address = posting["jobLocation"]["address"]
-        page = LOKER_PAGE.format(
-            title=html.escape(posting["title"]), employer=html.escape(posting["hiringOrganization"]["name"]),
-            place=html.escape(f"{address['addressLocality']}, {address['addressRegion']}"),
-            low=salary["minValue"], high=salary["maxValue"], unit=html.escape(salary["unitText"].lower()),
-            types=html.escape(", ".join(posting["employmentType"])),
-            valid_through=html.escape(posting["validThrough"][:10]),
-            description=html.escape(posting["description"]).replace("\n", "<br>"),
-            jsonld=script_json(posting))
-        return Response(page, mimetype="text/html")
 
     # seekers ----------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/seekers")

@@ -181,6 +181,11 @@ TICKET_PRIVATE = record({**TICKET_VIEW["properties"], "version": INT, "likely_du
 TICKET_PAGE = items_of(TICKET_VIEW, page=INT, limit=INT, next_page=nullable(INT))
 STATS = record({"received": INT, "by_status": OBJECT, "region": S, "overdue": INT})
 OPEN311_LIST = {"type": "array", "items": OBJECT}
+OPEN311_DISCOVERY = {"type": "object", "required": ["changeset", "contact", "key_service", "endpoints"],
+                     "properties": {"changeset": S, "contact": S, "key_service": S,
+                                    "endpoints": {"type": "array", "items": OBJECT}}}
+OPEN311_DEFINITION = {"type": "object", "required": ["service_code", "attributes"],
+                      "properties": {"service_code": S, "attributes": {"type": "array", "items": OBJECT}}}
 
 SALARY = record({"min": INT, "max": INT, "currency": S, "unit": S})
 VACANCY_VIEW = record(

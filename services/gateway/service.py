@@ -21,13 +21,16 @@ from services.gateway.http_cache import HttpCache, ResponseCache
 from services.gateway.live import LiveModel
 from services.gateway.live_events import replica_events
 from services.gateway.live_store import SharedItems
+from services.gateway.media import MediaRepository
 from services.gateway.news_api import NewsApi
 from services.gateway.offline import OfflinePages
 from services.gateway.openapi import url_map
-from services.gateway.pages import CitizenPages
+from services.gateway.pages import CitizenPages, error_page, is_page_path
 from services.gateway.pencaker_api import PencakerApi
+from services.gateway.pencaker_pages import PencakerPages
 from services.gateway.platform_api import PlatformApi
 from services.gateway.prices_api import PricesApi
+from services.gateway.prices_pages import PricesPages
 from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
@@ -65,11 +68,12 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, CitizenPages, OfflinePages):
+                     PricesApi, PricesPages, CitizenPages, PencakerPages, OfflinePages):
     name = "gateway"
 
     config = Config()
     store = MongoStore(AccountRepository)
+    media = MongoStore(MediaRepository)
     aspirasi = RpcProxy("aspirasi")
     pencaker = RpcProxy("pencaker")
     prices = RpcProxy("prices")
@@ -109,14 +113,20 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
 
     @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request, path):
-        """Unknown paths and wrong methods, in the one error shape (404 or 405)."""
+        """Unknown paths and wrong methods (404 or 405): Indonesian pages for page paths,
+        the one JSON error shape for the APIs and feeds."""
         try:
             gateway_router().match(request.path, method=request.method)
         except MethodNotAllowed as exc:
+            allowed = sorted(exc.valid_methods or [])
+            if is_page_path(request.path):
+                return error_page(405, headers={"Allow": ", ".join(allowed)})
             raise NotAllowed(f"{request.method} is not allowed on {request.path}",
-                             {"allowed": sorted(exc.valid_methods or [])}) from None
+                             {"allowed": allowed}) from None
         except HTTPException:
             pass
+        if is_page_path(request.path):
+            return error_page(404)
         raise NotFound(f"no route for {request.method} /{path}; see /api/openapi.json")
 
 

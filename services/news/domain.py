@@ -97,8 +97,9 @@ def slugify(text):
 
 
 def canonical_url(region, slug):
-    """The article's home on its region's site: where syndicated copies link back to."""
-    return f"https://{region.domain}/berita/{slug}"
+    """The article's page on its region's own site (https, as the event contracts require),
+    at the gateway's article path: where syndicated copies link back to."""
+    return f"https://{region.domain}/berita/{region.code}/{slug}"
 
 
 def _text(data, field, max_length, required=False):

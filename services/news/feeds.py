@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from feedgen.feed import FeedGenerator
 
 from services.news.domain import CATEGORIES
+from services.servicekit.public_url import public_url
 
 KINDS = {"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}
 EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
@@ -17,7 +18,7 @@ EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
 def feed_url(region, kind, category=None):
     path = f"{category}/{kind}.xml" if category else f"{kind}.xml"
-    return f"https://{region.domain}/feeds/{region.code}/{path}"
+    return public_url(region, f"/feeds/{region.code}/{path}")
 
 
 def entry_id(article):
@@ -35,8 +36,9 @@ def build(region, articles, kind, category=None):
     fg.title(title)
     fg.subtitle(f"Berita resmi {region.name}, {region.province}")
     fg.author({"name": f"Redaksi {region.name}"})
-    fg.link(href=f"https://{region.domain}/berita", rel="alternate")
     fg.link(href=self_url, rel="self")
+    # the channel's link is the page the feed mirrors (feedgen's RSS <link> is the last one given)
+    fg.link(href=public_url(region, f"/r/{region.code}/berita"), rel="alternate")
     fg.language("id")
     fg.generator("Tangerang Live")
     fg.updated(last_modified)
@@ -47,7 +49,8 @@ def build(region, articles, kind, category=None):
         entry.id(entry_id(article))
         entry.guid(entry_id(article), permalink=False)
         entry.title(article["title"])
-        entry.link(href=article["canonical_url"], rel="alternate")
+        # the article as this region's page shows it (syndicated ones too)
+        entry.link(href=public_url(region, f"/berita/{region.code}/{article['slug']}"), rel="alternate")
         entry.summary(article["summary"] or article["title"])
         entry.content(article["body"], type="html")
         entry.author({"name": article["author"]})

@@ -299,10 +299,6 @@ class NewsService(Observable):
         return int(self.store.insert_ingested(article))
 
     # plumbing -----------------------------------------------------------
-    @timer(interval=2)
-    def relay_outbox(self):
-        self.outbox.flush_all()
-
     def _own(self, region_code, slug):
         article = self.store.by_slug(region_code, slug)
         if article["origin"] != "local":
@@ -322,10 +318,7 @@ class NewsService(Observable):
         if event and event["event_type"] == "article_published":
             ARTICLES_PUBLISHED.labels(merged["region"]).inc()
         if event:
-            try:
-                self.outbox.flush("articles", article["_id"])
-            except Exception:  # noqa: BLE001 - the relay timer publishes it later
-                log.warning("publishing events of %s deferred to the relay", article["_id"], exc_info=True)
+            self.outbox.flush("articles", article["_id"])
         return domain.editor_view(self.store.by_slug(merged["region"], merged["slug"]))
 
 

@@ -485,6 +485,10 @@ def validate_vacancy(data, region, now):
     kbji = data.get("kbji")
     if kbji is not None and (not isinstance(kbji, str) or not KBJI.match(kbji)):
         raise ValidationFailed.field("kbji", "must be a KBJI code of 4-6 digits")
+    experience = data.get("experience_months", 0)
+    if isinstance(experience, bool) or not isinstance(experience, int) or not 0 <= experience <= 600:
+        raise ValidationFailed.field("experience_months", "must be a whole number of months 0-600 "
+                                     "(0: no experience needed)")
     openings = data.get("openings", 1)
     if isinstance(openings, bool) or not isinstance(openings, int) or not 1 <= openings <= 1000:
         raise ValidationFailed.field("openings", "must be a whole number 1-1000")
@@ -500,6 +504,7 @@ def validate_vacancy(data, region, now):
         "salary": _salary(data),
         "valid_through": parse_valid_through(data.get("valid_through"), region.timezone, now),
         "openings": openings,
+        "experience_months": experience,
     }
 
 
@@ -551,6 +556,7 @@ def vacancy_view(vacancy, region, now):
         "region": vacancy["region"], "region_name": region.name,
         "address": vacancy.get("address"), "salary": vacancy["salary"],
         "valid_through": vacancy["valid_through"], "openings": vacancy["openings"],
+        "experience_months": vacancy.get("experience_months", 0),
         "employer": {"id": vacancy["employer_id"], "name": vacancy["employer_name"]},
         "status": vacancy["status"], "open": is_open(vacancy, now),
         "posted_at": vacancy.get("posted_at"), "created_at": vacancy["created_at"],
@@ -771,6 +777,25 @@ def application_view(application):
 
 
 # --- schema.org JobPosting ---------------------------------------------------
+# Google's credentialCategory values for the minimum education.
+CREDENTIALS = {"sma": "high school", "smk": "high school", "d1": "associate degree",
+               "d2": "associate degree", "d3": "associate degree", "d4": "bachelor degree",
+               "s1": "bachelor degree", "s2": "postgraduate degree", "s3": "postgraduate degree"}
+
+
+def _education_requirements(level):
+    if level not in CREDENTIALS:  # SD/SMP: Google reads "no requirements" as the text value
+        return "no requirements"
+    return {"@type": "EducationalOccupationalCredential", "credentialCategory": CREDENTIALS[level]}
+
+
+def _valid_through(vacancy):
+    """A filled or closed vacancy ends when it closed, never in the future."""
+    end = vacancy["valid_through"]
+    closed = vacancy.get("closed_at")
+    return min(end, closed) if vacancy["status"] == "closed" and closed else end
+
+
 def job_posting(vacancy, region):
     """The vacancy as a schema.org JobPosting with Google's required and
     recommended properties (https://developers.google.com/search/docs/appearance/structured-data/job-posting)."""
@@ -787,7 +812,7 @@ def job_posting(vacancy, region):
         "identifier": {"@type": "PropertyValue", "name": vacancy["employer_name"],
                        "value": vacancy["_id"]},
         "datePosted": (vacancy.get("posted_at") or vacancy["created_at"]).date().isoformat(),
-        "validThrough": vacancy["valid_through"].isoformat(),
+        "validThrough": _valid_through(vacancy).isoformat(),
         "employmentType": vacancy["employment_type"],
         "hiringOrganization": {"@type": "Organization", "name": vacancy["employer_name"]},
         "jobLocation": {"@type": "Place", "address": address},
@@ -795,6 +820,11 @@ def job_posting(vacancy, region):
                        "value": {"@type": "QuantitativeValue", "minValue": salary["min"],
                                  "maxValue": salary["max"], "unitText": salary["unit"]}},
         "totalJobOpenings": vacancy["openings"],
+        "educationRequirements": _education_requirements(vacancy["education"]),
+        "experienceRequirements": {"@type": "OccupationalExperienceRequirements",
+                                   "monthsOfExperience": vacancy.get("experience_months", 0)},
+        "experienceInPlaceOfEducation": False,
+        "directApply": True,  # seekers apply on the vacancy's page itself
     }
     if vacancy.get("employer_url"):
         posting["hiringOrganization"]["sameAs"] = vacancy["employer_url"]

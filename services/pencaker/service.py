@@ -4,7 +4,6 @@
 may do is `domain.AUTHORITY`. A seeker's subject is their seeker id; an
 employer's owner is the subject that registered it.
 """
-import logging
 import uuid
 
 from nameko.dependency_providers import Config
@@ -23,7 +22,6 @@ from services.servicekit.outbox import Outbox
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
 
-log = logging.getLogger(__name__)
 MAX_MATCH_EVENTS = 100
 OPEN_VACANCIES = Gauge("tl_pencaker_open_vacancies", "Published vacancies before validThrough",
                        ["region"])
@@ -78,7 +76,7 @@ class PencakerService(Observable):
                        education_level=fields["education"]["level"],
                        registered_at=isoformat(now), valid_until=isoformat(seeker["valid_until"]))
         self.store.insert_seeker(seeker, [event])
-        self._relay("seekers", seeker["_id"])
+        self.outbox.flush("seekers", seeker["_id"])
         return domain.seeker_view(self.store.get_seeker(seeker["_id"]), now)
 
     @rpc
@@ -187,7 +185,7 @@ class PencakerService(Observable):
                                      vacancy_id=vacancy_id, vacancy_region=vacancy["region"],
                                      score=result["score"]))
         vacancy = self.store.update("vacancies", vacancy, changes, events)
-        self._relay("vacancies", vacancy_id)
+        self.outbox.flush("vacancies", vacancy_id)
         return {**domain.vacancy_view(vacancy, get_region(vacancy["region"]), now),
                 "matches_announced": len(events) - 1}
 
@@ -306,7 +304,7 @@ class PencakerService(Observable):
                        vacancy_id=vacancy_id, seeker_id=seeker_id, seeker_region=seeker["region"],
                        submitted_at=isoformat(now))
         self.store.insert_application(application, [event])
-        self._relay("applications", application["_id"])
+        self.outbox.flush("applications", application["_id"])
         return domain.application_view(application)
 
     @rpc
@@ -367,10 +365,6 @@ class PencakerService(Observable):
             OPEN_VACANCIES.labels(region.code).set(counts.get(region.code, 0))
             SEEKERS_REGISTERED.labels(region.code).set(self.store.count_active_seekers(region.code))
 
-    @timer(interval=2)
-    def relay_outbox(self):
-        self.outbox.flush_all()
-
     # helpers ------------------------------------------------------------
     def _visible_vacancy(self, vacancy_id, caller):
         """Published or closed vacancies are public; pending or rejected ones only
@@ -395,7 +389,7 @@ class PencakerService(Observable):
         changes = {**domain.close_vacancy(vacancy, reason, now), "updated_at": now}
         events = [_closed_event(vacancy, changes)] if vacancy["status"] == "published" else []
         vacancy = self.store.update("vacancies", vacancy, changes, events)
-        self._relay("vacancies", vacancy["_id"])
+        self.outbox.flush("vacancies", vacancy["_id"])
         return vacancy
 
     def _move(self, application, to, party, note):
@@ -408,7 +402,7 @@ class PencakerService(Observable):
                        seeker_id=application["seeker_id"], **{"from": entry["from"], "to": to},
                        at=isoformat(now))
         application = self.store.update("applications", application, changes, [event])
-        self._relay("applications", application["_id"])
+        self.outbox.flush("applications", application["_id"])
         if to == "accepted":
             self._place(application, now)
         return domain.application_view(application)
@@ -424,17 +418,9 @@ class PencakerService(Observable):
                            placed_at=isoformat(now))
             self.store.update("seekers", seeker, {"status": "placed", "placed_at": now,
                                                   "placed_vacancy": application["vacancy_id"]}, [event])
-            self._relay("seekers", seeker["_id"])
+            self.outbox.flush("seekers", seeker["_id"])
         vacancy = self.store.get_vacancy(application["vacancy_id"])
         if vacancy["status"] == "published" and \
                 self.store.accepted_count(vacancy["_id"]) >= vacancy["openings"]:
             self._close(vacancy, "filled", now)
         self.store.update("applications", application, {"placement_pending": False})
-
-    def _relay(self, collection, doc_id):
-        # The write is done and safe; if the broker refuses now, the relay
-        # timer publishes later.
-        try:
-            self.outbox.flush(collection, doc_id)
-        except Exception:  # noqa: BLE001
-            log.warning("publishing events of %s deferred to the relay", doc_id, exc_info=True)

@@ -224,7 +224,7 @@ def median_series(observations):
             for key, days in grouped.items()}
 
 
-def board(series_by_commodity, day, catalogue, region_code, counts=None):
+def board(series_by_commodity, day, catalogue, region_code, counts=None, ranges=None):
     """The board of `day`: each commodity priced that day, with its change and reference."""
     items = []
     for code in sorted(series_by_commodity):
@@ -241,6 +241,8 @@ def board(series_by_commodity, day, catalogue, region_code, counts=None):
                 "reference": reference_view(reference, price)}
         if counts is not None:
             item["markets"] = counts.get((code, day), 0)
+        if ranges is not None and (code, day) in ranges:
+            item["low"], item["high"] = ranges[(code, day)]
         items.append(item)
     return items
 
@@ -250,7 +252,20 @@ def board_of(points, day, catalogue, region_code):
     points = list(points)
     series = median_series((p["commodity"], p["date"], p["price"]) for p in points)
     counts = Counter((p["commodity"], p["date"]) for p in points)
-    return board(series, day, catalogue, region_code, counts)
+    ranges = {}
+    for p in points:
+        low, high = ranges.get((p["commodity"], p["date"]), (p["price"], p["price"]))
+        ranges[(p["commodity"], p["date"])] = (min(low, p["price"]), max(high, p["price"]))
+    return board(series, day, catalogue, region_code, counts, ranges)
+
+
+def trends(points, start, end, catalogue, region_code):
+    """Per commodity its regional median per day from `start` on, and the reference in
+    force at `end`: what the harga page's charts draw."""
+    series = median_series((p["commodity"], p["date"], p["price"]) for p in points)
+    return {code: {"points": [[day, price] for day, price in sorted(days.items()) if day >= start],
+                   "reference": reference_view(reference_for(catalogue.references, code, region_code, end))}
+            for code, days in sorted(series.items())}
 
 
 def compact(items):

@@ -1,7 +1,6 @@
 """Prices entrypoints: recording, sheet import, boards, history, comparison, alerts."""
 import hashlib
 import json
-import logging
 from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -25,7 +24,6 @@ from services.servicekit.outbox import Outbox
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
 
-log = logging.getLogger(__name__)
 DEFAULT_RISE_PERCENT = 20
 # Alerts are about what people pay now: back-filled days older than this are
 # stored and shown in history, but do not alert the partner regions.
@@ -183,7 +181,7 @@ class PricesService(Observable):
                 "board": {"date": board["date"], "items": domain.compact(board["items"])},
             }))
         self.store.finish_import(import_id, report, events)
-        self._relay(import_id)
+        self.outbox.flush("imports", import_id)
         return report
 
     def _alerts(self, region, catalogue, rows, known, import_id, now):
@@ -277,6 +275,19 @@ class PricesService(Observable):
                 "points": domain.with_changes(series, start)}
 
     @rpc
+    def trends(self, region_code, days=30, commodity=None, market=None):
+        """Every commodity's (or one's) median per day over the last `days` days up to the
+        latest day with prices, with its reference: the series behind the harga charts."""
+        region = get_region(region_code)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_HISTORY_DAYS:
+            raise ValidationFailed.field("days", f"must be 1-{MAX_HISTORY_DAYS}")
+        end = self.store.latest_day(region.code) or today_in(region)
+        start = domain.day_before(end, days - 1)
+        points = self.store.points([region.code], start, end, market=market, commodity=commodity)
+        return {"region": region.code, "from": start, "to": end,
+                "commodities": domain.trends(points, start, end, load_catalogue(), region.code)}
+
+    @rpc
     def compare(self, region_code, commodity, day=None, regions=None):
         """One commodity across regions (default: the region's province) on one day."""
         region = get_region(region_code)
@@ -343,10 +354,6 @@ class PricesService(Observable):
         return {k: doc[k] for k in ("market", "commodity", "date", "price", "unit", "recorded_at",
                                     "source", "history", "version")}
 
-    @timer(interval=2)
-    def relay_outbox(self):
-        self.outbox.flush_all()
-
     @timer(interval=300, eager=True)
     def freshness_clock(self):
         """Recount how stale each region's prices are (the TLPricesStale alert)."""
@@ -355,12 +362,6 @@ class PricesService(Observable):
             if latest is not None:
                 DAYS_WITHOUT_DATA.labels(region.code).set(
                     domain.working_days_without_data(latest, today_in(region), is_working_day))
-
-    def _relay(self, import_id):
-        try:
-            self.outbox.flush("imports", import_id)
-        except Exception:  # noqa: BLE001 - the relay timer publishes later
-            log.warning("publishing events of %s deferred to the relay", import_id, exc_info=True)
 
 
 def alert_reference(reference):

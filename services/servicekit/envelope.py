@@ -52,6 +52,11 @@ def is_shared(event_type):
     return bool(contract(event_type).get("x-shared", False))
 
 
+def listener_required(event_type):
+    """An event some durable consumer must receive: unroutable means not delivered."""
+    return bool(contract(event_type).get("x-listener-required", False))
+
+
 def validate_event(event):
     """Raise jsonschema.ValidationError when `event` breaks its contract."""
     _validator(event["event_type"]).validate(event)

@@ -13,6 +13,10 @@ head, so a 120 s retry would hold back a 1 s one queued behind it. The delay
 queues are named after their delay, so changing EVENT_RETRY_DELAYS declares
 new queues instead of failing on changed queue arguments.
 
+All three are quorum queues (queues.py): a message that kills the handler's
+process again and again (so is never acked nor moved on) is dead-lettered
+after the delivery limit instead of redelivered forever.
+
 The attempt count travels in the `x-tl-attempts` header and the last failure
 in `x-tl-error`. The original is acked only after the broker confirmed its
 copy, so a crash in between means a redelivery, never a loss: handlers must
@@ -28,8 +32,8 @@ import logging
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from amqp.exceptions import RecoverableConnectionError
-from kombu import Queue
-from nameko.amqp.publish import Publisher, get_connection
+from kombu import Connection, Queue
+from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
 from nameko.events import EventHandler
 from prometheus_client import Counter
@@ -37,6 +41,12 @@ from prometheus_client import Counter
 from services.servicekit.arrival import REJECTED, Rejected, checked_event
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import ConfigError
+from services.servicekit.queues import (
+    dead_letter_queue_arguments,
+    declare,
+    handler_queue_arguments,
+    retry_queue_arguments,
+)
 
 CONNECTION_ERRORS = (OSError, AmqpConnectionError, RecoverableConnectionError)
 
@@ -106,27 +116,31 @@ class ReliableEventHandler(CheckedEventHandler):
         self.delays = checked_delays(self.retry_delays if self.retry_delays is not None
                                      else config.get("EVENT_RETRY_DELAYS", RETRY_DELAYS))
         name = self.queue.name
+        if not (self.queue.auto_delete or self.queue.exclusive):  # a queue that holds work
+            self.queue.queue_arguments = handler_queue_arguments(dead_queue_name(name))
         self.retry_queues = [
-            Queue(retry_queue_name(name, delay), durable=True, queue_arguments={
-                "x-message-ttl": round(delay * 1000),
-                "x-dead-letter-exchange": "",  # the default exchange routes by queue name
-                "x-dead-letter-routing-key": name})
+            Queue(retry_queue_name(name, delay), durable=True,
+                  queue_arguments=retry_queue_arguments(round(delay * 1000), name))
             for delay in self.delays]
-        self.dead_queue = Queue(dead_queue_name(name), durable=True)
+        self.dead_queue = Queue(dead_queue_name(name), durable=True,
+                                queue_arguments=dead_letter_queue_arguments())
         self.publisher = Publisher(
             config["AMQP_URI"], use_confirms=True, mandatory=True, delivery_mode=PERSISTENT,
             serializer="json", declare=[*self.retry_queues, self.dead_queue])
+        self.declare_queues()
 
-    def start(self):
-        # Declared up front so an operator finds an (empty) dead-letter queue.
-        with get_connection(self.container.config["AMQP_URI"]) as connection:
-            channel = connection.channel()
-            try:
-                for queue in [*self.retry_queues, self.dead_queue]:
-                    queue(channel).declare()
-            finally:
-                channel.close()
-        super().start()
+    def declare_queues(self):
+        # Declared up front so an operator finds an (empty) dead-letter queue,
+        # and an old queue of the same name is one clear line. In setup, before
+        # the queue consumer starts: refused by the broker, it would wait forever.
+        with Connection(self.container.config["AMQP_URI"]) as connection:
+            for queue in [self.dead_queue, *self.retry_queues, self.queue]:
+                channel = connection.channel()  # a refused declaration closes its channel
+                try:
+                    declare(queue, channel)
+                finally:
+                    if channel.is_open:
+                        channel.close()
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:

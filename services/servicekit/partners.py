@@ -42,6 +42,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from services.servicekit.errors import Unavailable, ValidationFailed
 from services.servicekit.outbox import SHARED_EXCHANGE_NAME
+from services.servicekit.queues import mismatch, region_queue_arguments
 from services.servicekit.regions import (
     CODE_PATTERN,
     all_regions,
@@ -256,7 +257,14 @@ class Broker:
                      json={"type": "topic", "durable": True, "auto_delete": False})
 
     def declare_queue(self, name):
-        self.request("PUT", "queues", self.vhost, name, json={"durable": True, "auto_delete": False})
+        """A partner's work queue: durable, quorum (queues.py)."""
+        try:
+            self.request("PUT", "queues", self.vhost, name, json={
+                "durable": True, "auto_delete": False, "arguments": region_queue_arguments()})
+        except Unavailable as exc:
+            if "inequivalent arg" in str(exc):
+                raise Unavailable(mismatch(name, "an older classic queue?")) from None
+            raise
 
     def queue(self, name):
         return self.request("GET", "queues", self.vhost, name, ok=(200, 404))

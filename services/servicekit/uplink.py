@@ -42,14 +42,18 @@ from services.servicekit.envelope import is_shared, isoformat, utcnow
 from services.servicekit.events import DEAD_AT_HEADER, ERROR_HEADER, dead_queue_name
 from services.servicekit.outbox import shared_exchange, shared_routing_key
 from services.servicekit.partners import UPLINK_EXCHANGE_NAME, UPLINK_QUEUE, UPLINK_SOURCES
+from services.servicekit.queues import dead_letter_queue_arguments, region_queue_arguments
 
 log = logging.getLogger(__name__)
 
 UPLINK_STREAMS = tuple(exchange.split(".")[0] for exchange, _ in UPLINK_SOURCES)
 RETRY_AFTER = 1  # seconds before an event whose republishing failed is tried again
 uplink_exchange = Exchange(UPLINK_EXCHANGE_NAME, type="topic", durable=True)
-uplink_queue = Queue(UPLINK_QUEUE, exchange=uplink_exchange, routing_key="#", durable=True)
-dead_queue = Queue(dead_queue_name(UPLINK_QUEUE), durable=True)
+# As partners.ensure_uplink declares them: quorum queues (queues.py).
+uplink_queue = Queue(UPLINK_QUEUE, exchange=uplink_exchange, routing_key="#", durable=True,
+                     queue_arguments=region_queue_arguments())
+dead_queue = Queue(dead_queue_name(UPLINK_QUEUE), durable=True,
+                   queue_arguments=dead_letter_queue_arguments())
 
 RELAYED = Counter("tl_partner_uplink_relayed_total", "Edge regions' events accepted and republished "
                   "at the hub", ["region"])
@@ -102,15 +106,20 @@ class RelayLoop(ConsumerMixin):
         except Rejected as exc:
             self.refuse(message, body, exc, routing_key, user_id)
             return
-        try:
-            for exchange, key in destinations(event, self.config):
-                self.publisher.publish(event, exchange=exchange, routing_key=key)
-        except Exception as exc:  # noqa: BLE001 - the broker keeps the event; try again shortly
-            log.warning("uplink: republishing %s failed (%s); retrying in %ss", event["event_id"],
-                        type(exc).__name__, RETRY_AFTER)
-            eventlet.sleep(RETRY_AFTER)
-            message.requeue()
-            return
+        # Retried in place, holding the message: a requeue would count against
+        # the queue's delivery limit, which is for messages that crash the relay.
+        while True:
+            try:
+                for exchange, key in destinations(event, self.config):
+                    self.publisher.publish(event, exchange=exchange, routing_key=key)
+                break
+            except Exception as exc:  # noqa: BLE001 - the broker keeps the event; try again shortly
+                log.warning("uplink: republishing %s failed (%s); retrying in %ss", event["event_id"],
+                            type(exc).__name__, RETRY_AFTER)
+                if self.should_stop:
+                    message.requeue()
+                    return
+                eventlet.sleep(RETRY_AFTER)
         RELAYED.labels(event["region"]).inc()
         message.ack()
 

@@ -139,6 +139,17 @@ def test_valid_submission_is_cleaned():
     assert fields["opd"] == "Dinas Lingkungan Hidup" and fields["reporter"]["nik"] == "3671011708900001"
 
 
+def test_every_bad_field_is_reported_at_once():
+    report = {**VALID, "category": "meteor", "description": "", "location": {"lat": "abc", "long": 1},
+              "reporter": {"name": "", "nik": "12345", "phone": "12", "email": "bukan-email"}}
+    with pytest.raises(ValidationFailed) as refused:
+        domain.validate_submission(report, TANGERANG, CATEGORIES)
+    fields = [e["field"] for e in refused.value.details["errors"]]
+    assert fields == ["category", "reporter.name", "reporter.nik", "reporter.phone", "description",
+                      "location"]
+    assert refused.value.details["field"] == "category"
+
+
 @pytest.mark.parametrize("change, field", [
     ({"category": "meteor"}, "category"),
     ({"description": ""}, "description"),

@@ -139,3 +139,57 @@ def test_open311_errors_use_the_spec_form(platform, http):
     assert "jurisdiction_id" in no_jurisdiction.json()[0]["description"]
     missing = http.get(f"{base}/requests/LAKSA-3671-2026-999999.xml?jurisdiction_id=36.71", timeout=5)
     assert missing.status_code == 404 and ET.fromstring(missing.content).tag == "errors"
+
+
+# The GeoReport v2 field lists (wiki.open311.org/GeoReport_v2) the responses are held to.
+SERVICE_DEFINITION_FIELDS = {"service_code", "attributes"}
+REQUEST_FIELDS = {"service_request_id", "status", "status_notes", "service_name", "service_code",
+                  "description", "agency_responsible", "service_notice", "requested_datetime",
+                  "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
+                  "long", "media_url"}
+
+
+def test_open311_definition_filters_and_discovery_follow_the_spec(platform, http):
+    base = f"{platform.url}/open311/v2"
+    definition = http.get(f"{base}/services/sampah.json?jurisdiction_id=36.71", timeout=5).json()
+    assert set(definition) == SERVICE_DEFINITION_FIELDS
+    assert definition == {"service_code": "sampah", "attributes": []}
+    root = ET.fromstring(http.get(f"{base}/services/sampah.xml?jurisdiction_id=36.71", timeout=5).content)
+    assert root.tag == "service_definition" and root.find("service_code").text == "sampah"
+    assert root.find("attributes") is not None
+
+    key = open311_key(platform)
+    missing_code = http.post(f"{base}/requests.json", data={"jurisdiction_id": "36.71", "api_key": key,
+                             "lat": "-6.17", "long": "106.63", "description": "x"},
+                             headers=client_headers(), timeout=5)
+    assert missing_code.status_code == 400 and "service_code" in missing_code.json()[0]["description"]
+    numbers = {}
+    for code in ("sampah", "penerangan-jalan", "jalan-rusak"):
+        created = http.post(f"{base}/requests.json", data={
+            "jurisdiction_id": "36.71", "api_key": key, "service_code": code, "lat": "-6.17",
+            "long": "106.63", "description": f"Laporan {code}"}, headers=client_headers(), timeout=10)
+        assert created.status_code == 201, created.text
+        numbers[code] = created.json()[0]["service_request_id"]
+    names = {s["service_code"]: s["service_name"]
+             for s in http.get(f"{base}/services.json?jurisdiction_id=36.71", timeout=5).json()}
+    # a comma list and repeated parameters mean the same filter
+    for params in ({"service_code": "sampah,penerangan-jalan", "status": "open,closed"},
+                   {"service_code": ["sampah", "penerangan-jalan"], "status": ["open", "closed"]}):
+        found = http.get(f"{base}/requests.json", params={"jurisdiction_id": "36.71", **params},
+                         timeout=5).json()
+        codes = {r["service_request_id"]: r["service_code"] for r in found}
+        assert {numbers["sampah"], numbers["penerangan-jalan"]} <= set(codes)
+        assert numbers["jalan-rusak"] not in codes and set(codes.values()) <= {"sampah", "penerangan-jalan"}
+        for item in found:
+            assert set(item) == REQUEST_FIELDS
+            assert item["service_name"] == names[item["service_code"]] != item["service_code"]
+    bad = http.get(f"{base}/requests.json", params={"jurisdiction_id": "36.71", "status": "open,later"},
+                   timeout=5)
+    assert bad.status_code == 400 and "status" in bad.json()[0]["description"]
+
+    discovery = http.get(f"{platform.url}/open311/discovery.json", timeout=5).json()
+    [endpoint] = discovery["endpoints"]
+    assert endpoint["url"] == f"{platform.url}/open311/v2" and "application/json" in endpoint["formats"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    discovery_xml = http.get(f"{platform.url}/open311/discovery.xml", timeout=5).content
+    assert ET.fromstring(discovery_xml).tag == "discovery"

@@ -42,7 +42,9 @@ def test_errors_have_one_shape(platform, http):
     malformed = http.post(f"{platform.url}/api/v1/regions/36.71/aspirasi", data=b"{not json",
                           headers={"Content-Type": "application/json"}, timeout=5)
     assert malformed.status_code == 400 and "JSON" in malformed.json()["error"]["message"]
-    assert http.get(f"{platform.url}/no/such/route", timeout=5).json()["error"]["code"] == "not_found"
+    assert http.get(f"{platform.url}/api/no/such/route", timeout=5).json()["error"]["code"] == "not_found"
+    page = http.get(f"{platform.url}/no/such/route", timeout=5)  # outside the APIs: a citizen's page
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
 
 
 def test_health_and_metrics_only_on_the_operator_port(platform, http):

@@ -6,6 +6,7 @@ management/prometheus plugins would clash on their ports) and no env file (the
 system one names the shared node). Stopping it never touches any other node.
 """
 import os
+import random
 import shutil
 import signal
 import socket
@@ -32,11 +33,30 @@ def server_script():
     return found
 
 
+def listen_port():
+    """A free port below the kernel's ephemeral range, for a node that is restarted.
+
+    While the node is down, clients keep dialling its port; a dial from an
+    ephemeral port can land on that very port (a TCP self-connect) and hold it,
+    so the node could not listen there again.
+    """
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(200):
+        port = random.randrange(max(1024, low - 12000), low)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    return free_port()
+
+
 class RabbitNode:
     def __init__(self, base_dir):
         self.base = Path(base_dir)
         self.name = f"fault-{uuid.uuid4().hex[:8]}@localhost"
-        self.port = free_port()
+        self.port = listen_port()
         self.dist_port = free_port()
         self.uri = f"amqp://guest:guest@127.0.0.1:{self.port}/"
         self.proc = None

@@ -202,6 +202,10 @@ def test_broker_restart_during_2000_submissions(stack, report):
     citizens.retry_failed()
     stack.healthy()  # every service reconnected by itself: no process was restarted
     counts = check_stored_once(stack, citizens, first)
+    tickets, stranded = stack.platform.db("aspirasi").tickets, {"idempotency_key": {"$in": keys},
+                                                                 "outbox_pending": True}
+    wait_until(lambda: not tickets.count_documents(stranded), 60, "every ticket's outbox cleared")
+    counts["outbox_pending"] = tickets.count_documents(stranded)
     summary = report(submitted=len(keys), ok_first_try=sum(s == 201 for s, _ in first.values()),
                      errors_first_try=dict(errors), broker_down_s=restart.get("seconds"),
                      restart_after=restart.get("answers_before"), submit_s=round(elapsed, 1), **counts)

@@ -73,9 +73,9 @@ def test_the_harga_page_shows_a_new_price_at_once(platform, http, token):
                          json={"date": today, "prices": [{"commodity": "gula-pasir", "price": 18350}]},
                          headers=token("region_admin", region), timeout=10)
     assert recorded.status_code == 201, recorded.text
-    wait_for(lambda: "Rp 18.350/kg" in http.get(page, timeout=10).text, 10, "the new price on harga")
+    wait_for(lambda: "Rp18.350/kg" in http.get(page, timeout=10).text, 10, "the new price on harga")
     beranda = http.get(f"{platform.url}/r/{region}/", timeout=10).text
-    wait_for(lambda: "Rp 18.350/kg" in http.get(f"{platform.url}/r/{region}/", timeout=10).text, 10,
+    wait_for(lambda: "Rp18.350/kg" in http.get(f"{platform.url}/r/{region}/", timeout=10).text, 10,
              "the price with its unit on beranda")
     assert "gula-pasir" not in beranda.split('id="bagian-prices"')[1].split("</section>")[0]
 

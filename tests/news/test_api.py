@@ -60,7 +60,11 @@ def test_feeds_parse_and_answer_304_until_something_changes(platform, http, toke
     parsed = feedparser.parse(rss.content)
     assert parsed.bozo == 0 and parsed.version == "rss20"
     entry = next(e for e in parsed.entries if e.id == f"urn:uuid:{article['id']}")
-    assert entry.title == article["title"] and entry.link == article["canonical_url"]
+    assert entry.title == article["title"] and entry.link == f"{platform.url}/berita/36.72/{article['slug']}"
+    # every link leads to a page this gateway serves (PUBLIC_BASE_URL is the platform's address)
+    assert parsed.feed.link == f"{platform.url}/r/36.72/berita"
+    for link in [parsed.feed.link] + [e.link for e in parsed.entries]:
+        assert link.startswith(platform.url) and http.get(link, timeout=5).status_code == 200, link
 
     atom = feedparser.parse(http.get(f"{platform.url}/feeds/36.72/atom.xml", timeout=5).content)
     assert atom.bozo == 0 and atom.version == "atom10"

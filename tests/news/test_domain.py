@@ -70,7 +70,7 @@ def test_new_article_defaults():
     assert article["tags"] == ["banjir", "ciledug"]
     assert article["summary"] == "Air mulai surut sejak pagi."
     assert article["author"] == "Redaksi Kota Tangerang"
-    assert article["canonical_url"] == "https://tangerangkota.go.id/berita/banjir-di-ciledug-surut"
+    assert article["canonical_url"] == "https://tangerangkota.go.id/berita/36.71/banjir-di-ciledug-surut"
     assert article["status"] == "draft" and article["published_at"] is None
     assert domain.slugify("Ça déjà vu: Pasar Lama  (2026)!") == "ca-deja-vu-pasar-lama-2026"
 
@@ -223,7 +223,7 @@ def test_published_slug_is_frozen_and_archived_is_read_only():
 
 def test_draft_slug_change_moves_canonical_url():
     article = apply(draft(), domain.edit(draft(), {"slug": "banjir-surut"}, REGION, "ed", NOW))
-    assert article["canonical_url"].endswith("/berita/banjir-surut")
+    assert article["canonical_url"].endswith("/berita/36.71/banjir-surut")
 
 
 # events and views ------------------------------------------------------------
@@ -241,7 +241,7 @@ def test_syndicated_copy_links_back_and_is_sanitized_again():
     copy = domain.syndicated_copy(event, "36.03", domain.copy_slug("banjir-di-ciledug-surut", "36.71"))
     assert copy["slug"] == "banjir-di-ciledug-surut-3671" and copy["region"] == "36.03"
     assert copy["source_region"] == "36.71" and copy["origin"] == "syndicated"
-    assert copy["canonical_url"] == "https://tangerangkota.go.id/berita/banjir-di-ciledug-surut"
+    assert copy["canonical_url"] == "https://tangerangkota.go.id/berita/36.71/banjir-di-ciledug-surut"
     assert "onerror" not in copy["body"] and copy["published_at"] == NOW
 
 

@@ -37,7 +37,10 @@ def test_feed_parses_without_bozo_and_round_trips(kind, version):
     assert parsed.feed.title == "Berita Kota Tangerang"
     assert [e.id for e in parsed.entries] == [f"urn:uuid:{a['_id']}" for a in items]
     assert [e.title for e in parsed.entries] == [a["title"] for a in items]
-    assert [e.link for e in parsed.entries] == [a["canonical_url"] for a in items]
+    # links lead to the pages the gateway serves: the article, and the berita page for the channel
+    assert [e.link for e in parsed.entries] == [f"https://tangerangkota.go.id/berita/36.71/{a['slug']}"
+                                                for a in items]
+    assert parsed.feed.link == "https://tangerangkota.go.id/r/36.71/berita"
     assert [struct_to_datetime(e.published_parsed) for e in parsed.entries] == \
            [a["published_at"] for a in items]
     if kind == "atom":  # RSS 2.0 has no per-item updated date

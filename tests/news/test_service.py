@@ -333,12 +333,12 @@ def test_feeds_never_reach_internal_addresses(news, feed_server, mongo_db):
         for url in (internal.url, "http://169.254.169.254/latest/meta-data/", "http://[::1]/feed.xml",
                     "http://10.0.0.5/rss"):
             with pytest.raises(ValidationFailed, match="public address"):
-                news.add_feed_source("36.01", url, "Langsung ke dalam")
+                news.add_feed_source("36.01", url, "Langsung ke dalam", caller=ED01)
         feed_server.redirect = internal.url
-        news.add_feed_source("36.01", feed_server.url, "Lewat pengalihan")
+        news.add_feed_source("36.01", feed_server.url, "Lewat pengalihan", caller=ED01)
         assert news.ingest_due() == {"fetched": 0, "failed": 1, "new_articles": 0}
         assert internal.requests == [] and len(feed_server.requests) == 1  # never reached inside
-        [source] = news.feed_sources("36.01")
+        [source] = news.feed_sources("36.01", caller=ED01)
         assert source["last_error"] == "refused: the feed's host (or a redirect) is not a public address"
         assert mongo_db.articles.count_documents({"region": "36.01"}) == 0
     finally:

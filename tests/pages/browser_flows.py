@@ -17,7 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PHONE = {"width": 360, "height": 740}  # a cheap Android phone's viewport
+PHONE = "Galaxy S9+"  # an Android phone as Playwright emulates it (viewport, touch, mobile UA)
 FLOWS = {}
 WITH_JAVASCRIPT = set()
 
@@ -46,9 +46,9 @@ def lapor_then_lacak(page, base, data):
     expect(page).to_have_url(f"{base}/r/36.71/lapor")
     fill_report(page, "Saluran air tersumbat di depan sekolah sejak hujan kemarin.")
     page.click("button:has-text('Kirim laporan')")
-    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}$"))
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"))
     expect(page.locator("#status")).to_have_text("Terkirim")
-    number = page.url.rsplit("/", 1)[1]
+    number = page.locator("#nomor-tiket").inner_text()
     # track it from the lacak form, as a citizen with the number on paper would
     page.click("nav.menu >> text=Lacak")
     page.fill("#isian-number", number.lower())
@@ -60,24 +60,102 @@ def lapor_then_lacak(page, base, data):
 
 
 @flow
+def lapor_with_photo_from_phone(page, base, data):
+    """A citizen attaches a phone photo (with GPS), leaves the coordinates empty, sees it on the ticket."""
+    from tests.gateway.test_photos import phone_photo
+    served = []
+    page.on("response", lambda r: served.append((r.url, r.status, r.headers.get("content-type")))
+            if "/media/" in r.url else None)
+    page.goto(f"{base}/r/36.71/lapor")
+    fill_report(page, "Pohon tumbang menutup jalan, foto terlampir.")
+    page.fill("#isian-address", "")
+    page.set_input_files("#isian-photo-file", files=[
+        {"name": "IMG_20261201.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}])
+    page.click("button:has-text('Kirim laporan')")
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"))
+    expect(page.locator("#konfirmasi")).to_contain_text("Simpan nomor ini")
+    expect(page.locator("#foto-laporan img")).to_have_count(1)
+    expect(page.locator("#foto-laporan img")).to_be_visible()
+    expect(page.locator("main table")).to_contain_text("-6.1783, 106.6319")
+    page.wait_for_load_state("load")
+    assert [(s, t) for _, s, t in served] == [(200, "image/jpeg")], served
+
+
+@flow
+def ak1_register_apply_and_follow(page, base, data):
+    page.goto(f"{base}/r/36.71/loker")
+    page.click("text=Daftar kartu AK/1")
+    for field, value in (("nik", "3671010203990002"), ("name", "Rina Marlina"), ("birth_place", "Tangerang"),
+                         ("birth_date", "1999-03-02"), ("domicile_address", "Jl. Sudirman 3, Cikokol"),
+                         ("education_institution", "SMKN 4 Tangerang"), ("education_graduation_year", "2017"),
+                         ("desired_position", "Operator produksi"), ("skills", "bubut, las"),
+                         ("phone", "0813 2222 1111"), ("password", "kata-sandi-rina-1")):
+        page.fill(f"#isian-{field}", value)
+    page.select_option("#isian-sex", "L")
+    page.select_option("#isian-marital_status", "belum_kawin")
+    page.select_option("#isian-religion", "islam")
+    page.select_option("#isian-education_level", "smk")
+    page.click("button:has-text('Daftar')")
+    expect(page).to_have_url(f"{base}/ak1")
+    expect(page.locator("#nomor-kartu")).to_have_text(re.compile(r"^AK1-3671-\d{4}-\d{6}$"))
+    expect(page.locator("#kartu-ak1 svg.qr")).to_be_visible()
+    page.goto(f"{base}/loker/{data['vacancy_id']}")
+    expect(page.locator("#rincian")).to_contain_text("per bulan")
+    page.fill("#isian-cover_letter", "Saya siap bekerja shift.")
+    page.click("button:has-text('Kirim lamaran')")
+    expect(page).to_have_url(f"{base}/ak1#lamaran")
+    application = page.locator("#daftar-lamaran li", has_text="Operator Mesin Bubut")
+    expect(application).to_contain_text("Terkirim")
+
+
+@flow
+def harga_chart(page, base, data):
+    if not data["prices"]:
+        return
+    page.goto(f"{base}/r/36.71/harga")
+    expect(page.locator("#papan-harga svg.spark").first).to_be_visible()
+    page.click("#papan-harga >> text=Beras medium")
+    expect(page).to_have_url(f"{base}/r/36.71/harga/beras-medium")
+    chart = page.locator("#grafik-harga svg.grafik")
+    expect(chart).to_be_visible()
+    expect(chart.locator("polyline.garis")).to_have_count(1)
+    expect(chart.locator("line.acuan")).to_have_count(1)
+    page.click("text=90 hari")
+    expect(page).to_have_url(f"{base}/r/36.71/harga/beras-medium?hari=90")
+    expect(page.locator("#grafik-harga h2")).to_contain_text("Nilai tengah Kota Tangerang")
+
+
+@flow
 def lapor_error_in_indonesian(page, base, data):
     page.goto(f"{base}/r/36.71/lapor")
     fill_report(page, "")
-    page.click("button:has-text('Kirim laporan')")
+    page.click("button:has-text('Kirim laporan')")  # `required`: the browser itself stops it
     expect(page).to_have_url(f"{base}/r/36.71/lapor")
-    expect(page.locator(".ringkasan-galat")).to_contain_text("Laporan belum terkirim")
-    expect(page.locator("#galat-description")).to_have_text("Wajib diisi.")
-    expect(page.locator("#isian-description")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#isian-address")).to_have_value("Jl. Perintis Kemerdekaan No. 1, Babakan")
-    # fixed and sent again: it goes through
+    expect(page.locator("#isian-description:invalid")).to_have_count(1)
+    expect(page.locator(".ringkasan-galat")).to_have_count(0)
+    # mistakes only the server sees come back all at once, each linked to its field
     page.fill("#isian-description", "Trotoar rusak dan berlubang.")
+    page.uncheck("input[name=anonymous]")
+    page.fill("#isian-nik", "12345")
+    page.click("button:has-text('Kirim laporan')")
+    expect(page.locator(".ringkasan-galat")).to_contain_text("Laporan belum terkirim")
+    expect(page.locator("#galat-nik")).to_have_text("NIK harus 16 angka.")
+    expect(page.locator("#galat-name")).to_have_text("Wajib diisi.")
+    expect(page.locator("#isian-nik")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#isian-address")).to_have_value("Jl. Perintis Kemerdekaan No. 1, Babakan")
+    page.click(".ringkasan-galat >> a[href='#isian-nik']")
+    expect(page).to_have_url(f"{base}/r/36.71/lapor#isian-nik")
+    # fixed and sent again: it goes through
+    page.fill("#isian-nik", "")
+    page.check("input[name=anonymous]")
     page.click("button:has-text('Kirim laporan')")
     expect(page.locator("#status")).to_have_text("Terkirim")
 
 
 @flow
 def beranda_and_region_switcher(page, base, data):
-    page.goto(f"{base}/")
+    page.goto(f"{base}/")  # a first visit: the region chooser
+    page.locator("main").get_by_role("link", name="Kota Tangerang", exact=True).click()
     expect(page).to_have_url(f"{base}/r/36.71/")
     for heading in ("Berita terbaru", "Lowongan kerja", "Aspirasi warga (LAKSA)"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
@@ -93,6 +171,8 @@ def beranda_and_region_switcher(page, base, data):
     page.click("text=Ganti wilayah")
     page.click("details.ganti >> text=Kota Tangerang Selatan")
     expect(page).to_have_url(f"{base}/r/36.74/loker")
+    page.goto(f"{base}/")  # the last beranda seen is remembered
+    expect(page).to_have_url(f"{base}/r/32.73/")
 
 
 @flow
@@ -103,7 +183,7 @@ def harga_loker_berita(page, base, data):
         page.click("button:has-text('Tampilkan')")
         expect(page).to_have_url(f"{base}/r/36.71/harga?market=pasar-anyar")
         rice = page.locator("#papan-harga tr", has_text="Beras medium")
-        expect(rice).to_contain_text("Rp 13.500/kg")
+        expect(rice).to_contain_text("Rp13.500/kg")
         expect(rice).to_contain_text("\u25b2 3,9%")
         expect(page.locator("#papan-harga tr", has_text="Cabai rawit merah")).to_contain_text("\u25bc 8,3%")
     page.goto(f"{base}/r/36.71/loker")
@@ -146,32 +226,36 @@ def lapor_offline_kept_then_sent_once(page, base, data):
     [kept] = page.evaluate("JSON.parse(localStorage.getItem('tl-pending-reports'))")
     assert marker in unquote_plus(kept["body"])
     page.context.set_offline(False)
-    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}$"), timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"), timeout=15_000)
     expect(page.locator("#status")).to_have_text("Terkirim")
     assert page.evaluate("localStorage.getItem('tl-pending-reports')") == "[]"
-    number = page.url.rsplit("/", 1)[1]
+    number = page.url.rsplit("/", 1)[1].removesuffix("?baru=1")
     # the same report sent again with its key (a lost answer, a double tap): the same ticket
     again = page.request.post(kept["action"], data=kept["body"], max_redirects=0, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": kept["key"]})
     assert again.status == 303 and again.headers["location"].endswith(f"/lacak/{number}"), again.status
     listed = page.request.get(f"{base}/api/v1/regions/36.71/aspirasi?limit=100").json()["items"]
     assert [t["number"] for t in listed if t["description"] == marker] == [number]
-    # with signal, the script sends at once, under a new key: a new ticket
+    # with signal, the script sends at once (multipart, the photo too), under a new key: a new ticket
+    from tests.gateway.test_photos import phone_photo
     page.goto(f"{base}/r/36.71/lapor")
     fill_report(page, f"Lampu taman mati {time.time_ns()}.")
+    page.set_input_files("#isian-photo-file", files=[
+        {"name": "lampu.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}])
     page.click("button:has-text('Kirim laporan')")
-    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}$"))
-    assert page.url.rsplit("/", 1)[1] != number
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"))
+    assert page.url.rsplit("/", 1)[1].removesuffix("?baru=1") != number
+    expect(page.locator("#foto-laporan img")).to_have_count(1)
 
 
 def main(base, data, names):
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
         for name in names:
-            context = browser.new_context(java_script_enabled=name in WITH_JAVASCRIPT, viewport=PHONE,
-                                          locale="id-ID",
-                                          extra_http_headers={"X-Forwarded-For": "198.51.100.240"})
+            context = browser.new_context(java_script_enabled=name in WITH_JAVASCRIPT, locale="id-ID",
+                                          **phone, extra_http_headers={"X-Forwarded-For": "198.51.100.240"})
             context.set_default_timeout(10_000)
             try:
                 FLOWS[name](context.new_page(), base, data)

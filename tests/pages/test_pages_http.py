@@ -34,9 +34,15 @@ def html(response, status):
     return response.text
 
 
-def test_home_redirects_to_the_host_region_and_shows_every_section(platform, http):
-    response = http.get(f"{platform.url}/", allow_redirects=False, timeout=10)
-    assert response.status_code == 303 and response.headers["Location"].endswith("/r/36.71/")
+def test_home_is_a_region_chooser_that_remembers_the_choice(platform, http):
+    chooser = html(http.get(f"{platform.url}/", allow_redirects=False, timeout=10), 200)
+    for region in all_regions():
+        assert f'<a href="/r/{region.code}/">{region.name}</a>' in chooser
+    page = html(http.get(f"{platform.url}/r/32.73/", timeout=10), 200)  # sets the cookie
+    assert http.cookies.get("wilayah") == "32.73"
+    back = http.get(f"{platform.url}/", allow_redirects=False, timeout=10)
+    assert back.status_code == 303 and back.headers["Location"] == "/r/32.73/"
+    assert "Halaman ini pindah ke" in html(back, 303)
     page = html(http.get(f"{platform.url}/r/36.71/", timeout=10), 200)
     for heading in ("Berita terbaru", "Lowongan kerja", "Aspirasi warga"):
         assert heading in page
@@ -47,6 +53,19 @@ def test_home_redirects_to_the_host_region_and_shows_every_section(platform, htt
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/tl-offline.js" defer data-region="36.71">']
     policy = http.get(f"{platform.url}/r/36.71/", timeout=10).headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+
+
+def test_unknown_pages_and_wrong_methods_are_indonesian_pages(platform, http):
+    # a page without its trailing slash is the page, not werkzeug's English redirect
+    assert "Tangerang Live: Kota Tangerang" in html(http.get(f"{platform.url}/r/36.71", allow_redirects=False,
+                                                             timeout=10), 200)
+    for path in ("/r/36.71/nope", "/lacak/", "/tidak/ada"):
+        assert "Halaman tidak ditemukan" in html(http.get(f"{platform.url}{path}", timeout=10), 404)
+    wrong = http.delete(f"{platform.url}/r/36.71/lapor", timeout=10)
+    assert "Metode tidak diizinkan" in html(wrong, 405) and "POST" in wrong.headers["Allow"]
+    assert http.get(f"{platform.url}/api/v1/nope", timeout=10).json()["error"]["code"] == "not_found"
+    icon = http.get(f"{platform.url}/favicon.ico", timeout=10)
+    assert icon.status_code == 200 and icon.headers["Content-Type"].startswith("image/svg+xml")
 
 
 def test_unknown_region_ticket_and_article_are_html_404s(platform, http):
@@ -64,10 +83,12 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
     assert first.status_code == 303, first.text[:2000]
     again = http.post(f"{url}/r/36.71/lapor", data=form, allow_redirects=False, timeout=10)
     assert again.headers["Location"] == first.headers["Location"]  # double submit: one ticket
-    number = first.headers["Location"].rsplit("/", 1)[1]
-    assert re.fullmatch(r"LAKSA-3671-\d{4}-\d{6}", number)
+    number = re.fullmatch(r"/lacak/(LAKSA-3671-\d{4}-\d{6})\?baru=1", first.headers["Location"]).group(1)
 
     page = html(http.get(f"{url}{first.headers['Location']}", timeout=10), 200)
+    # the confirmation: the number to keep and the due date of verification
+    assert f'<strong id="nomor-tiket" style="font-size:1.2rem">{number}</strong>' in page
+    assert re.search(r'id="batas-verifikasi">\d+ \w+ \d{4} \d\d\.\d\d WIB<', page)
     assert "Terkirim" in page and "Jl. Daan Mogot No. 10" in page and "Lampu jalan mati" in page
     for personal in (NIK, PHONE, EMAIL, "Siti Aminah", "0812"):
         assert personal not in page
@@ -104,6 +125,17 @@ def test_lapor_errors_are_indonesian_next_to_their_field(platform, http, change,
     assert "Jl. Daan Mogot" in page or field == "location"
 
 
+def test_lapor_shows_every_mistake_at_once_each_linked_to_its_field(platform, http):
+    url, http = platform.url, client(http)
+    form = {**lapor_form(http, url), "description": "", "email": "bukan-email", "nik": "12345",
+            "name": ""}
+    page = html(http.post(f"{url}/r/36.71/lapor", data=form, timeout=10), 400)
+    summary = re.search(r'<div class="ringkasan-galat".+?</div>', page, re.S).group(0)
+    for field in ("description", "email", "nik", "name"):
+        assert f'href="#isian-{field}"' in summary and f'id="isian-{field}"' in page, field
+        assert f'id="galat-{field}"' in page, field
+
+
 def test_a_nik_from_another_region_is_accepted(platform, http):
     """A NIK is for life: a Lebak NIK reports in Kota Tangerang (officers see it flagged)."""
     url, http = platform.url, client(http)
@@ -132,15 +164,43 @@ def test_harga_shows_changes_per_market(platform, http, demo):
     if not demo["prices"]:
         pytest.skip("the prices service is not registered in services/servicekit/runner.py yet")
     page = html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-anyar"}, timeout=10), 200)
-    assert "Pasar Anyar" in page and "Beras medium" in page and "Rp 13.500" in page
+    assert "Pasar Anyar" in page and "Beras medium" in page and "Rp13.500" in page
     assert "&#9650; 3,9%" in page  # 13.000 -> 13.500: +3,85%
     assert "&#9660; 8,3%" in page  # 60.000 -> 55.000
     # each reference with the instrument that set it: beras at its HET (allowed), cabai in its HAP range
-    assert "HET Rp 13.500" in page and "HAP Rp 40.000&ndash;Rp 57.000" in page and "di atas" not in page
+    assert "HET Rp13.500" in page and "HAP Rp40.000&ndash;Rp57.000" in page and "di atas" not in page
     sources = re.search(r'<ol class="kecil" id="sumber-acuan">(.+?)</ol>', page).group(1)
     assert "Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun 2025" in sources
     assert "Peraturan Badan Pangan Nasional Nomor 17 Tahun 2023" in sources
     html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-bulan"}, timeout=10), 404)
+
+
+def test_harga_region_board_charts_and_comparison(platform, http, demo):
+    if not demo["prices"]:
+        pytest.skip("the prices service is not registered")
+    url = platform.url
+    page = html(http.get(f"{url}/r/36.71/harga", timeout=10), 200)
+    rice = re.search(r"<tr><td><a href=\"/r/36.71/harga/beras-medium\">.+?</tr>", page, re.S).group(0)
+    # the median, the markets behind it, the named date of the change, the sparkline with its HET line
+    assert "Rp13.500/kg" in rice and "1 pasar" in rice and "sejak " in rice
+    assert '<svg class="spark"' in rice and "<polyline" in rice and 'stroke="#b3261e"' in rice
+    assert "perubahan dibanding " in page and "<script" not in page
+    chili = re.search(r"<tr><td><a href=\"/r/36.71/harga/cabai-rawit-merah\">.+?</tr>", page, re.S).group(0)
+    assert "HAP Rp40.000&ndash;Rp57.000" in chili
+    chart = html(http.get(f"{url}/r/36.71/harga/beras-medium", params={"hari": 90}, timeout=10), 200)
+    assert '<svg class="grafik"' in chart and 'class="acuan"' in chart and "HET Rp13.500/kg" in chart
+    assert "<strong>90 hari</strong>" in chart and len(chart.encode()) < 100_000
+    assert "Rp13.000" in chart and "Rp13.500" in re.search(r'<table id="data-grafik">.+?</table>', chart,
+                                                           re.S).group(0)
+    html(http.get(f"{url}/r/36.71/harga/beras-medium", params={"hari": 7}, timeout=10), 400)
+    html(http.get(f"{url}/r/36.71/harga/kaviar", timeout=10), 404)
+    compare = html(http.get(f"{url}/r/36.71/harga/banding", params={"komoditas": "beras-medium"},
+                            timeout=10), 200)
+    markets = re.search(r'<table id="banding-pasar">.+?</table>', compare, re.S).group(0)
+    assert "Pasar Anyar</td><td class=\"uang\">Rp13.500" in markets and "belum ada data" in markets
+    regions = re.search(r'<table id="banding-daerah">.+?</table>', compare, re.S).group(0)
+    assert "Kota Tangerang" in regions and "Kota Denpasar" in regions
+    assert max(len(p.encode()) for p in (page, chart, compare)) < 100_000
 
 
 def test_loker_search_and_vacancy_page(platform, http, demo):
@@ -166,3 +226,33 @@ def test_berita_list_filter_and_sanitized_article(platform, http, demo):
     article = html(http.get(f"{url}/berita/36.71/{demo['article']}", timeout=10), 200)
     assert "<strong>Sabtu pagi</strong>" in article and "alert(1)" not in article
     assert article.count("<script") == 1  # only the layout's offline helper
+    assert 'property="og:title" content="Pasar murah di Alun-alun Ahmad Yani"' in article
+    assert f'property="og:url" content="{url}/berita/36.71/{demo["article"]}"' in article
+    assert 'name="twitter:card" content="summary"' in article
+    # the pages advertise their feeds, and each advertised feed answers
+    beranda = html(http.get(f"{url}/r/36.71/", timeout=10), 200)
+    for listing in (beranda, page, only):
+        feeds = re.findall(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" title="[^"]+" '
+                           r'href="([^"]+)">', listing)
+        assert "/feeds/36.71/rss.xml" in feeds and "/feeds/36.71/atom.xml" in feeds
+        for feed in feeds:
+            assert http.get(f"{url}{feed}", timeout=10).status_code == 200, feed
+    assert "/feeds/36.71/kesehatan/rss.xml" in only
+
+
+def test_every_citizen_page_is_under_100_kb_and_runs_only_our_offline_script(platform, http, demo):
+    url = platform.url
+    paths = ["/", "/r/36.71/", "/r/36.71/lapor", "/r/36.71/lacak", "/r/36.71/harga",
+             "/r/36.71/harga/banding", "/r/36.71/harga/beras-medium?hari=90", "/r/36.71/loker",
+             "/r/36.71/berita", f"/berita/36.71/{demo['article']}", f"/loker/{demo['vacancy_id']}",
+             "/r/36.71/ak1/daftar", "/ak1/masuk", "/r/36.71/tidak-ada"]
+    for path in paths:
+        response = http.get(f"{url}{path}", timeout=10)
+        assert response.status_code in (200, 404), path
+        assert len(response.content) < 100_000, (path, len(response.content))
+        # JSON-LD data blocks, and exactly one script that runs: the same-origin offline helper
+        scripts = [attrs for attrs in re.findall(r"<script([^>]*)>", response.text)
+                   if 'type="application/ld+json"' not in attrs]
+        assert [re.search(r'src="([^"]+)"', attrs)[1] for attrs in scripts] == ["/tl-offline.js"], path
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy.split("style-src")[0], path

@@ -69,7 +69,7 @@ def test_form_fields_become_the_api_report():
 
 
 def test_indonesian_formats():
-    assert rupiah(1_234_567) == "Rp 1.234.567" and rupiah(None) == "-"
+    assert rupiah(1_234_567) == "Rp1.234.567" and rupiah(None) == "-"
     assert persen(3.85) == "3,9%" and persen(-8.33) == "8,3%" and persen(None) == ""
     assert tanggal("2026-11-27T21:35:00+00:00") == "28 November 2026"  # already the 28th in WIB
     assert waktu("2026-11-27T21:35:00+00:00", "Asia/Makassar") == "28 November 2026 05.35 WITA"

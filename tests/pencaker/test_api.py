@@ -7,7 +7,9 @@ import extruct
 from services.servicekit.envelope import utcnow
 
 REQUIRED = ("title", "description", "datePosted", "validThrough", "hiringOrganization", "jobLocation")
-RECOMMENDED = ("baseSalary", "employmentType", "identifier")
+RECOMMENDED = ("baseSalary", "employmentType", "identifier", "directApply")
+# Google's education and experience properties (beta), emitted because the vacancy has the data
+REQUIREMENTS = ("educationRequirements", "experienceRequirements")
 
 
 def seeker(nik="3602011405980001", born="1998-05-14", sex="L"):
@@ -129,8 +131,10 @@ def test_seekers_vacancies_applications_and_job_posting(platform, http, token):
     assert "shift < 12" not in page.text.split("<body>")[0]  # raw < never reaches the script
     data = extruct.extract(page.text, base_url=f"{url}/loker/{vacancy_id}", syntaxes=["json-ld"])
     [posting] = [item for item in data["json-ld"] if item.get("@type") == "JobPosting"]
-    for key in REQUIRED + RECOMMENDED:
+    for key in REQUIRED + RECOMMENDED + REQUIREMENTS:
         assert posting.get(key), key
+    assert posting["educationRequirements"]["credentialCategory"] in ("high school", "bachelor degree",
+                                                                      "associate degree")
     assert posting["description"] == vacancy()["description"]
     assert posting["identifier"]["value"] == vacancy_id
     assert posting["hiringOrganization"] == {"@type": "Organization", "name": "PT Maju Logam",

@@ -392,3 +392,28 @@ def test_job_posting_has_googles_required_and_recommended_properties():
                                                  "maxValue": 6_000_000, "unitText": "MONTH"}
     assert posting_ld["jobLocation"]["address"]["addressLocality"] == "Kota Tangerang"
     assert posting_ld["jobLocation"]["address"]["addressCountry"] == "ID"
+    assert posting_ld["directApply"] is True
+    assert posting_ld["experienceRequirements"] == {"@type": "OccupationalExperienceRequirements",
+                                                    "monthsOfExperience": 0}
+
+
+@pytest.mark.parametrize("level, expected", [
+    ("smk", {"@type": "EducationalOccupationalCredential", "credentialCategory": "high school"}),
+    ("d3", {"@type": "EducationalOccupationalCredential", "credentialCategory": "associate degree"}),
+    ("s1", {"@type": "EducationalOccupationalCredential", "credentialCategory": "bachelor degree"}),
+    ("smp", "no requirements")])
+def test_job_posting_names_the_education_and_experience_needed(level, expected):
+    vacancy = stored_vacancy(education=level, experience_months=24)
+    posting_ld = domain.job_posting(vacancy, KOTA_TANGERANG)
+    assert posting_ld["educationRequirements"] == expected
+    assert posting_ld["experienceRequirements"]["monthsOfExperience"] == 24
+
+
+def test_a_closed_vacancy_is_valid_only_until_it_closed():
+    vacancy = stored_vacancy()
+    closed_at = NOW + timedelta(days=2)
+    closed = {**vacancy, **domain.close_vacancy(vacancy, "filled", closed_at)}
+    assert domain.job_posting(closed, KOTA_TANGERANG)["validThrough"] == closed_at.isoformat()
+    assert closed_at < vacancy["valid_through"]
+    with pytest.raises(ValidationFailed, match="months"):
+        domain.validate_vacancy({**posting(), "experience_months": -1}, KOTA_TANGERANG, NOW)

@@ -80,6 +80,7 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
     item = board[0]
     assert (item["price"], item["previous_price"], item["gap"], item["gap_percent"], item["direction"],
             item["markets"]) == (14000, 13200, 800, 6.06, "up", 3)
+    assert (item["low"], item["high"], item["previous_date"]) == (13000, 15000, "2026-11-26")
     reference = item["reference"]
     assert (reference["kind"], reference["price"], reference["lower"], reference["effective"],
             reference["zone"], reference["percent_above"]) == ("HET", 13500, None, "2025-08-22", "1", 3.7)
@@ -87,6 +88,15 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
                                                "2025 tentang Penetapan Harga Eceran Tertinggi Beras")
     assert domain.compact(board) == [{"commodity": "beras-medium", "price": 14000, "gap": 800,
                                       "gap_percent": 6.06, "direction": "up"}]
+
+
+def test_trends_are_daily_medians_from_the_start_with_the_reference_in_force(catalogue):
+    points = [{"commodity": "beras-medium", "date": d, "price": p} for d, p in (
+        ("2026-11-20", 12000), ("2026-11-25", 13000), ("2026-11-25", 13400), ("2026-11-27", 14000))]
+    trends = domain.trends(points, "2026-11-21", "2026-11-27", catalogue, "36.71")
+    assert trends["beras-medium"]["points"] == [["2026-11-25", 13200], ["2026-11-27", 14000]]
+    assert trends["beras-medium"]["reference"]["kind"] == "HET"
+    assert trends["beras-medium"]["reference"]["price"] == 13500
 
 
 # --- reference prices -------------------------------------------------------

@@ -2,13 +2,17 @@
 // 1. registers the service worker that keeps the region's pages for offline use;
 // 2. a lapor form sent without signal is kept on the phone (localStorage) and sent
 //    when the signal returns, with its Idempotency key, so a retry never makes two tickets.
+//    Photos cannot go into localStorage: they stay in this page's memory and are sent
+//    with the report only if the page stays open until the signal returns (the page says so).
 // Without this script every page and the form work as plain HTML.
 (function () {
   "use strict";
   var PENDING = "tl-pending-reports";
   var WAITING = "Menunggu sinyal, laporan akan dikirim otomatis.";
   var region = document.currentScript && document.currentScript.dataset.region;
+  var PHOTOS_AT_RISK = " Foto hanya ikut terkirim jika halaman ini tetap terbuka sampai sinyal kembali.";
   var sending = false;
+  var withPhotos = {};  // key -> the report's FormData (files included), while this page lives
 
   if ("serviceWorker" in navigator && region) {
     navigator.serviceWorker.register("/sw.js?r=" + encodeURIComponent(region)).catch(function () {});
@@ -30,8 +34,10 @@
       var main = document.querySelector("main");
       main.insertBefore(note, main.firstChild);
     }
-    var count = pending().length;
-    note.textContent = WAITING + (count > 1 ? " (" + count + " laporan)" : "");
+    var list = pending();
+    var count = list.length;
+    var photos = list.some(function (r) { return r.photos; });
+    note.textContent = WAITING + (count > 1 ? " (" + count + " laporan)" : "") + (photos ? PHOTOS_AT_RISK : "");
   }
 
   function newKey() {
@@ -45,13 +51,16 @@
     if (sending || !list.length) { return; }
     sending = true;
     var report = list[0];
+    var multipart = withPhotos[report.key];  // the browser sets its multipart Content-Type
     fetch(report.action, {
-      method: "POST", body: report.body, credentials: "same-origin",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": report.key }
+      method: "POST", body: multipart || report.body, credentials: "same-origin",
+      headers: multipart ? { "Idempotency-Key": report.key }
+                         : { "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": report.key }
     }).then(function (response) {
       return response.text().then(function (html) {
         sending = false;
         forget(report.key);
+        delete withPhotos[report.key];
         if (response.redirected && response.url.indexOf("/lacak/") !== -1) {
           if (pending().length) { sendPending(); return; }
           window.location.assign(response.url);
@@ -74,9 +83,16 @@
     form.elements.idempotency_key.value = newKey();
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var body = new URLSearchParams(new FormData(form)).toString();
-      keep(pending().concat([{ key: form.elements.idempotency_key.value, action: form.action,
-                               body: body, at: new Date().toISOString() }]));
+      var data = new FormData(form);
+      var key = form.elements.idempotency_key.value;
+      var text = new URLSearchParams();
+      var photos = false;
+      data.forEach(function (value, name) {
+        if (typeof value === "string") { text.append(name, value); } else if (value.size) { photos = true; }
+      });
+      if (photos) { withPhotos[key] = data; }
+      keep(pending().concat([{ key: key, action: form.action, body: text.toString(), photos: photos,
+                               at: new Date().toISOString() }]));
       form.reset();
       form.elements.idempotency_key.value = newKey();
       if (navigator.onLine) { sendPending(); } else { showWaiting(); }

@@ -1,0 +1,258 @@
+"""Pencaker's citizen pages: a vacancy in the layout with its JobPosting, AK/1 self-service
+(register, sign in, the card with its QR code, the six-monthly report) and applications.
+
+Seekers sign in with their AK/1 card number and the password chosen at registration;
+the page session (sessions.py) carries who they are, and every form POST its CSRF token.
+"""
+import io
+import re
+from urllib.parse import quote
+
+import segno
+
+from services.gateway import sessions
+from services.gateway.http import MAX_BODY, PayloadTooLarge
+from services.gateway.pages import CitizenError, goto, page, render
+from services.gateway.pencaker_api import script_json
+from services.pencaker.domain import DISABILITIES, EDUCATION_RANK, MARITAL_STATUSES, RELIGIONS, SEXES
+from services.servicekit.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from services.servicekit.public_url import public_url
+from services.servicekit.regions import all_regions, get_region
+from services.servicekit.rpc import call
+
+APPLICATION_LABELS = {"submitted": "Terkirim", "interview": "Dipanggil wawancara", "accepted": "Diterima",
+                      "rejected": "Belum diterima", "withdrawn": "Dibatalkan"}
+SEEKER_STATUS = {"active": "Aktif", "expired": "Tidak aktif", "placed": "Sudah bekerja"}
+MIN_PASSWORD = 10
+SAFE_NEXT = re.compile(r"/[A-Za-z0-9._~/?#=&%-]{0,200}")
+AK1_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
+    "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
+    "education_level", "education_major", "education_institution", "education_graduation_year",
+    "course_name", "course_institution", "course_year", "experience_position", "experience_years",
+    "languages", "disability", "skills", "desired_position", "desired_locations", "expected_salary",
+    "phone", "email", "password")}}
+SIGN_IN_FORM = {"type": "object", "properties": {"card_number": {"type": "string"},
+                                                 "password": {"type": "string"}, "next": {"type": "string"}}}
+# Pencaker's field names -> the form's; messages citizens read instead of the domain's English.
+FIELD_NAMES = {"education.level": "education_level", "education.major": "education_major",
+               "education.institution": "education_institution",
+               "education.graduation_year": "education_graduation_year",
+               "desired_position.title": "desired_position", "desired_position": "desired_position",
+               "contact": "phone", "contact.phone": "phone", "contact.email": "email"}
+MESSAGES = {"nik": "NIK harus 16 angka dan angka ke-7 sampai ke-12 sesuai tanggal lahir.",
+            "birth_date": "Isi tanggal lahir (umur paling sedikit 18 tahun).",
+            "sex": "Pilih jenis kelamin.", "marital_status": "Pilih status perkawinan.",
+            "religion": "Pilih agama.", "education_level": "Pilih pendidikan terakhir.",
+            "education_graduation_year": "Isi tahun lulus (empat angka).",
+            "phone": "Isi nomor telepon atau e-mail yang benar.", "email": "Alamat e-mail tidak valid.",
+            "expected_salary": "Isi gaji yang diharapkan sebagai angka rupiah.",
+            "desired_locations": "Pilih paling banyak 5 wilayah kerja yang diinginkan."}
+
+
+def qr_svg(text):
+    """The QR code of `text` as inline SVG (segno; no script, no image request)."""
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="svg", scale=4, xmldecl=False, svgns=True,
+                                     title=text, svgclass="qr", lineclass=None)
+    return out.getvalue().decode()
+
+
+def _words(text):
+    return [w.strip() for w in (text or "").split(",") if w.strip()]
+
+
+def _int(text):
+    text = (text or "").strip().replace(".", "")
+    return int(text) if text.isdigit() else (text or None)
+
+
+def seeker_from(form, region):
+    """The AK/1 registration (the JSON API's shape) from the form's fields."""
+    f = {k: (form.get(k) or "").strip() for k in AK1_FORM["properties"]}
+    body = {**{k: f[k] for k in ("nik", "name", "birth_place", "birth_date", "sex", "domicile_address",
+                                 "marital_status", "religion")},
+            "education": {"level": f["education_level"], "major": f["education_major"] or None,
+                          "institution": f["education_institution"],
+                          "graduation_year": _int(f["education_graduation_year"])},
+            "languages": _words(f["languages"]), "disability": form.getlist("disability"),
+            "skills": _words(f["skills"]), "desired_position": {"title": f["desired_position"]},
+            "desired_locations": form.getlist("desired_locations") or [region.code],
+            "contact": {k: f[k] for k in ("phone", "email") if f[k]}}
+    if f["expected_salary"]:
+        body["expected_salary"] = _int(f["expected_salary"])
+    if f["course_name"]:
+        body["courses"] = [{"name": f["course_name"], "institution": f["course_institution"] or None,
+                            "year": _int(f["course_year"])}]
+    if f["experience_position"]:
+        years = f["experience_years"].replace(",", ".")
+        body["experience"] = [{"position": f["experience_position"],
+                               "years": float(years) if years.replace(".", "", 1).isdigit() else years}]
+    return body
+
+
+def _form_error(exc):
+    field = exc.details.get("field") or "form"
+    name = FIELD_NAMES.get(field, field.split(".")[0])
+    return {name: MESSAGES.get(name) or ("Wajib diisi." if "required" in exc.message
+                                          else "Isian ini belum benar. Periksa kembali.")}
+
+
+class PencakerPages:
+    @page("GET", "/loker/<string:vacancy_id>")
+    def vacancy_page(self, request, vacancy_id):
+        """A vacancy in the layout, in Indonesian, with its JobPosting and the apply form."""
+        try:
+            vacancy = call(self.pencaker.get_vacancy, vacancy_id)
+            posting = call(self.pencaker.vacancy_jsonld, vacancy_id)
+        except NotFound:
+            raise CitizenError("Lowongan itu tidak ditemukan atau belum diverifikasi Disnaker.") from None
+        region = get_region(vacancy["region"])
+        session = sessions.current(request)
+        applied = None
+        if session and session.role == "citizen":
+            applied = next((a for a in call(self.pencaker.applications_for_seeker, session.subject,
+                                            caller=session.caller()) if a["vacancy_id"] == vacancy_id), None)
+        return render("lowongan.html", region, vacancy=vacancy, jsonld=script_json(posting),
+                      session=session, applied=applied, labels=APPLICATION_LABELS, active="loker",
+                      share={"title": f"{vacancy['title']} - {vacancy['employer']['name']}",
+                             "description": vacancy["description"][:200],
+                             "url": public_url(region, f"/loker/{vacancy_id}")})
+
+    @page("POST", "/loker/<string:vacancy_id>/lamar", form={"type": "object", "properties": {
+        "csrf": {"type": "string"}, "cover_letter": {"type": "string"}}}, statuses=(303, 403))
+    def vacancy_apply(self, request, vacancy_id):
+        """The signed-in seeker applies; then their applications."""
+        session = sessions.current(request)
+        if session is None:
+            return goto(f"/ak1/masuk?next=/loker/{quote(vacancy_id, safe='')}")
+        sessions.check_form(request, session)
+        letter = (request.form.get("cover_letter") or "").strip() or None
+        try:
+            call(self.pencaker.apply, vacancy_id, caller=session.caller(), cover_letter=letter)
+        except (Conflict, Forbidden) as exc:
+            if exc.details.get("field") == "csrf":
+                raise
+            return render("galat.html", status=exc.status, status_code=exc.status,
+                          title="Lamaran belum terkirim", message=_apply_refusal(exc))
+        return goto("/ak1#lamaran")
+
+    @page("GET", "/r/<string:code>/ak1/daftar")
+    def ak1_form(self, request, code):
+        """Register an AK/1 card (kartu tanda pencari kerja)."""
+        region = get_region(code)
+        return self._ak1_form(region, {"desired_locations": [region.code]})
+
+    @page("POST", "/r/<string:code>/ak1/daftar", form=AK1_FORM, statuses=(303,))
+    def ak1_register(self, request, code):
+        """Register, create the seeker's sign-in, start their session, show the card."""
+        region = get_region(code)
+        self.limits.hit("seeker_register", request)
+        if (request.content_length or 0) > MAX_BODY:
+            raise PayloadTooLarge(f"body is over {MAX_BODY} bytes")
+        values = request.form.to_dict()
+        values["desired_locations"] = request.form.getlist("desired_locations")
+        values["disability"] = request.form.getlist("disability")
+        if len(values.get("password") or "") < MIN_PASSWORD:
+            error = {"password": f"Kata sandi paling sedikit {MIN_PASSWORD} karakter."}
+            return self._ak1_form(region, values, error, 400)
+        try:
+            seeker = call(self.pencaker.register_seeker, region.code, seeker_from(request.form, region))
+        except ValidationFailed as exc:
+            return self._ak1_form(region, values, _form_error(exc), 400)
+        claims = self.store.create(seeker["card_number"].lower(), values["password"], "citizen",
+                                   seeker["region"], subject=seeker["seeker_id"])
+        response = goto("/ak1")
+        sessions.start(response, request, claims)
+        return response
+
+    def _ak1_form(self, region, values, errors=None, status=200):
+        values.pop("password", None)
+        return render("ak1_daftar.html", region, status, values=values, errors=errors or {},
+                      educations=list(EDUCATION_RANK), marital=MARITAL_STATUSES, religions=RELIGIONS,
+                      sexes=SEXES, disabilities=DISABILITIES, all_regions=all_regions(), active="loker")
+
+    @page("GET", "/ak1/masuk", query={"next": {"type": "string"}})
+    def ak1_sign_in_form(self, request):
+        """Sign in with the AK/1 card number and password."""
+        return render("ak1_masuk.html", values={"next": _safe_next(request.args.get("next"))}, errors={},
+                      active="loker")
+
+    @page("POST", "/ak1/masuk", form=SIGN_IN_FORM, statuses=(303,))
+    def ak1_sign_in(self, request):
+        number = (request.form.get("card_number") or "").strip().lower()
+        claims = self.store.verify(number, request.form.get("password") or "")
+        target = _safe_next(request.form.get("next"))
+        if claims is None:
+            return render("ak1_masuk.html", status=400, active="loker",
+                          values={"card_number": number.upper(), "next": target},
+                          errors={"card_number": "Nomor kartu atau kata sandi salah."})
+        response = goto(target)
+        sessions.start(response, request, claims)
+        return response
+
+    @page("POST", "/ak1/keluar", form={"type": "object", "properties": {"csrf": {"type": "string"}}},
+          statuses=(303, 403))
+    def ak1_sign_out(self, request):
+        session = sessions.current(request)
+        if session is not None:
+            sessions.check_form(request, session)
+        response = goto("/ak1/masuk")
+        sessions.end(response, request)
+        return response
+
+    @page("GET", "/ak1")
+    def ak1_card(self, request):
+        """The seeker's AK/1 card (printable, QR code of its number) and their applications."""
+        session = sessions.current(request)
+        if session is None or session.role != "citizen":
+            return goto("/ak1/masuk?next=/ak1")
+        seeker = call(self.pencaker.get_seeker, session.subject, caller=session.caller())
+        applications = call(self.pencaker.applications_for_seeker, session.subject, caller=session.caller())
+        titles = {}
+        for application in applications:
+            try:
+                titles[application["vacancy_id"]] = call(self.pencaker.get_vacancy,
+                                                         application["vacancy_id"])["title"]
+            except DomainError:
+                titles[application["vacancy_id"]] = application["vacancy_id"]
+        return render("ak1_kartu.html", get_region(seeker["region"]), seeker=seeker, session=session,
+                      qr=qr_svg(seeker["card_number"]), applications=applications, titles=titles,
+                      labels=APPLICATION_LABELS, statuses=SEEKER_STATUS, marital=MARITAL_STATUSES,
+                      religions=RELIGIONS, sexes=SEXES, active="loker",
+                      headers={"Cache-Control": "private, no-store"})
+
+    @page("POST", "/ak1/lapor", form={"type": "object", "properties": {"csrf": {"type": "string"}}},
+          statuses=(303, 403))
+    def ak1_report(self, request):
+        """The six-monthly report that keeps the card active."""
+        session = sessions.current(request)
+        if session is None:
+            return goto("/ak1/masuk?next=/ak1")
+        sessions.check_form(request, session)
+        try:
+            call(self.pencaker.report_seeker, session.subject, caller=session.caller())
+        except Conflict as exc:
+            return render("galat.html", status=409, status_code=409, title="Laporan belum dapat dikirim",
+                          message=_report_refusal(exc))
+        return goto("/ak1?dilaporkan=1#laporan")
+
+
+def _safe_next(target):
+    """Only our own pages: a path, never another site."""
+    target = (target or "").strip()
+    return target if SAFE_NEXT.fullmatch(target) and not target.startswith("//") else "/ak1"
+
+
+def _apply_refusal(exc):
+    if "already" in exc.message:
+        return "Anda sudah melamar lowongan ini. Lihat lamaran Anda di halaman kartu AK/1."
+    if "placed" in exc.message or "expired" in exc.message:
+        return "Kartu AK/1 Anda tidak aktif. Perbarui di Disnaker untuk melamar lagi."
+    return "Lowongan ini sudah ditutup atau tidak dapat dilamar dari wilayah Anda."
+
+
+def _report_refusal(exc):
+    if exc.details.get("field") == "next_report_due":
+        return "Laporan enam bulanan baru dapat dikirim 30 hari sebelum tanggal jatuh tempo."
+    return "Kartu AK/1 Anda tidak aktif; daftar ulang di Disnaker."
+
