@@ -215,29 +215,35 @@ def until(check, what, seconds=15):
 def lapor_offline_kept_then_sent_once(page, base, data):
     """No signal: the kept lapor page takes the report, keeps it, says it waits; the signal
     returns: it is sent once (a resend with its key makes no second ticket), the ticket shows."""
+    from tests.gateway.test_photos import phone_photo
     page.goto(f"{base}/r/36.71/lapor")
     until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), "the service worker")
     page.context.set_offline(True)
     page.goto(f"{base}/r/36.71/lapor")  # from the service worker's cache
     marker = f"Got mampet di gang {time.time_ns()}, air meluap ke jalan."
     fill_report(page, marker)
+    page.set_input_files("#isian-photo-file", files=[
+        {"name": "got.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}])
     page.click("button:has-text('Kirim laporan')")
-    expect(page.locator("#menunggu-sinyal")).to_have_text("Menunggu sinyal, laporan akan dikirim otomatis.")
+    # localStorage keeps the text; the photo stays in the open page's memory, and the page says so
+    expect(page.locator("#menunggu-sinyal")).to_have_text(
+        "Menunggu sinyal, laporan akan dikirim otomatis. "
+        "Foto hanya ikut terkirim jika halaman ini tetap terbuka sampai sinyal kembali.")
     [kept] = page.evaluate("JSON.parse(localStorage.getItem('tl-pending-reports'))")
-    assert marker in unquote_plus(kept["body"])
+    assert marker in unquote_plus(kept["body"]) and kept["photos"] is True
     page.context.set_offline(False)
     expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"), timeout=15_000)
     expect(page.locator("#status")).to_have_text("Terkirim")
+    expect(page.locator("#foto-laporan img")).to_have_count(1)
     assert page.evaluate("localStorage.getItem('tl-pending-reports')") == "[]"
     number = page.url.rsplit("/", 1)[1].removesuffix("?baru=1")
     # the same report sent again with its key (a lost answer, a double tap): the same ticket
     again = page.request.post(kept["action"], data=kept["body"], max_redirects=0, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": kept["key"]})
-    assert again.status == 303 and again.headers["location"].endswith(f"/lacak/{number}"), again.status
+    assert again.status == 303 and again.headers["location"].endswith(f"/lacak/{number}?baru=1"), again.status
     listed = page.request.get(f"{base}/api/v1/regions/36.71/aspirasi?limit=100").json()["items"]
     assert [t["number"] for t in listed if t["description"] == marker] == [number]
     # with signal, the script sends at once (multipart, the photo too), under a new key: a new ticket
-    from tests.gateway.test_photos import phone_photo
     page.goto(f"{base}/r/36.71/lapor")
     fill_report(page, f"Lampu taman mati {time.time_ns()}.")
     page.set_input_files("#isian-photo-file", files=[
