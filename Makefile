@@ -15,11 +15,13 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	@touch $@
 
 run: venv
+	-@$(PY) -m tools.ensure_gammu
 	$(PY) -m tools.run_platform
 
 test: venv
 	$(PY) -m tools.ensure_chromium
 	$(PY) -m tools.ensure_axe
+	-$(PY) -m tools.ensure_gammu
 	$(PY) -m pytest
 
 bench: venv

@@ -18,9 +18,9 @@ def missing():
     return [path for path in BINARIES if not os.access(path, os.X_OK)]
 
 
-def apt_install():
+def apt_install(packages=PACKAGES):
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *PACKAGES]
+    command = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
     if subprocess.run(command, env=env).returncode != 0:
         # An old or empty package list: refresh it once and try again.
         subprocess.run(["apt-get", "update", "-q"], env=env, check=False)

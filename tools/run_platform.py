@@ -20,6 +20,7 @@ from services.servicekit.errors import Unavailable
 from services.servicekit.partners import Broker
 from services.servicekit.service_index import SERVICES
 from tools import backing, quorum_migration
+from tools.channels import MailSink, SmsGateway
 
 ROOT = Path(__file__).resolve().parent.parent
 GATEWAY = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
@@ -81,12 +82,38 @@ def stop_all(procs):
             proc.kill()
 
 
+def start_channels(env):
+    """A local SMTP sink unless SMTP_URL is given; Gammu SMSD on its dummy driver when installed."""
+    mail = sms = None
+    if not env.get("SMTP_URL"):
+        mail = MailSink(ROOT / ".data" / "mail").start()
+        env["SMTP_URL"] = mail.url
+    if not env.get("SMSD_CONFIG") and SmsGateway.available():
+        sms = SmsGateway(ROOT / ".data" / "sms").prepare()
+        env.update(SMSD_CONFIG=str(sms.config), TL_REGION=env.get("TL_REGION", "36.71"))
+        sms.start(env)
+    return mail, sms
+
+
+def channels_note(mail, sms):
+    lines = []
+    if mail:
+        lines.append(f"Notification e-mails (SMTP sink {mail.url}): one file each in {mail.maildir}/new/")
+    if sms:
+        lines.append(f"SMS on Gammu's dummy modem: python -m tools.channels receive-sms +6281234567890 "
+                     f"'LAPOR SAMPAH Jl. Merdeka 5 sampah menumpuk'; replies land in {sms.dir}/sent/")
+    else:
+        lines.append("SMS is off: sudo apt-get install gammu-smsd, to try SMS reports.")
+    return "\n".join(lines)
+
+
 def main():
     store_port = 27017 if not backing.port_open("127.0.0.1", 27017) else None
     stack = backing.ensure(store_port=store_port, store_dir=ROOT / ".data" / "mongo")
     env = {**os.environ, **stack.env(), "PYTHONUNBUFFERED": "1"}
     # A fresh signing secret per run unless the operator gives one.
     env.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
+    mail, sms = start_channels(env)
     make_way_for_quorum_queues(env)
     procs = start_services(env)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops like Ctrl-C
@@ -97,8 +124,9 @@ def main():
         ops = ", ".join(f"{name} http://{ops_address(name, env)}" for name in procs)
         print(f"\nTangerang Live is up: {GATEWAY}/  (API: {GATEWAY}/api/v1/regions, "
               f"docs: {GATEWAY}/docs)\nOfficer console: {GATEWAY}/petugas/ (demo sign-ins in "
-              f".data/demo-accounts.txt)\nOperator ports (/health/live, /health/ready, /metrics): {ops}"
-              "\nCtrl-C stops everything.", flush=True)
+              f".data/demo-accounts.txt)\nOperator ports (/health/live, /health/ready, /metrics): {ops}",
+              flush=True)
+        print(channels_note(mail, sms) + "\nCtrl-C stops everything.", flush=True)
         while all(p.poll() is None for p in procs.values()):
             time.sleep(0.5)
         print("a service exited; stopping the rest", file=sys.stderr)
@@ -106,6 +134,9 @@ def main():
         print("\nstopping ...", file=sys.stderr)
     finally:
         stop_all(procs)
+        for channel in (mail, sms):
+            if channel:
+                channel.stop()
         stack.close()
 
 

@@ -4,7 +4,10 @@ Used by the end-to-end tests and by `make bench`.
 """
 import os
 import secrets
+import shutil
+import tempfile
 import uuid
+from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import requests
@@ -12,6 +15,7 @@ import requests
 from services.servicekit.service_index import SERVICES
 from services.servicekit.store import connect
 from tools import backing
+from tools.channels import MailSink, SmsGateway
 from tools.run_platform import start_services, stop_all, wait_healthy
 
 
@@ -58,13 +62,29 @@ class Platform:
         # Its own region registry: what tests onboard or remove there stays there.
         self.env.setdefault("PLATFORM_DB", f"{prefix}_platform")
         self.procs = {}
+        # The region's channels: an SMTP sink, and Gammu SMSD on its dummy driver when installed.
+        self.data_dir = Path(tempfile.mkdtemp(prefix=f"{prefix}-channels-"))
+        self.mail = MailSink(self.data_dir / "mail")
+        self.sms = SmsGateway(self.data_dir / "sms").prepare() if SmsGateway.available() else None
+        self.env.setdefault("SMTP_URL", self.mail.url)
+        self.env.setdefault("PUBLIC_URL", self.url)
+        self.env.setdefault("TL_REGION", "36.71")
+        if self.sms:
+            self.env.setdefault("SMSD_CONFIG", str(self.sms.config))
 
     def start(self):
+        self.mail.start()
+        if self.sms:
+            self.sms.start(self.env)
         self.procs = start_services(self.env)
         wait_healthy(self.procs, self.env)
 
     def stop(self):
         stop_all(self.procs)
+        self.mail.stop()
+        if self.sms:
+            self.sms.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
         if self.vhost:
             RabbitAdmin(self.api_uri).delete_vhost(self.vhost)
 

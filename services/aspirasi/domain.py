@@ -265,6 +265,13 @@ def transition(ticket, action, caller, now, note=None, opds=(), **params):
     return changes, entry
 
 
+def notification_contact(ticket):
+    """The reporter's e-mail and phone, nothing else; None for anonymous reports."""
+    reporter = ticket.get("reporter") or {}
+    contact = {k: reporter[k] for k in ("email", "phone") if reporter.get(k)}
+    return contact or None
+
+
 def _dispatch_opd(opd, current, opds):
     if opd is None:
         return current

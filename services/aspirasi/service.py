@@ -124,6 +124,13 @@ class AspirasiService(Observable):
             "actions": domain.allowed_actions(ticket, who)}
 
     @rpc
+    def notification_recipient(self, number, *, caller):
+        """Only the contact the reporter gave (None if anonymous): for the notifications service."""
+        ticket = self.store.get(number)
+        domain.authorize("read_contact", Caller.verify(caller), ticket)
+        return domain.notification_contact(ticket)
+
+    @rpc
     def transition(self, number, action, *, caller, note=None, expected_version=None,
                    tracking_secret=None, **params):
         """Move a ticket on; a citizen proves ownership with the ticket's tracking secret."""
@@ -148,7 +155,7 @@ class AspirasiService(Observable):
         changes.update(updated_at=now, history=ticket["history"] + [entry])
         event = _event("aspirasi_status_changed", ticket, **{
             "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
-            "at": now.isoformat(), "on_time": not ticket.get("breaches")})
+            "at": now.isoformat(), "on_time": not ticket.get("breaches"), "note": entry["note"]})
         self.store.update(ticket, changes, [event])
         self.outbox.flush("tickets", number)
         return domain.public_view(self.store.get(number))

@@ -40,10 +40,12 @@ MACHINE_PATHS = ("/api/", "/open311/", "/feeds/", "/docs/")
 REGION_COOKIE = "wilayah"  # the region a citizen last chose, for `/`
 REGION_COOKIE_AGE = 365 * 24 * 3600
 FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
-# No scripts at all; inline styles (the one stylesheet is in the layout); article
-# images from anywhere over http(s).
-HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: "
-                                      "data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+# Our own script only (the offline helper and its worker); inline styles (the one
+# stylesheet is in the layout); article images from anywhere over http(s).
+HEADERS = {"Content-Security-Policy": "default-src 'none'; script-src 'self'; worker-src 'self'; "
+                                      "connect-src 'self'; manifest-src 'self'; style-src 'unsafe-inline'; "
+                                      "img-src http: https: data:; form-action 'self'; base-uri 'none'; "
+                                      "frame-ancestors 'none'",
            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
               "Asia/Jayapura": "WIT"}
@@ -458,6 +460,21 @@ class CitizenPages:
         return render("berita.html", region, news=news, categories=categories, category=category,
                       feeds=feed_links(region, category),
                       active="berita")
+
+    @page("GET", "/berhenti/<string:token>")
+    def opt_out_page(self, request, token):
+        """Opt-out link of a notification e-mail: asks to confirm (a GET changes nothing)."""
+        return render("berhenti.html", token=token, done=False)
+
+    @page("POST", "/berhenti/<string:token>", form={"type": "object"})
+    def opt_out_submit(self, request, token):
+        """Confirmed opt-out: that address gets no more notifications."""
+        try:
+            call(self.notifications.opt_out, token)
+        except ValidationFailed:
+            raise CitizenError("Tautan berhenti berlangganan ini tidak valid. Gunakan tautan dari "
+                               "e-mail Anda.") from None
+        return render("berhenti.html", token=token, done=True)
 
     @page("GET", "/berita/<string:code>/<string:slug>")
     def artikel_page(self, request, code, slug):

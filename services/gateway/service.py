@@ -31,6 +31,7 @@ from services.gateway.live_events import replica_events
 from services.gateway.live_store import SharedItems
 from services.gateway.media import MediaRepository
 from services.gateway.news_api import NewsApi
+from services.gateway.offline import OfflinePages
 from services.gateway.openapi import url_map
 from services.gateway.pages import CitizenPages, error_page, is_page_path
 from services.gateway.pencaker_api import PencakerApi
@@ -75,8 +76,8 @@ class LiveViews(DependencyProvider):
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, PricesPages, CitizenPages, PencakerPages, ConsolePages, LaksaConsole,
-                     RegionAdminConsole, KinerjaConsole, PlatformConsole, DisnakerConsole,
+                     PricesApi, PricesPages, CitizenPages, PencakerPages, OfflinePages, ConsolePages,
+                     LaksaConsole, RegionAdminConsole, KinerjaConsole, PlatformConsole, DisnakerConsole,
                      PricesConsole, NewsConsole):
     name = "gateway"
 
@@ -87,6 +88,7 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
     pencaker = RpcProxy("pencaker")
     prices = RpcProxy("prices")
     news = RpcProxy("news")
+    notifications = RpcProxy("notifications")
     live = LiveViews()
     http_cache = HttpCache()
     limits = RateLimits()

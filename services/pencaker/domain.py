@@ -81,9 +81,10 @@ AUTHORITY = {
     "withdraw_application": {"citizen": OWN},
     "move_application": {"citizen": OWN},
     "set_subscriptions": {"region_admin": REGION, "platform_operator": ANY},
+    "read_contact": {**SEEKER_SIDE, "service": ANY},
 }
 # The record field naming its owner, where it is not "owner".
-OWNER_FIELD = {"read_seeker": "_id", "update_seeker": "_id", "report_seeker": "_id",
+OWNER_FIELD = {"read_seeker": "_id", "read_contact": "_id", "update_seeker": "_id", "report_seeker": "_id",
                "seeker_matches": "_id", "seeker_applications": "_id", "apply": "_id",
                "withdraw_application": "seeker_id"}
 WEIGHTS = {"skills": 0.35, "position": 0.15, "education": 0.15, "location": 0.20, "salary": 0.15}
@@ -372,6 +373,20 @@ def seeker_status(seeker, now):
     if seeker.get("next_report_due") and now > seeker["next_report_due"]:
         return "expired", "report_missed"
     return "active", None
+
+
+def report_window_to_announce(seeker, now):
+    """The due date whose report window has opened and was not announced yet, else None."""
+    due = seeker.get("next_report_due")
+    if seeker_status(seeker, now)[0] != "active" or not due or now < due - REPORT_WINDOW:
+        return None
+    return None if seeker.get("report_window_announced") == due.isoformat() else due
+
+
+def notification_contact(seeker):
+    """The seeker's e-mail and phone, nothing else, for telling them of their card and applications."""
+    contact = seeker.get("contact") or {}
+    return {k: contact[k] for k in ("email", "phone") if contact.get(k)} or None
 
 
 def record_report(seeker, now):

@@ -86,6 +86,13 @@ class PencakerService(Observable):
         return domain.seeker_view(seeker, utcnow())
 
     @rpc
+    def notification_recipient(self, seeker_id, *, caller):
+        """Only the seeker's e-mail and phone: for the notifications service."""
+        seeker = self.store.get_seeker(seeker_id)
+        _authorize("read_contact", caller, seeker)
+        return domain.notification_contact(seeker)
+
+    @rpc
     def update_seeker(self, seeker_id, changes, *, caller):
         seeker = self.store.get_seeker(seeker_id)
         _authorize("update_seeker", caller, seeker)
@@ -355,6 +362,11 @@ class PencakerService(Observable):
             if status == "expired":
                 self.store.update("seekers", seeker, {"status": "expired", "expiry_reason": reason})
                 expired += 1
+            elif due := domain.report_window_to_announce(seeker, now):
+                event = _event("seeker_report_window_opened", seeker["region"],
+                               seeker_id=seeker["_id"], due=isoformat(due))
+                self.store.update("seekers", seeker, {"report_window_announced": due.isoformat()}, [event])
+                self._relay("seekers", seeker["_id"])
         for application in self.store.pending_placements():
             self._place(application, now)
         return {"vacancies_closed": closed, "seekers_expired": expired}

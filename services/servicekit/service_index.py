@@ -12,6 +12,7 @@ SERVICES = {
     "prices": "services.prices.service:PricesService",
     "pencaker": "services.pencaker.service:PencakerService",
     "news": "services.news.service:NewsService",
+    "notifications": "services.notifications.service:NotificationsService",
 }
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 

@@ -195,6 +195,13 @@ def test_public_view_never_shows_contact_details():
         domain.validate_submission({**VALID, "show_name": "ya"}, TANGERANG, CATEGORIES)
 
 
+def test_the_notifications_service_gets_the_contact_only():
+    fields = domain.validate_submission(VALID, TANGERANG, CATEGORIES)
+    contact = domain.notification_contact(fields)
+    assert contact and set(contact) <= {"email", "phone"} and "nik" not in repr(contact)
+    assert domain.notification_contact({**fields, "reporter": None}) is None
+
+
 @pytest.mark.parametrize("nik, ok", [
     ("3671011708900001", True),
     ("3671015708900001", True),     # women: day + 40

@@ -54,8 +54,9 @@ def test_tables_name_known_roles_and_scopes_and_keep_the_lines(name):
             # an OPD officer never reaches beyond their OPD; only operators and services cross regions
             assert role != "opd_officer" or scope == OPD, (name, action)
             assert scope != ANY or role in ("platform_operator", "service", "citizen"), (name, action)
-            # a service identity only reads a reporter's contact (for notifications)
-            assert role != "service" or (name, action) == ("aspirasi", "read_contact"), (name, action)
+            # a service identity only reads a reporter's or seeker's contact (for notifications)
+            assert role != "service" or (name, action) in (("aspirasi", "read_contact"),
+                                                            ("pencaker", "read_contact")), (name, action)
 
 
 def test_every_laksa_transition_has_its_authority_row():

@@ -19,7 +19,7 @@ SCHEMAS = K8S / "schemas"
 KUSTOMIZATIONS = {"base": K8S / "base", "hub": K8S / "overlays" / "hub",
                   "partner": K8S / "overlays" / "partner", "edge": K8S / "overlays" / "edge"}
 OVERLAY_NAMESPACES = {"hub": "tl-hub", "partner": "tl-36-02", "edge": "tl-36-01"}
-CONSUMERS = ("aspirasi", "pencaker", "prices", "news")
+CONSUMERS = ("aspirasi", "pencaker", "prices", "news", "notifications")
 SERVICES = CONSUMERS + ("gateway",)
 # The light edge profile runs only these (overlays/edge).
 EDGE_SERVICES = ("aspirasi", "gateway")

@@ -1,4 +1,5 @@
-"""Citizen flows in headless Chromium, with JavaScript switched off (the pages must not need it).
+"""Citizen flows in headless Chromium, with JavaScript switched off (the pages must not need it),
+except the offline flows, which test the one progressive script and its service worker.
 
 Run by tests/pages/test_browser.py as `python -m tests.pages.browser_flows BASE_URL DATA_JSON`,
 in a process of its own: the test process is monkey-patched by eventlet (tests/conftest.py),
@@ -8,7 +9,9 @@ gets a fresh context. Prints one JSON line: {flow name: null, or the failure's t
 import json
 import re
 import sys
+import time
 import traceback
+from urllib.parse import unquote_plus
 
 from playwright.sync_api import expect, sync_playwright
 
@@ -16,11 +19,17 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = "Galaxy S9+"  # an Android phone as Playwright emulates it (viewport, touch, mobile UA)
 FLOWS = {}
+WITH_JAVASCRIPT = set()
 
 
 def flow(fn):
     FLOWS[fn.__name__] = fn
     return fn
+
+
+def javascript_flow(fn):
+    WITH_JAVASCRIPT.add(fn.__name__)
+    return flow(fn)
 
 
 def fill_report(page, description):
@@ -195,14 +204,66 @@ def harga_loker_berita(page, base, data):
     expect(page.locator(".isi-berita script")).to_have_count(0)
 
 
+def until(check, what, seconds=15):
+    # page.wait_for_function evaluates strings, which the pages' CSP (rightly) forbids.
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+@javascript_flow
+def lapor_offline_kept_then_sent_once(page, base, data):
+    """No signal: the kept lapor page takes the report, keeps it, says it waits; the signal
+    returns: it is sent once (a resend with its key makes no second ticket), the ticket shows."""
+    from tests.gateway.test_photos import phone_photo
+    page.goto(f"{base}/r/36.71/lapor")
+    until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), "the service worker")
+    page.context.set_offline(True)
+    page.goto(f"{base}/r/36.71/lapor")  # from the service worker's cache
+    marker = f"Got mampet di gang {time.time_ns()}, air meluap ke jalan."
+    fill_report(page, marker)
+    page.set_input_files("#isian-photo-file", files=[
+        {"name": "got.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}])
+    page.click("button:has-text('Kirim laporan')")
+    # localStorage keeps the text; the photo stays in the open page's memory, and the page says so
+    expect(page.locator("#menunggu-sinyal")).to_have_text(
+        "Menunggu sinyal, laporan akan dikirim otomatis. "
+        "Foto hanya ikut terkirim jika halaman ini tetap terbuka sampai sinyal kembali.")
+    [kept] = page.evaluate("JSON.parse(localStorage.getItem('tl-pending-reports'))")
+    assert marker in unquote_plus(kept["body"]) and kept["photos"] is True
+    page.context.set_offline(False)
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"), timeout=15_000)
+    expect(page.locator("#status")).to_have_text("Terkirim")
+    expect(page.locator("#foto-laporan img")).to_have_count(1)
+    assert page.evaluate("localStorage.getItem('tl-pending-reports')") == "[]"
+    number = page.url.rsplit("/", 1)[1].removesuffix("?baru=1")
+    # the same report sent again with its key (a lost answer, a double tap): the same ticket
+    again = page.request.post(kept["action"], data=kept["body"], max_redirects=0, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Idempotency-Key": kept["key"]})
+    assert again.status == 303 and again.headers["location"].endswith(f"/lacak/{number}?baru=1"), again.status
+    listed = page.request.get(f"{base}/api/v1/regions/36.71/aspirasi?limit=100").json()["items"]
+    assert [t["number"] for t in listed if t["description"] == marker] == [number]
+    # with signal, the script sends at once (multipart, the photo too), under a new key: a new ticket
+    page.goto(f"{base}/r/36.71/lapor")
+    fill_report(page, f"Lampu taman mati {time.time_ns()}.")
+    page.set_input_files("#isian-photo-file", files=[
+        {"name": "lampu.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}])
+    page.click("button:has-text('Kirim laporan')")
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"))
+    assert page.url.rsplit("/", 1)[1].removesuffix("?baru=1") != number
+    expect(page.locator("#foto-laporan img")).to_have_count(1)
+
+
 def main(base, data, names):
     results = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
         for name in names:
-            context = browser.new_context(java_script_enabled=False, locale="id-ID", **phone,
-                                          extra_http_headers={"X-Forwarded-For": "198.51.100.240"})
+            context = browser.new_context(java_script_enabled=name in WITH_JAVASCRIPT, locale="id-ID",
+                                          **phone, extra_http_headers={"X-Forwarded-For": "198.51.100.240"})
             context.set_default_timeout(10_000)
             try:
                 FLOWS[name](context.new_page(), base, data)

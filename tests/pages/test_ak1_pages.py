@@ -41,7 +41,7 @@ def test_vacancy_page_is_in_the_layout_in_indonesian_with_a_full_job_posting(pla
     page = html(response, 200)
     assert 'nav class="menu"' in page and "Content-Security-Policy" in response.headers
     assert "Rp5.000.000 &ndash; Rp6.000.000 per bulan" in page and "Purnawaktu" in page
-    assert "3 orang" in page and "Lamar sebelum" in page and "MONTH" not in page.split("</script>")[1]
+    assert "3 orang" in page and "Lamar sebelum" in page and "MONTH" not in page.split("</head>")[1]
     assert 'property="og:title" content="Operator Mesin Bubut - PT Sinar Logam"' in page
     assert 'name="twitter:card"' in page
     [posting] = [d for d in extruct.extract(page, base_url=url, syntaxes=["json-ld"])["json-ld"]

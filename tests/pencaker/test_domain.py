@@ -172,6 +172,21 @@ def test_last_report_runs_up_to_the_end_of_validity():
     assert len(seeker["reports"]) == 3
 
 
+def test_the_report_window_is_announced_once_per_due_date():
+    seeker = seeker_on(NOW, contact={"phone": "0812 3456 7890", "address": "Jl. Merdeka 5"})
+    due = seeker["next_report_due"]
+    assert domain.report_window_to_announce(seeker, due - domain.REPORT_WINDOW - timedelta(days=1)) is None
+    assert domain.report_window_to_announce(seeker, due - domain.REPORT_WINDOW) == due
+    announced = {**seeker, "report_window_announced": due.isoformat()}
+    assert domain.report_window_to_announce(announced, due - timedelta(days=1)) is None
+    reported = {**announced, **domain.record_report(announced, due - timedelta(days=1))}
+    assert domain.report_window_to_announce(reported, reported["next_report_due"]) == \
+        reported["next_report_due"]
+    assert domain.report_window_to_announce(seeker, due + timedelta(days=1)) is None  # expired
+    # the notifications service gets the contact only, never the address or the NIK
+    assert domain.notification_contact(seeker) == {"phone": "0812 3456 7890"}
+
+
 # --- vacancies -------------------------------------------------------------
 def posting(**changes):
     data = {"title": "Operator CNC", "description": "Mengoperasikan mesin CNC dan bubut.",

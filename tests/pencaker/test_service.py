@@ -15,7 +15,8 @@ from services.servicekit.outbox import shared_exchange
 from tests.helpers import rpc, signed, start_with_recorder
 
 EVENT_TYPES = ("seeker_registered", "vacancy_posted", "vacancy_closed", "application_submitted",
-               "application_status_changed", "match_found", "seeker_placed")
+               "application_status_changed", "match_found", "seeker_placed",
+               "seeker_report_window_opened")
 OFFICER = signed("disnaker_officer", "36.71", "officer@36.71")
 EMPLOYER = signed("citizen", "36.71", "hrd@majulogam")
 
@@ -249,6 +250,26 @@ def test_interrupted_placement_is_finished_by_the_sweep(pencaker, mongo_db):
     wait_for(of_type("seeker_placed", seeker_id=budi["seeker_id"]), "seeker_placed")
     assert mongo_db.applications.find_one({"_id": application["id"]})["placement_pending"] is False
     assert mongo_db.seekers.find_one({"_id": budi["seeker_id"]})["status"] == "placed"
+
+
+def test_the_sweep_announces_an_open_report_window_once_and_contact_goes_by_rpc(pencaker, mongo_db):
+    container, _ = pencaker
+    budi = rpc(container, "register_seeker", "36.71", BUDI)
+    stored = mongo_db.seekers.find_one({"_id": budi["seeker_id"]})
+    due = utcnow() + timedelta(days=10)  # inside the 30-day window
+    mongo_db.seekers.replace_one({"_id": stored["_id"]}, {**stored, "next_report_due": due})
+    rpc(container, "sweep")
+    rpc(container, "sweep")
+    [event] = wait_for(of_type("seeker_report_window_opened", seeker_id=budi["seeker_id"]), "the window")
+    assert set(event["payload"]) == {"seeker_id", "due"}  # no personal data in the event
+    eventlet.sleep(0.3)
+    assert len([e for e in Recorder.seen if e["payload"].get("seeker_id") == budi["seeker_id"]
+                and e["event_type"] == "seeker_report_window_opened"]) == 1
+    assert rpc(container, "notification_recipient", budi["seeker_id"],
+               caller=signed("service", subject="notifications")) == {
+        "phone": "081234567890", "email": "budi@example.id"}
+    with pytest.raises(Forbidden):  # another citizen may not read it
+        rpc(container, "notification_recipient", budi["seeker_id"], caller=signed("citizen", "36.71"))
 
 
 def test_subscriptions_decide_which_regions_vacancies_a_region_shows(pencaker):

@@ -63,4 +63,5 @@ service("ASPIRASI", env.ASPIRASI_DB || "tl_aspirasi", "read");
 service("PENCAKER", env.PENCAKER_DB || "tl_pencaker", "read");
 service("PRICES", env.PRICES_DB || "tl_prices", "read");
 service("NEWS", env.NEWS_DB || "tl_news", "read");
+service("NOTIFICATIONS", env.NOTIFICATIONS_DB || "tl_notifications", "read");
 ensureUser(env.BACKUP_USER, env.BACKUP_PASSWORD, [{role: "backup", db: "admin"}]);

@@ -1,0 +1,137 @@
+"""Notifications entrypoints: domain events in, e-mail / SMS / WhatsApp out.
+
+Each handler asks the owning service for the recipient's contact by RPC
+(personal data never rides in events), lets the domain word the notice, and
+sends it once per event and recipient (the ledger). A channel that fails
+makes the handler raise: `reliable_event_handler` retries the event with
+backoff and dead-letters it after the last try; what was already sent is
+skipped on the retry.
+"""
+from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
+from prometheus_client import Counter
+
+from services.notifications import domain
+from services.notifications.channels import Channels, DeliveryFailed, Message
+from services.notifications.repository import NotificationRepository
+from services.servicekit.caller import Caller
+from services.servicekit.entrypoints import rpc
+from services.servicekit.errors import ConfigError, Forbidden, ValidationFailed
+from services.servicekit.events import reliable_event_handler
+from services.servicekit.health import Observable
+from services.servicekit.metrics import Metrics
+from services.servicekit.regions import get_region
+from services.servicekit.rpc import call
+from services.servicekit.store import MongoStore
+
+MESSAGES = Counter("tl_notifications_total", "Notification deliveries by channel, kind and outcome",
+                   ["channel", "kind", "outcome"])
+
+
+class NotificationsService(Observable):
+    name = "notifications"
+
+    config = Config()
+    store = MongoStore(NotificationRepository)
+    channels = Channels()
+    metrics = Metrics()
+    aspirasi = RpcProxy("aspirasi")
+    pencaker = RpcProxy("pencaker")
+
+    @reliable_event_handler("aspirasi", "aspirasi_status_changed")
+    def ticket_changed(self, event):
+        notice = domain.ticket_notice(event["payload"], self.config["PUBLIC_URL"])
+        if notice:
+            self.store.apply_once(event, "ticket_changed", lambda: self._tell(
+                event, notice, call(self.aspirasi.notification_recipient, event["payload"]["number"],
+                                   caller=self._as_service())))
+
+    @reliable_event_handler("pencaker", "application_status_changed")
+    def application_changed(self, event):
+        notice = domain.application_notice(event["payload"], self.config["PUBLIC_URL"])
+        if notice:
+            self.store.apply_once(event, "application_changed", lambda: self._tell(
+                event, notice, self._seeker_contact(event)))
+
+    @reliable_event_handler("pencaker", "seeker_report_window_opened")
+    def report_due(self, event):
+        notice = domain.report_due_notice(event["payload"])
+        self.store.apply_once(event, "report_due",
+                              lambda: self._tell(event, notice, self._seeker_contact(event)))
+
+    @reliable_event_handler("prices", "price_alert_raised")
+    def price_alert(self, event):
+        notice = domain.price_alert_notice(event["payload"], get_region(event["region"]).name)
+        self.store.apply_once(event, "price_alert", lambda: self._send(
+            event, notice, self.store.subscribers(event["region"])))
+
+    @rpc
+    def opt_out(self, token):
+        """The signed link in every e-mail: that address gets no more messages."""
+        self.store.opt_out(domain.opted_out_key(self._secret(), token), "link")
+
+    @rpc
+    def opt_out_phone(self, number, *, caller):
+        """STOP by SMS (the SMS inbox, a platform service): no more SMS or WhatsApp to that number."""
+        _require_service(caller)
+        self.store.opt_out(domain.contact_key("sms", number), "sms")
+
+    @rpc
+    def subscribe_price_alerts(self, region_code, channel, address, *, caller):
+        """HARGA by SMS (the SMS inbox): the region's price alerts to that address."""
+        _require_service(caller)
+        get_region(region_code)
+        if channel not in domain.CHANNELS:
+            raise ValidationFailed.field("channel", f"give one of {', '.join(domain.CHANNELS)}")
+        if channel != "email":
+            address = domain.normal_phone(address)
+        self.store.subscribe(region_code, channel, address, domain.contact_key(channel, address))
+
+    def _as_service(self):
+        return Caller.service(self.name).sign()
+
+    def _seeker_contact(self, event):
+        return call(self.pencaker.notification_recipient, event["payload"]["seeker_id"],
+                    caller=self._as_service())
+
+    def _tell(self, event, notice, recipient):
+        self._send(event, notice, domain.recipient_addresses(recipient, self.config["PHONE_CHANNEL"]))
+
+    def _send(self, event, notice, addresses):
+        opted_out = self.store.opted_out({domain.contact_key(c, a) for c, a in addresses})
+        for channel, address in addresses:
+            if domain.contact_key(channel, address) in opted_out:
+                MESSAGES.labels(channel, notice.kind, "opted_out").inc()
+        failures = []
+        for key, channel, address in domain.deliveries(event["event_id"], addresses, opted_out):
+            if self.store.was_sent(key):
+                MESSAGES.labels(channel, notice.kind, "duplicate").inc()
+                continue
+            try:
+                self.channels[channel].send(Message(address, notice.subject,
+                                                    self._text(notice, channel, address), key))
+            except DeliveryFailed as exc:
+                MESSAGES.labels(channel, notice.kind, "failed").inc()
+                failures.append(f"{channel}: {exc}")
+                continue
+            # Dying right here would send again on the retry (at least once, never lost).
+            self.store.record_sent(key, channel, notice.kind, event["event_id"])
+            MESSAGES.labels(channel, notice.kind, "sent").inc()
+        if failures:
+            raise DeliveryFailed("; ".join(failures))
+
+    def _text(self, notice, channel, address):
+        if channel != "email":
+            return domain.sms_text(notice)
+        token = domain.opt_out_token(self._secret(), channel, address)
+        return domain.email_text(notice, f"{self.config['PUBLIC_URL']}/berhenti/{token}")
+
+    def _secret(self):
+        if not self.config.get("OPT_OUT_SECRET"):
+            raise ConfigError("OPT_OUT_SECRET is empty: set TL_TOKEN_SECRET, which signs opt-out links")
+        return self.config["OPT_OUT_SECRET"]
+
+
+def _require_service(caller):
+    if Caller.verify(caller).role != "service":
+        raise Forbidden("only a platform service (the SMS inbox) may do this", {"field": "caller"})

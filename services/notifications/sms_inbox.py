@@ -1,0 +1,101 @@
+"""SMS reports: the command Gammu SMSD runs for every received message (RunOnReceive).
+
+    [smsd]
+    RunOnReceive = /srv/tl/.venv/bin/python -m services.notifications.sms_inbox
+
+The daemon passes the message's identifiers as arguments (file names with the
+files backend, row ids with SQL) and its content in the environment:
+SMS_MESSAGES, SMS_1_NUMBER, SMS_1_TEXT, ... and, for a multipart message,
+DECODED_1_TEXT with the joined text. This command needs AMQP_URI (the region's
+broker), TL_REGION (the region the modem serves) and SMSD_CONFIG (to queue the
+reply with gammu-smsd-inject) in the daemon's environment, and TL_CALLER_SECRET
+(or TL_TOKEN_SECRET) to sign its calls as a platform service.
+
+A report is idempotent per message: its key comes from the message ids (or
+sender, time and text), so a second run for the same SMS (the daemon runs the
+command again when it took over two minutes) returns the same ticket.
+"""
+import hashlib
+import logging
+import os
+import sys
+
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.notifications import sms_commands
+from services.notifications.channels import queue_sms
+from services.servicekit.caller import Caller
+from services.servicekit.errors import NotFound, ValidationFailed
+from services.servicekit.regions import get_region
+
+log = logging.getLogger("sms_inbox")
+RPC_TIMEOUT = 20  # the daemon waits up to two minutes for us
+
+
+def read_message(environ):
+    """(sender, text) of the received message, its parts joined."""
+    text = environ.get("DECODED_1_TEXT")
+    if not text:
+        count = int(environ.get("SMS_MESSAGES") or 1)
+        text = "".join(environ.get(f"SMS_{i}_TEXT", "") for i in range(1, count + 1))
+    return environ.get("SMS_1_NUMBER", ""), text
+
+
+def idempotency_key(message_ids, environ, sender, text):
+    basis = "|".join(message_ids) or f"{sender}|{environ.get('SMS_1_TIMESTAMP', '')}|{text}"
+    return "sms-" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+
+
+def answer(cluster, region, sender, text, key):
+    """The reply for one SMS, after doing what it asks."""
+    codes = [c["code"] for c in cluster.aspirasi.categories(region.code)]
+    command = sms_commands.parse(text, codes)
+    if command.kind == "lapor":
+        report = {"category": command.category, "description": command.text,
+                  "location": {"address": command.text[:300]},
+                  "reporter": {"name": "Pelapor SMS", "phone": sender}}
+        try:
+            ticket = cluster.aspirasi.submit(region.code, report, key)
+        except ValidationFailed:
+            return sms_commands.rejected_reply()
+        return sms_commands.submitted_reply(ticket)
+    if command.kind == "cek":
+        try:
+            return sms_commands.status_reply(cluster.aspirasi.get_ticket(command.number))
+        except NotFound:
+            return sms_commands.not_found_reply(command.number)
+    if command.kind == "stop":
+        cluster.notifications.opt_out_phone(sender, caller=Caller.service("sms_inbox").sign())
+        return sms_commands.stopped_reply()
+    if command.kind == "harga":
+        cluster.notifications.subscribe_price_alerts(region.code, "sms", sender,
+                                                     caller=Caller.service("sms_inbox").sign())
+        return sms_commands.subscribed_reply(region.name)
+    return sms_commands.help_reply(codes, command.problem)
+
+
+def main(argv, environ):
+    sender, text = read_message(environ)
+    if not sender:
+        log.error("no SMS_1_NUMBER in the environment: run this from gammu-smsd's RunOnReceive")
+        return 2
+    region = get_region(environ["TL_REGION"])
+    key = idempotency_key(argv, environ, sender, text)
+    try:
+        with ClusterRpcProxy({"AMQP_URI": environ["AMQP_URI"]}, timeout=RPC_TIMEOUT) as cluster:
+            reply = answer(cluster, region, sender, text, key)
+    except Exception:  # noqa: BLE001 - the citizen must learn to send again
+        log.exception("SMS %s from ...%s not handled (the message stays in the daemon's inbox; "
+                      "rerun this command with its id once the platform is back)", key, sender[-3:])
+        queue_sms(environ["SMSD_CONFIG"], sender, sms_commands.unavailable_reply())
+        return 1
+    queue_sms(environ["SMSD_CONFIG"], sender, reply)
+    log.info("SMS %s from ...%s answered", key, sender[-3:])
+    return 0
+
+
+if __name__ == "__main__":
+    # The daemon closes our standard streams: log to a file when one is given.
+    logging.basicConfig(level=logging.INFO, filename=os.environ.get("SMS_INBOX_LOG"),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    sys.exit(main(sys.argv[1:], os.environ))
