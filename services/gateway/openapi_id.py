@@ -17,7 +17,8 @@ TAGS = {
     "Berita": ("Berita wilayah, ruang redaksi, sumber feed dan langganan; feed RSS/Atom.", ("news_api",)),
     "Wilayah dan platform": ("Daftar wilayah, tampilan langsung, akun, token, wilayah mitra, dokumen ini.",
                              ("service", "platform_api", "regions_api")),
-    "Halaman warga": ("Halaman HTML untuk warga (tanpa JavaScript).", ("pages", "pencaker_pages")),
+    "Halaman warga": ("Halaman HTML untuk warga (tanpa JavaScript; satu skrip opsional untuk luring).",
+                      ("pages", "pencaker_pages", "offline")),
     "Konsol petugas": ("Halaman HTML untuk petugas di /petugas/ (masuk dengan sesi, token CSRF).",
                        ("console",)),
 }
@@ -108,6 +109,11 @@ SUMMARIES = {
     # Halaman warga
     "home_page": "Pilih wilayah",
     "favicon": "Ikon situs",
+    "opt_out_page": "Berhenti menerima pemberitahuan: konfirmasi",
+    "opt_out_submit": "Berhenti menerima pemberitahuan",
+    "web_app_manifest": "Manifes aplikasi web wilayah (pasang di layar utama)",
+    "service_worker": "Service worker: halaman dan laporan tetap jalan tanpa sinyal",
+    "offline_script": "Skrip halaman: antrean laporan saat tanpa sinyal",
     "beranda_page": "Beranda wilayah",
     "lapor_page": "Formulir lapor",
     "lapor_submit": "Kirim formulir lapor",
