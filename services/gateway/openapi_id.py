@@ -114,6 +114,7 @@ SUMMARIES = {
     "web_app_manifest": "Manifes aplikasi web wilayah (pasang di layar utama)",
     "service_worker": "Service worker: halaman dan laporan tetap jalan tanpa sinyal",
     "offline_script": "Skrip halaman: antrean laporan saat tanpa sinyal",
+    "choose_region": "Pilih wilayah (diingat untuk halaman depan)",
     "beranda_page": "Beranda wilayah",
     "lapor_page": "Formulir lapor",
     "lapor_submit": "Kirim formulir lapor",

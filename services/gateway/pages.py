@@ -278,18 +278,22 @@ class CitizenPages:
         """The site icon (SVG; every current browser reads it), cached for a day."""
         return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
+    @page("GET", "/pilih/<string:code>", statuses=(303,))
+    def choose_region(self, request, code):
+        """A region chosen at `/` or in the switcher: remembered for `/`, then its beranda.
+        (Beranda itself sets no cookie, so caches and the kept page can serve it.)"""
+        region = get_region(code)
+        response = goto(f"/r/{region.code}/")
+        response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
+                            secure=request.scheme == "https", httponly=True)
+        return response
+
     @page("GET", "/r/<string:code>/")
     def beranda_page(self, request, code):
-        """Beranda: the region's Tangerang Live view (news, prices, vacancies, aspirasi);
-        remembers the region for `/`."""
+        """Beranda: the region's Tangerang Live view (news, prices, vacancies, aspirasi)."""
         region = get_region(code)
         live = self.live.document(region, self)
-        response = render("beranda.html", region, live=live, feeds=feed_links(region, None),
-                          active="beranda")
-        if request.cookies.get(REGION_COOKIE) != region.code:  # only then: the answer stays cacheable
-            response.set_cookie(REGION_COOKIE, region.code, max_age=REGION_COOKIE_AGE, samesite="Lax",
-                                secure=request.scheme == "https", httponly=True)
-        return response
+        return render("beranda.html", region, live=live, feeds=feed_links(region, None), active="beranda")
 
     @page("GET", "/r/<string:code>/lapor")
     def lapor_page(self, request, code):

@@ -1,7 +1,12 @@
 """Officer accounts and signed-in HTTP clients for the console tests."""
 import itertools
+import json
+import os
 import re
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -9,6 +14,25 @@ import requests
 from services.gateway.accounts import AccountRepository
 
 PASSWORD = "kata-sandi-uji-123"
+ROOT = Path(__file__).resolve().parents[2]
+BROWSER_BUDGET = 240  # seconds for every flow and the accessibility pass, browser start included
+
+
+def browser_report(module, url, data):
+    """Run a flows module (tests/console/*_flows.py) in headless Chromium; its results by check."""
+    from tests.console.browser_flows import AXE
+    from tests.pages.browser_flows import CHROMIUM
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (as root), or run: "
+                    "sudo apt-get install -y chromium chromium-driver")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs it, or run: npm ci --prefix tests/a11y")
+    done = subprocess.run([sys.executable, "-m", module, url, json.dumps(data)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=BROWSER_BUDGET)
+    assert done.returncode == 0, done.stderr[-4000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"{module} page sizes (bytes):", report["sizes"])
+    return report["results"]
 CLIENTS = itertools.count(10)
 
 

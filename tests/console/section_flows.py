@@ -10,13 +10,11 @@ through the API ("vacancy": {id, title, employer}, "nik"). Prints one JSON line:
 import json
 import sys
 import time
-import traceback
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.console.browser_flows import AXE, AXE_RUN, LAPTOP, MAX_PAGE, WCAG_AA, sign_in
-from tests.pages.browser_flows import ARGS, CHROMIUM
+from tests.console.browser_flows import AXE, AXE_RUN, LAPTOP, WCAG_AA, run, sign_in
 
 FLOWS = {}
 SEEN = {}  # page -> bytes
@@ -138,35 +136,6 @@ def accessibility(browser, base, data):
     assert not problems, json.dumps(problems, indent=1)
 
 
-def main(base, data, names):
-    results = {}
-    origin = urlsplit(base).netloc
-    external = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for name in names:
-            context = browser.new_context(java_script_enabled=False, viewport=LAPTOP, locale="id-ID",
-                                          extra_http_headers={"X-Forwarded-For": "198.51.100.244"})
-            context.set_default_timeout(10_000)
-            page = context.new_page()
-            page.on("request", lambda r: urlsplit(r.url).netloc != origin and external.append(r.url))
-            try:
-                FLOWS[name](page, base, data)
-                results[name] = None
-            except Exception:  # noqa: BLE001 - reported to the test, which fails with it
-                results[name] = traceback.format_exc()
-            finally:
-                context.close()
-        try:
-            accessibility(browser, base, data)
-            results["accessibility"] = None
-        except Exception:  # noqa: BLE001
-            results["accessibility"] = traceback.format_exc()
-        browser.close()
-    results["page_sizes"] = None if SEEN and max(SEEN.values()) < MAX_PAGE else f"sizes: {SEEN}"
-    results["no_external_requests"] = None if not external else f"left the gateway: {external}"
-    print(json.dumps({"results": results, "sizes": SEEN}))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1], json.loads(sys.argv[2]), sys.argv[3:] or list(FLOWS))
+    run(sys.argv[1], json.loads(sys.argv[2]), sys.argv[3:] or list(FLOWS), FLOWS, accessibility, SEEN,
+        client="198.51.100.244")

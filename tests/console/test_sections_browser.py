@@ -2,37 +2,23 @@
 officer's verified vacancy shows on /r/36.71/loker, a clerk's prices on /r/36.71/harga, an
 editor's article in the RSS feed; axe-core finds no WCAG A/AA violation on these sections'
 pages, each under 100 KB, and no request leaves the gateway."""
-import json
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
 from services.gateway.auth import issue_token
-from tests.console.browser_flows import AXE
-from tests.console.conftest import PASSWORD
+from tests.console.conftest import PASSWORD, browser_report
 from tests.console.section_flows import FLOWS
 from tests.console.test_disnaker import pending_vacancy
-from tests.pages.browser_flows import CHROMIUM
 from tests.pencaker.test_api import seeker
 
-ROOT = Path(__file__).resolve().parents[2]
-BUDGET = 240  # seconds for every flow and the accessibility pass, browser start included
 CHECKS = [*FLOWS, "accessibility", "page_sizes", "no_external_requests"]
 NIK = "3671014507010003"  # a woman born 5 July 2001, of Kota Tangerang
 
 
 @pytest.fixture(scope="module")
 def flows(platform, accounts):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (as root), or run: "
-                    "sudo apt-get install -y chromium chromium-driver")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make test` installs it, or run: npm ci --prefix tests/a11y")
     def token(role, region, subject):
         return {"Authorization": f"Bearer {issue_token(subject, role, region)}"}
     company, job = pending_vacancy(platform, token, f"Admin Gudang {uuid.uuid4().hex[:4]}")
@@ -43,12 +29,7 @@ def flows(platform, accounts):
             "clerk": [accounts.create("region_admin"), PASSWORD],
             "editor": [accounts.create("editor"), PASSWORD],
             "vacancy": {"id": job["id"], "title": job["title"], "employer": company["_id"]}, "nik": NIK}
-    command = [sys.executable, "-m", "tests.console.section_flows", platform.url, json.dumps(data)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=BUDGET)
-    assert done.returncode == 0, done.stderr[-4000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    print("section page sizes (bytes):", report["sizes"])
-    return report["results"]
+    return browser_report("tests.console.section_flows", platform.url, data)
 
 
 @pytest.mark.parametrize("name", CHECKS)

@@ -173,7 +173,7 @@ def beranda_and_region_switcher(page, base, data):
     page.click("text=Ganti wilayah")
     page.click("details.ganti >> text=Kota Tangerang Selatan")
     expect(page).to_have_url(f"{base}/r/36.74/loker")
-    page.goto(f"{base}/")  # the last beranda seen is remembered
+    page.goto(f"{base}/")  # the last region chosen for its beranda is remembered
     expect(page).to_have_url(f"{base}/r/32.73/")
 
 

@@ -37,8 +37,10 @@ def html(response, status):
 def test_home_is_a_region_chooser_that_remembers_the_choice(platform, http):
     chooser = html(http.get(f"{platform.url}/", allow_redirects=False, timeout=10), 200)
     for region in all_regions():
-        assert f'<a href="/r/{region.code}/">{region.name}</a>' in chooser
-    page = html(http.get(f"{platform.url}/r/32.73/", timeout=10), 200)  # sets the cookie
+        assert f'<a href="/pilih/{region.code}">{region.name}</a>' in chooser
+    assert "Set-Cookie" not in http.get(f"{platform.url}/r/32.73/", timeout=10).headers  # cacheable
+    chosen = http.get(f"{platform.url}/pilih/32.73", allow_redirects=False, timeout=10)
+    assert chosen.status_code == 303 and chosen.headers["Location"] == "/r/32.73/"
     assert http.cookies.get("wilayah") == "32.73"
     back = http.get(f"{platform.url}/", allow_redirects=False, timeout=10)
     assert back.status_code == 303 and back.headers["Location"] == "/r/32.73/"
@@ -47,8 +49,8 @@ def test_home_is_a_region_chooser_that_remembers_the_choice(platform, http):
     for heading in ("Berita terbaru", "Lowongan kerja", "Aspirasi warga"):
         assert heading in page
     assert page.count("Diperbarui ") >= 3 and "Sedang tidak tersedia" not in page
-    for region in all_regions():  # the switcher lists every registered region
-        assert f'href="/r/{region.code}/"' in page and region.name in page
+    for region in all_regions():  # the switcher lists every registered region (and remembers it)
+        assert f'href="/pilih/{region.code}"' in page and region.name in page
     # One script, our own offline helper (progressive); nothing inline may run.
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/tl-offline.js" defer data-region="36.71">']
     policy = http.get(f"{platform.url}/r/36.71/", timeout=10).headers["Content-Security-Policy"]
