@@ -14,6 +14,7 @@ from services.aspirasi import domain, kinerja, open311, sla
 from services.aspirasi.repository import TicketRepository
 from services.servicekit import business_metrics
 from services.servicekit.caller import Caller, token_secret
+from services.servicekit.contracts.aspirasi import listed
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -318,7 +319,7 @@ class AspirasiService(Observable):
             views = [domain.public_view(t) for t in tickets if t]
         else:
             views = self.list_tickets(region_code, open311.status_filter(status),
-                                      open311.listed(service_code) or None,
+                                      listed(service_code) or None,
                                       _parse_date("start_date", start_date),
                                       _parse_date("end_date", end_date), min(int(limit), 1000))
         names = {c["code"]: c["name"] for c in self.categories(region_code)}

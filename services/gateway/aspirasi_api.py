@@ -1,12 +1,12 @@
 """LAKSA's routes: the JSON API v1 and Open311 GeoReport v2."""
 from werkzeug.wrappers import Response
 
-from services.aspirasi.open311 import listed
 from services.gateway import schemas
 from services.gateway.auth import citizen_caller, signed_caller
 from services.gateway.http import api, error_response, json_response, page_params, read_form, read_json
 from services.gateway.open311_xml import definition_to_xml, discovery_to_xml, to_xml
 from services.gateway.openapi import OPEN311_ERRORS
+from services.servicekit.contracts.aspirasi import listed
 from services.servicekit.described import QUERY_SCHEMA, check_query, described
 from services.servicekit.errors import NotFound, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps

@@ -3,7 +3,7 @@ reject with a reason), the region's employers and their vacancies, applications
 per vacancy, and the AK/1 lookup by NIK. Disnaker officers and region admins of
 the region; the pencaker service decides what each may see and do."""
 from services.gateway.console import back, console, console_page
-from services.pencaker.domain import EDUCATION_RANK
+from services.servicekit.contracts.pencaker import EDUCATION_RANK
 from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.rpc import call
 

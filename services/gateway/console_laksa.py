@@ -4,8 +4,8 @@ its history, the reporter's contact, duplicate suggestions and the actions the
 officer may take. Which tickets and actions an officer gets is decided by the
 aspirasi service's authority table; this module only shows it.
 """
-from services.aspirasi.domain import STATE_LABELS
 from services.gateway.console import back, console, console_page
+from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.rpc import call
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from services.gateway.console import back, console, console_page
 from services.gateway.pages import waktu
-from services.news.domain import BODY_TAGS, CATEGORIES, STATE_LABELS
+from services.servicekit.contracts.news import BODY_TAGS, CATEGORIES, STATE_LABELS
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.regions import get_region
 

@@ -20,12 +20,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from services.aspirasi.domain import STATE_LABELS, Category, validate_submission
+from services.aspirasi.domain import Category, validate_submission
 from services.gateway.charts import sparkline
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
 from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink
-from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
-from services.prices.domain import RULE_LABELS
+from services.servicekit.contracts.aspirasi import STATE_LABELS
+from services.servicekit.contracts.pencaker import EDUCATION_RANK, EMPLOYMENT_TYPES
+from services.servicekit.contracts.prices import RULE_LABELS
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.public_url import public_url

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from services.gateway import schemas
 from services.gateway.auth import issue_token, signed_caller
 from services.gateway.http import api, json_response, read_json
-from services.pencaker.domain import (
+from services.servicekit.contracts.pencaker import (
     DISABILITIES,
     EDUCATION_RANK,
     MARITAL_STATUSES,

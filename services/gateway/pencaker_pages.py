@@ -14,7 +14,13 @@ from services.gateway import sessions
 from services.gateway.http import MAX_BODY, PayloadTooLarge
 from services.gateway.pages import CitizenError, goto, page, render
 from services.gateway.pencaker_api import script_json
-from services.pencaker.domain import DISABILITIES, EDUCATION_RANK, MARITAL_STATUSES, RELIGIONS, SEXES
+from services.servicekit.contracts.pencaker import (
+    DISABILITIES,
+    EDUCATION_RANK,
+    MARITAL_STATUSES,
+    RELIGIONS,
+    SEXES,
+)
 from services.servicekit.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region

@@ -318,13 +318,6 @@ def reference_view(reference, price=None):
 
 # --- alerts --------------------------------------------------------------
 
-# Rule codes, with the words citizens and officers read.
-RULE_LABELS = {
-    "above_het": "di atas HET",
-    "above_reference": "di atas acuan",
-    "below_reference": "di bawah acuan",
-    "daily_rise": "naik tajam",
-}
 
 
 def reference_rule(price, reference):

@@ -37,22 +37,13 @@ LONG_SERVICE_FILES = {
 }
 # (importing module, imported domain module): reason the edge is still there.
 CROSS_IMPORTS = {
-    ("services.gateway.aspirasi_api", "services.aspirasi.open311"): "Open311 list filter",
-    ("services.gateway.console_disnaker", "services.pencaker.domain"): "EDUCATION_RANK for the console form",
-    ("services.gateway.console_laksa", "services.aspirasi.domain"): "STATE_LABELS for the console",
-    ("services.gateway.console_news", "services.news.domain"): "CATEGORIES, BODY_TAGS, STATE_LABELS",
-    ("services.gateway.pages", "services.aspirasi.domain"): "STATE_LABELS, Category, validate_submission",
-    ("services.gateway.pages", "services.pencaker.domain"): "EDUCATION_RANK, EMPLOYMENT_TYPES",
-    ("services.gateway.pages", "services.prices.domain"): "RULE_LABELS for the alert page",
-    ("services.gateway.pencaker_api", "services.pencaker.domain"): "AK/1 enums and SEEKER_EDITABLE",
-    ("services.gateway.pencaker_pages", "services.pencaker.domain"): "AK/1 enums for the form",
-    ("services.gateway.sections", "services.prices.catalogue"): "commodity catalogue for the harga section",
+    ("services.gateway.pages", "services.aspirasi.domain"):
+        "the report form checks a submission with the domain's validate_submission before the RPC",
+    ("services.gateway.sections", "services.prices.catalogue"):
+        "commodity names and units for the live harga section; belongs in the prices event contract",
 }
 # frozenset of modules forming a circle: reason.
-IMPORT_CIRCLES = {
-    frozenset({"services.gateway.platform_api", "services.gateway.service"}):
-        "platform_api imports from service.py, which mixes platform_api in",
-}
+IMPORT_CIRCLES = {}
 
 
 def _module_name(path, services):
