@@ -366,7 +366,7 @@ class PencakerService(Observable):
                 event = _event("seeker_report_window_opened", seeker["region"],
                                seeker_id=seeker["_id"], due=isoformat(due))
                 self.store.update("seekers", seeker, {"report_window_announced": due.isoformat()}, [event])
-                self._relay("seekers", seeker["_id"])
+                self.outbox.flush("seekers", seeker["_id"])
         for application in self.store.pending_placements():
             self._place(application, now)
         return {"vacancies_closed": closed, "seekers_expired": expired}
