@@ -23,7 +23,10 @@ from werkzeug.wrappers import Response
 from services.aspirasi.domain import Category, validate_submission
 from services.gateway.charts import sparkline
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
+from services.gateway.live_views import LiveViews
+from services.gateway.media import MediaRepository
 from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink
+from services.gateway.ratelimit import RateLimits
 from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.contracts.pencaker import EDUCATION_RANK, EMPLOYMENT_TYPES
 from services.servicekit.contracts.prices import RULE_LABELS
@@ -31,7 +34,8 @@ from services.servicekit.described import described
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
+from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
@@ -266,6 +270,15 @@ def report_from(form):
 
 
 class CitizenPages:
+    media = MongoStore(MediaRepository)
+    aspirasi = RpcProxy("aspirasi")
+    pencaker = RpcProxy("pencaker")
+    prices = RpcProxy("prices")
+    news = RpcProxy("news")
+    notifications = RpcProxy("notifications")
+    live = LiveViews()
+    limits = RateLimits()
+
     @page("GET", "/", statuses=(303,))
     def home_page(self, request):
         """The region chooser; a region chosen before (cookie) goes straight to its beranda."""

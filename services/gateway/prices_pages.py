@@ -5,7 +5,7 @@ from services.gateway.charts import chart
 from services.gateway.pages import VIEW_TIMEOUT, CitizenError, page, render
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import all_regions, get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 CHART_DAYS = (30, 90)
 
@@ -18,6 +18,8 @@ def _commodity(catalogue, code):
 
 
 class PricesPages:
+    prices = RpcProxy("prices")
+
     @page("GET", "/r/<string:code>/harga/<string:commodity>", query={"hari": {"type": "integer"}})
     def harga_chart_page(self, request, code, commodity):
         """A commodity's median price over 30 or 90 days against its reference (SVG, no script)."""

@@ -18,7 +18,7 @@ from services.gateway.http import api, json_response, read_json
 from services.servicekit import partners
 from services.servicekit.described import described
 from services.servicekit.regions import all_regions
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 from services.servicekit.uplink import UplinkRelay
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ class _Catalogue:
 
 
 class RegionsAdminApi:
+    aspirasi = RpcProxy("aspirasi")
     partner_broker = PartnerBroker()
     uplink_relay = UplinkRelay()  # edge regions' events, checked, into the hub's exchanges
 
