@@ -155,12 +155,7 @@ class PricesService(Observable):
         dates = sorted({r.date for r in rows})
         self.store.begin_import({"_id": import_id, "region": region.code, "kind": kind,
                                  "actor": actor, "started_at": now})
-        known, stored = {}, {}
-        if rows:
-            for p in self.store.points([region.code], domain.day_before(dates[0], domain.LOOKBACK_DAYS),
-                                       dates[-1]):
-                known.setdefault((p["market"], p["commodity"]), {})[p["date"]] = p["price"]
-                stored[domain.price_id(region.code, p["market"], p["commodity"], p["date"])] = p["price"]
+        known, stored = self._known_prices(region, dates)
         new, corrections, unchanged = domain.plan(region.code, rows, stored)
         for row in rows:
             known.setdefault((row.market, row.commodity), {})[row.date] = row.price
@@ -168,30 +163,14 @@ class PricesService(Observable):
         def ident(row):
             return domain.price_id(region.code, row.market, row.commodity, row.date)
 
-        taken = set(self.store.insert_prices([{
-            "_id": ident(r), "region": region.code, "market": r.market, "commodity": r.commodity,
-            "date": r.date, "price": r.price, "unit": catalogue.commodities[r.commodity].unit,
-            "recorded_by": actor, "recorded_at": now, "source": import_id, "history": [], "version": 1,
-        } for r in new]))
-        wanted = {ident(r): r.price for r in corrections}
-        taken.update(self.store.correct_prices(
-            wanted, lambda doc: domain.correct(doc, wanted[doc["_id"]], actor, import_id, now)))
+        taken, wanted = self._write_prices(region, catalogue, new, corrections, actor, import_id, now)
         rejected = list(sheet.rejected) + [
             {"line": r.line, "field": "row", "reason": "another sheet recorded this price at the same "
                                                       "moment; send the sheet again"}
             for r in new + corrections if ident(r) in taken]
         applied = [r for r in rows if ident(r) not in taken]
 
-        alert_docs = self._alerts(region, catalogue, applied, known, import_id, now)
-        raised = set(self.store.insert_alerts(alert_docs))
-        events = [d["event"] for d in alert_docs if d["_id"] in raised]
-        for doc in alert_docs:
-            if doc["_id"] in raised:
-                ALERTS_RAISED.labels(region.code, doc["commodity"]).inc()
-        if previous is not None and previous.get("status") == "applying":
-            # This sheet was cut short before: announce what it had raised.
-            ids = {e["event_id"] for e in events}
-            events += [e for e in self.store.alert_events_of(import_id) if e["event_id"] not in ids]
+        events, raised = self._raise_alerts(region, catalogue, applied, known, import_id, now, previous)
         latest_before = self.store.latest_day(region.code)
         if applied:
             self.store.advance_latest(region.code, max(r.date for r in applied))
@@ -218,6 +197,48 @@ class PricesService(Observable):
         self.store.finish_import(import_id, report, events)
         self.outbox.flush("imports", import_id)
         return report
+
+    def _known_prices(self, region, dates):
+        """Stored prices the sheet's days and their look-back need: by (market, commodity)
+        and day, and by price id."""
+        known, stored = {}, {}
+        if dates:
+            for p in self.store.points([region.code], domain.day_before(dates[0], domain.LOOKBACK_DAYS),
+                                       dates[-1]):
+                known.setdefault((p["market"], p["commodity"]), {})[p["date"]] = p["price"]
+                stored[domain.price_id(region.code, p["market"], p["commodity"], p["date"])] = p["price"]
+        return known, stored
+
+    def _write_prices(self, region, catalogue, new, corrections, actor, import_id, now):
+        """Insert the new prices and correct the changed ones; the ids another sheet took
+        at the same moment, and the corrections wanted by id."""
+        def ident(row):
+            return domain.price_id(region.code, row.market, row.commodity, row.date)
+
+        taken = set(self.store.insert_prices([{
+            "_id": ident(r), "region": region.code, "market": r.market, "commodity": r.commodity,
+            "date": r.date, "price": r.price, "unit": catalogue.commodities[r.commodity].unit,
+            "recorded_by": actor, "recorded_at": now, "source": import_id, "history": [], "version": 1,
+        } for r in new]))
+        wanted = {ident(r): r.price for r in corrections}
+        taken.update(self.store.correct_prices(
+            wanted, lambda doc: domain.correct(doc, wanted[doc["_id"]], actor, import_id, now)))
+        return taken, wanted
+
+    def _raise_alerts(self, region, catalogue, applied, known, import_id, now, previous):
+        """Store the alerts the applied rows raise; their events (with those of an earlier,
+        interrupted run of the same sheet) and the ids newly raised."""
+        alert_docs = self._alerts(region, catalogue, applied, known, import_id, now)
+        raised = set(self.store.insert_alerts(alert_docs))
+        events = [d["event"] for d in alert_docs if d["_id"] in raised]
+        for doc in alert_docs:
+            if doc["_id"] in raised:
+                ALERTS_RAISED.labels(region.code, doc["commodity"]).inc()
+        if previous is not None and previous.get("status") == "applying":
+            # This sheet was cut short before: announce what it had raised.
+            ids = {e["event_id"] for e in events}
+            events += [e for e in self.store.alert_events_of(import_id) if e["event_id"] not in ids]
+        return events, raised
 
     def _alerts(self, region, catalogue, rows, known, import_id, now):
         threshold = float(self.config.get("RISE_ALERT_PERCENT", DEFAULT_RISE_PERCENT))
