@@ -2,7 +2,6 @@
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 import uuid
 from datetime import datetime, timezone
@@ -71,8 +70,7 @@ class AspirasiService(Observable):
             raise ValidationFailed.field("idempotency_key", f"must be 1-{MAX_KEY} characters")
         number = idempotency_key and self.store.find_claim(region_code, idempotency_key)
         if number:
-            existing = self.store.db.tickets.find_one({"_id": number}, {"_id": 1})
-            if existing:
+            if self.store.exists(number):
                 return self._submitted(self.store.get(number), region_code, idempotency_key)
         fields = domain.validate_submission(report, region, self.store.categories(region_code))
         now = utcnow()
@@ -179,10 +177,7 @@ class AspirasiService(Observable):
     @rpc
     def stats(self, region_code, opd=None):
         get_region(region_code)
-        query = {"region": region_code}
-        if opd:
-            query["opd"] = opd
-        tickets = list(self.store.db.tickets.find(query, {"outbox": 0, "history": 0}))
+        tickets = self.store.for_statistics(region_code, opd)
         result = domain.statistics(tickets, utcnow())
         result.update(region=region_code, opd=opd)
         if opd is None:
@@ -257,8 +252,7 @@ class AspirasiService(Observable):
         if label is not None and (not isinstance(label, str) or len(label) > 80):
             raise ValidationFailed.field("label", "must be text of at most 80 characters")
         key = secrets.token_urlsafe(24)
-        self.store.db.api_keys.insert_one({"_id": _key_hash(key), "region": region_code,
-                                           "label": label, "created_at": utcnow()})
+        self.store.add_api_key(_key_hash(key), region_code, label, utcnow())
         return key
 
     @rpc
@@ -266,7 +260,7 @@ class AspirasiService(Observable):
         """The region's api_keys: id (the hash's first 12 hex digits), label, created, revoked."""
         get_region(region_code)
         domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
-        found = self.store.db.api_keys.find({"region": region_code})
+        found = self.store.api_keys(region_code)
         return sorted(({"id": k["_id"][:KEY_ID], "label": k.get("label"), "created_at": k["created_at"],
                         "revoked_at": k.get("revoked_at")} for k in found),
                       key=lambda k: k["created_at"], reverse=True)
@@ -278,11 +272,10 @@ class AspirasiService(Observable):
         domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
         if not isinstance(key_id, str) or len(key_id) != KEY_ID:
             raise ValidationFailed.field("key_id", f"give the key's {KEY_ID}-character id from the list")
-        key = self.store.db.api_keys.find_one({"_id": {"$regex": "^" + re.escape(key_id)},
-                                                "region": region_code})
+        key = self.store.api_key_by_prefix(region_code, key_id)
         if key is None:
             raise NotFound(f"no api_key {key_id} in {region_code}", {"field": "key_id"})
-        self.store.db.api_keys.update_one({"_id": key["_id"]}, {"$set": {"revoked_at": utcnow().isoformat()}})
+        self.store.revoke_api_key(key["_id"], utcnow().isoformat())
 
     @rpc
     def open311_services(self, region_code, code=None):
@@ -299,7 +292,7 @@ class AspirasiService(Observable):
     @rpc
     def open311_submit(self, region_code, form, api_key):
         get_region(region_code)
-        key = api_key and self.store.db.api_keys.find_one({"_id": _key_hash(api_key)})
+        key = api_key and self.store.api_key(_key_hash(api_key))
         if not key or key["region"] != region_code or key.get("revoked_at"):
             raise Forbidden("api_key is missing or not valid for this jurisdiction_id",
                             {"field": "api_key"})
@@ -314,8 +307,7 @@ class AspirasiService(Observable):
                          end_date=None, status=None, limit=1000):
         get_region(region_code)
         if ids:
-            tickets = [self.store.db.tickets.find_one({"_id": i, "region": region_code},
-                                                      {"outbox": 0}) for i in ids]
+            tickets = [self.store.in_region(region_code, i) for i in ids]
             views = [domain.public_view(t) for t in tickets if t]
         else:
             views = self.list_tickets(region_code, open311.status_filter(status),
@@ -340,11 +332,9 @@ class AspirasiService(Observable):
     @timer(interval=10)
     def publish_business_metrics(self):
         """Recount open tickets per region/OPD/status, and the outbox backlog, for Prometheus."""
-        open_now = self.store.db.tickets.find(
-            {"status": {"$in": sorted(domain.OPEN_STATES)}}, {"region": 1, "opd": 1, "status": 1})
+        open_now = self.store.open_by_office()
         _OPEN_TICKETS.publish(business_metrics.count_by(open_now, "region", "opd", "status"))
-        business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(
-            self.store.db.tickets.count_documents({"outbox_pending": True}))
+        business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(self.store.outbox_backlog())
 
 
 def _tracking_secret(region_code, idempotency_key):
