@@ -48,6 +48,12 @@ class AspirasiService(Observable):
         return [vars(c) for c in self.store.categories(region_code).values()]
 
     @rpc
+    def check_submission(self, region_code, report):
+        """Check a report as `submit` would, storing nothing: a form shown again (a photo
+        was refused) still names every other mistake."""
+        domain.validate_submission(report, get_region(region_code), self.store.categories(region_code))
+
+    @rpc
     def set_category(self, region_code, code, name, opd, *, caller):
         get_region(region_code)
         domain.authorize("set_category", Caller.verify(caller), {"region": region_code})

@@ -7,7 +7,8 @@ from nameko.dependency_providers import Config
 from services.gateway.authority import authorize
 from services.gateway.console import back, console, console_page
 from services.gateway.regions_api import _Catalogue
-from services.servicekit import deadletters, partners
+from services.platform import partners
+from services.servicekit import deadletters
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import all_regions
 from services.servicekit.rpc import RpcProxy

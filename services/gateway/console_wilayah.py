@@ -10,7 +10,7 @@ import time
 from services.gateway.accounts import AccountRepository
 from services.gateway.authority import DELEGABLE, account_action, authorize
 from services.gateway.console import back, console, console_page
-from services.servicekit import partners
+from services.platform import partners
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.rpc import RpcProxy, call
 from services.servicekit.store import MongoStore

@@ -20,7 +20,6 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from services.aspirasi.domain import Category, validate_submission
 from services.gateway.charts import sparkline
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
 from services.gateway.live_views import LiveViews
@@ -330,7 +329,7 @@ class CitizenPages:
         key = (values.get("idempotency_key") or "").strip()[:100] or None
         try:
             if errors:  # a refused photo: still check the rest here, without submitting
-                validate_submission(report, region, self._categories(region))
+                call(self.aspirasi.check_submission, region.code, report)
             else:
                 ticket = call(self.aspirasi.submit, region.code, report, key)
         except ValidationFailed as exc:
@@ -365,10 +364,6 @@ class CitizenPages:
             ids.append(self.media.put(data))
             gps = gps or location
         return ids[:MAX_PHOTOS], gps
-
-    def _categories(self, region):
-        return {c["code"]: Category(c["code"], c["name"], c["opd"])
-                for c in call(self.aspirasi.categories, region.code)}
 
     @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,), response_type="image/jpeg")
     def media_photo(self, request, photo_id):

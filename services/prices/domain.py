@@ -269,8 +269,8 @@ def trends(points, start, end, catalogue, region_code):
 
 
 def compact(items):
-    """The live view's board: just what a glance needs."""
-    return [{k: item[k] for k in ("commodity", "price", "gap", "gap_percent", "direction")}
+    """The live view's board: just what a glance needs, with the commodity's name and unit."""
+    return [{k: item[k] for k in ("commodity", "name", "unit", "price", "gap", "gap_percent", "direction")}
             for item in items]
 
 
