@@ -1,6 +1,7 @@
 """LAKSA's clocks: SLA breaches recorded and announced once, and the business metrics
 recounted for Prometheus."""
 from nameko.timer import timer
+from prometheus_client import Counter, Gauge
 
 from services.aspirasi import sla
 from services.aspirasi.announcements import ticket_event
@@ -11,7 +12,13 @@ from services.servicekit.envelope import utcnow
 from services.servicekit.outbox import Outbox
 from services.servicekit.store import MongoStore
 
-_OPEN_TICKETS = business_metrics.Snapshot(business_metrics.ASPIRASI_OPEN)
+OPEN_TICKETS = Gauge(
+    "tl_aspirasi_open", "Open aspirasi tickets, recounted from the store",
+    ["region", "opd", "status"])
+SLA_BREACHES = Counter(
+    "tl_aspirasi_sla_breaches_total", "SLA clocks that ran out (recorded once per ticket and clock)",
+    ["region", "opd", "clock"])
+_OPEN_TICKETS = business_metrics.Snapshot(OPEN_TICKETS)
 
 
 class Clocks:
@@ -32,7 +39,7 @@ class Clocks:
                              status=ticket["status"]) for c in clocks]
             self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
             for clock in clocks:
-                business_metrics.ASPIRASI_SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
+                SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
             self.outbox.flush("tickets", ticket["_id"])
             raised += len(events)
         return raised

@@ -4,7 +4,8 @@
 - no service.py over 250 lines (entrypoints only);
 - the gateway and the kit import no domain service's modules (labels and
   enums come from the contracts or an RPC);
-- no import circle between modules of services/.
+- no import circle between modules of services/;
+- the kit imports nothing of the rooms built on it (gateway, platform).
 
 Today's offenders are listed below, each with a reason. The lists may only
 shrink: a new offender fails, and so does an entry that no longer offends
@@ -29,6 +30,11 @@ LONG_SERVICE_FILES = {}
 CROSS_IMPORTS = {}
 # frozenset of modules forming a circle: reason.
 IMPORT_CIRCLES = {}
+# (kit module, imported gateway/platform module): reason.
+KIT_UPWARD_IMPORTS = {
+    ("services.servicekit.runner", "services.platform.service_index"):
+        "`python -m services.servicekit.runner <name>` finds the service class by name",
+}
 
 
 def _module_name(path, services):
@@ -113,6 +119,12 @@ def cross_imports(services=SERVICES):
     return found
 
 
+def kit_upward_imports(services=SERVICES):
+    return {(module, target) for module, targets in _graph(services).items()
+            if module.startswith("services.servicekit")
+            for target in targets if target.startswith(("services.gateway", "services.platform"))}
+
+
 def import_circles(services=SERVICES):
     """Strongly connected components of more than one module (Tarjan)."""
     graph = _graph(services)
@@ -162,6 +174,10 @@ def test_no_service_py_over_250_lines():
 
 def test_gateway_and_kit_import_no_domain_service():
     _check(cross_imports(), CROSS_IMPORTS, "imports of a domain service by the gateway or the kit")
+
+
+def test_the_kit_imports_nothing_built_on_it():
+    _check(kit_upward_imports(), KIT_UPWARD_IMPORTS, "imports of the gateway or platform by the kit")
 
 
 def test_no_import_circle():
