@@ -80,11 +80,13 @@ class Platform:
         wait_healthy(self.procs, self.env)
 
     def stop(self):
-        stop_all(self.procs)
-        self.mail.stop()
-        if self.sms:
-            self.sms.stop()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        try:
+            stop_all(self.procs)
+        finally:  # the channels' daemons outlive a failed stop otherwise
+            self.mail.stop()
+            if self.sms:
+                self.sms.stop()
+            shutil.rmtree(self.data_dir, ignore_errors=True)
         if self.vhost:
             RabbitAdmin(self.api_uri).delete_vhost(self.vhost)
 
