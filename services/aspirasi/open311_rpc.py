@@ -90,10 +90,10 @@ class Open311Rpcs:
             tickets = [self.store.in_region(region_code, i) for i in ids]
             views = [domain.public_view(t) for t in tickets if t]
         else:
-            views = self.list_tickets(region_code, open311.status_filter(status),
-                                      listed(service_code) or None,
-                                      _parse_date("start_date", start_date),
-                                      _parse_date("end_date", end_date), min(int(limit), 1000))
+            views = self.list_tickets(region_code, status=open311.status_filter(status),
+                                      category=listed(service_code) or None,
+                                      since=_parse_date("start_date", start_date),
+                                      until=_parse_date("end_date", end_date), limit=min(int(limit), 1000))
         names = {c["code"]: c["name"] for c in self.categories(region_code)}
         base = public_url(get_region(region_code))
         return [open311.service_request(v, names, base) for v in views]

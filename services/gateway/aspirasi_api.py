@@ -57,8 +57,9 @@ class AspirasiApi:
         get_region(code)
         limit, page = page_params(request)
         status = request.args.get("status")
-        items = call(self.aspirasi.list_tickets, code, status or None,
-                     request.args.get("category") or None, None, None, limit + 1, (page - 1) * limit)
+        items = call(self.aspirasi.list_tickets, code, status=status or None,
+                     category=request.args.get("category") or None,
+                     limit=limit + 1, skip=(page - 1) * limit)
         return json_response({"items": items[:limit], "page": page, "limit": limit,
                               "next_page": page + 1 if len(items) > limit else None})
 

@@ -422,12 +422,12 @@ class CitizenPages:
         market = request.args.get("market") or None
         if market is not None and market not in markets:
             raise CitizenError("Pasar itu tidak ada di wilayah ini. Pilih pasar dari daftar.")
-        board = call(self.prices.board, region.code, None, market, timeout=VIEW_TIMEOUT)
+        board = call(self.prices.board, region.code, market=market, timeout=VIEW_TIMEOUT)
         sources = list(dict.fromkeys(item["reference"]["source"]["citation"] for item in board["items"]
                                      if item.get("reference") and item["reference"].get("source")))
         alerts = call(self.prices.alerts, region.code, board["date"], timeout=VIEW_TIMEOUT)["items"] \
             if board["date"] and market is None else []
-        trends = call(self.prices.trends, region.code, SPARKLINE_DAYS, None, market,
+        trends = call(self.prices.trends, region.code, days=SPARKLINE_DAYS, market=market,
                       timeout=VIEW_TIMEOUT)["commodities"]
         sparklines = {code: sparkline(t["points"], t["reference"]) for code, t in trends.items()}
         return render("harga.html", region, board=board, markets=markets, market=market, sources=sources,
@@ -465,7 +465,7 @@ class CitizenPages:
             page_no = max(1, min(int(request.args.get("page") or 1), 10_000))
         except ValueError:
             page_no = 1
-        news = call(self.news.list_articles, region.code, category, None, None, 10, page_no)
+        news = call(self.news.list_articles, region.code, category=category, limit=10, page=page_no)
         return render("berita.html", region, news=news, categories=categories, category=category,
                       feeds=feed_links(region, category),
                       active="berita")

@@ -29,7 +29,8 @@ class PricesPages:
         days = int(request.args.get("hari", "30")) if request.args.get("hari", "30").isdigit() else 0
         if days not in CHART_DAYS:
             raise ValidationFailed.field("hari", "one of 30, 90")
-        trend = call(self.prices.trends, region.code, days, found["code"], None, timeout=VIEW_TIMEOUT)
+        trend = call(self.prices.trends, region.code, days=days, commodity=found["code"],
+                     timeout=VIEW_TIMEOUT)
         series = trend["commodities"].get(found["code"], {"points": [], "reference": None})
         return render("harga_grafik.html", region, commodity=found, days=days, trend=trend,
                       points=series["points"], reference=series["reference"],
@@ -44,10 +45,10 @@ class PricesPages:
         found = _commodity(catalogue, wanted)
         markets = []
         for market in catalogue["markets"]:
-            board = call(self.prices.board, region.code, None, market["code"], timeout=VIEW_TIMEOUT)
+            board = call(self.prices.board, region.code, market=market["code"], timeout=VIEW_TIMEOUT)
             item = next((i for i in board["items"] if i["commodity"] == found["code"]), None)
             markets.append({"name": market["name"], "date": board["date"], "item": item})
-        regions = call(self.prices.compare, region.code, found["code"], None,
-                       [r.code for r in all_regions()], timeout=VIEW_TIMEOUT)
+        regions = call(self.prices.compare, region.code, found["code"],
+                       regions=[r.code for r in all_regions()], timeout=VIEW_TIMEOUT)
         return render("harga_banding.html", region, commodity=found, commodities=catalogue["commodities"],
                       markets=markets, partners=regions, active="harga")
