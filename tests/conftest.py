@@ -17,8 +17,8 @@ import uuid
 import pytest
 import requests
 
+from services.platform.service_index import SERVICES_DIR
 from services.servicekit.config import load_config
-from services.servicekit.service_index import SERVICES_DIR
 from services.servicekit.store import connect
 from tools import backing
 from tools.stack import Platform

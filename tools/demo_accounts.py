@@ -12,11 +12,11 @@ from pathlib import Path
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.gateway.accounts import AccountRepository
+from services.platform.service_index import SERVICES_DIR
 from services.servicekit.caller import Caller
 from services.servicekit.config import load_config
 from services.servicekit.errors import Conflict
 from services.servicekit.regions import all_regions
-from services.servicekit.service_index import SERVICES_DIR
 from services.servicekit.store import connect
 
 DATA = Path(__file__).resolve().parent.parent / ".data"

@@ -11,7 +11,7 @@ before starting. Uses AMQP_URI (its vhost) and RABBIT_API_URI, like the services
 """
 import sys
 
-from services.servicekit.partners import API_TIMEOUT, QUEUE_PREFIX, UPLINK_PREFIX, UPLINK_QUEUE, Broker
+from services.platform.partners import API_TIMEOUT, QUEUE_PREFIX, UPLINK_PREFIX, UPLINK_QUEUE, Broker
 
 PREFIXES = ("evt-", QUEUE_PREFIX, UPLINK_PREFIX, UPLINK_QUEUE)
 

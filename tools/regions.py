@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from services.servicekit import partners
+from services.platform import partners
 from services.servicekit.caller import Caller
 from services.servicekit.errors import DomainError
 from services.servicekit.regions import all_regions

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import requests
 
+from services.platform.partners import Broker
+from services.platform.service_index import SERVICES
 from services.servicekit.config import load_config
 from services.servicekit.errors import Unavailable
-from services.servicekit.partners import Broker
-from services.servicekit.service_index import SERVICES
 from tools import backing, quorum_migration
 from tools.channels import MailSink, SmsGateway
 

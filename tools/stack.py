@@ -12,7 +12,7 @@ from urllib.parse import quote, urlparse
 
 import requests
 
-from services.servicekit.service_index import SERVICES
+from services.platform.service_index import SERVICES
 from services.servicekit.store import connect
 from tools import backing
 from tools.channels import MailSink, SmsGateway

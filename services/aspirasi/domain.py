@@ -12,6 +12,7 @@ from statistics import median
 from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
+from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.validation import check_contact, plain_text
 
@@ -22,18 +23,6 @@ REOPEN_WINDOW = timedelta(days=14)
 LAT_RANGE = (-11.2, 6.3)
 LON_RANGE = (94.7, 141.1)
 
-# Stable API codes, with the labels citizens read: plain Bahasa Indonesia, no
-# office jargon ("Terkirim", not "Diterima", which reads as accepted; "dinas
-# terkait", not "OPD").
-STATE_LABELS = {
-    "submitted": "Terkirim",
-    "verified": "Diperiksa petugas",
-    "dispatched": "Diteruskan ke dinas terkait",
-    "in_progress": "Sedang dikerjakan",
-    "resolved": "Selesai",
-    "rejected": "Ditolak",
-    "duplicate": "Sudah dilaporkan",
-}
 OPEN_STATES = {"submitted", "verified", "dispatched", "in_progress"}
 
 # action -> (states it may start from, state it leads to)

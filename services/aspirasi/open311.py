@@ -4,6 +4,7 @@
 detailed state travels in `status_notes`; Open311 itself knows open/closed.
 """
 from services.aspirasi.domain import OPEN_STATES, STATE_LABELS
+from services.servicekit.contracts.aspirasi import listed
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import ValidationFailed
 
@@ -80,14 +81,6 @@ def service_request(ticket, names=None, media_base=""):
         "long": location.get("long"),
         "media_url": _absolute(ticket["photos"][0], media_base) if ticket["photos"] else "",
     }
-
-
-def listed(values):
-    """A filter given as repeated parameters and/or comma lists, as the spec allows:
-    ["a,b", "c"] -> ["a", "b", "c"]."""
-    if isinstance(values, str):
-        values = [values]
-    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
 
 
 def status_filter(status):

@@ -1,11 +1,12 @@
-"""LAKSA's storage adapter: tickets, per-region catalogues, counters, idempotency."""
+"""LAKSA's storage adapter: tickets, per-region catalogues, counters, idempotency, api_keys."""
+import re
 from pathlib import Path
 
 import yaml
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.aspirasi.domain import Category
+from services.aspirasi.domain import OPEN_STATES, Category
 from services.servicekit.errors import Conflict, NotFound
 from services.servicekit.outbox_fields import pending
 from services.servicekit.store import Repository
@@ -83,6 +84,9 @@ class TicketRepository(Repository):
         except DuplicateKeyError:
             return False
 
+    def exists(self, number):
+        return self.db.tickets.find_one({"_id": number}, {"_id": 1}) is not None
+
     def get(self, number):
         ticket = self.db.tickets.find_one({"_id": number}, {"outbox": 0})
         if ticket is None:
@@ -110,6 +114,15 @@ class TicketRepository(Repository):
             [("submitted_at", DESCENDING), ("_id", DESCENDING)]).skip(skip).limit(limit)
         return list(cursor)
 
+    def in_region(self, region_code, number):
+        """A ticket of that region, or None."""
+        return self.db.tickets.find_one({"_id": number, "region": region_code}, {"outbox": 0})
+
+    def for_statistics(self, region_code, opd=None):
+        """Every ticket of a region (of an OPD), without history, for the statistics."""
+        query = {"region": region_code, **({"opd": opd} if opd else {})}
+        return list(self.db.tickets.find(query, {"outbox": 0, "history": 0}))
+
     def scoped(self, region_code, opd=None):
         """Every ticket of a region (of an OPD), history included, for queues and kinerja."""
         query = {"region": region_code, **({"opd": opd} if opd else {})}
@@ -134,3 +147,28 @@ class TicketRepository(Repository):
         if region_code:
             query["region"] = region_code
         return list(self.db.tickets.find(query, {"outbox": 0}))
+
+    def open_by_office(self):
+        """Region, OPD and status of every open ticket, for the business metrics."""
+        return self.db.tickets.find({"status": {"$in": sorted(OPEN_STATES)}},
+                                    {"region": 1, "opd": 1, "status": 1})
+
+    def outbox_backlog(self):
+        return self.db.tickets.count_documents({"outbox_pending": True})
+
+    # Open311 api_keys (stored by hash) -------------------------------------
+    def add_api_key(self, key_hash, region_code, label, created_at):
+        self.db.api_keys.insert_one({"_id": key_hash, "region": region_code, "label": label,
+                                     "created_at": created_at})
+
+    def api_keys(self, region_code):
+        return list(self.db.api_keys.find({"region": region_code}))
+
+    def api_key(self, key_hash):
+        return self.db.api_keys.find_one({"_id": key_hash})
+
+    def api_key_by_prefix(self, region_code, prefix):
+        return self.db.api_keys.find_one({"_id": {"$regex": "^" + re.escape(prefix)}, "region": region_code})
+
+    def revoke_api_key(self, key_hash, revoked_at):
+        self.db.api_keys.update_one({"_id": key_hash}, {"$set": {"revoked_at": revoked_at}})

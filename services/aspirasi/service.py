@@ -1,40 +1,31 @@
-"""LAKSA entrypoints: translate RPC calls and timers into domain calls."""
+"""LAKSA entrypoints: translate RPC calls and timers into domain calls (Open311's in
+open311_rpc.py, the SLA and metrics clocks in clocks.py)."""
 import base64
 import hashlib
 import hmac
-import re
 import secrets
-import uuid
-from datetime import datetime, timezone
 
 from nameko.dependency_providers import Config
-from nameko.timer import timer
 
-from services.aspirasi import domain, kinerja, open311, sla
+from services.aspirasi import domain, kinerja, sla
+from services.aspirasi.announcements import ticket_event
+from services.aspirasi.clocks import Clocks
+from services.aspirasi.open311_rpc import Open311Rpcs
 from services.aspirasi.repository import TicketRepository
-from services.servicekit import business_metrics
 from services.servicekit.caller import Caller, token_secret
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import isoformat, new_event, utcnow
-from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.servicekit.envelope import isoformat, utcnow
+from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
-from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
 
 MAX_KEY = 100
-KEY_ID = 12  # hex digits of a key's hash shown to admins to tell keys apart
-_OPEN_TICKETS = business_metrics.Snapshot(business_metrics.ASPIRASI_OPEN)
 
 
-def _event(event_type, ticket, **payload):
-    return new_event(event_type, "aspirasi", ticket["region"], {
-        "number": ticket["_id"], "category": ticket["category"], "opd": ticket["opd"], **payload})
-
-
-class AspirasiService(Observable):
+class AspirasiService(Observable, Open311Rpcs, Clocks):
     name = "aspirasi"
 
     config = Config()
@@ -46,6 +37,12 @@ class AspirasiService(Observable):
     def categories(self, region_code):
         get_region(region_code)
         return [vars(c) for c in self.store.categories(region_code).values()]
+
+    @rpc
+    def check_submission(self, region_code, report):
+        """Check a report as `submit` would, storing nothing: a form shown again (a photo
+        was refused) still names every other mistake."""
+        domain.validate_submission(report, get_region(region_code), self.store.categories(region_code))
 
     @rpc
     def set_category(self, region_code, code, name, opd, *, caller):
@@ -70,8 +67,7 @@ class AspirasiService(Observable):
             raise ValidationFailed.field("idempotency_key", f"must be 1-{MAX_KEY} characters")
         number = idempotency_key and self.store.find_claim(region_code, idempotency_key)
         if number:
-            existing = self.store.db.tickets.find_one({"_id": number}, {"_id": 1})
-            if existing:
+            if self.store.exists(number):
                 return self._submitted(self.store.get(number), region_code, idempotency_key)
         fields = domain.validate_submission(report, region, self.store.categories(region_code))
         now = utcnow()
@@ -90,7 +86,7 @@ class AspirasiService(Observable):
             "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
                          "role": "citizen", "note": "", "at": now}],
         }
-        event = _event("aspirasi_submitted", ticket, submitted_at=ticket["submitted_at"].isoformat(),
+        event = ticket_event("aspirasi_submitted", ticket, submitted_at=ticket["submitted_at"].isoformat(),
                        location=_public_point(ticket))
         if self.store.insert(ticket, [event]):
             self.outbox.flush("tickets", number)
@@ -153,7 +149,7 @@ class AspirasiService(Observable):
                                                          region.code)
             changes["breaches"] = [b for b in ticket.get("breaches", []) if b != "follow_up"]
         changes.update(updated_at=now, history=ticket["history"] + [entry])
-        event = _event("aspirasi_status_changed", ticket, **{
+        event = ticket_event("aspirasi_status_changed", ticket, **{
             "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
             "at": now.isoformat(), "on_time": not ticket.get("breaches"), "note": entry["note"]})
         self.store.update(ticket, changes, [event])
@@ -178,10 +174,7 @@ class AspirasiService(Observable):
     @rpc
     def stats(self, region_code, opd=None):
         get_region(region_code)
-        query = {"region": region_code}
-        if opd:
-            query["opd"] = opd
-        tickets = list(self.store.db.tickets.find(query, {"outbox": 0, "history": 0}))
+        tickets = self.store.for_statistics(region_code, opd)
         result = domain.statistics(tickets, utcnow())
         result.update(region=region_code, opd=opd)
         if opd is None:
@@ -228,123 +221,6 @@ class AspirasiService(Observable):
             result[region.code] = kinerja.group_figures(self.store.scoped(region.code), bounds, now)
         return result
 
-    @rpc
-    def check_sla(self):
-        """Record every clock that ran out and announce it once."""
-        now = utcnow()
-        raised = 0
-        for ticket in self.store.open_tickets():
-            clocks = sla.breaches(ticket, now)
-            if not clocks:
-                continue
-            due = {"verification": ticket.get("verify_due_at"), "follow_up": ticket.get("opd_due_at")}
-            events = [_event("aspirasi_sla_breached", ticket, clock=c, due_at=due[c].isoformat(),
-                             status=ticket["status"]) for c in clocks]
-            self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
-            for clock in clocks:
-                business_metrics.ASPIRASI_SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
-            self.outbox.flush("tickets", ticket["_id"])
-            raised += len(events)
-        return raised
-
-    # Open311 GeoReport v2 ------------------------------------------------
-    @rpc
-    def issue_api_key(self, region_code, label=None, *, caller):
-        """A new Open311 api_key for a region (only its hash is stored); `label` says whose."""
-        get_region(region_code)
-        domain.authorize("issue_api_key", Caller.verify(caller), {"region": region_code})
-        if label is not None and (not isinstance(label, str) or len(label) > 80):
-            raise ValidationFailed.field("label", "must be text of at most 80 characters")
-        key = secrets.token_urlsafe(24)
-        self.store.db.api_keys.insert_one({"_id": _key_hash(key), "region": region_code,
-                                           "label": label, "created_at": utcnow()})
-        return key
-
-    @rpc
-    def api_keys(self, region_code, *, caller):
-        """The region's api_keys: id (the hash's first 12 hex digits), label, created, revoked."""
-        get_region(region_code)
-        domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
-        found = self.store.db.api_keys.find({"region": region_code})
-        return sorted(({"id": k["_id"][:KEY_ID], "label": k.get("label"), "created_at": k["created_at"],
-                        "revoked_at": k.get("revoked_at")} for k in found),
-                      key=lambda k: k["created_at"], reverse=True)
-
-    @rpc
-    def revoke_api_key(self, region_code, key_id, *, caller):
-        """Revoke a key of the region by its id; it stops working at once."""
-        get_region(region_code)
-        domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
-        if not isinstance(key_id, str) or len(key_id) != KEY_ID:
-            raise ValidationFailed.field("key_id", f"give the key's {KEY_ID}-character id from the list")
-        key = self.store.db.api_keys.find_one({"_id": {"$regex": "^" + re.escape(key_id)},
-                                                "region": region_code})
-        if key is None:
-            raise NotFound(f"no api_key {key_id} in {region_code}", {"field": "key_id"})
-        self.store.db.api_keys.update_one({"_id": key["_id"]}, {"$set": {"revoked_at": utcnow().isoformat()}})
-
-    @rpc
-    def open311_services(self, region_code, code=None):
-        """The services list, or with `code` that service's definition."""
-        categories = self.categories(region_code)
-        if code is None:
-            return [open311.service_entry(c) for c in categories]
-        categories = [c for c in categories if c["code"] == code]
-        if not categories:
-            raise NotFound(f"service_code {code} is not offered in {region_code}",
-                           {"field": "service_code"})
-        return open311.service_definition(categories[0])
-
-    @rpc
-    def open311_submit(self, region_code, form, api_key):
-        get_region(region_code)
-        key = api_key and self.store.db.api_keys.find_one({"_id": _key_hash(api_key)})
-        if not key or key["region"] != region_code or key.get("revoked_at"):
-            raise Forbidden("api_key is missing or not valid for this jurisdiction_id",
-                            {"field": "api_key"})
-        token = form.get("token") or str(uuid.uuid4())
-        ticket = self.submit(region_code, open311.report_from_form(form), token)
-        return [{"service_request_id": ticket["number"], "token": token,
-                 "service_notice": open311.service_request(ticket)["service_notice"],
-                 "account_id": None}]
-
-    @rpc
-    def open311_requests(self, region_code, ids=None, service_code=None, start_date=None,
-                         end_date=None, status=None, limit=1000):
-        get_region(region_code)
-        if ids:
-            tickets = [self.store.db.tickets.find_one({"_id": i, "region": region_code},
-                                                      {"outbox": 0}) for i in ids]
-            views = [domain.public_view(t) for t in tickets if t]
-        else:
-            views = self.list_tickets(region_code, open311.status_filter(status),
-                                      open311.listed(service_code) or None,
-                                      _parse_date("start_date", start_date),
-                                      _parse_date("end_date", end_date), min(int(limit), 1000))
-        names = {c["code"]: c["name"] for c in self.categories(region_code)}
-        base = public_url(get_region(region_code))
-        return [open311.service_request(v, names, base) for v in views]
-
-    @rpc
-    def open311_token(self, region_code, token):
-        number = self.store.find_claim(region_code, token)
-        if not number:
-            raise NotFound(f"token {token} not found", {"field": "token"})
-        return [{"service_request_id": number, "token": token}]
-
-    @timer(interval=60)
-    def sla_clock(self):
-        self.check_sla()
-
-    @timer(interval=10)
-    def publish_business_metrics(self):
-        """Recount open tickets per region/OPD/status, and the outbox backlog, for Prometheus."""
-        open_now = self.store.db.tickets.find(
-            {"status": {"$in": sorted(domain.OPEN_STATES)}}, {"region": 1, "opd": 1, "status": 1})
-        _OPEN_TICKETS.publish(business_metrics.count_by(open_now, "region", "opd", "status"))
-        business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(
-            self.store.db.tickets.count_documents({"outbox_pending": True}))
-
 
 def _tracking_secret(region_code, idempotency_key):
     """A fresh secret, or one derived from the client's idempotency key (so a
@@ -354,20 +230,6 @@ def _tracking_secret(region_code, idempotency_key):
     digest = hmac.new(token_secret().encode(), f"tracking|{region_code}|{idempotency_key}".encode(),
                       hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
-
-
-def _key_hash(key):
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _parse_date(field, value):
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        raise ValidationFailed.field(field, f"{value!r} is not an ISO 8601 date") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _public_point(ticket):

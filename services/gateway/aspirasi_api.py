@@ -1,18 +1,19 @@
 """LAKSA's routes: the JSON API v1 and Open311 GeoReport v2."""
 from werkzeug.wrappers import Response
 
-from services.aspirasi.open311 import listed
 from services.gateway import schemas
 from services.gateway.auth import citizen_caller, signed_caller
 from services.gateway.http import api, error_response, json_response, page_params, read_form, read_json
 from services.gateway.open311_xml import definition_to_xml, discovery_to_xml, to_xml
 from services.gateway.openapi import OPEN311_ERRORS
+from services.gateway.ratelimit import RateLimits
+from services.servicekit.contracts.aspirasi import listed
 from services.servicekit.described import QUERY_SCHEMA, check_query, described
 from services.servicekit.errors import NotFound, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
 from services.servicekit.public_url import public_url
 from services.servicekit.regions import get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 JURISDICTION = {"jurisdiction_id": schemas.REGION_CODE}
 OPEN311_FORMATS = ("json", "xml")
@@ -21,6 +22,9 @@ DISCOVERY_CHANGESET = "2026-12-01T00:00:00Z"  # when the endpoint's behaviour la
 
 
 class AspirasiApi:
+    aspirasi = RpcProxy("aspirasi")
+    limits = RateLimits()
+
     @api("GET", "/api/v1/regions/<string:code>/aspirasi/categories")
     @described(response=schemas.items_of(schemas.CATEGORY_VIEW))
     def aspirasi_categories(self, request, code):
@@ -53,8 +57,9 @@ class AspirasiApi:
         get_region(code)
         limit, page = page_params(request)
         status = request.args.get("status")
-        items = call(self.aspirasi.list_tickets, code, status or None,
-                     request.args.get("category") or None, None, None, limit + 1, (page - 1) * limit)
+        items = call(self.aspirasi.list_tickets, code, status=status or None,
+                     category=request.args.get("category") or None,
+                     limit=limit + 1, skip=(page - 1) * limit)
         return json_response({"items": items[:limit], "page": page, "limit": limit,
                               "next_page": page + 1 if len(items) > limit else None})
 

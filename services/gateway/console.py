@@ -33,11 +33,14 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup, escape
 
 from services.gateway import sessions
+from services.gateway.accounts import AccountRepository
 from services.gateway.pages import goto, page, render
+from services.gateway.ratelimit import RateLimits
 from services.servicekit.caller import Caller
 from services.servicekit.errors import Forbidden
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
+from services.servicekit.store import MongoStore
 
 SIGN_IN = "/petugas/masuk"
 HOME = "/petugas/"
@@ -182,6 +185,9 @@ def _safe_next(target):
 
 
 class ConsolePages:
+    store = MongoStore(AccountRepository)
+    limits = RateLimits()
+
     @page("GET", SIGN_IN, query={"next": {"type": "string"}, "pesan": {"type": "string"}})
     def console_sign_in_form(self, request):
         """The officers' sign-in form."""

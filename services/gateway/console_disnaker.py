@@ -3,9 +3,9 @@ reject with a reason), the region's employers and their vacancies, applications
 per vacancy, and the AK/1 lookup by NIK. Disnaker officers and region admins of
 the region; the pencaker service decides what each may see and do."""
 from services.gateway.console import back, console, console_page
-from services.pencaker.domain import EDUCATION_RANK
+from services.servicekit.contracts.pencaker import EDUCATION_RANK
 from services.servicekit.errors import Conflict, ValidationFailed
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 ROLES = ("disnaker_officer", "region_admin")
 HOME = "/petugas/disnaker"
@@ -29,6 +29,8 @@ def _why(error):
 
 
 class DisnakerConsole:
+    pencaker = RpcProxy("pencaker")
+
     @console("GET", HOME, ROLES)
     def disnaker_pending(self, request, officer):
         """Vacancies of the officer's region waiting for verification, oldest first."""

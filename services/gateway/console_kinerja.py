@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from services.gateway.console import console, console_page
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
+from services.servicekit.rpc import RpcProxy
 
 ROLES = ("region_admin", "platform_operator")
 QUERY = {"month": {"type": "string", "example": "2026-11"}}
@@ -44,6 +45,8 @@ def _rows(report):
 
 
 class KinerjaConsole:
+    aspirasi = RpcProxy("aspirasi")
+
     @console("GET", "/petugas/kinerja", ROLES, query=QUERY)
     def console_kinerja(self, request, officer):
         """The month's figures (default: this month in the region's time)."""

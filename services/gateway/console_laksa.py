@@ -4,10 +4,10 @@ its history, the reporter's contact, duplicate suggestions and the actions the
 officer may take. Which tickets and actions an officer gets is decided by the
 aspirasi service's authority table; this module only shows it.
 """
-from services.aspirasi.domain import STATE_LABELS
 from services.gateway.console import back, console, console_page
+from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 QUEUE_ROLES = ("region_admin", "opd_officer")
 SECTION = "/petugas/laksa"
@@ -39,6 +39,8 @@ def _refusal(exc):
 
 
 class LaksaConsole:
+    aspirasi = RpcProxy("aspirasi")
+
     @console("GET", SECTION, QUEUE_ROLES, query=FILTERS)
     def console_queue(self, request, officer):
         """The queue: filters, counts per status, soonest due (overdue) first."""

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 from services.gateway.console import back, console, console_page
 from services.gateway.pages import waktu
-from services.news.domain import BODY_TAGS, CATEGORIES, STATE_LABELS
+from services.servicekit.contracts.news import BODY_TAGS, CATEGORIES, STATE_LABELS
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.regions import get_region
+from services.servicekit.rpc import RpcProxy
 
 ROLES = ("editor",)
 HOME = "/petugas/berita"
@@ -84,6 +85,8 @@ def version_of(form):
 
 
 class NewsConsole:
+    news = RpcProxy("news")
+
     @console("GET", HOME, ROLES, query=LIST_QUERY)
     def console_news_newsroom(self, request, officer):
         """The region's articles in every state, newest change first, filtered by state."""

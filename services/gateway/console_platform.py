@@ -2,12 +2,16 @@
 backlog, onboard), and the dead-letter queues of reliable event handlers (list,
 look inside, replay one or all after a fix; servicekit.deadletters).
 """
+from nameko.dependency_providers import Config
+
 from services.gateway.authority import authorize
 from services.gateway.console import back, console, console_page
 from services.gateway.regions_api import _Catalogue
-from services.servicekit import deadletters, partners
+from services.platform import partners
+from services.servicekit import deadletters
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import all_regions
+from services.servicekit.rpc import RpcProxy
 
 OPERATOR = ("platform_operator",)
 SECTION = "/petugas/platform"
@@ -19,6 +23,9 @@ LETTERS_SHOWN = 200
 
 
 class PlatformConsole:
+    config = Config()
+    aspirasi = RpcProxy("aspirasi")
+
     @console("GET", SECTION, OPERATOR, query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
     def console_platform(self, request, officer):
         """Regions with their partner queue's backlog, and the dead-letter queues."""

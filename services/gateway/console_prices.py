@@ -12,7 +12,7 @@ from services.gateway.console import back, console, console_page
 from services.gateway.prices_api import IMPORT_TIMEOUT, MAX_SHEET_BYTES, VIEW_TIMEOUT
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 ROLES = ("region_admin",)
 HOME = "/petugas/harga"
@@ -56,6 +56,8 @@ def confirmed(text):
 
 
 class PricesConsole:
+    prices = RpcProxy("prices")
+
     @console("GET", HOME, ROLES)
     def prices_home(self, request, officer):
         """The region's markets, today's alerts and the CSV upload."""

@@ -7,11 +7,13 @@ enable, reset password; disabling ends the account's sessions at once).
 """
 import time
 
+from services.gateway.accounts import AccountRepository
 from services.gateway.authority import DELEGABLE, account_action, authorize
 from services.gateway.console import back, console, console_page
-from services.servicekit import partners
+from services.platform import partners
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
+from services.servicekit.store import MongoStore
 
 ADMIN = ("region_admin",)
 OFFICER_KINDS = tuple(r for r in ("opd_officer", "disnaker_officer", "editor") if r in DELEGABLE)
@@ -32,6 +34,9 @@ def _message(exc):
 
 
 class RegionAdminConsole:
+    store = MongoStore(AccountRepository)
+    aspirasi = RpcProxy("aspirasi")
+
     @console("GET", SECTION, ADMIN, query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
     def console_region(self, request, officer):
         """The region's routing, subscriptions, Open311 keys and officer accounts."""

@@ -7,7 +7,7 @@ from services.gateway.http import api, json_response, read_json
 from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 
 def editor(request, code):
@@ -28,6 +28,8 @@ def expected_version(request):
 
 
 class NewsApi:
+    news = RpcProxy("news")
+
     # readers ------------------------------------------------------------
     @api("GET", "/api/v1/news-categories")
     @described(response=schemas.NEWS_CATEGORIES)

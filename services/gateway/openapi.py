@@ -66,35 +66,16 @@ def path_parameters(url):
     return params
 
 
-def operation(name, fn, entrypoint, method):
-    detail = getattr(fn, "__openapi__", {})
-    doc = inspect.getdoc(fn) or ""
-    english = detail.get("summary") or (doc.splitlines()[0] if doc else name.replace("_", " "))
-    op = {"operationId": name if "," not in entrypoint.method else f"{name}_{method.lower()}",
-          "summary": SUMMARIES.get(name, english), "description": doc or english,
-          "tags": [tag_for(fn.__module__, entrypoint.url)], "parameters": path_parameters(entrypoint.url)}
-    query = detail.get("query") or {}
-    for param, schema in query.items():
-        op["parameters"].append({"name": param, "in": "query", "required": False, "schema": schema})
-    body = detail.get("body")
-    if body is not None:
-        # a schema, or {content type: schema} for a route that takes several (a CSV sheet)
-        content = body if all("/" in key for key in body) else {
-            detail.get("content_type") or "application/json": body}
-        op["requestBody"] = {"required": body.get("description") != NO_BODY_NOTE,
-                             "content": {kind: {"schema": schema} for kind, schema in content.items()}}
-    statuses = set(detail.get("statuses") or ())
-    ok = 201 if 201 in statuses else 200
-    # What a route may answer besides its own statuses: a backing service down
-    # (503); bad input (400) where it takes any; an unknown region or record
-    # named in the path (404); a body too large or of the wrong type (413, 415).
-    statuses |= {ok, 503}
-    if query or body is not None or PARAM.search(entrypoint.url):
-        statuses.add(400)
-    if PARAM.search(entrypoint.url):
-        statuses.add(404)
-    if body is not None:
-        statuses |= {413, 415}
+def request_body(detail, body):
+    # a schema, or {content type: schema} for a route that takes several (a CSV sheet)
+    content = body if all("/" in key for key in body) else {
+        detail.get("content_type") or "application/json": body}
+    return {"required": body.get("description") != NO_BODY_NOTE,
+            "content": {kind: {"schema": schema} for kind, schema in content.items()}}
+
+
+def responses(detail, statuses, ok, query):
+    """Each status's description and content types with their schemas."""
     extra = detail.get("responses") or {}
     error_schema = detail.get("error_schema") or {"$ref": "#/components/schemas/Error"}
     # a string response_type types every answer ("text/html": a page's errors are pages);
@@ -102,10 +83,10 @@ def operation(name, fn, entrypoint, method):
     html_errors = detail.get("response_type") == "text/html" or detail.get("html_errors")
     types = detail.get("response_type") or "application/json"
     types = (types,) if isinstance(types, str) else tuple(types)
-    op["responses"] = {}
+    answers = {}
     for status in sorted(statuses | set(extra)):
         if status in extra and extra[status] is None:  # e.g. 304: no body
-            op["responses"][str(status)] = {"description": ERROR_TEXT.get(status, "No content")}
+            answers[str(status)] = {"description": ERROR_TEXT.get(status, "No content")}
             continue
         success = status == ok or status in extra
         schema = (detail.get("response") or {}) if status == ok else extra.get(status, error_schema)
@@ -123,8 +104,37 @@ def operation(name, fn, entrypoint, method):
             content["text/csv"] = {"schema": TEXT_SCHEMA}
         if detail.get("error_schema") is OPEN311_ERRORS:  # Open311 answers in the format asked for
             content["text/xml"] = {"schema": TEXT_SCHEMA}
-        op["responses"][str(status)] = {
+        answers[str(status)] = {
             "description": "Success" if success else ERROR_TEXT.get(status, "Error"), "content": content}
+    return answers
+
+
+def operation(name, fn, entrypoint, method):
+    detail = getattr(fn, "__openapi__", {})
+    doc = inspect.getdoc(fn) or ""
+    english = detail.get("summary") or (doc.splitlines()[0] if doc else name.replace("_", " "))
+    op = {"operationId": name if "," not in entrypoint.method else f"{name}_{method.lower()}",
+          "summary": SUMMARIES.get(name, english), "description": doc or english,
+          "tags": [tag_for(fn.__module__, entrypoint.url)], "parameters": path_parameters(entrypoint.url)}
+    query = detail.get("query") or {}
+    for param, schema in query.items():
+        op["parameters"].append({"name": param, "in": "query", "required": False, "schema": schema})
+    body = detail.get("body")
+    if body is not None:
+        op["requestBody"] = request_body(detail, body)
+    statuses = set(detail.get("statuses") or ())
+    ok = 201 if 201 in statuses else 200
+    # What a route may answer besides its own statuses: a backing service down
+    # (503); bad input (400) where it takes any; an unknown region or record
+    # named in the path (404); a body too large or of the wrong type (413, 415).
+    statuses |= {ok, 503}
+    if query or body is not None or PARAM.search(entrypoint.url):
+        statuses.add(400)
+    if PARAM.search(entrypoint.url):
+        statuses.add(404)
+    if body is not None:
+        statuses |= {413, 415}
+    op["responses"] = responses(detail, statuses, ok, query)
     if detail.get("links"):
         op["responses"][str(ok)]["links"] = {
             target: {"operationId": target, "parameters": parameters}

@@ -20,17 +20,21 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
-from services.aspirasi.domain import STATE_LABELS, Category, validate_submission
 from services.gateway.charts import sparkline
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
+from services.gateway.live_views import LiveViews
+from services.gateway.media import MediaRepository
 from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink
-from services.pencaker.domain import EDUCATION_RANK, EMPLOYMENT_TYPES
-from services.prices.domain import RULE_LABELS
+from services.gateway.ratelimit import RateLimits
+from services.servicekit.contracts.aspirasi import STATE_LABELS
+from services.servicekit.contracts.pencaker import EDUCATION_RANK, EMPLOYMENT_TYPES
+from services.servicekit.contracts.prices import RULE_LABELS
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
+from services.servicekit.store import MongoStore
 
 log = logging.getLogger(__name__)
 HOST_REGION = "36.71"
@@ -265,6 +269,15 @@ def report_from(form):
 
 
 class CitizenPages:
+    media = MongoStore(MediaRepository)
+    aspirasi = RpcProxy("aspirasi")
+    pencaker = RpcProxy("pencaker")
+    prices = RpcProxy("prices")
+    news = RpcProxy("news")
+    notifications = RpcProxy("notifications")
+    live = LiveViews()
+    limits = RateLimits()
+
     @page("GET", "/", statuses=(303,))
     def home_page(self, request):
         """The region chooser; a region chosen before (cookie) goes straight to its beranda."""
@@ -320,7 +333,7 @@ class CitizenPages:
         key = (values.get("idempotency_key") or "").strip()[:100] or None
         try:
             if errors:  # a refused photo: still check the rest here, without submitting
-                validate_submission(report, region, self._categories(region))
+                call(self.aspirasi.check_submission, region.code, report)
             else:
                 ticket = call(self.aspirasi.submit, region.code, report, key)
         except ValidationFailed as exc:
@@ -355,10 +368,6 @@ class CitizenPages:
             ids.append(self.media.put(data))
             gps = gps or location
         return ids[:MAX_PHOTOS], gps
-
-    def _categories(self, region):
-        return {c["code"]: Category(c["code"], c["name"], c["opd"])
-                for c in call(self.aspirasi.categories, region.code)}
 
     @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,), response_type="image/jpeg")
     def media_photo(self, request, photo_id):
@@ -417,12 +426,12 @@ class CitizenPages:
         market = request.args.get("market") or None
         if market is not None and market not in markets:
             raise CitizenError("Pasar itu tidak ada di wilayah ini. Pilih pasar dari daftar.")
-        board = call(self.prices.board, region.code, None, market, timeout=VIEW_TIMEOUT)
+        board = call(self.prices.board, region.code, market=market, timeout=VIEW_TIMEOUT)
         sources = list(dict.fromkeys(item["reference"]["source"]["citation"] for item in board["items"]
                                      if item.get("reference") and item["reference"].get("source")))
         alerts = call(self.prices.alerts, region.code, board["date"], timeout=VIEW_TIMEOUT)["items"] \
             if board["date"] and market is None else []
-        trends = call(self.prices.trends, region.code, SPARKLINE_DAYS, None, market,
+        trends = call(self.prices.trends, region.code, days=SPARKLINE_DAYS, market=market,
                       timeout=VIEW_TIMEOUT)["commodities"]
         sparklines = {code: sparkline(t["points"], t["reference"]) for code, t in trends.items()}
         return render("harga.html", region, board=board, markets=markets, market=market, sources=sources,
@@ -460,7 +469,7 @@ class CitizenPages:
             page_no = max(1, min(int(request.args.get("page") or 1), 10_000))
         except ValueError:
             page_no = 1
-        news = call(self.news.list_articles, region.code, category, None, None, 10, page_no)
+        news = call(self.news.list_articles, region.code, category=category, limit=10, page=page_no)
         return render("berita.html", region, news=news, categories=categories, category=category,
                       feeds=feed_links(region, category),
                       active="berita")

@@ -7,7 +7,8 @@ from werkzeug.wrappers import Response
 from services.gateway import schemas
 from services.gateway.auth import issue_token, signed_caller
 from services.gateway.http import api, json_response, read_json
-from services.pencaker.domain import (
+from services.gateway.ratelimit import RateLimits
+from services.servicekit.contracts.pencaker import (
     DISABILITIES,
     EDUCATION_RANK,
     MARITAL_STATUSES,
@@ -17,7 +18,7 @@ from services.pencaker.domain import (
 from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 SEARCH_PARAMS = ("q", "regions", "education", "employment_type", "min_salary", "skills", "sort",
                  "page", "per_page")
@@ -62,6 +63,9 @@ def script_json(value):
 
 
 class PencakerApi:
+    pencaker = RpcProxy("pencaker")
+    limits = RateLimits()
+
     # vacancies: search, read, JSON-LD ------------------------------------
     @api("GET", "/api/v1/regions/<string:code>/vacancies")
     @described(query=schemas.VACANCY_QUERY, response=schemas.VACANCY_SEARCH)

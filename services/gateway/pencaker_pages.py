@@ -11,14 +11,23 @@ from urllib.parse import quote
 import segno
 
 from services.gateway import sessions
+from services.gateway.accounts import AccountRepository
 from services.gateway.http import MAX_BODY, PayloadTooLarge
 from services.gateway.pages import CitizenError, goto, page, render
 from services.gateway.pencaker_api import script_json
-from services.pencaker.domain import DISABILITIES, EDUCATION_RANK, MARITAL_STATUSES, RELIGIONS, SEXES
+from services.gateway.ratelimit import RateLimits
+from services.servicekit.contracts.pencaker import (
+    DISABILITIES,
+    EDUCATION_RANK,
+    MARITAL_STATUSES,
+    RELIGIONS,
+    SEXES,
+)
 from services.servicekit.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
+from services.servicekit.store import MongoStore
 
 APPLICATION_LABELS = {"submitted": "Terkirim", "interview": "Dipanggil wawancara", "accepted": "Diterima",
                       "rejected": "Belum diterima", "withdrawn": "Dibatalkan"}
@@ -98,6 +107,10 @@ def _form_error(exc):
 
 
 class PencakerPages:
+    store = MongoStore(AccountRepository)
+    pencaker = RpcProxy("pencaker")
+    limits = RateLimits()
+
     @page("GET", "/loker/<string:vacancy_id>")
     def vacancy_page(self, request, vacancy_id):
         """A vacancy in the layout, in Indonesian, with its JobPosting and the apply form."""

@@ -7,11 +7,15 @@ import swagger_ui_bundle
 from werkzeug.wrappers import Response
 
 from services.gateway import schemas
+from services.gateway.accounts import AccountRepository
 from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
 from services.gateway.authority import account_action, authorize
 from services.gateway.http import api, json_response, read_json
+from services.gateway.openapi import document
+from services.gateway.ratelimit import RateLimits
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, Unauthorized
+from services.servicekit.store import MongoStore
 
 ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 # Only these files are served: no path from the request ever reaches the disk.
@@ -36,6 +40,9 @@ def _asset(name):
 
 
 class PlatformApi:
+    store = MongoStore(AccountRepository)
+    limits = RateLimits()
+
     @api("POST", "/api/v1/auth/token")
     @described(body=schemas.SIGN_IN, statuses=(401, 429), response=schemas.TOKEN)
     def sign_in(self, request):
@@ -85,6 +92,5 @@ class PlatformApi:
     @classmethod
     @cache
     def openapi_json(cls):
-        from services.gateway.openapi import document
-        from services.gateway.service import GatewayService
-        return json.dumps(document(GatewayService))
+        # cls is the service class the mixin is part of: the document lists its routes.
+        return json.dumps(document(cls))

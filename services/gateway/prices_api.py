@@ -17,7 +17,7 @@ from services.gateway.http import (
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, ValidationFailed
 from services.servicekit.regions import get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 from services.servicekit.validation import check_text
 
 MAX_SHEET_BYTES = 8 * 1024 * 1024
@@ -89,6 +89,8 @@ def read_sheet(request):
 
 
 class PricesApi:
+    prices = RpcProxy("prices")
+
     @api("GET", "/api/v1/regions/<string:code>/prices/catalogue")
     @described(response=schemas.PRICE_CATALOGUE)
     def prices_catalogue(self, request, code):

@@ -5,7 +5,7 @@ from services.gateway.charts import chart
 from services.gateway.pages import VIEW_TIMEOUT, CitizenError, page, render
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import all_regions, get_region
-from services.servicekit.rpc import call
+from services.servicekit.rpc import RpcProxy, call
 
 CHART_DAYS = (30, 90)
 
@@ -18,6 +18,8 @@ def _commodity(catalogue, code):
 
 
 class PricesPages:
+    prices = RpcProxy("prices")
+
     @page("GET", "/r/<string:code>/harga/<string:commodity>", query={"hari": {"type": "integer"}})
     def harga_chart_page(self, request, code, commodity):
         """A commodity's median price over 30 or 90 days against its reference (SVG, no script)."""
@@ -27,7 +29,8 @@ class PricesPages:
         days = int(request.args.get("hari", "30")) if request.args.get("hari", "30").isdigit() else 0
         if days not in CHART_DAYS:
             raise ValidationFailed.field("hari", "one of 30, 90")
-        trend = call(self.prices.trends, region.code, days, found["code"], None, timeout=VIEW_TIMEOUT)
+        trend = call(self.prices.trends, region.code, days=days, commodity=found["code"],
+                     timeout=VIEW_TIMEOUT)
         series = trend["commodities"].get(found["code"], {"points": [], "reference": None})
         return render("harga_grafik.html", region, commodity=found, days=days, trend=trend,
                       points=series["points"], reference=series["reference"],
@@ -42,10 +45,10 @@ class PricesPages:
         found = _commodity(catalogue, wanted)
         markets = []
         for market in catalogue["markets"]:
-            board = call(self.prices.board, region.code, None, market["code"], timeout=VIEW_TIMEOUT)
+            board = call(self.prices.board, region.code, market=market["code"], timeout=VIEW_TIMEOUT)
             item = next((i for i in board["items"] if i["commodity"] == found["code"]), None)
             markets.append({"name": market["name"], "date": board["date"], "item": item})
-        regions = call(self.prices.compare, region.code, found["code"], None,
-                       [r.code for r in all_regions()], timeout=VIEW_TIMEOUT)
+        regions = call(self.prices.compare, region.code, found["code"],
+                       regions=[r.code for r in all_regions()], timeout=VIEW_TIMEOUT)
         return render("harga_banding.html", region, commodity=found, commodities=catalogue["commodities"],
                       markets=markets, partners=regions, active="harga")

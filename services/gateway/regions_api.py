@@ -15,11 +15,11 @@ from services.gateway import schemas
 from services.gateway.auth import authenticate
 from services.gateway.authority import authorize
 from services.gateway.http import api, json_response, read_json
-from services.servicekit import partners
+from services.platform import partners
+from services.platform.uplink import UplinkRelay
 from services.servicekit.described import described
 from services.servicekit.regions import all_regions
-from services.servicekit.rpc import call
-from services.servicekit.uplink import UplinkRelay
+from services.servicekit.rpc import RpcProxy, call
 
 log = logging.getLogger(__name__)
 _collector = None
@@ -66,6 +66,7 @@ class _Catalogue:
 
 
 class RegionsAdminApi:
+    aspirasi = RpcProxy("aspirasi")
     partner_broker = PartnerBroker()
     uplink_relay = UplinkRelay()  # edge regions' events, checked, into the hub's exchanges
 

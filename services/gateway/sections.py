@@ -4,9 +4,8 @@ Each section's `mark` is what its service's `live_marks` RPC answers for the
 same data: small, and cheap for the service to compute (counts and ids).
 """
 from services.gateway.live import Section
-from services.prices.catalogue import load_catalogue
+from services.platform.partners import subscribed_sources
 from services.servicekit.errors import NotFound
-from services.servicekit.partners import subscribed_sources
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 
@@ -126,7 +125,7 @@ class NewsSection(CheckedSection):
 
 class PricesSection(CheckedSection):
     """The region's board of its latest day (median across markets) and that day's alerts;
-    every item with its commodity's name and unit."""
+    every item with its commodity's name and unit, as the prices service publishes it."""
 
     name = "prices"
     source = "prices"
@@ -134,19 +133,11 @@ class PricesSection(CheckedSection):
     ALERTS = 20
 
     def rebuild(self, rpc, region_code):
-        data = call(rpc.prices.live_summary, region_code, timeout=LIVE_RPC_TIMEOUT)
-        return {**data, "board": self.labelled(data["board"])}
+        return call(rpc.prices.live_summary, region_code, timeout=LIVE_RPC_TIMEOUT)
 
     def mark(self, data):
         return {"date": data["date"], "prices": {i["commodity"]: i["price"] for i in data["board"]},
                 "alerts": len(data["alerts"])}
-
-    @staticmethod
-    def labelled(items):
-        commodities = load_catalogue().commodities
-        return [{**item, **({"name": commodities[item["commodity"]].name,
-                             "unit": commodities[item["commodity"]].unit}
-                            if item["commodity"] in commodities else {})} for item in items]
 
     def apply(self, data, event):
         payload = event["payload"]
@@ -155,7 +146,7 @@ class PricesSection(CheckedSection):
             if board["date"] is None or (data["date"] and board["date"] < data["date"]):
                 return data
             alerts = data["alerts"] if board["date"] == data["date"] else []
-            return {"date": board["date"], "board": self.labelled(board["items"]), "alerts": alerts}
+            return {"date": board["date"], "board": board["items"], "alerts": alerts}
         if payload["date"] != data["date"]:
             return data  # not the board's day: the board shows that day's alerts only
         alert = {k: payload[k] for k in ("commodity", "market", "date", "price", "rules")}

@@ -1,19 +1,16 @@
 """The gateway: the only HTTP face of Tangerang Live.
 
-Routes are grouped per domain in mixins (`*_api.py`); this class wires the
-dependencies they share (an RPC proxy per domain service, named after it) and
-the live view's event handlers.
+Routes are grouped per domain in mixins (`*_api.py`, `*_pages.py`, `console_*.py`),
+each declaring the RPC proxies (named after their service) and dependencies it
+uses; this class joins them and holds the live view's event handlers.
 """
 from functools import cache
 
-from nameko.dependency_providers import Config
-from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from services.gateway import schemas
-from services.gateway.accounts import AccountRepository
 from services.gateway.aspirasi_api import AspirasiApi
 from services.gateway.console import ConsolePages
 from services.gateway.console_disnaker import DisnakerConsole
@@ -25,11 +22,9 @@ from services.gateway.console_prices import PricesConsole
 from services.gateway.console_wilayah import RegionAdminConsole
 from services.gateway.http import MethodNotAllowed as NotAllowed
 from services.gateway.http import api, json_response
-from services.gateway.http_cache import HttpCache, ResponseCache
-from services.gateway.live import LiveModel
+from services.gateway.http_cache import HttpCache
 from services.gateway.live_events import replica_events
-from services.gateway.live_store import SharedItems
-from services.gateway.media import MediaRepository
+from services.gateway.live_views import LiveViews
 from services.gateway.news_api import NewsApi
 from services.gateway.offline import OfflinePages
 from services.gateway.openapi import url_map
@@ -39,7 +34,6 @@ from services.gateway.pencaker_pages import PencakerPages
 from services.gateway.platform_api import PlatformApi
 from services.gateway.prices_api import PricesApi
 from services.gateway.prices_pages import PricesPages
-from services.gateway.ratelimit import RateLimits
 from services.gateway.regions_api import RegionsAdminApi
 from services.gateway.sections import SECTIONS
 from services.servicekit.described import described
@@ -47,32 +41,10 @@ from services.servicekit.errors import NotFound
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.regions import all_regions, get_region
-from services.servicekit.rpc import RpcProxy
-from services.servicekit.store import MongoStore, connect
 
 CHECK_INTERVAL = 2  # seconds between reconciliations of the live view with the services
 # Every event a live section follows (the page cache's invalidations ride on the same ones).
 LIVE_EVENTS = sorted({pair for section in SECTIONS for pair in section.subscriptions})
-
-
-class LiveViews(DependencyProvider):
-    """Owns the per-process read model (and the store of its kept section); every
-    worker sees the same one. A changed region's view drops its kept HTTP answers."""
-
-    cache = ResponseCache()
-
-    def setup(self):
-        config = self.container.config
-        self.client = connect(config["MONGO_URI"], config.get("MONGO_TIMEOUT_MS", 1000))
-        db = self.client[config.get("MONGO_DB", self.container.service_name)]
-        self.model = LiveModel(SECTIONS, kept=SharedItems(db.live_shared))
-        self.model.listeners.append(lambda region: self.cache.invalidate(("live", region)))
-
-    def stop(self):
-        self.client.close()
-
-    def get_dependency(self, worker_ctx):
-        return self.model
 
 
 class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
@@ -81,17 +53,11 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
                      PricesConsole, NewsConsole):
     name = "gateway"
 
-    config = Config()
-    store = MongoStore(AccountRepository)
-    media = MongoStore(MediaRepository)
-    aspirasi = RpcProxy("aspirasi")
-    pencaker = RpcProxy("pencaker")
-    prices = RpcProxy("prices")
-    news = RpcProxy("news")
-    notifications = RpcProxy("notifications")
+    # Each mixin declares the RPC proxies and dependencies its routes use; nameko
+    # binds one provider per attribute name. These are the ones this class's own
+    # handlers use, and the metrics every worker reports.
     live = LiveViews()
     http_cache = HttpCache()
-    limits = RateLimits()
     metrics = Metrics()
 
     @api("GET", "/api/v1/regions")

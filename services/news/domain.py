@@ -14,30 +14,11 @@ import nh3
 
 from services.servicekit import authority
 from services.servicekit.authority import ANY, REGION, Target
+from services.servicekit.contracts.news import BODY_TAGS, CATEGORIES, STATE_LABELS
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.validation import strip_control
 
-CATEGORIES = {
-    "pemerintahan": "Pemerintahan",
-    "pelayanan-publik": "Pelayanan Publik",
-    "pendidikan": "Pendidikan",
-    "kesehatan": "Kesehatan",
-    "ekonomi": "Ekonomi",
-    "infrastruktur": "Infrastruktur",
-    "lingkungan": "Lingkungan",
-    "sosial-budaya": "Sosial dan Budaya",
-    "olahraga": "Olahraga",
-    "pengumuman": "Pengumuman",
-}
-STATE_LABELS = {
-    "draft": "Draf",
-    "in_review": "Ditinjau",
-    "scheduled": "Terjadwal",
-    "published": "Terbit",
-    "archived": "Diarsipkan",
-    "retracted": "Ditarik",
-}
 # action -> (states it may start from, state it leads to). `publish` of an
 # article whose publish_at is still ahead leads to `scheduled` instead.
 TRANSITIONS = {
@@ -67,12 +48,6 @@ SUMMARY_FROM_BODY = 280
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s<>\"']+$")
 
-# What an article body may contain: text structure, links and images. No
-# style (CSS expressions), no scripts, forms, frames or SVG; links and image
-# sources only over http(s) or mailto. The sanitizer is ammonia (via nh3).
-BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
-             "blockquote", "q", "cite", "code", "pre", "ul", "ol", "li", "a", "img", "figure",
-             "figcaption", "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "span"}
 BODY_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
                    "th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"},
                    "ol": {"start"}}

@@ -1,31 +1,27 @@
-"""News entrypoints: editors' workflow, reading, feeds, syndication and feed ingestion."""
-import hashlib
-import logging
+"""News entrypoints: editors' workflow, reading and feeds (syndication in syndication.py,
+external feed sources in feed_sources.py)."""
 import uuid
-from datetime import timedelta
 
 from nameko.dependency_providers import Config
-from nameko.events import SERVICE_POOL
 from nameko.timer import timer
 from prometheus_client import Counter
 
-from services.news import domain, feeds, ingest
+from services.news import domain, feeds
+from services.news.feed_sources import FeedSources
 from services.news.repository import NewsRepository
+from services.news.syndication import Syndication
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
-from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
 from services.servicekit.regions import get_region
 from services.servicekit.store import MongoStore
 
-log = logging.getLogger(__name__)
 FEED_ITEMS = 30
 HEADLINES = 5
-DEFAULT_FEED_INTERVAL = timedelta(minutes=15)
 ARTICLES_PUBLISHED = Counter("tl_news_articles_published_total", "Articles published (first publication)",
                              ["region"])
 
@@ -50,7 +46,7 @@ def _announcement(before, after, revision):
     return None
 
 
-class NewsService(Observable):
+class NewsService(Observable, Syndication, FeedSources):
     name = "news"
 
     config = Config()
@@ -191,131 +187,6 @@ class NewsService(Observable):
         return feeds.build(region, articles, kind, category)
 
     # syndication --------------------------------------------------------
-    @rpc
-    def subscriptions(self, region_code):
-        get_region(region_code)
-        return {"region": region_code, "sources": self.store.sources_of(region_code)}
-
-    @rpc
-    def set_subscriptions(self, region_code, sources, *, caller):
-        """Which regions' news `region_code` carries (from their next article on)."""
-        get_region(region_code)
-        domain.authorize("set_subscriptions", Caller.verify(caller), region_code)
-        if not isinstance(sources, list):
-            raise ValidationFailed.field("sources", "must be a list of region codes")
-        for code in sources:
-            get_region(code)
-            if code == region_code:
-                raise ValidationFailed.field("sources", "a region does not subscribe to itself")
-        self.store.set_sources(region_code, sorted(set(sources)), utcnow())
-        return self.subscriptions(region_code)
-
-    # One shared queue per event type (SERVICE_POOL), retried with backoff and
-    # dead-lettered by the kit; apply_once drops redeliveries.
-    @reliable_event_handler("news", "article_published", handler_type=SERVICE_POOL)
-    def on_article_published(self, event):
-        self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
-
-    @reliable_event_handler("news", "article_updated", handler_type=SERVICE_POOL)
-    def on_article_updated(self, event):
-        self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
-
-    @reliable_event_handler("news", "article_retracted", handler_type=SERVICE_POOL)
-    def on_article_retracted(self, event):
-        self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
-
-    def _syndicate(self, event):
-        payload = event["payload"]
-        for region_code in self.store.subscribers_of(event["region"]):
-            copy_id = f"{region_code}:syn:{payload['article_id']}"
-            if event["event_type"] == "article_retracted":
-                self.store.retract_copy(copy_id, region_code, payload["revision"], utcnow())
-            else:
-                slug = domain.copy_slug(payload["slug"], event["region"])
-                self.store.save_copy(copy_id, domain.syndicated_copy(event, region_code, slug))
-
-    # external feeds -----------------------------------------------------
-    @rpc
-    def add_feed_source(self, region_code, url, name, category="pengumuman", interval_minutes=15, *,
-                        caller):
-        """Ingest an external RSS/Atom feed into the region's news on a schedule."""
-        get_region(region_code)
-        domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
-        if not isinstance(url, str) or not domain.URL.match(url) or len(url) > 500:
-            raise ValidationFailed.field("url", "must be an http(s) URL of an RSS or Atom feed")
-        allowed = ingest.allowed_networks(self.config.get("FEED_ALLOWED_NETWORKS"))
-        if not ingest.names_public_host(url, allowed):
-            raise ValidationFailed.field("url", "must be a public address, not a private, loopback or "
-                                                "link-local one")
-        if not isinstance(name, str) or not name.strip():
-            raise ValidationFailed.field("name", "is required: the feed's public name")
-        if category not in domain.CATEGORIES:
-            raise ValidationFailed.field("category", "one of " + ", ".join(domain.CATEGORIES))
-        if not isinstance(interval_minutes, int) or not 1 <= interval_minutes <= 1440:
-            raise ValidationFailed.field("interval_minutes", "must be 1-1440")
-        source = {"_id": f"{region_code}|{url}", "region": region_code, "url": url,
-                  "name": domain.plain_text(name)[:120], "category": category,
-                  "interval_minutes": interval_minutes, "next_fetch_at": utcnow(), "failures": 0,
-                  "last_error": None, "last_fetched_at": None, "etag": None, "modified": None}
-        self.store.save_feed_source(source)
-        return _source_view(source)
-
-    @rpc
-    def feed_sources(self, region_code, *, caller):
-        get_region(region_code)
-        domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
-        return [_source_view(s) for s in self.store.feed_sources(region_code)]
-
-    @rpc
-    def remove_feed_source(self, region_code, url, *, caller):
-        """Stop ingesting a feed; what it brought in stays."""
-        get_region(region_code)
-        domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
-        if not self.store.remove_feed_source(region_code, url):
-            raise NotFound(f"no feed source {str(url)[:120]!r} in region {region_code}", {"field": "url"})
-        return {"removed": url}
-
-    @rpc
-    def ingest_due(self):
-        """Fetch every feed source that is due; one broken feed never stops the others."""
-        report = {"fetched": 0, "failed": 0, "new_articles": 0}
-        for source in self.store.due_feed_sources(utcnow()):
-            interval = timedelta(minutes=source["interval_minutes"])
-            try:
-                result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"),
-                                      allowed=ingest.allowed_networks(self.config.get("FEED_ALLOWED_NETWORKS")))
-            except ingest.FeedError as exc:
-                failures = source["failures"] + 1
-                now = utcnow()
-                self.store.record_fetch(source, {
-                    "failures": failures, "last_error": str(exc), "last_failed_at": now,
-                    "next_fetch_at": domain.next_attempt(failures, interval, now)})
-                log.warning("feed %s failed (%s); retry in a while", source["url"], exc)
-                report["failed"] += 1
-                continue
-            now = utcnow()
-            for entry in result["entries"]:
-                report["new_articles"] += self._ingest_entry(source, entry, now)
-            self.store.record_fetch(source, {
-                "failures": 0, "last_error": None, "last_fetched_at": now,
-                "etag": result["etag"], "modified": result["modified"],
-                "next_fetch_at": domain.next_attempt(0, interval, now)})
-            report["fetched"] += 1
-        return report
-
-    @timer(interval=30)
-    def ingest_feeds(self):
-        self.ingest_due()
-
-    def _ingest_entry(self, source, entry, now):
-        # The id comes from the feed's own entry id: a second fetch of the
-        # same entry maps to the same article and is dropped.
-        digest = hashlib.sha256(f"{source['_id']}\n{entry['id']}".encode()).hexdigest()[:24]
-        slug = (domain.slugify(entry.get("title") or "")[:80].strip("-") or "berita") + "-" + digest[:6]
-        article = domain.ingested_article(entry, source, source["region"],
-                                          f"{source['region']}:feed:{digest}", slug, now)
-        return int(self.store.insert_ingested(article))
-
     # plumbing -----------------------------------------------------------
     def _own(self, region_code, slug):
         article = self.store.by_slug(region_code, slug)
@@ -339,7 +210,3 @@ class NewsService(Observable):
             self.outbox.flush("articles", article["_id"])
         return domain.editor_view(self.store.by_slug(merged["region"], merged["slug"]))
 
-
-def _source_view(source):
-    return {k: source.get(k) for k in ("url", "name", "category", "interval_minutes", "failures",
-                                       "last_error", "last_fetched_at", "next_fetch_at")}

@@ -13,6 +13,15 @@ from haversine import haversine
 from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OWN, REGION, Target
+from services.servicekit.contracts.pencaker import (
+    DISABILITIES,
+    EDUCATION_RANK,
+    EMPLOYMENT_TYPES,
+    MARITAL_STATUSES,
+    RELIGIONS,
+    SEEKER_EDITABLE,
+    SEXES,
+)
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.validation import check_contact, plain_text
@@ -25,32 +34,12 @@ MIN_AGE = 18  # Disnaker registers job seekers from 18
 MAX_VALIDITY = timedelta(days=365)
 MATCH_THRESHOLD = 60
 
-# Ordered by level; SMA and SMK rank the same, as do D4 and S1.
-EDUCATION_RANK = {"sd": 1, "smp": 2, "sma": 3, "smk": 3, "d1": 4, "d2": 5, "d3": 6,
-                  "d4": 7, "s1": 7, "s2": 8, "s3": 9}
-# schema.org / Google for Jobs values of JobPosting.employmentType.
-EMPLOYMENT_TYPES = ("FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN",
-                    "VOLUNTEER", "PER_DIEM", "OTHER")
 # schema.org QuantitativeValue.unitText values Google reads, and what each is per month.
 SALARY_UNITS = {"HOUR": 173, "DAY": 22, "WEEK": 4.33, "MONTH": 1, "YEAR": 1 / 12}
-SEXES = {"L": "laki-laki", "P": "perempuan"}
-# The AK/1 card's fields as Dukcapil and Disnaker record them.
-MARITAL_STATUSES = {"belum_kawin": "Belum kawin", "kawin": "Kawin", "cerai_hidup": "Cerai hidup",
-                    "cerai_mati": "Cerai mati"}
-RELIGIONS = {"islam": "Islam", "kristen": "Kristen", "katolik": "Katolik", "hindu": "Hindu",
-             "buddha": "Buddha", "khonghucu": "Khonghucu",
-             "kepercayaan": "Kepercayaan terhadap Tuhan Yang Maha Esa"}
-# The kinds of disability of UU 8/2016, art. 4 (sensory split as Disnaker records it).
-DISABILITIES = {"fisik": "Fisik", "intelektual": "Intelektual", "mental": "Mental",
-                "sensorik_netra": "Sensorik netra", "sensorik_rungu": "Sensorik rungu",
-                "sensorik_wicara": "Sensorik wicara"}
 MAX_COURSES, MAX_LANGUAGES, MAX_DESIRED_LOCATIONS = 20, 10, 5
 EARLIEST_GRADUATION = 1950
 REGION_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
 
-SEEKER_EDITABLE = ("education", "skills", "experience", "expected_salary", "contact", "domicile_address",
-                   "marital_status", "religion", "courses", "languages", "disability",
-                   "desired_position", "desired_locations")
 VACANCY_STATES = ("pending", "published", "rejected", "closed")
 CLOSE_REASONS = ("expired", "filled", "withdrawn")
 # target -> (states it may start from, the party allowed to move it there)

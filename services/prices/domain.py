@@ -269,8 +269,8 @@ def trends(points, start, end, catalogue, region_code):
 
 
 def compact(items):
-    """The live view's board: just what a glance needs."""
-    return [{k: item[k] for k in ("commodity", "price", "gap", "gap_percent", "direction")}
+    """The live view's board: just what a glance needs, with the commodity's name and unit."""
+    return [{k: item[k] for k in ("commodity", "name", "unit", "price", "gap", "gap_percent", "direction")}
             for item in items]
 
 
@@ -318,13 +318,6 @@ def reference_view(reference, price=None):
 
 # --- alerts --------------------------------------------------------------
 
-# Rule codes, with the words citizens and officers read.
-RULE_LABELS = {
-    "above_het": "di atas HET",
-    "above_reference": "di atas acuan",
-    "below_reference": "di bawah acuan",
-    "daily_rise": "naik tajam",
-}
 
 
 def reference_rule(price, reference):

@@ -1,20 +1,16 @@
 """Business figures as Prometheus metrics, and a helper to publish counted snapshots.
 
-A domain's gauges are recounted from its store (the truth) by a timer, not
-nudged up and down per message: with several replicas, each one recounts the
-same numbers, so dashboards aggregate them with `max`, never `sum`.
+Every service's outbox backlog is here; a domain's own figures live with it
+(aspirasi/clocks.py, pencaker/clocks.py). A domain's gauges are recounted from
+its store (the truth) by a timer, not nudged up and down per message: with
+several replicas, each one recounts the same numbers, so dashboards aggregate
+them with `max`, never `sum`.
 Label values stay bounded: region codes, OPD codes, workflow states.
 """
 import threading
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Gauge
 
-ASPIRASI_OPEN = Gauge(
-    "tl_aspirasi_open", "Open aspirasi tickets, recounted from the store",
-    ["region", "opd", "status"])
-ASPIRASI_SLA_BREACHES = Counter(
-    "tl_aspirasi_sla_breaches_total", "SLA clocks that ran out (recorded once per ticket and clock)",
-    ["region", "opd", "clock"])
 OUTBOX_PENDING = Gauge(
     "tl_outbox_pending_documents", "Documents whose events are not yet published",
     ["service", "collection"])

@@ -23,9 +23,9 @@ from kombu import Connection  # noqa: E402
 from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.web.server import WebServer  # noqa: E402
 
+from services.platform.service_index import SERVICES, SERVICES_DIR, service_class  # noqa: E402
 from services.servicekit.config import load_config  # noqa: E402
 from services.servicekit.errors import ConfigError  # noqa: E402
-from services.servicekit.service_index import SERVICES, SERVICES_DIR, service_class  # noqa: E402
 from services.servicekit.store import connect  # noqa: E402
 
 STOP_GRACE = 8

@@ -159,7 +159,7 @@ def test_kinerja_per_opd_and_officer_with_csv(platform, accounts):
 
 
 def test_region_admin_changes_the_regions_subscriptions(platform, accounts, monkeypatch):
-    from services.servicekit import partners
+    from services.platform import partners
     monkeypatch.setenv("PLATFORM_DB", platform.env["PLATFORM_DB"])  # read the platform's registry
     admin, _ = accounts.session("region_admin", region="36.03")
     token = csrf_of(page(admin, f"{platform.url}/petugas/wilayah"))

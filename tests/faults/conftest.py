@@ -16,8 +16,8 @@ import yaml
 from kombu import Connection
 
 from services.aspirasi.repository import template_categories
+from services.platform.service_index import SERVICES_DIR
 from services.servicekit.envelope import new_event
-from services.servicekit.service_index import SERVICES_DIR
 from tests.faults.broker import RabbitNode
 from tools.stack import Platform
 

@@ -1,8 +1,8 @@
 """The live view carries what a region subscribes to, marked with the source region."""
 from services.gateway.live import LiveModel
 from services.gateway.sections import SharedSection
+from services.platform.partners import subscribed_sources
 from services.servicekit.envelope import contract, new_event
-from services.servicekit.partners import subscribed_sources
 from services.servicekit.regions import get_region
 
 SUBSCRIPTIONS = {"36.71": {"prices": ["36.02", "36.01"]}, "36.03": {"prices": []}}

@@ -45,6 +45,6 @@ def test_missing_key_and_missing_file_are_named(tmp_path):
 
 
 def test_every_service_config_loads():
-    from services.servicekit.service_index import SERVICES, SERVICES_DIR
+    from services.platform.service_index import SERVICES, SERVICES_DIR
     for name in SERVICES:
         assert load_config(SERVICES_DIR / name / "config.yaml")["SERVICE_NAME"] == name

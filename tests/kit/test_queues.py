@@ -7,9 +7,9 @@ import pytest
 from kombu import Connection
 from nameko.dependency_providers import Config
 
+from services.platform.partners import Broker
 from services.servicekit.errors import ConfigError
 from services.servicekit.events import dead_queue_name, reliable_event_handler, retry_queue_name
-from services.servicekit.partners import Broker
 from services.servicekit.queues import DELIVERY_LIMIT
 from tests.faults.conftest import submitted_event, wait_until
 from tools import quorum_migration

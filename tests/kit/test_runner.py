@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from services.servicekit.service_index import SERVICES_DIR
+from services.platform.service_index import SERVICES_DIR
 from tools.backing import free_port
 
 ROOT = SERVICES_DIR.parent

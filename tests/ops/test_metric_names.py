@@ -21,7 +21,7 @@ import requests
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.servicekit.service_index import SERVICES
+from services.platform.service_index import SERVICES
 from tests.ops.manifests import DEPLOY, KUSTOMIZATIONS, find, render
 from tests.ops.manifests import SERVICES as DEPLOYED
 from tools.backing import port_open, wait_port

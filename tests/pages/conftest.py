@@ -7,8 +7,8 @@ import pytest
 import requests
 
 from services.gateway.auth import issue_token
+from services.platform.service_index import SERVICES
 from services.servicekit.envelope import utcnow
-from services.servicekit.service_index import SERVICES
 from tests.helpers import signed
 
 REGION = "36.71"

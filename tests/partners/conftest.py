@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from services.servicekit import partners
+from services.platform import partners
 from services.servicekit.regions import get_region
 from services.servicekit.store import connect
 from tests.partners.support import as_user

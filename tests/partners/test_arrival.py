@@ -3,10 +3,10 @@ import re
 
 import pytest
 
-from services.servicekit import partners
+from services.platform import partners
+from services.platform.uplink import check_uplinked, destinations
 from services.servicekit.arrival import Rejected, check_partner_event, checked_event, publisher_region
 from services.servicekit.events import attempts_so_far
-from services.servicekit.uplink import check_uplinked, destinations
 from tests.partners.support import shared_event, submitted_event
 
 VACANCY = shared_event("vacancy_posted", "36.02")

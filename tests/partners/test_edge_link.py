@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 import pytest
 import requests
 
-from services.servicekit import partners
-from services.servicekit.uplink import UplinkRelay
+from services.platform import partners
+from services.platform.uplink import UplinkRelay
 from tests.helpers import wait_for
 from tests.partners.edge import EdgeNode, LinkProxy, can_start_node
 from tests.partners.support import (

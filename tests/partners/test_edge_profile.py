@@ -12,7 +12,7 @@ import pytest
 from amqp.exceptions import MessageNacked
 from kombu.exceptions import OperationalError
 
-from services.servicekit import partners
+from services.platform import partners
 from services.servicekit.errors import ValidationFailed
 from tests.ops.manifests import KUSTOMIZATIONS, find, render
 from tests.partners.support import publish_service_event, submitted_event

@@ -12,7 +12,7 @@ import sys
 import pytest
 import requests
 
-from services.servicekit import partners
+from services.platform import partners
 from tests.helpers import wait_for
 from tests.partners.support import peek, publish_shared, shared_event
 from tools import backing

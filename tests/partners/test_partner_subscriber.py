@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from services.servicekit import partners
+from services.platform import partners
 from tests.helpers import wait_for
 from tests.partners.support import peek, publish_raw, publish_shared, shared_event
 from tools.run_platform import ROOT

@@ -14,10 +14,10 @@ import pytest
 from amqp.exceptions import AccessRefused, PreconditionFailed
 from kombu import Connection
 
-from services.servicekit import partners
+from services.platform import partners
+from services.platform.service_index import SERVICES
 from services.servicekit.envelope import contract, new_event
 from services.servicekit.events import dead_queue_name
-from services.servicekit.service_index import SERVICES
 from tests.helpers import wait_for
 from tests.partners.support import peek, publish_raw, shared_event, submitted_event
 

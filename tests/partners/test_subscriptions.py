@@ -1,7 +1,7 @@
 """Routing keys, subscriptions as data, and what each region's queue receives."""
 import pytest
 
-from services.servicekit import partners
+from services.platform import partners
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import all_regions
 from tests.helpers import wait_for

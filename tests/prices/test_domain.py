@@ -86,8 +86,8 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
             reference["zone"], reference["percent_above"]) == ("HET", 13500, None, "2025-08-22", "1", 3.7)
     assert reference["source"]["citation"] == ("Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun "
                                                "2025 tentang Penetapan Harga Eceran Tertinggi Beras")
-    assert domain.compact(board) == [{"commodity": "beras-medium", "price": 14000, "gap": 800,
-                                      "gap_percent": 6.06, "direction": "up"}]
+    assert domain.compact(board) == [{"commodity": "beras-medium", "name": item["name"], "unit": item["unit"],
+                                      "price": 14000, "gap": 800, "gap_percent": 6.06, "direction": "up"}]
 
 
 def test_trends_are_daily_medians_from_the_start_with_the_reference_in_force(catalogue):

@@ -17,9 +17,10 @@ def test_a_newer_board_replaces_the_old_and_its_alerts():
     recorded = event("prices_recorded")
     data = SECTION.apply(DATA, recorded)
     assert data["date"] == "2026-11-27" and data["alerts"] == []
-    # each item named and with its unit, so the page can say "Rp 13.250/kg"
-    assert data["board"] == [{**item, "name": name, "unit": "kg"} for item, name in zip(
-        recorded["payload"]["board"]["items"], ("Beras medium", "Cabai rawit merah"), strict=True)]
+    # each item named and with its unit as the service published it, so the page can say "Rp 13.250/kg"
+    assert data["board"] == recorded["payload"]["board"]["items"]
+    assert [(i["name"], i["unit"]) for i in data["board"]] == [("Beras medium", "kg"),
+                                                               ("Cabai rawit merah", "kg")]
 
 
 def test_an_older_board_changes_nothing():

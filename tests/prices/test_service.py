@@ -136,8 +136,8 @@ def test_one_event_per_sheet_corrections_keep_history(prices, mongo_db):
     assert (beras["price"], beras["gap"], beras["gap_percent"], beras["direction"]) == (
         13400, 400, 3.08, "up")
     summary = rpc(container, "live_summary", "36.71")
-    assert summary["date"] == today and {"commodity", "price", "gap", "gap_percent", "direction"} == set(
-        summary["board"][0])
+    assert summary["date"] == today and {"commodity", "name", "unit", "price", "gap", "gap_percent",
+                                         "direction"} == set(summary["board"][0])
     assert len(events("prices_recorded")) == 2
 
 

@@ -31,6 +31,7 @@ from nameko.events import get_event_exchange
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter
 
+from services.platform.partners import UPLINK_EXCHANGE_NAME, UPLINK_QUEUE, UPLINK_SOURCES
 from services.servicekit.arrival import (
     PARTNER_REJECTED,
     REJECTED,
@@ -41,7 +42,6 @@ from services.servicekit.arrival import (
 from services.servicekit.envelope import is_shared, isoformat, utcnow
 from services.servicekit.events import DEAD_AT_HEADER, ERROR_HEADER, dead_queue_name
 from services.servicekit.outbox import shared_exchange, shared_routing_key
-from services.servicekit.partners import UPLINK_EXCHANGE_NAME, UPLINK_QUEUE, UPLINK_SOURCES
 from services.servicekit.queues import dead_letter_queue_arguments, region_queue_arguments
 
 log = logging.getLogger(__name__)

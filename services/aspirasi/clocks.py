@@ -1,0 +1,56 @@
+"""LAKSA's clocks: SLA breaches recorded and announced once, and the business metrics
+recounted for Prometheus."""
+from nameko.timer import timer
+from prometheus_client import Counter, Gauge
+
+from services.aspirasi import sla
+from services.aspirasi.announcements import ticket_event
+from services.aspirasi.repository import TicketRepository
+from services.servicekit import business_metrics
+from services.servicekit.entrypoints import rpc
+from services.servicekit.envelope import utcnow
+from services.servicekit.outbox import Outbox
+from services.servicekit.store import MongoStore
+
+OPEN_TICKETS = Gauge(
+    "tl_aspirasi_open", "Open aspirasi tickets, recounted from the store",
+    ["region", "opd", "status"])
+SLA_BREACHES = Counter(
+    "tl_aspirasi_sla_breaches_total", "SLA clocks that ran out (recorded once per ticket and clock)",
+    ["region", "opd", "clock"])
+_OPEN_TICKETS = business_metrics.Snapshot(OPEN_TICKETS)
+
+
+class Clocks:
+    store = MongoStore(TicketRepository)
+    outbox = Outbox("tickets")
+
+    @rpc
+    def check_sla(self):
+        """Record every clock that ran out and announce it once."""
+        now = utcnow()
+        raised = 0
+        for ticket in self.store.open_tickets():
+            clocks = sla.breaches(ticket, now)
+            if not clocks:
+                continue
+            due = {"verification": ticket.get("verify_due_at"), "follow_up": ticket.get("opd_due_at")}
+            events = [ticket_event("aspirasi_sla_breached", ticket, clock=c, due_at=due[c].isoformat(),
+                             status=ticket["status"]) for c in clocks]
+            self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
+            for clock in clocks:
+                SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
+            self.outbox.flush("tickets", ticket["_id"])
+            raised += len(events)
+        return raised
+
+    @timer(interval=60)
+    def sla_clock(self):
+        self.check_sla()
+
+    @timer(interval=10)
+    def publish_business_metrics(self):
+        """Recount open tickets per region/OPD/status, and the outbox backlog, for Prometheus."""
+        open_now = self.store.open_by_office()
+        _OPEN_TICKETS.publish(business_metrics.count_by(open_now, "region", "opd", "status"))
+        business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(self.store.outbox_backlog())

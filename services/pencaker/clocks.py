@@ -1,0 +1,55 @@
+"""Pencaker's clocks: vacancies past validThrough closed, lapsed cards expired, report
+windows announced, placements finished, and the gauges Prometheus reads."""
+from nameko.timer import timer
+from prometheus_client import Gauge
+
+from services.pencaker import domain
+from services.pencaker.announcements import pencaker_event
+from services.pencaker.repository import PencakerRepository
+from services.servicekit.entrypoints import rpc
+from services.servicekit.envelope import isoformat, utcnow
+from services.servicekit.outbox import Outbox
+from services.servicekit.regions import all_regions
+from services.servicekit.store import MongoStore
+
+OPEN_VACANCIES = Gauge("tl_pencaker_open_vacancies", "Published vacancies before validThrough",
+                       ["region"])
+SEEKERS_REGISTERED = Gauge("tl_pencaker_seekers_registered", "Active (registered, unexpired) job seekers",
+                           ["region"])
+
+class Clocks:
+    store = MongoStore(PencakerRepository)
+    outbox = Outbox("seekers", "vacancies", "applications")
+
+    @rpc
+    def sweep(self):
+        """Close vacancies past validThrough, expire lapsed cards, finish placements."""
+        now = utcnow()
+        closed = 0
+        for vacancy in domain.due_to_expire(self.store.expired_vacancies(now), now):
+            self._close(vacancy, "expired", now)
+            closed += 1
+        expired = 0
+        for seeker in self.store.seekers_to_check():
+            status, reason = domain.seeker_status(seeker, now)
+            if status == "expired":
+                self.store.update("seekers", seeker, {"status": "expired", "expiry_reason": reason})
+                expired += 1
+            elif due := domain.report_window_to_announce(seeker, now):
+                event = pencaker_event("seeker_report_window_opened", seeker["region"],
+                               seeker_id=seeker["_id"], due=isoformat(due))
+                self.store.update("seekers", seeker, {"report_window_announced": due.isoformat()}, [event])
+                self.outbox.flush("seekers", seeker["_id"])
+        for application in self.store.pending_placements():
+            self._place(application, now)
+        return {"vacancies_closed": closed, "seekers_expired": expired}
+
+    @timer(interval=30)
+    def expiry_clock(self):
+        self.sweep()
+        counts = {}
+        for vacancy in self.store.open_vacancies(None, utcnow()):
+            counts[vacancy["region"]] = counts.get(vacancy["region"], 0) + 1
+        for region in all_regions():
+            OPEN_VACANCIES.labels(region.code).set(counts.get(region.code, 0))
+            SEEKERS_REGISTERED.labels(region.code).set(self.store.count_active_seekers(region.code))

@@ -1,0 +1,68 @@
+"""Pencaker's vacancy search, the live view's summary and marks, and which regions'
+vacancies a region shows."""
+
+from services.pencaker import domain
+from services.pencaker.access import authorize_caller
+from services.pencaker.repository import PencakerRepository
+from services.servicekit.entrypoints import rpc
+from services.servicekit.envelope import isoformat, utcnow
+from services.servicekit.errors import ValidationFailed
+from services.servicekit.regions import get_region
+from services.servicekit.store import MongoStore
+
+
+class VacancySearch:
+    store = MongoStore(PencakerRepository)
+
+    @rpc
+    def search_vacancies(self, region_code, params):
+        region = get_region(region_code)
+        filters = domain.parse_search(params or {})
+        sources = self.store.sources(region.code)
+        regions = filters["regions"] or sources
+        outside = [code for code in regions if code not in sources]
+        if outside:
+            raise ValidationFailed.field("regions", f"{', '.join(outside)} not shared with "
+                                         f"{region.name}; it shows {', '.join(sources)}")
+        now = utcnow()
+        total, page = domain.search(self.store.open_vacancies(regions, now), filters, now)
+        return {"region": region.code, "sources": sources, "total": total, "page": filters["page"],
+                "per_page": filters["per_page"], "sort": filters["sort"],
+                "items": [domain.vacancy_view(v, get_region(v["region"]), now) for v in page]}
+
+    @rpc
+    def live_summary(self, region_code, limit=5):
+        """The vacancies the region's loker page lists (its own and its sources'):
+        how many are open, and the newest; with the moment they were read."""
+        get_region(region_code)
+        now = utcnow()
+        sources = self.store.sources(region_code)
+        return {"open": self.store.open_count(sources, now), "sources": sources,
+                "newest": [domain.compact_view(v)
+                           for v in self.store.newest_vacancies(sources, now, limit)],
+                "as_of": isoformat(now)}
+
+    @rpc
+    def live_marks(self, region_codes, limit=5):
+        """Per region, what the live view's mark of live_summary is: how the gateway checks it."""
+        now, marks = utcnow(), {}
+        for code in region_codes:
+            sources = self.store.sources(get_region(code).code)
+            marks[code] = {"open": self.store.open_count(sources, now), "sources": sources,
+                           "newest": [v["_id"] for v in self.store.newest_vacancies(sources, now, limit)]}
+        return {"regions": marks}
+
+    @rpc
+    def subscriptions(self, region_code):
+        get_region(region_code)
+        return {"region": region_code, "sources": self.store.sources(region_code)}
+
+    @rpc
+    def set_subscriptions(self, region_code, sources, *, caller):
+        get_region(region_code)
+        authorize_caller("set_subscriptions", caller, {"region": region_code})
+        if not isinstance(sources, list):
+            raise ValidationFailed.field("sources", "must be a list of region codes")
+        for code in sources:
+            get_region(code)
+        return {"region": region_code, "sources": self.store.set_sources(region_code, sources, utcnow())}

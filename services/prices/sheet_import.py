@@ -1,0 +1,163 @@
+"""Applying a price sheet (an officer's form or a CSV): read what is stored, plan and
+write the new and corrected prices, raise the alerts, announce the sheet once.
+Mixed into PricesService, whose _board it uses."""
+from nameko.dependency_providers import Config
+from prometheus_client import Counter
+
+from services.prices import domain
+from services.prices.catalogue import load_catalogue
+from services.prices.days import today_in
+from services.prices.repository import PriceRepository
+from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.outbox import Outbox
+from services.servicekit.store import MongoStore
+
+DEFAULT_RISE_PERCENT = 20
+# Alerts are about what people pay now: back-filled days older than this are
+# stored and shown in history, but do not alert the partner regions.
+DEFAULT_ALERT_MAX_AGE_DAYS = 7
+ALERTS_RAISED = Counter("tl_prices_alerts_raised_total", "Price alerts raised (once per alert)",
+                        ["region", "commodity"])
+
+
+class SheetImport:
+    config = Config()
+    store = MongoStore(PriceRepository)
+    outbox = Outbox("imports")
+
+    def _apply(self, region, sheet, import_id, actor, kind):
+        catalogue = load_catalogue()
+        now = utcnow()
+        previous = self.store.get_import(import_id)
+        rows = sheet.rows
+        dates = sorted({r.date for r in rows})
+        self.store.begin_import({"_id": import_id, "region": region.code, "kind": kind,
+                                 "actor": actor, "started_at": now})
+        known, stored = self._known_prices(region, dates)
+        new, corrections, unchanged = domain.plan(region.code, rows, stored)
+        for row in rows:
+            known.setdefault((row.market, row.commodity), {})[row.date] = row.price
+
+        def ident(row):
+            return domain.price_id(region.code, row.market, row.commodity, row.date)
+
+        taken, wanted = self._write_prices(region, catalogue, new, corrections, actor, import_id, now)
+        rejected = list(sheet.rejected) + [
+            {"line": r.line, "field": "row", "reason": "another sheet recorded this price at the same "
+                                                      "moment; send the sheet again"}
+            for r in new + corrections if ident(r) in taken]
+        applied = [r for r in rows if ident(r) not in taken]
+
+        events, raised = self._raise_alerts(region, catalogue, applied, known, import_id, now, previous)
+        latest_before = self.store.latest_day(region.code)
+        if applied:
+            self.store.advance_latest(region.code, max(r.date for r in applied))
+        written = len(new) + len(corrections) - len(taken)
+        report = {
+            "import_id": import_id, "region": region.code, "kind": kind,
+            "dates": {"from": dates[0], "to": dates[-1]} if dates else None,
+            "accepted": len(applied), "new": len(new) - len(taken & {ident(r) for r in new}),
+            "corrected": len(corrections) - len(taken & set(wanted)), "unchanged": len(unchanged),
+            "rejected": rejected, "missing": sheet.missing, "duplicates": sheet.duplicates,
+            "alerts_raised": len(raised),
+        }
+        if written or raised or previous is None or previous.get("status") == "applying":
+            board = self._board_after(region, catalogue, known, dates, latest_before)
+            events.insert(0, new_event("prices_recorded", "prices", region.code, {
+                "sheet": import_id, "kind": kind,
+                "markets": sorted({r.market for r in applied}),
+                "dates": report["dates"] or {"from": None, "to": None},
+                "new": report["new"], "corrected": report["corrected"],
+                "unchanged": report["unchanged"], "rejected": len(rejected),
+                "missing": len(sheet.missing), "alerts_raised": len(raised),
+                "board": {"date": board["date"], "items": domain.compact(board["items"])},
+            }))
+        self.store.finish_import(import_id, report, events)
+        self.outbox.flush("imports", import_id)
+        return report
+
+    def _known_prices(self, region, dates):
+        """Stored prices the sheet's days and their look-back need: by (market, commodity)
+        and day, and by price id."""
+        known, stored = {}, {}
+        if dates:
+            for p in self.store.points([region.code], domain.day_before(dates[0], domain.LOOKBACK_DAYS),
+                                       dates[-1]):
+                known.setdefault((p["market"], p["commodity"]), {})[p["date"]] = p["price"]
+                stored[domain.price_id(region.code, p["market"], p["commodity"], p["date"])] = p["price"]
+        return known, stored
+
+    def _write_prices(self, region, catalogue, new, corrections, actor, import_id, now):
+        """Insert the new prices and correct the changed ones; the ids another sheet took
+        at the same moment, and the corrections wanted by id."""
+        def ident(row):
+            return domain.price_id(region.code, row.market, row.commodity, row.date)
+
+        taken = set(self.store.insert_prices([{
+            "_id": ident(r), "region": region.code, "market": r.market, "commodity": r.commodity,
+            "date": r.date, "price": r.price, "unit": catalogue.commodities[r.commodity].unit,
+            "recorded_by": actor, "recorded_at": now, "source": import_id, "history": [], "version": 1,
+        } for r in new]))
+        wanted = {ident(r): r.price for r in corrections}
+        taken.update(self.store.correct_prices(
+            wanted, lambda doc: domain.correct(doc, wanted[doc["_id"]], actor, import_id, now)))
+        return taken, wanted
+
+    def _raise_alerts(self, region, catalogue, applied, known, import_id, now, previous):
+        """Store the alerts the applied rows raise; their events (with those of an earlier,
+        interrupted run of the same sheet) and the ids newly raised."""
+        alert_docs = self._alerts(region, catalogue, applied, known, import_id, now)
+        raised = set(self.store.insert_alerts(alert_docs))
+        events = [d["event"] for d in alert_docs if d["_id"] in raised]
+        for doc in alert_docs:
+            if doc["_id"] in raised:
+                ALERTS_RAISED.labels(region.code, doc["commodity"]).inc()
+        if previous is not None and previous.get("status") == "applying":
+            # This sheet was cut short before: announce what it had raised.
+            ids = {e["event_id"] for e in events}
+            events += [e for e in self.store.alert_events_of(import_id) if e["event_id"] not in ids]
+        return events, raised
+
+    def _alerts(self, region, catalogue, rows, known, import_id, now):
+        threshold = float(self.config.get("RISE_ALERT_PERCENT", DEFAULT_RISE_PERCENT))
+        oldest = domain.day_before(today_in(region), int(self.config.get(
+            "ALERT_MAX_AGE_DAYS", DEFAULT_ALERT_MAX_AGE_DAYS)))
+        recent = [row for row in rows if row.date >= oldest]
+        docs = []
+        markets = catalogue.markets.get(region.code, {})
+        alerts = domain.row_alerts(recent, known, catalogue, region.code, threshold)
+        for row, rules, previous, reference in alerts:
+            commodity = catalogue.commodities[row.commodity]
+            alert_id = domain.price_id(region.code, row.market, row.commodity, row.date)
+            payload = {
+                "alert_id": alert_id, "commodity": row.commodity, "commodity_name": commodity.name,
+                "unit": commodity.unit, "market": row.market, "market_name": markets[row.market].name,
+                "date": row.date, "price": row.price, "rules": rules,
+                "previous_price": previous, "gap_percent": domain.gap_percent(row.price, previous),
+                "reference": alert_reference(reference),
+                "percent_above_reference": reference and domain.gap_percent(row.price, reference.upper),
+                "rise_threshold_percent": threshold,
+            }
+            docs.append({"_id": alert_id, "region": region.code, "import_id": import_id,
+                         "raised_at": now, **{k: v for k, v in payload.items() if k != "alert_id"},
+                         "event": new_event("price_alert_raised", "prices", region.code, payload)})
+        return docs
+
+    def _board_after(self, region, catalogue, known, dates, latest_before):
+        """The regional board after a sheet: from memory when the sheet reaches the
+        latest day (everything that board needs was loaded), else from the store."""
+        if dates and (latest_before is None or latest_before <= dates[-1]):
+            points = [{"commodity": c, "date": d, "price": p}
+                      for (_, c), series in known.items() for d, p in series.items()]
+            return {"date": dates[-1], "items": domain.board_of(points, dates[-1], catalogue, region.code)}
+        return self._board(region, latest_before)
+
+
+def alert_reference(reference):
+    """The reference an alert was judged by, with the instrument that set it."""
+    if reference is None:
+        return None
+    return {"kind": reference.kind, "price": reference.upper, "lower": reference.lower,
+            "effective": reference.effective_from,
+            "source": reference.source and {"number": reference.source.number, "type": reference.source.type,
+                                            "title": reference.source.title}}

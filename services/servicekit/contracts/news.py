@@ -1,0 +1,27 @@
+"""News' published vocabulary: categories, workflow states and the tags an article body may hold."""
+CATEGORIES = {
+    "pemerintahan": "Pemerintahan",
+    "pelayanan-publik": "Pelayanan Publik",
+    "pendidikan": "Pendidikan",
+    "kesehatan": "Kesehatan",
+    "ekonomi": "Ekonomi",
+    "infrastruktur": "Infrastruktur",
+    "lingkungan": "Lingkungan",
+    "sosial-budaya": "Sosial dan Budaya",
+    "olahraga": "Olahraga",
+    "pengumuman": "Pengumuman",
+}
+STATE_LABELS = {
+    "draft": "Draf",
+    "in_review": "Ditinjau",
+    "scheduled": "Terjadwal",
+    "published": "Terbit",
+    "archived": "Diarsipkan",
+    "retracted": "Ditarik",
+}
+# What an article body may contain: text structure, links and images. No
+# style (CSS expressions), no scripts, forms, frames or SVG; links and image
+# sources only over http(s) or mailto. The sanitizer is ammonia (via nh3).
+BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
+             "blockquote", "q", "cite", "code", "pre", "ul", "ol", "li", "a", "img", "figure",
+             "figcaption", "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "span"}

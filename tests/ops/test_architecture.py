@@ -1,0 +1,201 @@
+"""The rooms keep the README's promises: measured on the source with `ast`.
+
+- no function in services/ over 60 lines;
+- no service.py over 250 lines (entrypoints only);
+- the gateway and the kit import no domain service's modules (labels and
+  enums come from the contracts or an RPC);
+- no import circle between modules of services/;
+- the kit imports nothing of the rooms built on it (gateway, platform).
+
+Today's offenders are listed below, each with a reason. The lists may only
+shrink: a new offender fails, and so does an entry that no longer offends
+(remove it when you fix the code).
+"""
+import ast
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SERVICES = ROOT / "services"
+DOMAIN_SERVICES = {"aspirasi", "pencaker", "prices", "news", "notifications"}
+# The rooms that must not reach into a domain service.
+EDGE_ROOMS = ("services.gateway", "services.servicekit")
+MAX_FUNCTION_LINES = 60
+MAX_SERVICE_LINES = 250
+
+# (module, function qualname): reason it is still long.
+LONG_FUNCTIONS = {}
+# service.py path: reason it is still long.
+LONG_SERVICE_FILES = {}
+# (importing module, imported domain module): reason the edge is still there.
+CROSS_IMPORTS = {}
+# frozenset of modules forming a circle: reason.
+IMPORT_CIRCLES = {}
+# (kit module, imported gateway/platform module): reason.
+KIT_UPWARD_IMPORTS = {
+    ("services.servicekit.runner", "services.platform.service_index"):
+        "`python -m services.servicekit.runner <name>` finds the service class by name",
+}
+
+
+def _module_name(path, services):
+    parts = path.relative_to(services.parent).with_suffix("").parts
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _modules(services=SERVICES):
+    return {_module_name(p, services): p for p in sorted(services.rglob("*.py"))}
+
+
+def _imports(module, path, known):
+    """Modules of services/ that `module` imports (at any depth of its body)."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                origin = ".".join(base + ([node.module] if node.module else []))
+            else:
+                origin = node.module
+            # `from pkg import mod` imports the submodule; `from mod import name` the module.
+            names = [origin] + [f"{origin}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            while name and name not in known:
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                found.add(name)
+    return found
+
+
+def _graph(services=SERVICES):
+    modules = _modules(services)
+    return {m: _imports(m, p, modules) for m, p in modules.items()}
+
+
+def long_functions(services=SERVICES):
+    found = {}
+    for module, path in _modules(services).items():
+        tree = ast.parse(path.read_text())
+
+        def visit(node, prefix, module=module):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    name = f"{prefix}{child.name}"
+                    if not isinstance(child, ast.ClassDef):
+                        lines = child.end_lineno - child.lineno + 1
+                        if lines > MAX_FUNCTION_LINES:
+                            found[(module, name)] = lines
+                    visit(child, f"{name}.")
+                else:
+                    visit(child, prefix)
+
+        visit(tree, "")
+    return found
+
+
+def long_service_files():
+    return {
+        str(p.relative_to(ROOT)): n
+        for p in sorted(SERVICES.glob("*/service.py"))
+        if (n := len(p.read_text().splitlines())) > MAX_SERVICE_LINES
+    }
+
+
+def cross_imports(services=SERVICES):
+    found = set()
+    for module, targets in _graph(services).items():
+        if not module.startswith(EDGE_ROOMS):
+            continue
+        for target in targets:
+            parts = target.split(".")
+            if len(parts) > 1 and parts[1] in DOMAIN_SERVICES:
+                found.add((module, target))
+    return found
+
+
+def kit_upward_imports(services=SERVICES):
+    return {(module, target) for module, targets in _graph(services).items()
+            if module.startswith("services.servicekit")
+            for target in targets if target.startswith(("services.gateway", "services.platform"))}
+
+
+def import_circles(services=SERVICES):
+    """Strongly connected components of more than one module (Tarjan)."""
+    graph = _graph(services)
+    index, low, stack, on_stack, circles = {}, {}, [], set(), set()
+
+    def connect(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                connect(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                circles.add(frozenset(component))
+
+    for node in graph:
+        if node not in index:
+            connect(node)
+    return circles
+
+
+def _check(found, allowed, what):
+    new = sorted(set(found) - set(allowed), key=str)
+    stale = sorted(set(allowed) - set(found), key=str)
+    assert not new, f"new {what} (fix it; the allow-list only shrinks): {new}"
+    assert not stale, f"fixed {what} still in the allow-list (remove the entry): {stale}"
+
+
+def test_no_function_over_60_lines():
+    _check(long_functions(), LONG_FUNCTIONS, f"functions over {MAX_FUNCTION_LINES} lines")
+
+
+def test_no_service_py_over_250_lines():
+    _check(long_service_files(), LONG_SERVICE_FILES, f"service.py files over {MAX_SERVICE_LINES} lines")
+
+
+def test_gateway_and_kit_import_no_domain_service():
+    _check(cross_imports(), CROSS_IMPORTS, "imports of a domain service by the gateway or the kit")
+
+
+def test_the_kit_imports_nothing_built_on_it():
+    _check(kit_upward_imports(), KIT_UPWARD_IMPORTS, "imports of the gateway or platform by the kit")
+
+
+def test_no_import_circle():
+    _check(import_circles(), IMPORT_CIRCLES, "import circles")
+
+
+def test_the_measures_see_what_they_claim(tmp_path):
+    """A planted long method, gateway-to-domain import and circle are all found."""
+    services = tmp_path / "services"
+    for package in ("", "gateway", "aspirasi"):
+        (services / package).mkdir(exist_ok=True)
+        (services / package / "__init__.py").write_text("")
+    body = "        x = 1\n" * MAX_FUNCTION_LINES
+    (services / "gateway" / "pages.py").write_text(
+        "from services.aspirasi.domain import LABELS\nfrom . import views\n"
+        f"class Pages:\n    def page(self):\n{body}")
+    (services / "gateway" / "views.py").write_text("def show():\n    from .pages import Pages\n")
+    (services / "aspirasi" / "domain.py").write_text("LABELS = {}\n")
+    assert long_functions(services) == {("services.gateway.pages", "Pages.page"): MAX_FUNCTION_LINES + 1}
+    assert cross_imports(services) == {("services.gateway.pages", "services.aspirasi.domain")}
+    assert import_circles(services) == {frozenset({"services.gateway.pages", "services.gateway.views"})}
