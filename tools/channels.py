@@ -109,8 +109,14 @@ class SmsGateway:
 
     def queued(self):
         """[(number, text)] of every SMS queued (outbox) or sent, oldest first (names carry the time)."""
-        paths = [*(self.dir / "outbox").glob("OUT*"), *(self.dir / "sent").glob("OUT*")]
-        return [read_smsbackup(path) for path in sorted(paths, key=lambda p: p.name)]
+        for attempt in range(5):  # the daemon moves a message from outbox/ to sent/ as it goes
+            paths = [*(self.dir / "outbox").glob("OUT*"), *(self.dir / "sent").glob("OUT*")]
+            try:
+                return [read_smsbackup(path) for path in sorted(paths, key=lambda p: p.name)]
+            except FileNotFoundError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.05)
 
 
 def read_smsbackup(path):
