@@ -5,8 +5,10 @@ exceptions to responses, here via the kit's typed errors (also when they come
 back over RPC). Anything unexpected is a 500 in the same shape, no traceback.
 """
 import logging
+import socket
 
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -105,7 +107,17 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
+class NoDelayWebServer(WebServer):
+    """nameko's web server with Nagle off: eventlet writes a page's headers and body in two
+    sends, and the body would otherwise wait for the client's delayed ACK (40 ms a page)."""
+
+    def process_request(self, sock, address):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return super().process_request(sock, address)
+
+
 class ApiEntrypoint(HttpRequestHandler):
+    server = NoDelayWebServer()
     cache = ResponseCache()  # caching and compression of every route (http_cache.py)
 
     def __init__(self, method, url, expected_exceptions=DomainError, **kwargs):
