@@ -24,6 +24,7 @@ DEMO_ROLES = [("operator", "platform_operator", "36.71", None),
               ("admin.3671", "region_admin", "36.71", None),
               ("dlh.3671", "opd_officer", "36.71", "Dinas Lingkungan Hidup"),
               ("disnaker.3671", "disnaker_officer", "36.71", None),
+              ("harga.3671", "price_clerk", "36.71", None),
               ("editor.3671", "editor", "36.71", None),
               ("admin.3602", "region_admin", "36.02", None)]
 

@@ -8,7 +8,7 @@ from services.servicekit import authority
 from services.servicekit.authority import ANY, REGION, Target
 
 # What a region admin may create in their own region; other roles only operators.
-DELEGABLE = {"opd_officer", "disnaker_officer", "editor", "citizen"}
+DELEGABLE = {"opd_officer", "disnaker_officer", "price_clerk", "editor", "citizen"}
 AUTHORITY = {
     "create_account": {"region_admin": REGION, "platform_operator": ANY},
     "create_privileged_account": {"platform_operator": ANY},

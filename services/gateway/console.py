@@ -46,8 +46,10 @@ SIGN_IN = "/petugas/masuk"
 HOME = "/petugas/"
 SIGN_IN_COOKIE = "masuk_csrf"  # double-submit token of the sign-in form (no session yet)
 TTL = 8 * 3600  # one working day; then sign in again
-OFFICER_ROLES = ("opd_officer", "disnaker_officer", "editor", "region_admin", "platform_operator")
-ROLE_NAMES = {"opd_officer": "Petugas OPD", "disnaker_officer": "Petugas Disnaker", "editor": "Editor berita",
+OFFICER_ROLES = ("opd_officer", "disnaker_officer", "price_clerk", "editor", "region_admin",
+                 "platform_operator")
+ROLE_NAMES = {"opd_officer": "Petugas OPD", "disnaker_officer": "Petugas Disnaker",
+              "price_clerk": "Petugas harga pasar", "editor": "Editor berita",
               "region_admin": "Admin wilayah", "platform_operator": "Operator platform"}
 SIGN_IN_FORM = {"type": "object", "required": ["username", "password"], "properties": {
     "username": {"type": "string"}, "password": {"type": "string"}, "next": {"type": "string"},
@@ -69,7 +71,7 @@ NAV = [
     Section("wilayah", "Admin wilayah", "/petugas/wilayah", ("region_admin",)),
     Section("platform", "Operator platform", "/petugas/platform", ("platform_operator",)),
     Section("disnaker", "Disnaker", "/petugas/disnaker", ("disnaker_officer", "region_admin")),
-    Section("harga", "Harga pasar", "/petugas/harga", ("region_admin",)),
+    Section("harga", "Harga pasar", "/petugas/harga", ("price_clerk", "region_admin")),
     Section("berita", "Berita", "/petugas/berita", ("editor",)),
 ]
 

@@ -14,7 +14,7 @@ from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import RpcProxy, call
 
-ROLES = ("region_admin",)
+ROLES = ("price_clerk", "region_admin")
 HOME = "/petugas/harga"
 FIELD = "harga-"  # the form field of a commodity's price: harga-<commodity code>
 AMOUNT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$|^[0-9]+$")

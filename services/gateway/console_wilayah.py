@@ -16,7 +16,8 @@ from services.servicekit.rpc import RpcProxy, call
 from services.servicekit.store import MongoStore
 
 ADMIN = ("region_admin",)
-OFFICER_KINDS = tuple(r for r in ("opd_officer", "disnaker_officer", "editor") if r in DELEGABLE)
+OFFICER_KINDS = tuple(r for r in ("opd_officer", "disnaker_officer", "price_clerk", "editor")
+                      if r in DELEGABLE)
 MESSAGES = {"username": "Nama pengguna: 3-64 huruf kecil, angka, titik, garis bawah atau tanda hubung.",
             "password": "Kata sandi paling sedikit 10 karakter.",
             "role": "Pilih peran dari daftar.", "opd": "Petugas OPD harus punya OPD; pilih dari daftar.",

@@ -19,7 +19,8 @@ from services.servicekit.errors import ValidationFailed
 
 # Who may do what (action -> role -> scope; servicekit.authority): the region's
 # admin records its prices; reading is public except a record's correction history.
-OFFICERS = {"region_admin": REGION, "platform_operator": ANY}
+# Market price clerks record their region's prices; the region admin may too.
+OFFICERS = {"price_clerk": REGION, "region_admin": REGION, "platform_operator": ANY}
 AUTHORITY = {"record_prices": OFFICERS, "import_prices": OFFICERS, "read_price_record": OFFICERS}
 # A change is measured against the previous report at most this many days old.
 LOOKBACK_DAYS = 31

@@ -16,7 +16,7 @@ import jwt
 
 from services.servicekit.errors import Unauthorized
 
-ROLES = ("citizen", "opd_officer", "disnaker_officer", "editor", "region_admin",
+ROLES = ("citizen", "opd_officer", "disnaker_officer", "price_clerk", "editor", "region_admin",
          "platform_operator", "service")
 AUDIENCE = "tl-services"
 ISSUER = "tl-gateway"

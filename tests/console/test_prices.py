@@ -68,3 +68,16 @@ def test_an_admin_of_36_03_records_nothing_in_36_71(platform, accounts):
     # a Disnaker officer has no prices section
     disnaker, _ = accounts.session("disnaker_officer")
     assert disnaker.get(f"{platform.url}/petugas/harga", timeout=10).status_code == 403
+
+
+def test_a_market_price_clerk_works_in_prices_only(platform, accounts):
+    http, _ = accounts.session("price_clerk")
+    home = http.get(f"{platform.url}/petugas/", timeout=10)
+    assert 'href="/petugas/harga"' in home.text and 'href="/petugas/laksa"' not in home.text
+    form_url = f"{platform.url}/petugas/harga/pasar/{MARKET}"
+    page = http.get(form_url, timeout=10)
+    saved = http.post(form_url, timeout=10, data={"csrf": csrf_of(page.text), "harga-gula-pasir": "17500"})
+    assert "1 harga tersimpan" in saved.text
+    assert market_board(platform)["gula-pasir"] == 17_500
+    for elsewhere in ("/petugas/laksa", "/petugas/wilayah", "/petugas/berita", "/petugas/disnaker"):
+        assert http.get(platform.url + elsewhere, timeout=10).status_code == 403, elsewhere

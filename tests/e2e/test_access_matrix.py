@@ -43,11 +43,14 @@ PRINCIPALS = {
     "disnaker_officer@other": ("disnaker_officer", OTHER, None),
     "editor": ("editor", OWN, None),
     "editor@other": ("editor", OTHER, None),
+    "price_clerk": ("price_clerk", OWN, None),
+    "price_clerk@other": ("price_clerk", OTHER, None),
     "platform_operator": ("platform_operator", OTHER, None),  # operators act across regions
 }
 DISNAKER = {"disnaker_officer", "region_admin", "platform_operator"}
 EDITORS = {"editor", "platform_operator"}
 OPERATOR_OR_ADMIN = {"region_admin", "platform_operator"}
+PRICE_OFFICERS = {"price_clerk", "region_admin", "platform_operator"}
 _serials = itertools.count(random.randint(1000, 8000))
 
 
@@ -301,14 +304,14 @@ CASES = [
          _region_target(lambda w: w.doc("pencaker", "subscriptions", OWN)),
          body=lambda t: {"sources": [OWN, "36.71"]}),
     # prices
-    Case("POST", "/api/v1/regions/{code}/prices/markets/{market}/records", OPERATOR_OR_ADMIN, _price_sheet,
+    Case("POST", "/api/v1/regions/{code}/prices/markets/{market}/records", PRICE_OFFICERS, _price_sheet,
          body=lambda t: {"date": today_in(get_region(OWN)),
                          "prices": [{"commodity": "beras-medium", "price": 13000}]}, ok=201),
-    Case("POST", "/api/v1/regions/{code}/prices/imports", OPERATOR_OR_ADMIN, _price_sheet, ok=201, csv=True,
+    Case("POST", "/api/v1/regions/{code}/prices/imports", PRICE_OFFICERS, _price_sheet, ok=201, csv=True,
          body=lambda t: "Tanggal,Pasar,Komoditas,Satuan,Harga\n"
                         f"{today_in(get_region(OWN))},Pasar Kosambi,Gula Pasir,kg,17500\n"),
     Case("GET", "/api/v1/regions/{code}/prices/markets/{market}/records/{commodity}/{day}",
-         OPERATOR_OR_ADMIN, _price_record, writes=False),
+         PRICE_OFFICERS, _price_record, writes=False),
     # news
     Case("POST", "/api/v1/regions/{code}/news", EDITORS,
          _region_target(lambda w: w.count("news", "articles", {"region": OWN})),
