@@ -36,3 +36,12 @@ def signed(role, region=None, subject=None, opd=None, owns=()):
     whole session, since modules sign theirs when they are collected)."""
     from services.servicekit.caller import Caller
     return Caller(subject or f"{role}@{region}", role, region, opd, tuple(owns)).sign(ttl=3600)
+
+
+def until_limited(send, allowed):
+    """Statuses of `send()` until the first 429. Limits count in fixed windows, so a window
+    that turns mid-run allows `allowed` more: a 429 must come within 2 * allowed + 1 tries."""
+    statuses = []
+    while 429 not in statuses and len(statuses) < 2 * allowed + 1:
+        statuses.append(send())
+    return statuses
