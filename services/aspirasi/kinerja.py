@@ -24,8 +24,6 @@ from services.servicekit.errors import ValidationFailed
 RUNNING_CLOCK = {"submitted": "verify_due_at", "verified": "verify_due_at",
                  "dispatched": "opd_due_at", "in_progress": "opd_due_at"}
 FAR_FUTURE = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
-FIGURES = ("received", "resolved", "resolved_on_time", "share_on_time", "median_hours_to_verify",
-           "median_hours_to_resolve", "backlog", "overdue")
 
 
 def due_at(ticket):

@@ -8,13 +8,6 @@ from services.gateway import schemas
 from services.gateway.auth import issue_token, signed_caller
 from services.gateway.http import api, json_response, read_json
 from services.gateway.ratelimit import RateLimits
-from services.servicekit.contracts.pencaker import (
-    DISABILITIES,
-    EDUCATION_RANK,
-    MARITAL_STATUSES,
-    RELIGIONS,
-    SEEKER_EDITABLE,
-)
 from services.servicekit.described import described
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
@@ -22,38 +15,6 @@ from services.servicekit.rpc import RpcProxy, call
 
 SEARCH_PARAMS = ("q", "regions", "education", "employment_type", "min_salary", "skills", "sort",
                  "page", "per_page")
-_TEXT = {"type": "string", "maxLength": 300}
-# The AK/1 registration as the pencaker domain checks it (validate_seeker).
-SEEKER_BODY = {"type": "object", "required": [
-    "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
-    "education", "desired_position", "contact"], "properties": {
-    "nik": {"type": "string", "pattern": "^[0-9 ]{16,19}$", "description": "16 digits; any region's NIK",
-            "x-error": "must be exactly 16 digits"},
-    "name": _TEXT, "birth_place": _TEXT, "birth_date": {"type": "string", "format": "date"},
-    "sex": {"enum": ["L", "P"]},
-    "domicile_address": {"type": "string", "maxLength": 300},
-    "marital_status": {"enum": list(MARITAL_STATUSES)},
-    "religion": {"enum": list(RELIGIONS)},
-    "education": {"type": "object", "required": ["level", "institution", "graduation_year"], "properties": {
-        "level": {"enum": list(EDUCATION_RANK)}, "major": _TEXT, "institution": _TEXT,
-        "graduation_year": {"type": "integer"}}},
-    "courses": {"type": "array", "maxItems": 20, "items": {
-        "type": "object", "required": ["name"],
-        "properties": {"name": _TEXT, "institution": _TEXT, "year": {"type": "integer"}}}},
-    "languages": {"type": "array", "maxItems": 10, "items": _TEXT},
-    "disability": {"type": "array", "items": {"enum": list(DISABILITIES)}},
-    "skills": {"type": "array", "maxItems": 30, "items": _TEXT},
-    "experience": {"type": "array", "maxItems": 20, "items": {"type": "object", "properties": {
-        "position": _TEXT, "years": {"type": "number"}}}},
-    "desired_position": {"type": "object", "required": ["title"], "properties": {
-        "title": _TEXT, "kbji": {"type": "string", "pattern": "^[0-9]{4,6}$"}}},
-    "desired_locations": {"type": "array", "minItems": 1, "maxItems": 5,
-                          "items": {"type": "string", "pattern": "^[0-9]{2}\\.[0-9]{2}$"}},
-    "expected_salary": {"type": "integer", "minimum": 0},
-    "contact": {"type": "object", "properties": {"phone": _TEXT, "email": _TEXT, "address": _TEXT}}}}
-# What a seeker may change themselves (validate_seeker_update): those fields, nothing else.
-SEEKER_UPDATE = {"type": "object", "minProperties": 1, "additionalProperties": False,
-                 "properties": {name: SEEKER_BODY["properties"][name] for name in SEEKER_EDITABLE}}
 
 
 def script_json(value):
@@ -104,7 +65,7 @@ class PencakerApi:
 
     # seekers ----------------------------------------------------------------
     @api("POST", "/api/v1/regions/<string:code>/seekers")
-    @described(body=SEEKER_BODY, statuses=(201, 409, 429), response=schemas.SEEKER_REGISTERED,
+    @described(body=schemas.SEEKER, statuses=(201, 409, 429), response=schemas.SEEKER_REGISTERED,
                links=schemas.SEEKER_LINKS)
     def register_seeker(self, request, code):
         """AK/1 registration; the answer carries a citizen token for this record."""
@@ -122,7 +83,7 @@ class PencakerApi:
         return json_response(call(self.pencaker.get_seeker, seeker_id, caller=caller))
 
     @api("PATCH", "/api/v1/seekers/<string:seeker_id>")
-    @described(body=SEEKER_UPDATE, statuses=(401, 403), response=schemas.SEEKER_VIEW)
+    @described(body=schemas.SEEKER_UPDATE, statuses=(401, 403), response=schemas.SEEKER_VIEW)
     def update_seeker(self, request, seeker_id):
         return json_response(call(self.pencaker.update_seeker, seeker_id, read_json(request),
                                   caller=signed_caller(request)))

@@ -5,6 +5,13 @@ request (servicekit.validation, before any domain code runs) and documents it.
 Every string has a length cap; the domains still check meaning (a category
 offered in the region, a NIK's region prefix), the schema checks shape.
 """
+from services.servicekit.contracts.pencaker import (
+    DISABILITIES,
+    EDUCATION_RANK,
+    MARITAL_STATUSES,
+    RELIGIONS,
+    SEEKER_EDITABLE,
+)
 from services.servicekit.regions import CODE_PATTERN
 
 
@@ -56,6 +63,39 @@ OPEN311_FORM = obj({name: text(4000 if name == "description" else 300) for name 
 TICKET_QUERY = {"status": text(20), "category": text(60), **PAGE}
 
 # pencaker --------------------------------------------------------------------
+SEEKER_TEXT = text(300)
+# The AK/1 registration as the pencaker domain checks it (validate_seeker).
+SEEKER = {"type": "object", "required": [
+    "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
+    "education", "desired_position", "contact"], "properties": {
+    "nik": {"type": "string", "pattern": "^[0-9 ]{16,19}$", "description": "16 digits; any region's NIK",
+            "x-error": "must be exactly 16 digits"},
+    "name": SEEKER_TEXT, "birth_place": SEEKER_TEXT, "birth_date": {"type": "string", "format": "date"},
+    "sex": {"enum": ["L", "P"]},
+    "domicile_address": {"type": "string", "maxLength": 300},
+    "marital_status": {"enum": list(MARITAL_STATUSES)},
+    "religion": {"enum": list(RELIGIONS)},
+    "education": {"type": "object", "required": ["level", "institution", "graduation_year"], "properties": {
+        "level": {"enum": list(EDUCATION_RANK)}, "major": SEEKER_TEXT, "institution": SEEKER_TEXT,
+        "graduation_year": {"type": "integer"}}},
+    "courses": {"type": "array", "maxItems": 20, "items": {
+        "type": "object", "required": ["name"],
+        "properties": {"name": SEEKER_TEXT, "institution": SEEKER_TEXT, "year": {"type": "integer"}}}},
+    "languages": {"type": "array", "maxItems": 10, "items": SEEKER_TEXT},
+    "disability": {"type": "array", "items": {"enum": list(DISABILITIES)}},
+    "skills": {"type": "array", "maxItems": 30, "items": SEEKER_TEXT},
+    "experience": {"type": "array", "maxItems": 20, "items": {"type": "object", "properties": {
+        "position": SEEKER_TEXT, "years": {"type": "number"}}}},
+    "desired_position": {"type": "object", "required": ["title"], "properties": {
+        "title": SEEKER_TEXT, "kbji": {"type": "string", "pattern": "^[0-9]{4,6}$"}}},
+    "desired_locations": {"type": "array", "minItems": 1, "maxItems": 5,
+                          "items": {"type": "string", "pattern": "^[0-9]{2}\\.[0-9]{2}$"}},
+    "expected_salary": {"type": "integer", "minimum": 0},
+    "contact": {"type": "object", "properties": {"phone": SEEKER_TEXT, "email": SEEKER_TEXT,
+                                                 "address": SEEKER_TEXT}}}}
+# What a seeker may change themselves (validate_seeker_update): those fields, nothing else.
+SEEKER_UPDATE = {"type": "object", "minProperties": 1, "additionalProperties": False,
+                 "properties": {name: SEEKER["properties"][name] for name in SEEKER_EDITABLE}}
 EDUCATION = {"type": "string", "enum": ["sd", "smp", "sma", "smk", "d1", "d2", "d3", "d4", "s1",
                                         "s2", "s3"]}
 SKILLS = {"type": "array", "maxItems": 30, "items": text(60, 1)}
@@ -239,7 +279,6 @@ REGION_TOPOLOGY = record({"region": REGION_VIEW, "queue": S, "bindings": ARRAY},
 QUEUE_BINDINGS = record({"queue": S, "bindings": ARRAY, "added": ARRAY, "removed": ARRAY})
 REGION_REMOVED = record({"region": REGION_VIEW, "queue": S, "queue_deleted": BOOL})
 OPENAPI = record({"openapi": S, "paths": OBJECT})
-TEXT = {"type": "string"}
 
 # what a created record leads to (OpenAPI links) -------------------------------
 CODE = "$request.path.code"
