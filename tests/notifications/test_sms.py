@@ -52,7 +52,8 @@ def test_an_sms_report_becomes_a_ticket_once_and_cek_answers(platform, sms, toke
     done = subprocess.run([sys.executable, "-m", "services.notifications.sms_inbox", received], cwd=ROOT,
                           env=environ, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert replies_to(sms, sender) == [reply, reply]
+    # the daemon may be moving a reply from outbox/ to sent/ just as we look: look until it settles
+    until("the same reply again", lambda: replies_to(sms, sender) == [reply, reply])
     listed = requests.get(f"{platform.url}/api/v1/regions/{REGION}/aspirasi?category=sampah&limit=100",
                           timeout=10).json()["items"]
     assert [t["number"] for t in listed if detail in t["description"]] == [number]
