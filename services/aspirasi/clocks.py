@@ -22,7 +22,7 @@ _OPEN_TICKETS = business_metrics.Snapshot(OPEN_TICKETS)
 
 
 class Clocks:
-    store = MongoStore(TicketRepository)
+    repo = MongoStore(TicketRepository)
     outbox = Outbox("tickets")
 
     @rpc
@@ -30,14 +30,14 @@ class Clocks:
         """Record every clock that ran out and announce it once."""
         now = utcnow()
         raised = 0
-        for ticket in self.store.open_tickets():
+        for ticket in self.repo.open_tickets():
             clocks = sla.breaches(ticket, now)
             if not clocks:
                 continue
             due = {"verification": ticket.get("verify_due_at"), "follow_up": ticket.get("opd_due_at")}
             events = [ticket_event("aspirasi_sla_breached", ticket, clock=c, due_at=due[c].isoformat(),
                              status=ticket["status"]) for c in clocks]
-            self.store.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
+            self.repo.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
             for clock in clocks:
                 SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
             self.outbox.flush("tickets", ticket["_id"])
@@ -51,6 +51,6 @@ class Clocks:
     @timer(interval=10)
     def publish_business_metrics(self):
         """Recount open tickets per region/OPD/status, and the outbox backlog, for Prometheus."""
-        open_now = self.store.open_by_office()
+        open_now = self.repo.open_by_office()
         _OPEN_TICKETS.publish(business_metrics.count_by(open_now, "region", "opd", "status"))
-        business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(self.store.outbox_backlog())
+        business_metrics.OUTBOX_PENDING.labels(self.name, "tickets").set(self.repo.outbox_backlog())

@@ -14,7 +14,7 @@ from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
 from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.validation import check_contact, plain_text
+from services.servicekit.validation import check_contact, reject_markup
 
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
@@ -103,7 +103,7 @@ def _location(report):
             raise ValidationFailed.field("location", f"{lat},{lon} is outside Indonesia")
         result.update(lat=round(lat, 6), long=round(lon, 6))
     if address is not None:
-        result["address"] = plain_text(location, "address", max_length=300, prefix="location.")
+        result["address"] = reject_markup(location, "address", max_length=300, prefix="location.")
     if not result:
         raise ValidationFailed.field("location", "give lat and long, or an address")
     return result
@@ -130,7 +130,7 @@ def _reporter(report, region):
     contact = report.get("reporter")
     if not isinstance(contact, dict):
         raise ValidationFailed.field("reporter", "is required unless anonymous is true")
-    checks = {"name": lambda: plain_text(contact, "name", max_length=120, prefix="reporter.")}
+    checks = {"name": lambda: reject_markup(contact, "name", max_length=120, prefix="reporter.")}
     if contact.get("nik") is not None:
         checks["nik"] = lambda: niks.check_nik(contact["nik"], field="reporter.nik")
     checks["contact"] = lambda: check_contact(contact, "reporter.")
@@ -164,7 +164,7 @@ def validate_submission(report, region, categories):
         raise ValidationFailed("the report must be a JSON object")
 
     def category():
-        code = plain_text(report, "category", max_length=60)
+        code = reject_markup(report, "category", max_length=60)
         if code not in categories:
             raise ValidationFailed.field(
                 "category", f"{code!r} is not offered in {region.name}; choose one of "
@@ -174,7 +174,7 @@ def validate_submission(report, region, categories):
     # every field is checked, so a citizen fixes all mistakes in one round trip
     checked = all_checked({
         "category": category, "reporter": lambda: _reporter(report, region),
-        "description": lambda: plain_text(report, "description", max_length=MAX_DESCRIPTION),
+        "description": lambda: reject_markup(report, "description", max_length=MAX_DESCRIPTION),
         "location": lambda: _location(report), "photos": lambda: _photos(report)})
     reporter = checked["reporter"]
     fields = {
@@ -205,7 +205,7 @@ def _note(note):
         return ""
     if not isinstance(note, str):
         raise ValidationFailed.field("note", "must be text")
-    return plain_text({"note": note}, "note", required=False, max_length=MAX_NOTE) or ""
+    return reject_markup({"note": note}, "note", required=False, max_length=MAX_NOTE) or ""
 
 
 def transition(ticket, action, caller, now, note=None, opds=(), **params):

@@ -22,7 +22,7 @@ KEY_ID = 12  # hex digits of a key's hash shown to admins to tell keys apart
 class Open311Rpcs:
     """Mixed into AspirasiService, whose categories, submit and list_tickets it calls."""
 
-    store = MongoStore(TicketRepository)
+    repo = MongoStore(TicketRepository)
 
     @rpc
     def issue_api_key(self, region_code, label=None, *, caller):
@@ -32,7 +32,7 @@ class Open311Rpcs:
         if label is not None and (not isinstance(label, str) or len(label) > 80):
             raise ValidationFailed.field("label", "must be text of at most 80 characters")
         key = secrets.token_urlsafe(24)
-        self.store.add_api_key(_key_hash(key), region_code, label, utcnow())
+        self.repo.add_api_key(_key_hash(key), region_code, label, utcnow())
         return key
 
     @rpc
@@ -40,7 +40,7 @@ class Open311Rpcs:
         """The region's api_keys: id (the hash's first 12 hex digits), label, created, revoked."""
         get_region(region_code)
         domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
-        found = self.store.api_keys(region_code)
+        found = self.repo.api_keys(region_code)
         return sorted(({"id": k["_id"][:KEY_ID], "label": k.get("label"), "created_at": k["created_at"],
                         "revoked_at": k.get("revoked_at")} for k in found),
                       key=lambda k: k["created_at"], reverse=True)
@@ -52,10 +52,10 @@ class Open311Rpcs:
         domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
         if not isinstance(key_id, str) or len(key_id) != KEY_ID:
             raise ValidationFailed.field("key_id", f"give the key's {KEY_ID}-character id from the list")
-        key = self.store.api_key_by_prefix(region_code, key_id)
+        key = self.repo.api_key_by_prefix(region_code, key_id)
         if key is None:
             raise NotFound(f"no api_key {key_id} in {region_code}", {"field": "key_id"})
-        self.store.revoke_api_key(key["_id"], utcnow().isoformat())
+        self.repo.revoke_api_key(key["_id"], utcnow().isoformat())
 
     @rpc
     def open311_services(self, region_code, code=None):
@@ -72,7 +72,7 @@ class Open311Rpcs:
     @rpc
     def open311_submit(self, region_code, form, api_key):
         get_region(region_code)
-        key = api_key and self.store.api_key(_key_hash(api_key))
+        key = api_key and self.repo.api_key(_key_hash(api_key))
         if not key or key["region"] != region_code or key.get("revoked_at"):
             raise Forbidden("api_key is missing or not valid for this jurisdiction_id",
                             {"field": "api_key"})
@@ -87,7 +87,7 @@ class Open311Rpcs:
                          end_date=None, status=None, limit=1000):
         get_region(region_code)
         if ids:
-            tickets = [self.store.in_region(region_code, i) for i in ids]
+            tickets = [self.repo.in_region(region_code, i) for i in ids]
             views = [domain.public_view(t) for t in tickets if t]
         else:
             views = self.list_tickets(region_code, status=open311.status_filter(status),
@@ -100,7 +100,7 @@ class Open311Rpcs:
 
     @rpc
     def open311_token(self, region_code, token):
-        number = self.store.find_claim(region_code, token)
+        number = self.repo.find_claim(region_code, token)
         if not number:
             raise NotFound(f"token {token} not found", {"field": "token"})
         return [{"service_request_id": number, "token": token}]

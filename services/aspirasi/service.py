@@ -29,20 +29,20 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
     name = "aspirasi"
 
     config = Config()
-    store = MongoStore(TicketRepository)
+    repo = MongoStore(TicketRepository)
     outbox = Outbox("tickets")
     metrics = Metrics()
 
     @rpc
     def categories(self, region_code):
         get_region(region_code)
-        return [vars(c) for c in self.store.categories(region_code).values()]
+        return [vars(c) for c in self.repo.categories(region_code).values()]
 
     @rpc
     def check_submission(self, region_code, report):
         """Check a report as `submit` would, storing nothing: a form shown again (a photo
         was refused) still names every other mistake."""
-        domain.validate_submission(report, get_region(region_code), self.store.categories(region_code))
+        domain.validate_submission(report, get_region(region_code), self.repo.categories(region_code))
 
     @rpc
     def set_category(self, region_code, code, name, opd, *, caller):
@@ -51,7 +51,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         for field, value in (("code", code), ("name", name), ("opd", opd)):
             if not isinstance(value, str) or not value.strip():
                 raise ValidationFailed.field(field, "is required")
-        self.store.set_category(region_code, domain.Category(code.strip(), name.strip(), opd.strip()))
+        self.repo.set_category(region_code, domain.Category(code.strip(), name.strip(), opd.strip()))
 
     @rpc
     def submit(self, region_code, report, idempotency_key=None):
@@ -65,18 +65,18 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         if idempotency_key is not None and (
                 not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY):
             raise ValidationFailed.field("idempotency_key", f"must be 1-{MAX_KEY} characters")
-        number = idempotency_key and self.store.find_claim(region_code, idempotency_key)
+        number = idempotency_key and self.repo.find_claim(region_code, idempotency_key)
         if number:
-            if self.store.exists(number):
-                return self._submitted(self.store.get(number), region_code, idempotency_key)
-        fields = domain.validate_submission(report, region, self.store.categories(region_code))
+            if self.repo.exists(number):
+                return self._submitted(self.repo.get(number), region_code, idempotency_key)
+        fields = domain.validate_submission(report, region, self.repo.categories(region_code))
         now = utcnow()
         secret = _tracking_secret(region.code, idempotency_key)
         if not number:
             number = domain.ticket_number(
-                region.code, now.year, self.store.next_sequence(region.code, now.year))
+                region.code, now.year, self.repo.next_sequence(region.code, now.year))
             if idempotency_key:
-                number = self.store.claim_idempotency_key(region_code, idempotency_key, number)
+                number = self.repo.claim_idempotency_key(region_code, idempotency_key, number)
         ticket = {
             "_id": number, "region": region.code, **fields,
             "status": "submitted", "submitted_at": now, "updated_at": now,
@@ -88,10 +88,10 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         }
         event = ticket_event("aspirasi_submitted", ticket, submitted_at=ticket["submitted_at"].isoformat(),
                        location=_public_point(ticket))
-        if self.store.insert(ticket, [event]):
+        if self.repo.insert(ticket, [event]):
             self.outbox.flush("tickets", number)
-            return {**domain.public_view(self.store.get(number)), "tracking_secret": secret}
-        return self._submitted(self.store.get(number), region_code, idempotency_key)
+            return {**domain.public_view(self.repo.get(number)), "tracking_secret": secret}
+        return self._submitted(self.repo.get(number), region_code, idempotency_key)
 
     def _submitted(self, ticket, region_code, idempotency_key):
         """A repeated submission: the same ticket, and its secret when the key derives it."""
@@ -103,18 +103,18 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
 
     @rpc
     def get_ticket(self, number):
-        return domain.public_view(self.store.get(number))
+        return domain.public_view(self.repo.get(number))
 
     @rpc
     def get_ticket_private(self, number, *, caller):
         """The full ticket, reporter contact included: the region's admin, the
         ticket's OPD, or a platform service (notifications); with the running clock's
         due time, who did what, and the actions the caller may take now."""
-        ticket = self.store.get(number)
+        ticket = self.repo.get(number)
         who = domain.authorize("read_contact", Caller.verify(caller), ticket)
         now = utcnow()
         return {**domain.officer_view(ticket, domain.likely_duplicates(
-            ticket, self.store.open_tickets(ticket["region"]), now)),
+            ticket, self.repo.open_tickets(ticket["region"]), now)),
             "due_at": kinerja.due_at(ticket), "overdue": kinerja.is_overdue(ticket, now),
             "history": [{**entry, "actor": entry.get("actor")} for entry in ticket["history"]],
             "actions": domain.allowed_actions(ticket, who)}
@@ -122,7 +122,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
     @rpc
     def notification_recipient(self, number, *, caller):
         """Only the contact the reporter gave (None if anonymous): for the notifications service."""
-        ticket = self.store.get(number)
+        ticket = self.repo.get(number)
         domain.authorize("read_contact", Caller.verify(caller), ticket)
         return domain.notification_contact(ticket)
 
@@ -130,7 +130,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
     def transition(self, number, action, *, caller, note=None, expected_version=None,
                    tracking_secret=None, **params):
         """Move a ticket on; a citizen proves ownership with the ticket's tracking secret."""
-        ticket = self.store.get(number)
+        ticket = self.repo.get(number)
         who = Caller.verify(caller)
         if tracking_secret is not None:
             if not domain.proves_ownership(ticket, tracking_secret):
@@ -141,7 +141,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
             raise Conflict(f"ticket {number} is at version {ticket['version']}, not "
                            f"{expected_version}; reload and retry", {"field": "version"})
         now = utcnow()
-        opds = {c.opd for c in self.store.categories(ticket["region"]).values()}
+        opds = {c.opd for c in self.repo.categories(ticket["region"]).values()}
         changes, entry = domain.transition(ticket, action, who, now, note, opds, **params)
         region = get_region(ticket["region"])
         if changes["status"] == "dispatched" or action == "reopen":
@@ -152,15 +152,15 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         event = ticket_event("aspirasi_status_changed", ticket, **{
             "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
             "at": now.isoformat(), "on_time": not ticket.get("breaches"), "note": entry["note"]})
-        self.store.update(ticket, changes, [event])
+        self.repo.update(ticket, changes, [event])
         self.outbox.flush("tickets", number)
-        return domain.public_view(self.store.get(number))
+        return domain.public_view(self.repo.get(number))
 
     @rpc
     def list_tickets(self, region_code, status=None, category=None, since=None, until=None,
                      limit=50, skip=0):
         get_region(region_code)
-        return [domain.public_view(t) for t in self.store.find(
+        return [domain.public_view(t) for t in self.repo.find(
             region_code, status, category, since, until, limit, skip)]
 
     @rpc
@@ -169,12 +169,12 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         with the moment they were read."""
         codes = [get_region(code).code for code in region_codes]
         as_of = isoformat(utcnow())
-        return {"as_of": as_of, "regions": self.store.live_counts(codes)}
+        return {"as_of": as_of, "regions": self.repo.live_counts(codes)}
 
     @rpc
     def stats(self, region_code, opd=None):
         get_region(region_code)
-        tickets = self.store.for_statistics(region_code, opd)
+        tickets = self.repo.for_statistics(region_code, opd)
         result = domain.statistics(tickets, utcnow())
         result.update(region=region_code, opd=opd)
         if opd is None:
@@ -192,7 +192,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         if who.role == "opd_officer":
             opd = opd or who.opd or "?"  # an OPD officer without an OPD sees nothing
         domain.authorize("read_queue", who, {"region": region_code, "opd": opd})
-        tickets = self.store.scoped(region_code, opd)
+        tickets = self.repo.scoped(region_code, opd)
         counts = kinerja.counts(tickets)
         wanted = {status} if status else domain.OPEN_STATES
         shown = [t for t in tickets if t["status"] in wanted and (not category or t["category"] == category)]
@@ -208,7 +208,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         """The month's figures of a region per OPD and per officer (aspirasi/kinerja.py)."""
         region = get_region(region_code)
         domain.authorize("read_kinerja", Caller.verify(caller), {"region": region_code})
-        return kinerja.kinerja(self.store.scoped(region_code), month, region.timezone, utcnow())
+        return kinerja.kinerja(self.repo.scoped(region_code), month, region.timezone, utcnow())
 
     @rpc
     def kinerja_regions(self, month, *, caller):
@@ -218,7 +218,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         result = {}
         for region in all_regions():
             bounds = kinerja.month_bounds(month, region.timezone)
-            result[region.code] = kinerja.group_figures(self.store.scoped(region.code), bounds, now)
+            result[region.code] = kinerja.group_figures(self.repo.scoped(region.code), bounds, now)
         return result
 
 

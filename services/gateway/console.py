@@ -128,7 +128,7 @@ def console(method, url, roles, query=None, form=None, statuses=(), response_typ
             session = sessions.current(request)
             if session is None or session.role not in OFFICER_ROLES:
                 return _to_sign_in(request)
-            if not self.store.in_force(session.username or session.subject, session.issued_at):
+            if not self.repo.in_force(session.username or session.subject, session.issued_at):
                 response = _to_sign_in(request, "Sesi Anda sudah tidak berlaku. Silakan masuk lagi.")
                 sessions.end(response, request)
                 return response
@@ -187,7 +187,7 @@ def _safe_next(target):
 
 
 class ConsolePages:
-    store = MongoStore(AccountRepository)
+    repo = MongoStore(AccountRepository)
     limits = RateLimits()
 
     @page("GET", SIGN_IN, query={"next": {"type": "string"}, "pesan": {"type": "string"}})
@@ -195,7 +195,7 @@ class ConsolePages:
         """The officers' sign-in form."""
         session = sessions.current(request)
         target = _safe_next(request.args.get("next"))
-        if session and session.role in OFFICER_ROLES and self.store.in_force(
+        if session and session.role in OFFICER_ROLES and self.repo.in_force(
                 session.username or session.subject, session.issued_at):
             return goto(target)
         return self._sign_in_form(request, {"next": target}, notice=request.args.get("pesan"))
@@ -219,7 +219,7 @@ class ConsolePages:
                           message="Formulir masuk ini kedaluwarsa. Buka lagi halaman masuk lalu kirim.")
         self.limits.check("console_sign_in_failed", request)
         username = (request.form.get("username") or "").strip().lower()
-        claims = self.store.verify(username, request.form.get("password") or "")
+        claims = self.repo.verify(username, request.form.get("password") or "")
         target = _safe_next(request.form.get("next"))
         if claims is None or claims.role not in OFFICER_ROLES:
             self.limits.hit("console_sign_in_failed", request)

@@ -35,7 +35,7 @@ def _message(exc):
 
 
 class RegionAdminConsole:
-    store = MongoStore(AccountRepository)
+    repo = MongoStore(AccountRepository)
     aspirasi = RpcProxy("aspirasi")
 
     @console("GET", SECTION, ADMIN, query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
@@ -46,7 +46,7 @@ class RegionAdminConsole:
         subscriptions = partners.subscriptions_for(officer.region)
         return console_page("console/wilayah.html", officer, active="wilayah", categories=categories,
                             opds=sorted({c["opd"] for c in categories}), keys=keys,
-                            subscriptions=subscriptions, accounts=self.store.officers(officer.region),
+                            subscriptions=subscriptions, accounts=self.repo.officers(officer.region),
                             kinds=OFFICER_KINDS, new_key=None)
 
     @console("POST", SECTION + "/kategori", ADMIN, form=form(("code", "name", "opd")))
@@ -86,7 +86,7 @@ class RegionAdminConsole:
                             opds=sorted({c["opd"] for c in categories}),
                             keys=officer.call(self.aspirasi.api_keys, officer.region),
                             subscriptions=partners.subscriptions_for(officer.region),
-                            accounts=self.store.officers(officer.region), kinds=OFFICER_KINDS,
+                            accounts=self.repo.officers(officer.region), kinds=OFFICER_KINDS,
                             new_key=key, notice="Kunci API baru dibuat. Salin sekarang: kunci ini "
                                                 "tidak akan ditampilkan lagi.")
 
@@ -107,7 +107,7 @@ class RegionAdminConsole:
             return back(SECTION, error=MESSAGES["role"])
         authorize(account_action(values["role"]), officer.caller, officer.region)
         try:
-            self.store.create(values["username"].lower(), values["password"], values["role"], officer.region,
+            self.repo.create(values["username"].lower(), values["password"], values["role"], officer.region,
                               values["opd"] if values["role"] == "opd_officer" else None)
         except ValidationFailed as exc:
             return back(SECTION, error=_message(exc))
@@ -119,7 +119,7 @@ class RegionAdminConsole:
     def console_change_account(self, request, officer, username, change):
         """Disable, enable or reset the password of an officer account of the region."""
         try:
-            account = self.store.get(username)
+            account = self.repo.get(username)
         except NotFound:
             account = None
         try:
@@ -130,12 +130,12 @@ class RegionAdminConsole:
             return back(SECTION, error=f"Akun {username} bukan akun petugas wilayah ini.")
         now = time.time()
         if change in ("nonaktifkan", "aktifkan"):
-            self.store.set_disabled(username, change == "nonaktifkan", now)
+            self.repo.set_disabled(username, change == "nonaktifkan", now)
             done = "dinonaktifkan" if change == "nonaktifkan" else "diaktifkan"
             return back(SECTION, f"Akun {username} {done}.")
         if change == "sandi":
             try:
-                self.store.reset_password(username, request.form.get("password") or "", now)
+                self.repo.reset_password(username, request.form.get("password") or "", now)
             except ValidationFailed as exc:
                 return back(SECTION, error=_message(exc))
             return back(SECTION, f"Kata sandi {username} diganti; sesinya yang lama berakhir.")

@@ -107,7 +107,7 @@ def _form_error(exc):
 
 
 class PencakerPages:
-    store = MongoStore(AccountRepository)
+    repo = MongoStore(AccountRepository)
     pencaker = RpcProxy("pencaker")
     limits = RateLimits()
 
@@ -172,7 +172,7 @@ class PencakerPages:
             seeker = call(self.pencaker.register_seeker, region.code, seeker_from(request.form, region))
         except ValidationFailed as exc:
             return self._ak1_form(region, values, _form_error(exc), 400)
-        claims = self.store.create(seeker["card_number"].lower(), values["password"], "citizen",
+        claims = self.repo.create(seeker["card_number"].lower(), values["password"], "citizen",
                                    seeker["region"], subject=seeker["seeker_id"])
         response = goto("/ak1")
         sessions.start(response, request, claims)
@@ -193,7 +193,7 @@ class PencakerPages:
     @page("POST", "/ak1/masuk", form=SIGN_IN_FORM, statuses=(303,))
     def ak1_sign_in(self, request):
         number = (request.form.get("card_number") or "").strip().lower()
-        claims = self.store.verify(number, request.form.get("password") or "")
+        claims = self.repo.verify(number, request.form.get("password") or "")
         target = _safe_next(request.form.get("next"))
         if claims is None:
             return render("ak1_masuk.html", status=400, active="loker",

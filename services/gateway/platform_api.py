@@ -40,7 +40,7 @@ def _asset(name):
 
 
 class PlatformApi:
-    store = MongoStore(AccountRepository)
+    repo = MongoStore(AccountRepository)
     limits = RateLimits()
 
     @api("POST", "/api/v1/auth/token")
@@ -49,7 +49,7 @@ class PlatformApi:
         """Exchange a username and password for a bearer token."""
         self.limits.hit("login", request)
         body = read_json(request)
-        claims = self.store.verify(body.get("username"), body.get("password"))
+        claims = self.repo.verify(body.get("username"), body.get("password"))
         if claims is None:
             raise Unauthorized("wrong username or password")
         token = issue_token(claims.subject, claims.role, claims.region, claims.opd)
@@ -63,7 +63,7 @@ class PlatformApi:
         caller = authenticate(request)
         body = read_json(request)
         authorize(account_action(body.get("role")), caller, body.get("region"))
-        claims = self.store.create(body.get("username"), body.get("password"), body.get("role"),
+        claims = self.repo.create(body.get("username"), body.get("password"), body.get("role"),
                                    body.get("region"), body.get("opd"))
         return json_response({"username": claims.subject, "role": claims.role,
                               "region": claims.region, "opd": claims.opd}, 201)

@@ -60,7 +60,7 @@ def sanitize_body(value):
                      url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
-def plain_text(value):
+def strip_markup(value):
     """Text without any markup (script and style contents dropped), whitespace collapsed."""
     text = strip_control(html.unescape(nh3.clean(value, tags=set())))
     return " ".join(text.split())
@@ -85,7 +85,7 @@ def _text(data, field, max_length, required=False):
         return None
     if not isinstance(value, str):
         raise ValidationFailed.field(field, "must be text")
-    value = plain_text(value)
+    value = strip_markup(value)
     if required and not value:
         raise ValidationFailed.field(field, "is required (only markup was given)")
     if len(value) > max_length:
@@ -142,7 +142,7 @@ def _body(data):
     if len(body) > MAX_BODY:
         raise ValidationFailed.field("body", f"is {len(body)} characters; at most {MAX_BODY} allowed")
     body = sanitize_body(body)
-    if not plain_text(body) and "<img" not in body:
+    if not strip_markup(body) and "<img" not in body:
         raise ValidationFailed.field("body", "has no content left once scripts and markup are removed")
     return body
 
@@ -181,7 +181,7 @@ def validate_fields(data, status, now):
         if not slug:
             raise ValidationFailed.field("slug", "cannot be made from this title; give one")
     check_slug(slug)
-    summary = _text(data, "summary", MAX_SUMMARY) or _shorten(plain_text(body), SUMMARY_FROM_BODY)
+    summary = _text(data, "summary", MAX_SUMMARY) or _shorten(strip_markup(body), SUMMARY_FROM_BODY)
     publish_at = data.get("publish_at")
     if publish_at is not None:
         publish_at = parse_moment(publish_at, "publish_at")
@@ -204,7 +204,7 @@ def _shorten(text, limit):
 
 
 def search_text(fields):
-    return " ".join([fields["title"], fields["summary"], plain_text(fields["body"]),
+    return " ".join([fields["title"], fields["summary"], strip_markup(fields["body"]),
                      " ".join(fields["tags"])]).lower()
 
 
@@ -345,7 +345,7 @@ def syndicated_copy(event, subscriber_region, slug):
     """A subscriber region's copy of another region's article, from its event."""
     payload = event["payload"]
     body = sanitize_body(payload["body"])  # a partner's HTML is input like any other
-    fields = {"title": plain_text(payload["title"]), "summary": plain_text(payload["summary"]),
+    fields = {"title": strip_markup(payload["title"]), "summary": strip_markup(payload["summary"]),
               "body": body, "tags": payload["tags"]}
     return {
         "region": subscriber_region, "slug": slug, **fields,
@@ -428,15 +428,15 @@ def next_attempt(failures, interval, now):
 def ingested_article(entry, source, region, article_id, slug, now):
     """An article from an external feed's entry (already parsed to a plain dict)."""
     body = sanitize_body(entry.get("content") or entry.get("summary") or "")
-    title = plain_text(entry.get("title") or "") or "(tanpa judul)"
+    title = strip_markup(entry.get("title") or "") or "(tanpa judul)"
     fields = {"title": title[:MAX_TITLE],
-              "summary": _shorten(plain_text(entry.get("summary") or body), SUMMARY_FROM_BODY),
+              "summary": _shorten(strip_markup(entry.get("summary") or body), SUMMARY_FROM_BODY),
               "body": body, "tags": []}
     published = entry.get("published") or now
     return {
         "_id": article_id, "region": region, "slug": slug, **fields,
         "category": source["category"], "cover_image_url": None,
-        "author": plain_text(entry.get("author") or "") or source["name"], "status": "published",
+        "author": strip_markup(entry.get("author") or "") or source["name"], "status": "published",
         "origin": "feed", "source_region": region, "source_name": source["name"],
         "feed_source": source["_id"], "entry_id": entry["id"],
         "canonical_url": entry.get("link") or source["url"], "search_text": search_text(fields),

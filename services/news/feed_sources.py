@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 class FeedSources:
     config = Config()
-    store = MongoStore(NewsRepository)
+    repo = MongoStore(NewsRepository)
 
     @rpc
     def add_feed_source(self, region_code, url, name, category="pengumuman", interval_minutes=15, *,
@@ -42,24 +42,24 @@ class FeedSources:
         if not isinstance(interval_minutes, int) or not 1 <= interval_minutes <= 1440:
             raise ValidationFailed.field("interval_minutes", "must be 1-1440")
         source = {"_id": f"{region_code}|{url}", "region": region_code, "url": url,
-                  "name": domain.plain_text(name)[:120], "category": category,
+                  "name": domain.strip_markup(name)[:120], "category": category,
                   "interval_minutes": interval_minutes, "next_fetch_at": utcnow(), "failures": 0,
                   "last_error": None, "last_fetched_at": None, "etag": None, "modified": None}
-        self.store.save_feed_source(source)
+        self.repo.save_feed_source(source)
         return _source_view(source)
 
     @rpc
     def feed_sources(self, region_code, *, caller):
         get_region(region_code)
         domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
-        return [_source_view(s) for s in self.store.feed_sources(region_code)]
+        return [_source_view(s) for s in self.repo.feed_sources(region_code)]
 
     @rpc
     def remove_feed_source(self, region_code, url, *, caller):
         """Stop ingesting a feed; what it brought in stays."""
         get_region(region_code)
         domain.authorize("manage_feed_sources", Caller.verify(caller), region_code)
-        if not self.store.remove_feed_source(region_code, url):
+        if not self.repo.remove_feed_source(region_code, url):
             raise NotFound(f"no feed source {str(url)[:120]!r} in region {region_code}", {"field": "url"})
         return {"removed": url}
 
@@ -67,7 +67,7 @@ class FeedSources:
     def ingest_due(self):
         """Fetch every feed source that is due; one broken feed never stops the others."""
         report = {"fetched": 0, "failed": 0, "new_articles": 0}
-        for source in self.store.due_feed_sources(utcnow()):
+        for source in self.repo.due_feed_sources(utcnow()):
             interval = timedelta(minutes=source["interval_minutes"])
             try:
                 result = ingest.fetch(source["url"], source.get("etag"), source.get("modified"),
@@ -75,7 +75,7 @@ class FeedSources:
             except ingest.FeedError as exc:
                 failures = source["failures"] + 1
                 now = utcnow()
-                self.store.record_fetch(source, {
+                self.repo.record_fetch(source, {
                     "failures": failures, "last_error": str(exc), "last_failed_at": now,
                     "next_fetch_at": domain.next_attempt(failures, interval, now)})
                 log.warning("feed %s failed (%s); retry in a while", source["url"], exc)
@@ -84,7 +84,7 @@ class FeedSources:
             now = utcnow()
             for entry in result["entries"]:
                 report["new_articles"] += self._ingest_entry(source, entry, now)
-            self.store.record_fetch(source, {
+            self.repo.record_fetch(source, {
                 "failures": 0, "last_error": None, "last_fetched_at": now,
                 "etag": result["etag"], "modified": result["modified"],
                 "next_fetch_at": domain.next_attempt(0, interval, now)})
@@ -102,7 +102,7 @@ class FeedSources:
         slug = (domain.slugify(entry.get("title") or "")[:80].strip("-") or "berita") + "-" + digest[:6]
         article = domain.ingested_article(entry, source, source["region"],
                                           f"{source['region']}:feed:{digest}", slug, now)
-        return int(self.store.insert_ingested(article))
+        return int(self.repo.insert_ingested(article))
 
 
 def _source_view(source):

@@ -50,7 +50,7 @@ class NewsService(Observable, Syndication, FeedSources):
     name = "news"
 
     config = Config()
-    store = MongoStore(NewsRepository)
+    repo = MongoStore(NewsRepository)
     outbox = Outbox("articles")
     metrics = Metrics()
 
@@ -64,8 +64,8 @@ class NewsService(Observable, Syndication, FeedSources):
         region = get_region(region_code)
         actor = _editor(caller, region.code)
         article = domain.new_article(data, region, str(uuid.uuid4()), actor, utcnow())
-        self.store.insert(article, [])
-        return domain.editor_view(self.store.by_slug(region.code, article["slug"]))
+        self.repo.insert(article, [])
+        return domain.editor_view(self.repo.by_slug(region.code, article["slug"]))
 
     @rpc
     def update(self, region_code, slug, data, *, caller, expected_version=None):
@@ -89,7 +89,7 @@ class NewsService(Observable, Syndication, FeedSources):
         """Publish every scheduled article whose publish_at has come."""
         now = utcnow()
         published = 0
-        for article in self.store.due_scheduled(now):
+        for article in self.repo.due_scheduled(now):
             if not domain.is_due(article, now):  # the query reads the ms shadow field
                 continue
             try:
@@ -120,7 +120,7 @@ class NewsService(Observable, Syndication, FeedSources):
         if status is not None and status not in domain.STATE_LABELS:
             raise ValidationFailed.field("status", "one of " + ", ".join(domain.STATE_LABELS))
         limit, page = domain.page_size(limit), domain.page_number(page)
-        items = self.store.newsroom(region_code, status, limit, (page - 1) * limit)
+        items = self.repo.newsroom(region_code, status, limit, (page - 1) * limit)
         return {"items": [domain.editor_view(a) for a in items], "limit": limit, "page": page}
 
     @rpc
@@ -133,7 +133,7 @@ class NewsService(Observable, Syndication, FeedSources):
     @rpc
     def get_article(self, region_code, slug):
         get_region(region_code)
-        article = self.store.by_slug(region_code, slug)
+        article = self.repo.by_slug(region_code, slug)
         if article["status"] != "published":
             raise NotFound(f"no article {slug!r} in region {region_code}", {"field": "slug"})
         return domain.public_view(article)
@@ -152,7 +152,7 @@ class NewsService(Observable, Syndication, FeedSources):
         page_no = domain.page_number(page) if page is not None else 1
         after = domain.decode_cursor(cursor) if cursor else None
         tag = domain.slugify(tag) if tag else None
-        found = self.store.published(region_code, category, tag, domain.search_terms(q),
+        found = self.repo.published(region_code, category, tag, domain.search_terms(q),
                                      limit=limit + 1, skip=(page_no - 1) * limit if not after else 0,
                                      after=after)
         items = found[:limit]
@@ -165,13 +165,13 @@ class NewsService(Observable, Syndication, FeedSources):
     def headlines(self, region_code, limit=HEADLINES):
         get_region(region_code)
         as_of = isoformat(utcnow())
-        return {"headlines": [domain.headline(a) for a in self.store.published(region_code, limit=limit)],
+        return {"headlines": [domain.headline(a) for a in self.repo.published(region_code, limit=limit)],
                 "as_of": as_of}
 
     @rpc
     def live_marks(self, region_codes, limit=HEADLINES):
         """Per region, [id, title] of the headlines: how the gateway checks its live view."""
-        return {"regions": {code: [[a["_id"], a["title"]] for a in self.store.published(
+        return {"regions": {code: [[a["_id"], a["title"]] for a in self.repo.published(
             get_region(code).code, limit=limit)] for code in region_codes}}
 
     @rpc
@@ -183,13 +183,13 @@ class NewsService(Observable, Syndication, FeedSources):
         if category is not None and category not in domain.CATEGORIES:
             raise NotFound(f"no category {str(category)[:40]!r}; one of " + ", ".join(domain.CATEGORIES),
                            {"field": "category"})
-        articles = self.store.published(region_code, category, origin="local", limit=FEED_ITEMS)
+        articles = self.repo.published(region_code, category, origin="local", limit=FEED_ITEMS)
         return feeds.build(region, articles, kind, category)
 
     # syndication --------------------------------------------------------
     # plumbing -----------------------------------------------------------
     def _own(self, region_code, slug):
-        article = self.store.by_slug(region_code, slug)
+        article = self.repo.by_slug(region_code, slug)
         if article["origin"] != "local":
             raise Conflict(f"{slug!r} comes from {article.get('source_name') or article['source_region']}"
                            "; edit it at its source", {"field": "slug"})
@@ -203,10 +203,10 @@ class NewsService(Observable, Syndication, FeedSources):
     def _save(self, article, changes):
         merged = {**article, **changes}
         event = _announcement(article, merged, article["version"] + 1)
-        self.store.update(article, changes, [event] if event else [])
+        self.repo.update(article, changes, [event] if event else [])
         if event and event["event_type"] == "article_published":
             ARTICLES_PUBLISHED.labels(merged["region"]).inc()
         if event:
             self.outbox.flush("articles", article["_id"])
-        return domain.editor_view(self.store.by_slug(merged["region"], merged["slug"]))
+        return domain.editor_view(self.repo.by_slug(merged["region"], merged["slug"]))
 

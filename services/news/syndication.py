@@ -14,12 +14,12 @@ from services.servicekit.store import MongoStore
 
 
 class Syndication:
-    store = MongoStore(NewsRepository)
+    repo = MongoStore(NewsRepository)
 
     @rpc
     def subscriptions(self, region_code):
         get_region(region_code)
-        return {"region": region_code, "sources": self.store.sources_of(region_code)}
+        return {"region": region_code, "sources": self.repo.sources_of(region_code)}
 
     @rpc
     def set_subscriptions(self, region_code, sources, *, caller):
@@ -32,29 +32,29 @@ class Syndication:
             get_region(code)
             if code == region_code:
                 raise ValidationFailed.field("sources", "a region does not subscribe to itself")
-        self.store.set_sources(region_code, sorted(set(sources)), utcnow())
+        self.repo.set_sources(region_code, sorted(set(sources)), utcnow())
         return self.subscriptions(region_code)
 
     # One shared queue per event type (SERVICE_POOL), retried with backoff and
     # dead-lettered by the kit; apply_once drops redeliveries.
     @reliable_event_handler("news", "article_published", handler_type=SERVICE_POOL)
     def on_article_published(self, event):
-        self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
+        self.repo.apply_once(event, "syndicate", lambda: self._syndicate(event))
 
     @reliable_event_handler("news", "article_updated", handler_type=SERVICE_POOL)
     def on_article_updated(self, event):
-        self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
+        self.repo.apply_once(event, "syndicate", lambda: self._syndicate(event))
 
     @reliable_event_handler("news", "article_retracted", handler_type=SERVICE_POOL)
     def on_article_retracted(self, event):
-        self.store.apply_once(event, "syndicate", lambda: self._syndicate(event))
+        self.repo.apply_once(event, "syndicate", lambda: self._syndicate(event))
 
     def _syndicate(self, event):
         payload = event["payload"]
-        for region_code in self.store.subscribers_of(event["region"]):
+        for region_code in self.repo.subscribers_of(event["region"]):
             copy_id = f"{region_code}:syn:{payload['article_id']}"
             if event["event_type"] == "article_retracted":
-                self.store.retract_copy(copy_id, region_code, payload["revision"], utcnow())
+                self.repo.retract_copy(copy_id, region_code, payload["revision"], utcnow())
             else:
                 slug = domain.copy_slug(payload["slug"], event["region"])
-                self.store.save_copy(copy_id, domain.syndicated_copy(event, region_code, slug))
+                self.repo.save_copy(copy_id, domain.syndicated_copy(event, region_code, slug))

@@ -32,7 +32,7 @@ class NotificationsService(Observable):
     name = "notifications"
 
     config = Config()
-    store = MongoStore(NotificationRepository)
+    repo = MongoStore(NotificationRepository)
     channels = Channels()
     metrics = Metrics()
     aspirasi = RpcProxy("aspirasi")
@@ -42,7 +42,7 @@ class NotificationsService(Observable):
     def ticket_changed(self, event):
         notice = domain.ticket_notice(event["payload"], self.config["PUBLIC_URL"])
         if notice:
-            self.store.apply_once(event, "ticket_changed", lambda: self._tell(
+            self.repo.apply_once(event, "ticket_changed", lambda: self._tell(
                 event, notice, call(self.aspirasi.notification_recipient, event["payload"]["number"],
                                    caller=self._as_service())))
 
@@ -50,31 +50,31 @@ class NotificationsService(Observable):
     def application_changed(self, event):
         notice = domain.application_notice(event["payload"], self.config["PUBLIC_URL"])
         if notice:
-            self.store.apply_once(event, "application_changed", lambda: self._tell(
+            self.repo.apply_once(event, "application_changed", lambda: self._tell(
                 event, notice, self._seeker_contact(event)))
 
     @reliable_event_handler("pencaker", "seeker_report_window_opened")
     def report_due(self, event):
         notice = domain.report_due_notice(event["payload"])
-        self.store.apply_once(event, "report_due",
+        self.repo.apply_once(event, "report_due",
                               lambda: self._tell(event, notice, self._seeker_contact(event)))
 
     @reliable_event_handler("prices", "price_alert_raised")
     def price_alert(self, event):
         notice = domain.price_alert_notice(event["payload"], get_region(event["region"]).name)
-        self.store.apply_once(event, "price_alert", lambda: self._send(
-            event, notice, self.store.subscribers(event["region"])))
+        self.repo.apply_once(event, "price_alert", lambda: self._send(
+            event, notice, self.repo.subscribers(event["region"])))
 
     @rpc
     def opt_out(self, token):
         """The signed link in every e-mail: that address gets no more messages."""
-        self.store.opt_out(domain.opted_out_key(self._secret(), token), "link")
+        self.repo.opt_out(domain.opted_out_key(self._secret(), token), "link")
 
     @rpc
     def opt_out_phone(self, number, *, caller):
         """STOP by SMS (the SMS inbox, a platform service): no more SMS or WhatsApp to that number."""
         _require_service(caller)
-        self.store.opt_out(domain.contact_key("sms", number), "sms")
+        self.repo.opt_out(domain.contact_key("sms", number), "sms")
 
     @rpc
     def subscribe_price_alerts(self, region_code, channel, address, *, caller):
@@ -85,7 +85,7 @@ class NotificationsService(Observable):
             raise ValidationFailed.field("channel", f"give one of {', '.join(domain.CHANNELS)}")
         if channel != "email":
             address = domain.normal_phone(address)
-        self.store.subscribe(region_code, channel, address, domain.contact_key(channel, address))
+        self.repo.subscribe(region_code, channel, address, domain.contact_key(channel, address))
 
     def _as_service(self):
         return Caller.service(self.name).sign()
@@ -98,13 +98,13 @@ class NotificationsService(Observable):
         self._send(event, notice, domain.recipient_addresses(recipient, self.config["PHONE_CHANNEL"]))
 
     def _send(self, event, notice, addresses):
-        opted_out = self.store.opted_out({domain.contact_key(c, a) for c, a in addresses})
+        opted_out = self.repo.opted_out({domain.contact_key(c, a) for c, a in addresses})
         for channel, address in addresses:
             if domain.contact_key(channel, address) in opted_out:
                 MESSAGES.labels(channel, notice.kind, "opted_out").inc()
         failures = []
         for key, channel, address in domain.deliveries(event["event_id"], addresses, opted_out):
-            if self.store.was_sent(key):
+            if self.repo.was_sent(key):
                 MESSAGES.labels(channel, notice.kind, "duplicate").inc()
                 continue
             try:
@@ -115,7 +115,7 @@ class NotificationsService(Observable):
                 failures.append(f"{channel}: {exc}")
                 continue
             # Dying right here would send again on the retry (at least once, never lost).
-            self.store.record_sent(key, channel, notice.kind, event["event_id"])
+            self.repo.record_sent(key, channel, notice.kind, event["event_id"])
             MESSAGES.labels(channel, notice.kind, "sent").inc()
         if failures:
             raise DeliveryFailed("; ".join(failures))

@@ -14,7 +14,7 @@ from services.servicekit.store import MongoStore
 
 
 class Applications:
-    store = MongoStore(PencakerRepository)
+    repo = MongoStore(PencakerRepository)
     outbox = Outbox("seekers", "vacancies", "applications")
 
     @rpc
@@ -22,11 +22,11 @@ class Applications:
         """The calling seeker (the caller's subject) applies."""
         applicant = Caller.verify(caller)
         domain.authorize("apply", applicant, {"region": None, "_id": applicant.subject})
-        seeker = self.store.get_seeker(applicant.subject)
+        seeker = self.repo.get_seeker(applicant.subject)
         seeker_id = seeker["_id"]
-        vacancy = self.store.get_vacancy(vacancy_id)
+        vacancy = self.repo.get_vacancy(vacancy_id)
         now = utcnow()
-        shown = vacancy["region"] in self.store.sources(seeker["region"])
+        shown = vacancy["region"] in self.repo.sources(seeker["region"])
         domain.check_can_apply(seeker, vacancy, shown, now)
         if cover_letter is not None and (not isinstance(cover_letter, str) or len(cover_letter) > 3000):
             raise ValidationFailed.field("cover_letter", "must be text of at most 3000 characters")
@@ -39,33 +39,33 @@ class Applications:
         event = pencaker_event("application_submitted", vacancy["region"], application_id=application["_id"],
                        vacancy_id=vacancy_id, seeker_id=seeker_id, seeker_region=seeker["region"],
                        submitted_at=isoformat(now))
-        self.store.insert_application(application, [event])
+        self.repo.insert_application(application, [event])
         self.outbox.flush("applications", application["_id"])
         return domain.application_view(application)
 
     @rpc
     def withdraw_application(self, application_id, *, caller):
-        application = self.store.get_application(application_id)
+        application = self.repo.get_application(application_id)
         authorize_caller("withdraw_application", caller, application)
         return self._move(application, "withdrawn", "seeker", None)
 
     @rpc
     def move_application(self, application_id, status, *, caller, note=None):
         """The employer moves an application to interview, accepted or rejected."""
-        application = self.store.get_application(application_id)
+        application = self.repo.get_application(application_id)
         authorize_caller("move_application", caller, application)
         return self._move(application, status, "employer", note)
 
     @rpc
     def applications_for_seeker(self, seeker_id, *, caller):
-        authorize_caller("seeker_applications", caller, self.store.get_seeker(seeker_id))
-        return [domain.application_view(a) for a in self.store.applications(seeker_id=seeker_id)]
+        authorize_caller("seeker_applications", caller, self.repo.get_seeker(seeker_id))
+        return [domain.application_view(a) for a in self.repo.applications(seeker_id=seeker_id)]
 
     @rpc
     def applications_for_vacancy(self, vacancy_id, *, caller):
-        vacancy = self.store.get_vacancy(vacancy_id)
+        vacancy = self.repo.get_vacancy(vacancy_id)
         authorize_caller("vacancy_applications", caller, vacancy)
-        return [domain.application_view(a) for a in self.store.applications(vacancy_id=vacancy_id)]
+        return [domain.application_view(a) for a in self.repo.applications(vacancy_id=vacancy_id)]
 
     def _move(self, application, to, party, note):
         now = utcnow()
@@ -76,7 +76,7 @@ class Applications:
                        application_id=application["_id"], vacancy_id=application["vacancy_id"],
                        seeker_id=application["seeker_id"], **{"from": entry["from"], "to": to},
                        at=isoformat(now))
-        application = self.store.update("applications", application, changes, [event])
+        application = self.repo.update("applications", application, changes, [event])
         self.outbox.flush("applications", application["_id"])
         if to == "accepted":
             self._place(application, now)
@@ -86,16 +86,16 @@ class Applications:
         """Acceptance marks the seeker placed and may fill the vacancy. Each step
         is idempotent; `placement_pending` stays up until all are done, so the
         sweep finishes what a crash interrupted."""
-        seeker = self.store.get_seeker(application["seeker_id"])
+        seeker = self.repo.get_seeker(application["seeker_id"])
         if seeker["status"] != "placed":
             event = pencaker_event("seeker_placed", seeker["region"], seeker_id=seeker["_id"],
                            vacancy_id=application["vacancy_id"], application_id=application["_id"],
                            placed_at=isoformat(now))
-            self.store.update("seekers", seeker, {"status": "placed", "placed_at": now,
+            self.repo.update("seekers", seeker, {"status": "placed", "placed_at": now,
                                                   "placed_vacancy": application["vacancy_id"]}, [event])
             self.outbox.flush("seekers", seeker["_id"])
-        vacancy = self.store.get_vacancy(application["vacancy_id"])
+        vacancy = self.repo.get_vacancy(application["vacancy_id"])
         if vacancy["status"] == "published" and \
-                self.store.accepted_count(vacancy["_id"]) >= vacancy["openings"]:
+                self.repo.accepted_count(vacancy["_id"]) >= vacancy["openings"]:
             self._close(vacancy, "filled", now)
-        self.store.update("applications", application, {"placement_pending": False})
+        self.repo.update("applications", application, {"placement_pending": False})

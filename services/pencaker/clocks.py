@@ -18,7 +18,7 @@ SEEKERS_REGISTERED = Gauge("tl_pencaker_seekers_registered", "Active (registered
                            ["region"])
 
 class Clocks:
-    store = MongoStore(PencakerRepository)
+    repo = MongoStore(PencakerRepository)
     outbox = Outbox("seekers", "vacancies", "applications")
 
     @rpc
@@ -26,21 +26,21 @@ class Clocks:
         """Close vacancies past validThrough, expire lapsed cards, finish placements."""
         now = utcnow()
         closed = 0
-        for vacancy in domain.due_to_expire(self.store.expired_vacancies(now), now):
+        for vacancy in domain.due_to_expire(self.repo.expired_vacancies(now), now):
             self._close(vacancy, "expired", now)
             closed += 1
         expired = 0
-        for seeker in self.store.seekers_to_check():
+        for seeker in self.repo.seekers_to_check():
             status, reason = domain.seeker_status(seeker, now)
             if status == "expired":
-                self.store.update("seekers", seeker, {"status": "expired", "expiry_reason": reason})
+                self.repo.update("seekers", seeker, {"status": "expired", "expiry_reason": reason})
                 expired += 1
             elif due := domain.report_window_to_announce(seeker, now):
                 event = pencaker_event("seeker_report_window_opened", seeker["region"],
                                seeker_id=seeker["_id"], due=isoformat(due))
-                self.store.update("seekers", seeker, {"report_window_announced": due.isoformat()}, [event])
+                self.repo.update("seekers", seeker, {"report_window_announced": due.isoformat()}, [event])
                 self.outbox.flush("seekers", seeker["_id"])
-        for application in self.store.pending_placements():
+        for application in self.repo.pending_placements():
             self._place(application, now)
         return {"vacancies_closed": closed, "seekers_expired": expired}
 
@@ -48,8 +48,8 @@ class Clocks:
     def expiry_clock(self):
         self.sweep()
         counts = {}
-        for vacancy in self.store.open_vacancies(None, utcnow()):
+        for vacancy in self.repo.open_vacancies(None, utcnow()):
             counts[vacancy["region"]] = counts.get(vacancy["region"], 0) + 1
         for region in all_regions():
             OPEN_VACANCIES.labels(region.code).set(counts.get(region.code, 0))
-            SEEKERS_REGISTERED.labels(region.code).set(self.store.count_active_seekers(region.code))
+            SEEKERS_REGISTERED.labels(region.code).set(self.repo.count_active_seekers(region.code))

@@ -24,7 +24,7 @@ from services.servicekit.contracts.pencaker import (
 )
 from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
-from services.servicekit.validation import check_contact, plain_text
+from services.servicekit.validation import check_contact, reject_markup
 
 CARD_VALIDITY = relativedelta(years=2)
 REPORT_EVERY = relativedelta(months=6)
@@ -127,7 +127,7 @@ def _contact(data):
     result = check_contact(contact, "contact.")
     if not result:
         raise ValidationFailed.field("contact", "give a phone or an e-mail")
-    address = plain_text(contact, "address", required=False, max_length=300, prefix="contact.")
+    address = reject_markup(contact, "address", required=False, max_length=300, prefix="contact.")
     if address:
         result["address"] = address
     return result
@@ -185,8 +185,8 @@ def _courses(data, now):
         where = f"courses.{index}"
         if not isinstance(entry, dict):
             raise ValidationFailed.field(where, "must be {name, institution, year}")
-        course = {"name": plain_text(entry, "name", max_length=160, prefix=f"{where}."),
-                  "institution": plain_text(entry, "institution", required=False, max_length=160,
+        course = {"name": reject_markup(entry, "name", max_length=160, prefix=f"{where}."),
+                  "institution": reject_markup(entry, "institution", required=False, max_length=160,
                                             prefix=f"{where}."),
                   "year": None}
         if entry.get("year") is not None:
@@ -223,7 +223,7 @@ def _desired_position(data):
     kbji = block.get("kbji")
     if kbji is not None and (not isinstance(kbji, str) or not KBJI.match(kbji)):
         raise ValidationFailed.field("desired_position.kbji", "must be a KBJI code of 4-6 digits")
-    return {"title": plain_text(block, "title", max_length=120, prefix="desired_position."), "kbji": kbji}
+    return {"title": reject_markup(block, "title", max_length=120, prefix="desired_position."), "kbji": kbji}
 
 
 def _desired_locations(data, region):
@@ -249,7 +249,7 @@ def _experience(data):
         years = entry.get("years")
         if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 <= years <= 60:
             raise ValidationFailed.field(f"experience.{index}.years", "must be a number of years 0-60")
-        result.append({"position": plain_text(entry, "position", max_length=120,
+        result.append({"position": reject_markup(entry, "position", max_length=120,
                                          prefix=f"experience.{index}."), "years": years})
     return result
 
@@ -261,8 +261,8 @@ def _education_block(data, now, born=None):
                                                   "graduation_year}")
     earliest = max(EARLIEST_GRADUATION, born.year + 5) if born else EARLIEST_GRADUATION
     return {"level": _education(block.get("level"), "education.level"),
-            "major": plain_text(block, "major", required=False, max_length=120, prefix="education."),
-            "institution": plain_text(block, "institution", max_length=160, prefix="education."),
+            "major": reject_markup(block, "major", required=False, max_length=120, prefix="education."),
+            "institution": reject_markup(block, "institution", max_length=160, prefix="education."),
             "graduation_year": _year(block.get("graduation_year"), "education.graduation_year",
                                      earliest, now.year)}
 
@@ -280,11 +280,11 @@ def validate_seeker(data, region, now):
     return {
         "nik": nik,
         "nik_outside_region": niks.outside_region(nik, region),
-        "name": plain_text(data, "name", max_length=120),
-        "birth_place": plain_text(data, "birth_place", max_length=80),
+        "name": reject_markup(data, "name", max_length=120),
+        "birth_place": reject_markup(data, "birth_place", max_length=80),
         "birth_date": born.isoformat(),
         "sex": sex,
-        "domicile_address": plain_text(data, "domicile_address", max_length=300),
+        "domicile_address": reject_markup(data, "domicile_address", max_length=300),
         "marital_status": _choice(data, "marital_status", MARITAL_STATUSES),
         "religion": _choice(data, "religion", RELIGIONS),
         "education": _education_block(data, now, born),
@@ -321,7 +321,7 @@ def validate_seeker_update(changes, region, now):
     if "contact" in changes:
         clean["contact"] = _contact(changes)
     if "domicile_address" in changes:
-        clean["domicile_address"] = plain_text(changes, "domicile_address", max_length=300)
+        clean["domicile_address"] = reject_markup(changes, "domicile_address", max_length=300)
     for field, choices in (("marital_status", MARITAL_STATUSES), ("religion", RELIGIONS)):
         if field in changes:
             clean[field] = _choice(changes, field, choices)
@@ -413,9 +413,9 @@ def validate_employer(data):
     url = data.get("url")
     if url is not None and (not isinstance(url, str) or not URL.match(url) or len(url) > 300):
         raise ValidationFailed.field("url", "must be an http(s) address")
-    return {"name": plain_text(data, "name", max_length=160),
-            "sector": plain_text(data, "sector", required=False, max_length=120),
-            "address": plain_text(data, "address", required=False, max_length=300),
+    return {"name": reject_markup(data, "name", max_length=160),
+            "sector": reject_markup(data, "sector", required=False, max_length=120),
+            "address": reject_markup(data, "address", required=False, max_length=300),
             "url": url, "contact": _contact(data)}
 
 
@@ -483,14 +483,14 @@ def validate_vacancy(data, region, now):
     if isinstance(openings, bool) or not isinstance(openings, int) or not 1 <= openings <= 1000:
         raise ValidationFailed.field("openings", "must be a whole number 1-1000")
     return {
-        "title": plain_text(data, "title", max_length=120),
-        "description": plain_text(data, "description", max_length=5000),
+        "title": reject_markup(data, "title", max_length=120),
+        "description": reject_markup(data, "description", max_length=5000),
         "kbji": kbji,
         "employment_type": _employment_types(data.get("employment_type")),
         "education": _education(data.get("education")),
         "skills": normalise_skills(data.get("skills")),
         "region": region.code,
-        "address": plain_text(data, "address", required=False, max_length=300),
+        "address": reject_markup(data, "address", required=False, max_length=300),
         "salary": _salary(data),
         "valid_through": parse_valid_through(data.get("valid_through"), region.timezone, now),
         "openings": openings,
@@ -765,7 +765,7 @@ def move_application(application, to, party, now, note=None):
     if state not in sources:
         raise Conflict(f"application is {state}; it can move to {to} only from "
                        + " or ".join(sorted(sources)), {"field": "status", "status": state})
-    note = plain_text({"note": note}, "note", required=False, max_length=1000) or ""
+    note = reject_markup({"note": note}, "note", required=False, max_length=1000) or ""
     entry = {"from": state, "to": to, "by": party, "note": note, "at": now}
     return {"status": to, "updated_at": now, "history": application["history"] + [entry]}, entry
 

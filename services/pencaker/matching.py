@@ -12,21 +12,21 @@ from services.servicekit.store import MongoStore
 MAX_MATCH_EVENTS = 100
 
 class Matching:
-    store = MongoStore(PencakerRepository)
+    repo = MongoStore(PencakerRepository)
 
     @rpc
     def matches_for_seeker(self, seeker_id, *, caller, limit=10):
-        seeker = self.store.get_seeker(seeker_id)
+        seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("seeker_matches", caller, seeker)
         now = utcnow()
-        vacancies = self.store.open_vacancies(self.store.sources(seeker["region"]), now)
+        vacancies = self.repo.open_vacancies(self.repo.sources(seeker["region"]), now)
         ranked = domain.rank_matches([(seeker, v) for v in vacancies], region_centroids(), limit)
         return [{**result, "vacancy": domain.compact_view(v)} for result, _, v in ranked]
 
     @rpc
     def matches_for_vacancy(self, vacancy_id, *, caller, limit=10):
         """Seekers by opaque id with what matters for the job, never who they are."""
-        vacancy = self.store.get_vacancy(vacancy_id)
+        vacancy = self.repo.get_vacancy(vacancy_id)
         authorize_caller("vacancy_matches", caller, vacancy)
         return [{**result, "seeker": {"seeker_id": s["_id"], "region": s["region"],
                                       "education_level": s["education"]["level"],
@@ -35,7 +35,7 @@ class Matching:
 
     def _candidates(self, vacancy):
         """Active seekers of the regions that show this vacancy, best first."""
-        regions = self.store.regions_showing(vacancy["region"], [r.code for r in all_regions()])
-        seekers = self.store.seekers_in(regions)
+        regions = self.repo.regions_showing(vacancy["region"], [r.code for r in all_regions()])
+        seekers = self.repo.seekers_in(regions)
         return domain.rank_matches([(s, vacancy) for s in seekers], region_centroids(),
                                    MAX_MATCH_EVENTS)

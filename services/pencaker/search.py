@@ -12,20 +12,20 @@ from services.servicekit.store import MongoStore
 
 
 class VacancySearch:
-    store = MongoStore(PencakerRepository)
+    repo = MongoStore(PencakerRepository)
 
     @rpc
     def search_vacancies(self, region_code, params):
         region = get_region(region_code)
         filters = domain.parse_search(params or {})
-        sources = self.store.sources(region.code)
+        sources = self.repo.sources(region.code)
         regions = filters["regions"] or sources
         outside = [code for code in regions if code not in sources]
         if outside:
             raise ValidationFailed.field("regions", f"{', '.join(outside)} not shared with "
                                          f"{region.name}; it shows {', '.join(sources)}")
         now = utcnow()
-        total, page = domain.search(self.store.open_vacancies(regions, now), filters, now)
+        total, page = domain.search(self.repo.open_vacancies(regions, now), filters, now)
         return {"region": region.code, "sources": sources, "total": total, "page": filters["page"],
                 "per_page": filters["per_page"], "sort": filters["sort"],
                 "items": [domain.vacancy_view(v, get_region(v["region"]), now) for v in page]}
@@ -36,10 +36,10 @@ class VacancySearch:
         how many are open, and the newest; with the moment they were read."""
         get_region(region_code)
         now = utcnow()
-        sources = self.store.sources(region_code)
-        return {"open": self.store.open_count(sources, now), "sources": sources,
+        sources = self.repo.sources(region_code)
+        return {"open": self.repo.open_count(sources, now), "sources": sources,
                 "newest": [domain.compact_view(v)
-                           for v in self.store.newest_vacancies(sources, now, limit)],
+                           for v in self.repo.newest_vacancies(sources, now, limit)],
                 "as_of": isoformat(now)}
 
     @rpc
@@ -47,15 +47,15 @@ class VacancySearch:
         """Per region, what the live view's mark of live_summary is: how the gateway checks it."""
         now, marks = utcnow(), {}
         for code in region_codes:
-            sources = self.store.sources(get_region(code).code)
-            marks[code] = {"open": self.store.open_count(sources, now), "sources": sources,
-                           "newest": [v["_id"] for v in self.store.newest_vacancies(sources, now, limit)]}
+            sources = self.repo.sources(get_region(code).code)
+            marks[code] = {"open": self.repo.open_count(sources, now), "sources": sources,
+                           "newest": [v["_id"] for v in self.repo.newest_vacancies(sources, now, limit)]}
         return {"regions": marks}
 
     @rpc
     def subscriptions(self, region_code):
         get_region(region_code)
-        return {"region": region_code, "sources": self.store.sources(region_code)}
+        return {"region": region_code, "sources": self.repo.sources(region_code)}
 
     @rpc
     def set_subscriptions(self, region_code, sources, *, caller):
@@ -65,4 +65,4 @@ class VacancySearch:
             raise ValidationFailed.field("sources", "must be a list of region codes")
         for code in sources:
             get_region(code)
-        return {"region": region_code, "sources": self.store.set_sources(region_code, sources, utcnow())}
+        return {"region": region_code, "sources": self.repo.set_sources(region_code, sources, utcnow())}

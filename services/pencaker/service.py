@@ -33,7 +33,7 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
     name = "pencaker"
 
     config = Config()
-    store = MongoStore(PencakerRepository)
+    repo = MongoStore(PencakerRepository)
     outbox = Outbox("seekers", "vacancies", "applications")
     metrics = Metrics()
 
@@ -45,45 +45,45 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         now = utcnow()
         fields = domain.validate_seeker(data, region, now)
         number = domain.card_number(region.code, now.year,
-                                    self.store.next_sequence(f"ak1:{region.code}:{now.year}"))
+                                    self.repo.next_sequence(f"ak1:{region.code}:{now.year}"))
         seeker = {"_id": f"S{uuid.uuid4().hex[:15]}", "region": region.code, **fields,
                   **domain.issue_card(number, now), "status": "active", "registered_at": now}
         event = pencaker_event("seeker_registered", region.code, seeker_id=seeker["_id"],
                        education_level=fields["education"]["level"],
                        registered_at=isoformat(now), valid_until=isoformat(seeker["valid_until"]))
-        self.store.insert_seeker(seeker, [event])
+        self.repo.insert_seeker(seeker, [event])
         self.outbox.flush("seekers", seeker["_id"])
-        return domain.seeker_view(self.store.get_seeker(seeker["_id"]), now)
+        return domain.seeker_view(self.repo.get_seeker(seeker["_id"]), now)
 
     @rpc
     def get_seeker(self, seeker_id, *, caller):
-        seeker = self.store.get_seeker(seeker_id)
+        seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("read_seeker", caller, seeker)
         return domain.seeker_view(seeker, utcnow())
 
     @rpc
     def notification_recipient(self, seeker_id, *, caller):
         """Only the seeker's e-mail and phone: for the notifications service."""
-        seeker = self.store.get_seeker(seeker_id)
+        seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("read_contact", caller, seeker)
         return domain.notification_contact(seeker)
 
     @rpc
     def update_seeker(self, seeker_id, changes, *, caller):
-        seeker = self.store.get_seeker(seeker_id)
+        seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("update_seeker", caller, seeker)
         now = utcnow()
         clean = domain.validate_seeker_update(changes, get_region(seeker["region"]), now)
-        seeker = self.store.update("seekers", seeker, {**clean, "updated_at": now})
+        seeker = self.repo.update("seekers", seeker, {**clean, "updated_at": now})
         return domain.seeker_view(seeker, now)
 
     @rpc
     def report_seeker(self, seeker_id, *, caller):
         """The six-monthly report that keeps an AK/1 card active."""
-        seeker = self.store.get_seeker(seeker_id)
+        seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("report_seeker", caller, seeker)
         now = utcnow()
-        seeker = self.store.update("seekers", seeker, domain.record_report(seeker, now))
+        seeker = self.repo.update("seekers", seeker, domain.record_report(seeker, now))
         return domain.seeker_view(seeker, now)
 
     # employers and vacancies ---------------------------------------------
@@ -92,15 +92,15 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         region = get_region(region_code)
         owner = authorize_caller("create_employer", caller, {"region": region.code})
         employer = {"_id": f"EMP-{region.code.replace('.', '')}-"
-                           f"{self.store.next_sequence(f'employers:{region.code}'):06d}",
+                           f"{self.repo.next_sequence(f'employers:{region.code}'):06d}",
                     "region": region.code, **domain.validate_employer(data),
                     "owner": owner.subject, "created_at": utcnow()}
-        self.store.insert_employer(employer)
-        return self.store.get_employer(employer["_id"])
+        self.repo.insert_employer(employer)
+        return self.repo.get_employer(employer["_id"])
 
     @rpc
     def get_employer(self, employer_id):
-        employer = self.store.get_employer(employer_id)
+        employer = self.repo.get_employer(employer_id)
         return {k: employer.get(k) for k in ("_id", "region", "name", "sector", "url", "created_at")}
 
     @rpc
@@ -108,32 +108,32 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         """The region's employers, newest first, with how many vacancies each has per status."""
         region = get_region(region_code)
         authorize_caller("list_employers", caller, {"region": region.code})
-        return [domain.employer_summary(e, self.store.employer_vacancies(e["_id"]))
-                for e in self.store.employers_of(region.code, min(int(limit), 500))]
+        return [domain.employer_summary(e, self.repo.employer_vacancies(e["_id"]))
+                for e in self.repo.employers_of(region.code, min(int(limit), 500))]
 
     @rpc
     def find_seeker(self, region_code, nik, *, caller):
         """The AK/1 record of `nik` in the region (Disnaker's lookup), or None."""
         region = get_region(region_code)
         authorize_caller("find_seeker", caller, {"region": region.code})
-        seeker = self.store.seeker_by_nik(region.code, domain.niks.check_nik(nik))
+        seeker = self.repo.seeker_by_nik(region.code, domain.niks.check_nik(nik))
         return seeker and domain.seeker_view(seeker, utcnow())
 
     @rpc
     def post_vacancy(self, employer_id, data, *, caller):
         """A new vacancy waits for a Disnaker officer's verification."""
-        employer = self.store.get_employer(employer_id)
+        employer = self.repo.get_employer(employer_id)
         authorize_caller("post_vacancy", caller, employer)
         location = data.get("region", employer["region"]) if isinstance(data, dict) else None
         region = get_region(location)
         now = utcnow()
         fields = domain.validate_vacancy(data, region, now)
-        sequence = self.store.next_sequence(f"vacancies:{region.code}:{now.year}")
+        sequence = self.repo.next_sequence(f"vacancies:{region.code}:{now.year}")
         vacancy = {"_id": f"LK-{region.code.replace('.', '')}-{now.year}-{sequence:06d}", **fields,
                    "employer_id": employer["_id"], "employer_name": employer["name"],
                    "employer_url": employer.get("url"), "owner": employer["owner"],
                    "status": "pending", "created_at": now, "updated_at": now}
-        self.store.insert_vacancy(vacancy)
+        self.repo.insert_vacancy(vacancy)
         return domain.vacancy_view(vacancy, region, now)
 
     @rpc
@@ -151,20 +151,20 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         region = get_region(region_code)
         authorize_caller("pending_vacancies", caller, {"region": region.code})
         now = utcnow()
-        return [domain.vacancy_view(v, region, now) for v in self.store.pending_vacancies(region.code)]
+        return [domain.vacancy_view(v, region, now) for v in self.repo.pending_vacancies(region.code)]
 
     @rpc
     def employer_vacancies(self, employer_id, *, caller):
-        employer = self.store.get_employer(employer_id)
+        employer = self.repo.get_employer(employer_id)
         authorize_caller("employer_vacancies", caller, employer)
         now = utcnow()
         return [domain.vacancy_view(v, get_region(v["region"]), now)
-                for v in self.store.employer_vacancies(employer_id)]
+                for v in self.repo.employer_vacancies(employer_id)]
 
     @rpc
     def verify_vacancy(self, vacancy_id, *, caller):
         """Publish a vacancy: it becomes searchable, is shared, and matching seekers hear of it."""
-        vacancy = self.store.get_vacancy(vacancy_id)
+        vacancy = self.repo.get_vacancy(vacancy_id)
         officer = authorize_caller("verify_vacancy", caller, vacancy)
         now = utcnow()
         changes = {**domain.verify_vacancy(vacancy, now), "verified_by": officer.subject,
@@ -176,23 +176,23 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
                 events.append(pencaker_event("match_found", seeker["region"], seeker_id=seeker["_id"],
                                      vacancy_id=vacancy_id, vacancy_region=vacancy["region"],
                                      score=result["score"]))
-        vacancy = self.store.update("vacancies", vacancy, changes, events)
+        vacancy = self.repo.update("vacancies", vacancy, changes, events)
         self.outbox.flush("vacancies", vacancy_id)
         return {**domain.vacancy_view(vacancy, get_region(vacancy["region"]), now),
                 "matches_announced": len(events) - 1}
 
     @rpc
     def reject_vacancy(self, vacancy_id, reason, *, caller):
-        vacancy = self.store.get_vacancy(vacancy_id)
+        vacancy = self.repo.get_vacancy(vacancy_id)
         authorize_caller("reject_vacancy", caller, vacancy)
         now = utcnow()
-        vacancy = self.store.update("vacancies", vacancy, {
+        vacancy = self.repo.update("vacancies", vacancy, {
             **domain.reject_vacancy(vacancy, reason, now), "updated_at": now})
         return domain.vacancy_view(vacancy, get_region(vacancy["region"]), now)
 
     @rpc
     def close_vacancy(self, vacancy_id, *, caller):
-        vacancy = self.store.get_vacancy(vacancy_id)
+        vacancy = self.repo.get_vacancy(vacancy_id)
         authorize_caller("close_vacancy", caller, vacancy)
         now = utcnow()
         vacancy = self._close(vacancy, "withdrawn", now)
@@ -202,7 +202,7 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
     def _visible_vacancy(self, vacancy_id, caller):
         """Published or closed vacancies are public; pending or rejected ones only
         to their employer and Disnaker (to others they do not exist)."""
-        vacancy = self.store.get_vacancy(vacancy_id)
+        vacancy = self.repo.get_vacancy(vacancy_id)
         if vacancy["status"] in ("published", "closed") and vacancy.get("posted_at"):
             return vacancy
         try:
@@ -214,6 +214,6 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
     def _close(self, vacancy, reason, now):
         changes = {**domain.close_vacancy(vacancy, reason, now), "updated_at": now}
         events = [closed_event(vacancy, changes)] if vacancy["status"] == "published" else []
-        vacancy = self.store.update("vacancies", vacancy, changes, events)
+        vacancy = self.repo.update("vacancies", vacancy, changes, events)
         self.outbox.flush("vacancies", vacancy["_id"])
         return vacancy

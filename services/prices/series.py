@@ -14,7 +14,7 @@ MAX_HISTORY_DAYS = 366
 
 
 class PriceSeries:
-    store = MongoStore(PriceRepository)
+    repo = MongoStore(PriceRepository)
 
     @rpc
     def history(self, region_code, commodity, scope="region", market=None, start=None, end=None):
@@ -37,7 +37,7 @@ class PriceSeries:
             raise ValidationFailed.field("from", f"must be before 'to' and at most {MAX_HISTORY_DAYS} days")
         regions = ([r.code for r in all_regions() if r.province == region.province]
                    if scope == "province" else [region.code])
-        points = self.store.points(regions, domain.day_before(start, domain.LOOKBACK_DAYS), end,
+        points = self.repo.points(regions, domain.day_before(start, domain.LOOKBACK_DAYS), end,
                                    market=market if scope == "market" else None, commodity=found.code)
         if scope == "province":
             by_region = domain.median_series((p["region"], p["date"], p["price"]) for p in points)
@@ -58,9 +58,9 @@ class PriceSeries:
         region = get_region(region_code)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_HISTORY_DAYS:
             raise ValidationFailed.field("days", f"must be 1-{MAX_HISTORY_DAYS}")
-        end = self.store.latest_day(region.code) or today_in(region)
+        end = self.repo.latest_day(region.code) or today_in(region)
         start = domain.day_before(end, days - 1)
-        points = self.store.points([region.code], start, end, market=market, commodity=commodity)
+        points = self.repo.points([region.code], start, end, market=market, commodity=commodity)
         return {"region": region.code, "from": start, "to": end,
                 "commodities": domain.trends(points, start, end, load_catalogue(), region.code)}
 
@@ -75,13 +75,13 @@ class PriceSeries:
         others = [get_region(code) for code in regions] if regions else \
             [r for r in all_regions() if r.province == region.province]
         day = parse_day(day, "date") or max(
-            (d for d in (self.store.latest_date(r.code, today_in(r), commodity=found.code)
+            (d for d in (self.repo.latest_date(r.code, today_in(r), commodity=found.code)
                          for r in others) if d), default=None)
         items = []
         for other in others:
             item = None
             if day:
-                points = self.store.points([other.code], domain.day_before(day, domain.LOOKBACK_DAYS),
+                points = self.repo.points([other.code], domain.day_before(day, domain.LOOKBACK_DAYS),
                                            day, commodity=found.code)
                 board = domain.board_of(points, day, catalogue, other.code)
                 item = board[0] if board else None

@@ -40,7 +40,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
     name = "prices"
 
     config = Config()
-    store = MongoStore(PriceRepository)
+    repo = MongoStore(PriceRepository)
     outbox = Outbox("imports")
     metrics = Metrics()
 
@@ -110,7 +110,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
 
     def _series(self, region, market, day):
         series = {}
-        for p in self.store.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
+        for p in self.repo.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
                                    market=market):
             series.setdefault(p["commodity"], {})[p["date"]] = p["price"]
         return series
@@ -120,7 +120,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
         if day is None:
             return {"date": None, "items": []}
         catalogue = load_catalogue()
-        points = self.store.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
+        points = self.repo.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
                                    market=market)
         return {"date": day, "items": domain.board_of(points, day, catalogue, region.code)}
 
@@ -132,22 +132,22 @@ class PricesService(Observable, SheetImport, PriceSeries):
         if market is not None and load_catalogue().market(region.code, market) is None:
             raise ValidationFailed.field("market", f"{market!r} is not a market of {region.name}")
         market = market and load_catalogue().market(region.code, market).code
-        day = parse_day(day, "date") or (self.store.latest_date(region.code, today_in(region), market)
-                                    if market else self.store.latest_day(region.code))
+        day = parse_day(day, "date") or (self.repo.latest_date(region.code, today_in(region), market)
+                                    if market else self.repo.latest_day(region.code))
         return {"region": region.code, "market": market, **self._board(region, day, market)}
 
     @rpc
     def alerts(self, region_code, day=None):
         region = get_region(region_code)
-        return {"region": region.code, "items": self.store.alerts(region.code, parse_day(day, "date"))}
+        return {"region": region.code, "items": self.repo.alerts(region.code, parse_day(day, "date"))}
 
     @rpc
     def live_summary(self, region_code):
         """Today's regional board, compact, and the alerts of its day, for the live view."""
         region = get_region(region_code)
         as_of = isoformat(utcnow())
-        board = self._board(region, self.store.latest_day(region.code))
-        alerts = self.store.alerts(region.code, board["date"], limit=LIVE_ALERTS) if board["date"] else []
+        board = self._board(region, self.repo.latest_day(region.code))
+        alerts = self.repo.alerts(region.code, board["date"], limit=LIVE_ALERTS) if board["date"] else []
         return {"date": board["date"], "board": domain.compact(board["items"]),
                 "alerts": [live_alert(a) for a in alerts], "as_of": as_of}
 
@@ -157,11 +157,11 @@ class PricesService(Observable, SheetImport, PriceSeries):
         gateway checks its live view without the board's full computation."""
         marks = {}
         for code in region_codes:
-            day = self.store.latest_day(get_region(code).code)
+            day = self.repo.latest_day(get_region(code).code)
             prices = domain.median_series((p["commodity"], day, p["price"])
-                                          for p in self.store.day_prices(code, day)) if day else {}
+                                          for p in self.repo.day_prices(code, day)) if day else {}
             marks[code] = {"date": day, "prices": {c: days[day] for c, days in prices.items()},
-                           "alerts": min(self.store.alert_count(code, day), LIVE_ALERTS) if day else 0}
+                           "alerts": min(self.repo.alert_count(code, day), LIVE_ALERTS) if day else 0}
         return {"regions": marks}
 
     @rpc
@@ -169,7 +169,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
         """One stored price with the history of what it was before corrections."""
         region = get_region(region_code)
         domain.authorize("read_price_record", Caller.verify(caller), region.code)
-        doc = self.store.record(domain.price_id(region.code, market, commodity, parse_day(day, "date")))
+        doc = self.repo.record(domain.price_id(region.code, market, commodity, parse_day(day, "date")))
         if doc is None:
             return None
         return {k: doc[k] for k in ("market", "commodity", "date", "price", "unit", "recorded_at",
@@ -179,7 +179,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
     def freshness_clock(self):
         """Recount how stale each region's prices are (the TLPricesStale alert)."""
         for region in all_regions():
-            latest = self.store.latest_day(region.code)
+            latest = self.repo.latest_day(region.code)
             if latest is not None:
                 DAYS_WITHOUT_DATA.labels(region.code).set(
                     domain.working_days_without_data(latest, today_in(region), is_working_day))

@@ -22,16 +22,16 @@ ALERTS_RAISED = Counter("tl_prices_alerts_raised_total", "Price alerts raised (o
 
 class SheetImport:
     config = Config()
-    store = MongoStore(PriceRepository)
+    repo = MongoStore(PriceRepository)
     outbox = Outbox("imports")
 
     def _apply(self, region, sheet, import_id, actor, kind):
         catalogue = load_catalogue()
         now = utcnow()
-        previous = self.store.get_import(import_id)
+        previous = self.repo.get_import(import_id)
         rows = sheet.rows
         dates = sorted({r.date for r in rows})
-        self.store.begin_import({"_id": import_id, "region": region.code, "kind": kind,
+        self.repo.begin_import({"_id": import_id, "region": region.code, "kind": kind,
                                  "actor": actor, "started_at": now})
         known, stored = self._known_prices(region, dates)
         new, corrections, unchanged = domain.plan(region.code, rows, stored)
@@ -49,9 +49,9 @@ class SheetImport:
         applied = [r for r in rows if ident(r) not in taken]
 
         events, raised = self._raise_alerts(region, catalogue, applied, known, import_id, now, previous)
-        latest_before = self.store.latest_day(region.code)
+        latest_before = self.repo.latest_day(region.code)
         if applied:
-            self.store.advance_latest(region.code, max(r.date for r in applied))
+            self.repo.advance_latest(region.code, max(r.date for r in applied))
         written = len(new) + len(corrections) - len(taken)
         report = {
             "import_id": import_id, "region": region.code, "kind": kind,
@@ -72,7 +72,7 @@ class SheetImport:
                 "missing": len(sheet.missing), "alerts_raised": len(raised),
                 "board": {"date": board["date"], "items": domain.compact(board["items"])},
             }))
-        self.store.finish_import(import_id, report, events)
+        self.repo.finish_import(import_id, report, events)
         self.outbox.flush("imports", import_id)
         return report
 
@@ -81,7 +81,7 @@ class SheetImport:
         and day, and by price id."""
         known, stored = {}, {}
         if dates:
-            for p in self.store.points([region.code], domain.day_before(dates[0], domain.LOOKBACK_DAYS),
+            for p in self.repo.points([region.code], domain.day_before(dates[0], domain.LOOKBACK_DAYS),
                                        dates[-1]):
                 known.setdefault((p["market"], p["commodity"]), {})[p["date"]] = p["price"]
                 stored[domain.price_id(region.code, p["market"], p["commodity"], p["date"])] = p["price"]
@@ -93,13 +93,13 @@ class SheetImport:
         def ident(row):
             return domain.price_id(region.code, row.market, row.commodity, row.date)
 
-        taken = set(self.store.insert_prices([{
+        taken = set(self.repo.insert_prices([{
             "_id": ident(r), "region": region.code, "market": r.market, "commodity": r.commodity,
             "date": r.date, "price": r.price, "unit": catalogue.commodities[r.commodity].unit,
             "recorded_by": actor, "recorded_at": now, "source": import_id, "history": [], "version": 1,
         } for r in new]))
         wanted = {ident(r): r.price for r in corrections}
-        taken.update(self.store.correct_prices(
+        taken.update(self.repo.correct_prices(
             wanted, lambda doc: domain.correct(doc, wanted[doc["_id"]], actor, import_id, now)))
         return taken, wanted
 
@@ -107,7 +107,7 @@ class SheetImport:
         """Store the alerts the applied rows raise; their events (with those of an earlier,
         interrupted run of the same sheet) and the ids newly raised."""
         alert_docs = self._alerts(region, catalogue, applied, known, import_id, now)
-        raised = set(self.store.insert_alerts(alert_docs))
+        raised = set(self.repo.insert_alerts(alert_docs))
         events = [d["event"] for d in alert_docs if d["_id"] in raised]
         for doc in alert_docs:
             if doc["_id"] in raised:
@@ -115,7 +115,7 @@ class SheetImport:
         if previous is not None and previous.get("status") == "applying":
             # This sheet was cut short before: announce what it had raised.
             ids = {e["event_id"] for e in events}
-            events += [e for e in self.store.alert_events_of(import_id) if e["event_id"] not in ids]
+            events += [e for e in self.repo.alert_events_of(import_id) if e["event_id"] not in ids]
         return events, raised
 
     def _alerts(self, region, catalogue, rows, known, import_id, now):

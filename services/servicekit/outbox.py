@@ -133,7 +133,7 @@ class Outbox(DependencyProvider):
         config = self.container.config
         self.exchange = get_event_exchange(self.container.service_name, config)
         self.publisher = ConfirmedPublisher(config["AMQP_URI"], declare=[self.exchange, shared_exchange])
-        self.store = next(d for d in self.container.dependencies if isinstance(d, MongoStore))
+        self.mongo = next(d for d in self.container.dependencies if isinstance(d, MongoStore))
         self.stopping = threading.Event()
         self.relay_thread = None
 
@@ -162,7 +162,7 @@ class Outbox(DependencyProvider):
 
     @property
     def db(self):
-        return self.store.db
+        return self.mongo.db
 
     def messages(self, event):
         """What publishing `event` takes: its service exchange, and the shared one if shared."""

@@ -36,7 +36,7 @@ def check_text(value, name):
     return value
 
 
-def plain_text(data, field, required=True, max_length=200, prefix=""):
+def reject_markup(data, field, required=True, max_length=200, prefix=""):
     """`data[field]` stripped, or None; raises naming `prefix + field`.
 
     Citizens' and employers' free text is plain text: markup is refused, not

@@ -37,11 +37,11 @@ class LedgerService:
     name = "ledger"
 
     config = Config()
-    store = MongoStore(LedgerRepository)
+    repo = MongoStore(LedgerRepository)
 
     @reliable_event_handler("aspirasi", "aspirasi_submitted")
     def on_submitted(self, event):
-        self.store.log_delivery(event)
+        self.repo.log_delivery(event)
         eventlet.sleep(self.config.get("LEDGER_WORK_MS", 0) / 1000)  # a handler that takes a while
-        desk = self.store.desk(event["payload"]["opd"])
-        self.store.apply_once(event, HANDLER, lambda: self.store.book(event, desk))
+        desk = self.repo.desk(event["payload"]["opd"])
+        self.repo.apply_once(event, HANDLER, lambda: self.repo.book(event, desk))

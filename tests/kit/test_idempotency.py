@@ -14,11 +14,11 @@ class CounterRepository(Repository):
 
 class CountingService:
     name = "counting"
-    store = MongoStore(CounterRepository)
+    repo = MongoStore(CounterRepository)
 
     @event_handler("aspirasi", "aspirasi_submitted")
     def on_submitted(self, event):
-        self.store.apply_once(event, "count_submitted", lambda: self.store.bump(event["region"]))
+        self.repo.apply_once(event, "count_submitted", lambda: self.repo.bump(event["region"]))
 
 
 def test_redelivered_event_changes_nothing(container_factory, service_config, mongo_db):

@@ -61,7 +61,7 @@ class Notices:
     name = "notices"
 
     config = Config()
-    store = MongoStore(Repository)
+    repo = MongoStore(Repository)
     outbox = Outbox("notices")
 
 

@@ -10,7 +10,7 @@ from services.servicekit.validation import (
     check_contact,
     json_depth,
     parse_json,
-    plain_text,
+    reject_markup,
     strip_control,
 )
 
@@ -48,10 +48,10 @@ def test_json_depth_is_measured_without_recursion_and_ignores_brackets_in_string
 
 def test_text_refuses_control_characters_and_pasted_text_loses_them():
     for bad in ("a\x00b", "a\x1bb", "a\x0bb", "a\x7fb", "a\x85b", "a\ud800b"):
-        assert refused(plain_text, {"note": bad}, "note") == {"note": "note: contains control characters; "
+        assert refused(reject_markup, {"note": bad}, "note") == {"note": "note: contains control characters; "
                                                                       "send plain text"}
         assert strip_control(bad) == "ab"
-    assert plain_text({"note": "baris satu\n\tbaris dua\r\n"}, "note") == "baris satu\n\tbaris dua"
+    assert reject_markup({"note": "baris satu\n\tbaris dua\r\n"}, "note") == "baris satu\n\tbaris dua"
 
 
 @pytest.mark.parametrize("email", ["a@" + "a" * 60_000, "a" * 65 + "@contoh.id", "a@b", "a@@b.id",

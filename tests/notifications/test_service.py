@@ -52,7 +52,7 @@ def provider():
 @pytest.fixture
 def service(mongo_db, provider):
     worker = worker_factory(
-        NotificationsService, store=NotificationRepository(mongo_db),
+        NotificationsService, repo=NotificationRepository(mongo_db),
         channels={"whatsapp": WhatsAppChannel(provider.url, "rahasia")},
         config={"PHONE_CHANNEL": "whatsapp", "PUBLIC_URL": "https://live.example", "OPT_OUT_SECRET": "s"})
     for proxy in (worker.aspirasi.notification_recipient, worker.pencaker.notification_recipient):
