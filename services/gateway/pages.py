@@ -15,7 +15,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
@@ -179,8 +178,7 @@ def error_page(status, message=None, headers=None):
 
 def goto(location, status=303, headers=None):
     """A redirect whose body (for the rare reader who sees it) is Indonesian HTML."""
-    body = (f'<!doctype html><html lang="id"><meta charset="utf-8"><title>Dialihkan</title>'
-            f'<p>Halaman ini pindah ke <a href="{escape(location)}">{escape(location)}</a>.</p></html>')
+    body = templates.get_template("dialihkan.html").render(location=location)
     return Response(body, status=status, mimetype="text/html",
                     headers={**HEADERS, "Location": location, **(headers or {})})
 

@@ -12,6 +12,7 @@ from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
 from services.gateway.authority import account_action, authorize
 from services.gateway.http import api, json_response, read_json
 from services.gateway.openapi import document
+from services.gateway.pages import templates
 from services.gateway.ratelimit import RateLimits
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, Unauthorized
@@ -22,16 +23,11 @@ ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
 ASSET_TYPES = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "application/javascript",
                "swagger-ui-standalone-preset.js": "application/javascript",
                "favicon-32x32.png": "image/png"}
-DOCS_PAGE = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Dokumentasi API Tangerang Live</title>
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
-<script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/api/openapi.json", dom_id: "#swagger-ui",
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout",
-  docExpansion: "none", tagsSorter: "alpha", filter: true});
-</script></body></html>"""
+
+
+@cache
+def _docs_page():
+    return templates.get_template("docs.html").render()
 
 
 @cache
@@ -78,7 +74,7 @@ class PlatformApi:
     @described(response_type="text/html")
     def api_browser(self, request):
         """The interactive API browser (assets served locally, no CDN)."""
-        return Response(DOCS_PAGE, mimetype="text/html")
+        return Response(_docs_page(), mimetype="text/html")
 
     @api("GET", "/docs/assets/<string:name>")
     @described(response_type=tuple(sorted(set(ASSET_TYPES.values()))))

@@ -2,7 +2,7 @@
 import pytest
 
 from services.gateway.live import LiveModel, Section
-from services.gateway.pages import form_message, persen, render, report_from, rupiah, tanggal, waktu
+from services.gateway.pages import form_message, goto, persen, render, report_from, rupiah, tanggal, waktu
 from services.servicekit.errors import Unavailable
 from services.servicekit.regions import get_region
 
@@ -73,3 +73,11 @@ def test_indonesian_formats():
     assert persen(3.85) == "3,9%" and persen(-8.33) == "8,3%" and persen(None) == ""
     assert tanggal("2026-11-27T21:35:00+00:00") == "28 November 2026"  # already the 28th in WIB
     assert waktu("2026-11-27T21:35:00+00:00", "Asia/Makassar") == "28 November 2026 05.35 WITA"
+
+
+def test_a_redirect_names_its_target_in_indonesian_html_escaped():
+    response = goto('/lacak/"><script>x</script>', status=303)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 303 and response.headers["Location"] == '/lacak/"><script>x</script>'
+    assert "<script>" not in body
+    assert 'Halaman ini pindah ke <a href="/lacak/&#34;&gt;&lt;script&gt;x&lt;/script&gt;">' in body
