@@ -77,14 +77,7 @@ class PriceRepository(Repository):
         """Insert new price documents in batches; return the ids another writer got to first."""
         taken = []
         for start in range(0, len(docs), BATCH):
-            batch = docs[start:start + BATCH]
-            try:
-                self.db.prices.insert_many(batch, ordered=False)
-            except BulkWriteError as exc:
-                errors = exc.details.get("writeErrors", [])
-                if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                    raise
-                taken.extend(batch[e["index"]]["_id"] for e in errors)
+            taken.extend(insert_new(self.db.prices, docs[start:start + BATCH]))
         return taken
 
     def correct_prices(self, corrections, fields_for):
@@ -114,18 +107,8 @@ class PriceRepository(Repository):
 
     def insert_alerts(self, docs):
         """Insert alerts; return the ids that were new (the rest were raised before)."""
-        new = [d["_id"] for d in docs]
-        if not docs:
-            return new
-        try:
-            self.db.alerts.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            taken = {docs[e["index"]]["_id"] for e in errors}
-            new = [i for i in new if i not in taken]
-        return new
+        taken = set(insert_new(self.db.alerts, docs)) if docs else set()
+        return [d["_id"] for d in docs if d["_id"] not in taken]
 
     def alerts(self, region_code, day=None, limit=200):
         query = {"region": region_code}
@@ -152,3 +135,16 @@ class PriceRepository(Repository):
         outbox = (self.db.imports.find_one({"_id": import_id}, {"outbox": 1}) or {}).get("outbox") or []
         self.db.imports.update_one({"_id": import_id}, {"$set": {
             "status": "applied", "report": report, **pending(outbox + list(events))}})
+
+
+def insert_new(collection, docs):
+    """Insert `docs` unordered; return the ids that were stored already (by another writer
+    or an earlier attempt): those are skipped, every other document is inserted."""
+    try:
+        collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") != DUPLICATE_KEY for e in errors):
+            raise
+        return [docs[e["index"]]["_id"] for e in errors]
+    return []
