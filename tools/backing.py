@@ -7,8 +7,10 @@ Used by `make run` and by the test suite, so both start things the same way:
     missing and we are root) and the embedded nx-27017 store (MongoDB wire
     protocol over SQLite) from the virtualenv.
 """
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_API = "http://guest:guest@127.0.0.1:15672"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class BackingError(SystemExit):
@@ -27,6 +30,13 @@ class BackingError(SystemExit):
 
     def __init__(self, message):
         super().__init__(f"backing services: {message}")
+
+
+def die_with_parent():
+    """`preexec_fn` for the processes we start: SIGTERM reaches the child when the process
+    that started it ends (Linux), so a test run killed by a timeout leaves no services,
+    store or SMS daemon behind on the shared machine."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def port_open(host, port, timeout=0.5):
@@ -120,7 +130,7 @@ def start_embedded_store(port=None, data_dir=None):
     proc = subprocess.Popen(
         [str(exe), "--host", "127.0.0.1", "-p", str(port), "--data-dir", str(data_dir or "memory"),
          "--log-file", str(log_file), "--pid-file", f"/tmp/nx-27017-{port}.pid"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=die_with_parent)
     try:
         wait_port("127.0.0.1", port, 20, "the embedded store nx-27017")
     except BackingError:

@@ -25,6 +25,7 @@ from services.prices.catalogue import load_catalogue
 from services.prices.service import today_in
 from services.servicekit.caller import Caller
 from services.servicekit.regions import get_region
+from tools import backing
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "36.71"
@@ -88,7 +89,8 @@ def start_service(amqp_uri, mongo_uri, database):
     env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "PRICES_DB": database,
            "PRICES_OPS_HTTP": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", "prices"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=backing.die_with_parent)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -46,7 +46,8 @@ class MailSink:
     def start(self):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
-             "-c", "aiosmtpd.handlers.Mailbox", str(self.maildir)], cwd=ROOT)
+             "-c", "aiosmtpd.handlers.Mailbox", str(self.maildir)], cwd=ROOT,
+            preexec_fn=backing.die_with_parent)
         backing.wait_port("127.0.0.1", self.port, 15, "the SMTP sink (aiosmtpd)")
         return self
 
@@ -83,7 +84,8 @@ class SmsGateway:
         self.proc = subprocess.Popen(["gammu-smsd", "-c", str(self.config)], cwd=ROOT,
                                      env={**env, "SMSD_CONFIG": str(self.config),
                                           "SMS_INBOX_LOG": str(self.dir / "inbox.log"),
-                                          "PYTHONPATH": str(ROOT)})
+                                          "PYTHONPATH": str(ROOT)},
+                                     preexec_fn=backing.die_with_parent)
         return self
 
     def stop(self):

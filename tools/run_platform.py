@@ -30,7 +30,8 @@ def start_services(env):
     procs = {}
     for name in SERVICES:
         procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT, env=env)
+            [sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT, env=env,
+            preexec_fn=backing.die_with_parent)
     return procs
 
 

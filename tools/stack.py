@@ -3,6 +3,7 @@
 Used by the end-to-end tests and by `make bench`.
 """
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -18,6 +19,8 @@ from tools import backing
 from tools.channels import MailSink, SmsGateway
 from tools.run_platform import start_services, stop_all, wait_healthy
 
+OWNED_VHOST = re.compile(r"^[a-z0-9]+-(?P<pid>[0-9]+)-[0-9a-f]{8}$")  # in_new_vhost's names
+
 
 class RabbitAdmin:
     def __init__(self, api_uri):
@@ -32,6 +35,15 @@ class RabbitAdmin:
     def delete_vhost(self, name):
         requests.delete(f"{self.api}/vhosts/{quote(name, safe='')}", timeout=10)
 
+    def delete_abandoned_vhosts(self):
+        """Delete the vhosts of platforms whose process is gone (a run killed before its
+        teardown): each holds dozens of quorum queues, and enough of them exhaust the
+        broker's file descriptors."""
+        for vhost in requests.get(f"{self.api}/vhosts", timeout=10).json():
+            owner = OWNED_VHOST.match(vhost["name"])
+            if owner and not Path(f"/proc/{owner['pid']}").exists():
+                self.delete_vhost(vhost["name"])
+
 
 class Platform:
     """Every service in its own process, as `make run` starts them."""
@@ -41,8 +53,10 @@ class Platform:
     @classmethod
     def in_new_vhost(cls, amqp_uri, api_uri, mongo_uri, prefix, **env):
         """A platform on a vhost of its own, deleted again by stop()."""
-        vhost = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        RabbitAdmin(api_uri).create_vhost(vhost)
+        admin = RabbitAdmin(api_uri)
+        admin.delete_abandoned_vhosts()
+        vhost = f"{prefix}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        admin.create_vhost(vhost)
         uri = urlparse(amqp_uri)._replace(path="/" + quote(vhost, safe="")).geturl()
         platform = cls(uri, mongo_uri, f"{prefix}{uuid.uuid4().hex[:6]}", **env)
         platform.vhost, platform.api_uri = vhost, api_uri

@@ -19,6 +19,7 @@ from services.aspirasi.repository import template_categories
 from services.platform.service_index import SERVICES_DIR
 from services.servicekit.envelope import new_event
 from tests.faults.broker import RabbitNode
+from tools.backing import die_with_parent
 from tools.stack import Platform
 
 ROOT = SERVICES_DIR.parent
@@ -83,7 +84,8 @@ class Processes:
     def ledger(self, config_path):
         proc = subprocess.Popen([sys.executable, "-m", "tests.faults.run_ledger", "--config",
                                  str(config_path)], cwd=ROOT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                preexec_fn=die_with_parent)
         self.procs.append(proc)
         return proc
 

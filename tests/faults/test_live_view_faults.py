@@ -23,6 +23,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from tests.faults.broker import RabbitNode
 from tests.faults.conftest import wait_until
 from tests.faults.test_platform_faults import Citizens, report_from
+from tools.backing import die_with_parent
 from tools.run_platform import wait_healthy
 from tools.stack import Platform
 
@@ -54,7 +55,8 @@ class LiveStack:
 
     def start_again(self, name):
         self.platform.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "services.servicekit.runner", name], env=self.platform.env)
+            [sys.executable, "-m", "services.servicekit.runner", name], env=self.platform.env,
+            preexec_fn=die_with_parent)
         wait_healthy({name: self.platform.procs[name]}, self.platform.env)
 
     def stop(self):

@@ -33,6 +33,7 @@ from tests.partners.support import (
     shared_event,
     submitted_event,
 )
+from tools.backing import die_with_parent
 from tools.run_platform import ROOT
 
 REGION = "36.02"  # Kabupaten Lebak
@@ -66,7 +67,8 @@ def subscriber(broker, queue, out, state):
     return subprocess.Popen(
         [sys.executable, "-m", "tools.partner_subscriber", "--amqp", broker.amqp_uri, "--queue", queue,
          "--out", str(out), "--state", str(state), "--rejected", f"{state}.rejected"],
-        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True,
+        preexec_fn=die_with_parent)
 
 
 def received(path):

@@ -16,6 +16,7 @@ from services.platform import partners
 from tests.helpers import wait_for
 from tests.partners.support import peek, publish_shared, shared_event
 from tools import backing
+from tools.backing import die_with_parent
 from tools.run_platform import ROOT, stop_all, wait_healthy
 
 NEW = {"code": "36.05", "name": "Kabupaten Contoh", "province": "Banten", "domain": "contohkab.go.id",
@@ -38,7 +39,8 @@ def running(rabbit_config, platform_db, db_name):
            "GATEWAY_OPS_HTTP": f"127.0.0.1:{backing.free_port()}",
            "GATEWAY_HTTP": f"127.0.0.1:{backing.free_port()}"}
     procs = {name: subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name],
-                                    cwd=ROOT, env=env) for name in ("aspirasi", "gateway")}
+                                    cwd=ROOT, env=env, preexec_fn=die_with_parent)
+             for name in ("aspirasi", "gateway")}
     try:
         wait_healthy(procs, env, seconds=45)
         yield f"http://{env['GATEWAY_HTTP']}", env

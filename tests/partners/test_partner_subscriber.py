@@ -13,6 +13,7 @@ import pytest
 from services.platform import partners
 from tests.helpers import wait_for
 from tests.partners.support import peek, publish_raw, publish_shared, shared_event
+from tools.backing import die_with_parent
 from tools.run_platform import ROOT
 
 QUEUE = partners.queue_name("36.03")
@@ -30,7 +31,8 @@ def start(broker, tmp_path, *sink):
     return subprocess.Popen(
         [sys.executable, "-m", "tools.partner_subscriber", "--amqp", broker.partner_uri, "--region", "36.03",
          "--state", str(tmp_path / "state"), "--rejected", str(tmp_path / "rejected"), *sink],
-        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True,
+        preexec_fn=die_with_parent)
 
 
 def stop(proc):

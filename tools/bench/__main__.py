@@ -55,7 +55,8 @@ def figure(name, unit, ours, ceiling, better="higher"):
 def start_ceiling():
     port = backing.free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tools.bench.ceiling_service", str(port)],
-                            cwd=HERE.parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=HERE.parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=backing.die_with_parent)
     backing.wait_port("127.0.0.1", port, 20, "the ceiling service")
     return proc, f"http://127.0.0.1:{port}/constant"
 
