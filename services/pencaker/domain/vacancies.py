@@ -8,8 +8,6 @@ from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.validation import reject_markup
 
-STATES = ("pending", "published", "rejected", "closed")
-CLOSE_REASONS = ("expired", "filled", "withdrawn")
 MAX_VALIDITY = timedelta(days=365)
 # schema.org QuantitativeValue.unitText values Google reads, and what each is per month.
 SALARY_UNITS = {"HOUR": 173, "DAY": 22, "WEEK": 4.33, "MONTH": 1, "YEAR": 1 / 12}
