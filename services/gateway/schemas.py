@@ -64,7 +64,7 @@ TICKET_QUERY = {"status": text(20), "category": text(60), **PAGE}
 
 # pencaker --------------------------------------------------------------------
 SEEKER_TEXT = text(300)
-# The AK/1 registration as the pencaker domain checks it (validate_seeker).
+# The AK/1 registration as the pencaker domain checks it (domain/seekers.py: validate).
 SEEKER = {"type": "object", "required": [
     "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
     "education", "desired_position", "contact"], "properties": {
@@ -93,7 +93,7 @@ SEEKER = {"type": "object", "required": [
     "expected_salary": {"type": "integer", "minimum": 0},
     "contact": {"type": "object", "properties": {"phone": SEEKER_TEXT, "email": SEEKER_TEXT,
                                                  "address": SEEKER_TEXT}}}}
-# What a seeker may change themselves (validate_seeker_update): those fields, nothing else.
+# What a seeker may change themselves (domain/seekers.py: validate_update): those fields, nothing else.
 SEEKER_UPDATE = {"type": "object", "minProperties": 1, "additionalProperties": False,
                  "properties": {name: SEEKER["properties"][name] for name in SEEKER_EDITABLE}}
 EDUCATION = {"type": "string", "enum": ["sd", "smp", "sma", "smk", "d1", "d2", "d3", "d4", "s1",

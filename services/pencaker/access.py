@@ -1,7 +1,7 @@
 """The signed caller (servicekit.caller) checked against Pencaker's authority table."""
-from services.pencaker import domain
+from services.pencaker.domain import authority
 from services.servicekit.caller import Caller
 
 
 def authorize_caller(action, caller, record):
-    return domain.authorize(action, Caller.verify(caller), record)
+    return authority.authorize(action, Caller.verify(caller), record)

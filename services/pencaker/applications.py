@@ -1,9 +1,9 @@
 """Pencaker's applications: apply, withdraw, the employer's moves, the lists, and the
 placement an acceptance makes (mixed into PencakerService, whose _close it uses)."""
 
-from services.pencaker import domain
 from services.pencaker.access import authorize_caller
 from services.pencaker.announcements import pencaker_event
+from services.pencaker.domain import applications, authority
 from services.pencaker.repository import PencakerRepository
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
@@ -21,16 +21,16 @@ class Applications:
     def apply(self, vacancy_id, *, caller, cover_letter=None):
         """The calling seeker (the caller's subject) applies."""
         applicant = Caller.verify(caller)
-        domain.authorize("apply", applicant, {"region": None, "_id": applicant.subject})
+        authority.authorize("apply", applicant, {"region": None, "_id": applicant.subject})
         seeker = self.repo.get_seeker(applicant.subject)
         seeker_id = seeker["_id"]
         vacancy = self.repo.get_vacancy(vacancy_id)
         now = utcnow()
         shown = vacancy["region"] in self.repo.sources(seeker["region"])
-        domain.check_can_apply(seeker, vacancy, shown, now)
+        applications.check_can_apply(seeker, vacancy, shown, now)
         if cover_letter is not None and (not isinstance(cover_letter, str) or len(cover_letter) > 3000):
             raise ValidationFailed.field("cover_letter", "must be text of at most 3000 characters")
-        application = {"_id": domain.application_id(vacancy_id, seeker_id), "vacancy_id": vacancy_id,
+        application = {"_id": applications.application_id(vacancy_id, seeker_id), "vacancy_id": vacancy_id,
                        "seeker_id": seeker_id, "seeker_region": seeker["region"],
                        "region": vacancy["region"], "owner": vacancy["owner"], "status": "submitted",
                        "cover_letter": cover_letter, "submitted_at": now, "updated_at": now,
@@ -41,7 +41,7 @@ class Applications:
                        submitted_at=isoformat(now))
         self.repo.insert_application(application, [event])
         self.outbox.flush("applications", application["_id"])
-        return domain.application_view(application)
+        return applications.view(application)
 
     @rpc
     def withdraw_application(self, application_id, *, caller):
@@ -59,17 +59,17 @@ class Applications:
     @rpc
     def applications_for_seeker(self, seeker_id, *, caller):
         authorize_caller("seeker_applications", caller, self.repo.get_seeker(seeker_id))
-        return [domain.application_view(a) for a in self.repo.applications(seeker_id=seeker_id)]
+        return [applications.view(a) for a in self.repo.applications(seeker_id=seeker_id)]
 
     @rpc
     def applications_for_vacancy(self, vacancy_id, *, caller):
         vacancy = self.repo.get_vacancy(vacancy_id)
         authorize_caller("vacancy_applications", caller, vacancy)
-        return [domain.application_view(a) for a in self.repo.applications(vacancy_id=vacancy_id)]
+        return [applications.view(a) for a in self.repo.applications(vacancy_id=vacancy_id)]
 
     def _move(self, application, to, party, note):
         now = utcnow()
-        changes, entry = domain.move_application(application, to, party, now, note)
+        changes, entry = applications.move(application, to, party, now, note)
         if to == "accepted":
             changes["placement_pending"] = True
         event = pencaker_event("application_status_changed", application["region"],
@@ -80,7 +80,7 @@ class Applications:
         self.outbox.flush("applications", application["_id"])
         if to == "accepted":
             self._place(application, now)
-        return domain.application_view(application)
+        return applications.view(application)
 
     def _place(self, application, now):
         """Acceptance marks the seeker placed and may fill the vacancy. Each step

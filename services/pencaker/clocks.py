@@ -3,8 +3,8 @@ windows announced, placements finished, and the gauges Prometheus reads."""
 from nameko.timer import timer
 from prometheus_client import Gauge
 
-from services.pencaker import domain
 from services.pencaker.announcements import pencaker_event
+from services.pencaker.domain import cards, vacancies
 from services.pencaker.repository import PencakerRepository
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
@@ -26,16 +26,16 @@ class Clocks:
         """Close vacancies past validThrough, expire lapsed cards, finish placements."""
         now = utcnow()
         closed = 0
-        for vacancy in domain.due_to_expire(self.repo.expired_vacancies(now), now):
+        for vacancy in vacancies.due_to_expire(self.repo.expired_vacancies(now), now):
             self._close(vacancy, "expired", now)
             closed += 1
         expired = 0
         for seeker in self.repo.seekers_to_check():
-            status, reason = domain.seeker_status(seeker, now)
+            status, reason = cards.seeker_status(seeker, now)
             if status == "expired":
                 self.repo.update("seekers", seeker, {"status": "expired", "expiry_reason": reason})
                 expired += 1
-            elif due := domain.report_window_to_announce(seeker, now):
+            elif due := cards.report_window_to_announce(seeker, now):
                 event = pencaker_event("seeker_report_window_opened", seeker["region"],
                                seeker_id=seeker["_id"], due=isoformat(due))
                 self.repo.update("seekers", seeker, {"report_window_announced": due.isoformat()}, [event])

@@ -1,8 +1,8 @@
 """Pencaker's matching entrypoints: vacancies for a seeker, seekers (by opaque id) for
 a vacancy."""
 
-from services.pencaker import domain
 from services.pencaker.access import authorize_caller
+from services.pencaker.domain import matching, vacancies
 from services.pencaker.repository import PencakerRepository, region_centroids
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import utcnow
@@ -19,9 +19,9 @@ class Matching:
         seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("seeker_matches", caller, seeker)
         now = utcnow()
-        vacancies = self.repo.open_vacancies(self.repo.sources(seeker["region"]), now)
-        ranked = domain.rank_matches([(seeker, v) for v in vacancies], region_centroids(), limit)
-        return [{**result, "vacancy": domain.compact_view(v)} for result, _, v in ranked]
+        open_now = self.repo.open_vacancies(self.repo.sources(seeker["region"]), now)
+        ranked = matching.rank([(seeker, v) for v in open_now], region_centroids(), limit)
+        return [{**result, "vacancy": vacancies.compact_view(v)} for result, _, v in ranked]
 
     @rpc
     def matches_for_vacancy(self, vacancy_id, *, caller, limit=10):
@@ -37,5 +37,4 @@ class Matching:
         """Active seekers of the regions that show this vacancy, best first."""
         regions = self.repo.regions_showing(vacancy["region"], [r.code for r in all_regions()])
         seekers = self.repo.seekers_in(regions)
-        return domain.rank_matches([(s, vacancy) for s in seekers], region_centroids(),
-                                   MAX_MATCH_EVENTS)
+        return matching.rank([(s, vacancy) for s in seekers], region_centroids(), MAX_MATCH_EVENTS)

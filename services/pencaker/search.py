@@ -1,8 +1,8 @@
 """Pencaker's vacancy search, the live view's summary and marks, and which regions'
 vacancies a region shows."""
 
-from services.pencaker import domain
 from services.pencaker.access import authorize_caller
+from services.pencaker.domain import search, vacancies
 from services.pencaker.repository import PencakerRepository
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
@@ -17,7 +17,7 @@ class VacancySearch:
     @rpc
     def search_vacancies(self, region_code, params):
         region = get_region(region_code)
-        filters = domain.parse_search(params or {})
+        filters = search.parse(params or {})
         sources = self.repo.sources(region.code)
         regions = filters["regions"] or sources
         outside = [code for code in regions if code not in sources]
@@ -25,10 +25,10 @@ class VacancySearch:
             raise ValidationFailed.field("regions", f"{', '.join(outside)} not shared with "
                                          f"{region.name}; it shows {', '.join(sources)}")
         now = utcnow()
-        total, page = domain.search(self.repo.open_vacancies(regions, now), filters, now)
+        total, page = search.results(self.repo.open_vacancies(regions, now), filters, now)
         return {"region": region.code, "sources": sources, "total": total, "page": filters["page"],
                 "per_page": filters["per_page"], "sort": filters["sort"],
-                "items": [domain.vacancy_view(v, get_region(v["region"]), now) for v in page]}
+                "items": [vacancies.view(v, get_region(v["region"]), now) for v in page]}
 
     @rpc
     def live_summary(self, region_code, limit=5):
@@ -38,7 +38,7 @@ class VacancySearch:
         now = utcnow()
         sources = self.repo.sources(region_code)
         return {"open": self.repo.open_count(sources, now), "sources": sources,
-                "newest": [domain.compact_view(v)
+                "newest": [vacancies.compact_view(v)
                            for v in self.repo.newest_vacancies(sources, now, limit)],
                 "as_of": isoformat(now)}
 

@@ -1,9 +1,10 @@
-"""Pencaker's pure domain: NIK checks, AK/1 dates, vacancies, search, matching, applications."""
+"""Pencaker's pure domain (services/pencaker/domain/): NIK checks, AK/1 dates, vacancies, search,
+matching, applications, JSON-LD."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.pencaker import domain
+from services.pencaker.domain import applications, cards, matching, schema_org, search, seekers, vacancies
 from services.pencaker.repository import region_centroids
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.regions import all_regions, get_region
@@ -33,7 +34,7 @@ def field_of(excinfo):
 
 # --- NIK -------------------------------------------------------------------
 def test_valid_registration_is_cleaned():
-    seeker = domain.validate_seeker(registration(), KOTA_TANGERANG, NOW)
+    seeker = seekers.validate(registration(), KOTA_TANGERANG, NOW)
     assert seeker["nik"] == "3671011405980001"
     assert seeker["skills"] == ["cnc", "bubut"]
     assert seeker["education"] == {"level": "smk", "major": "Teknik Pemesinan",
@@ -49,17 +50,17 @@ def test_valid_registration_is_cleaned():
 
 def test_a_nik_from_another_region_registers_and_is_flagged_for_officers():
     # a Lebak NIK registering in Kota Tangerang, where the seeker now lives
-    seeker = domain.validate_seeker(registration(nik="3602011405980001"), KOTA_TANGERANG, NOW)
+    seeker = seekers.validate(registration(nik="3602011405980001"), KOTA_TANGERANG, NOW)
     assert seeker["nik"] == "3602011405980001" and seeker["nik_outside_region"] is True
-    stored = {"_id": "S1", "region": "36.71", **seeker, **domain.issue_card("AK1-3671-2026-000001", NOW),
+    stored = {"_id": "S1", "region": "36.71", **seeker, **cards.issue("AK1-3671-2026-000001", NOW),
               "version": 1}
-    view = domain.seeker_view(stored, NOW)
+    view = seekers.view(stored, NOW)
     assert (view["nik_outside_region"], view["nik_note"]) == (True, "NIK dari luar daerah")
 
 
 def test_woman_nik_adds_40_to_the_day():
     data = registration(nik="3671014302000002", birth_date="2000-02-03", sex="P")
-    assert domain.validate_seeker(data, KOTA_TANGERANG, NOW)["sex"] == "P"
+    assert seekers.validate(data, KOTA_TANGERANG, NOW)["sex"] == "P"
 
 
 @pytest.mark.parametrize("nik, message", [
@@ -73,7 +74,7 @@ def test_woman_nik_adds_40_to_the_day():
 ])
 def test_bad_nik_is_rejected_naming_the_field(nik, message):
     with pytest.raises(ValidationFailed) as excinfo:
-        domain.validate_seeker(registration(nik=nik), KOTA_TANGERANG, NOW)
+        seekers.validate(registration(nik=nik), KOTA_TANGERANG, NOW)
     assert field_of(excinfo) == "nik"
     assert message in excinfo.value.message
 
@@ -102,22 +103,22 @@ def test_bad_nik_is_rejected_naming_the_field(nik, message):
 ])
 def test_bad_registration_fields(changes, field):
     with pytest.raises(ValidationFailed) as excinfo:
-        domain.validate_seeker(registration(**changes), KOTA_TANGERANG, NOW)
+        seekers.validate(registration(**changes), KOTA_TANGERANG, NOW)
     assert field_of(excinfo) == field
 
 
 def test_eighteen_today_may_register():
     data = registration(birth_date="2008-03-10", nik="3671011003080001")
-    assert domain.validate_seeker(data, KOTA_TANGERANG, NOW)["birth_date"] == "2008-03-10"
+    assert seekers.validate(data, KOTA_TANGERANG, NOW)["birth_date"] == "2008-03-10"
 
 
 def test_seeker_cannot_change_their_nik():
     with pytest.raises(ValidationFailed) as excinfo:
-        domain.validate_seeker_update({"nik": "3671011405980002"}, KOTA_TANGERANG, NOW)
+        seekers.validate_update({"nik": "3671011405980002"}, KOTA_TANGERANG, NOW)
     assert field_of(excinfo) == "nik"
-    assert domain.validate_seeker_update({"skills": "las, Las"}, KOTA_TANGERANG, NOW) == {"skills": ["las"]}
-    changed = domain.validate_seeker_update({"desired_locations": ["36.03", "36.71"], "disability": ["fisik"],
-                                             "marital_status": "kawin"}, KOTA_TANGERANG, NOW)
+    assert seekers.validate_update({"skills": "las, Las"}, KOTA_TANGERANG, NOW) == {"skills": ["las"]}
+    changed = seekers.validate_update({"desired_locations": ["36.03", "36.71"], "disability": ["fisik"],
+                                       "marital_status": "kawin"}, KOTA_TANGERANG, NOW)
     assert changed == {"desired_locations": ["36.03", "36.71"], "disability": ["fisik"],
                        "marital_status": "kawin"}
 
@@ -125,49 +126,49 @@ def test_seeker_cannot_change_their_nik():
 # --- the AK/1 card ---------------------------------------------------------
 def seeker_on(issued_at, **extra):
     return {"_id": "S0", "card_number": "AK1-3671-2026-000001", "region": "36.71",
-            **domain.issue_card("AK1-3671-2026-000001", issued_at), "status": "active",
+            **cards.issue("AK1-3671-2026-000001", issued_at), "status": "active",
             "education": {"level": "smk"}, "skills": [], "version": 1, **extra}
 
 
 def test_card_valid_two_years_and_reported_every_six_months():
     issued = datetime(2026, 8, 31, 3, 0, tzinfo=timezone.utc)
-    card = domain.issue_card("AK1-3671-2026-000001", issued)
+    card = cards.issue("AK1-3671-2026-000001", issued)
     assert card["valid_until"] == datetime(2028, 8, 31, 3, 0, tzinfo=timezone.utc)
     # month ends clip: 31 Aug + 6 months is 28 Feb
     assert card["next_report_due"] == datetime(2027, 2, 28, 3, 0, tzinfo=timezone.utc)
-    assert [d.date().isoformat() for d in domain.report_dates(issued)] == [
+    assert [d.date().isoformat() for d in cards.report_dates(issued)] == [
         "2027-02-28", "2027-08-31", "2028-02-29"]
 
 
 def test_leap_day_card():
     issued = datetime(2028, 2, 29, tzinfo=timezone.utc)
-    assert domain.issue_card("x", issued)["valid_until"] == datetime(2030, 2, 28, tzinfo=timezone.utc)
+    assert cards.issue("x", issued)["valid_until"] == datetime(2030, 2, 28, tzinfo=timezone.utc)
 
 
 def test_status_over_the_card_life():
     seeker = seeker_on(NOW)
-    assert domain.seeker_status(seeker, NOW + timedelta(days=100)) == ("active", None)
-    assert domain.seeker_status(seeker, seeker["next_report_due"] + timedelta(seconds=1)) == (
+    assert cards.seeker_status(seeker, NOW + timedelta(days=100)) == ("active", None)
+    assert cards.seeker_status(seeker, seeker["next_report_due"] + timedelta(seconds=1)) == (
         "expired", "report_missed")
-    reported = {**seeker, **domain.record_report(seeker, seeker["next_report_due"] - timedelta(days=3))}
-    assert reported["next_report_due"] == NOW + domain.REPORT_EVERY * 2
-    assert domain.seeker_status(reported, NOW + timedelta(days=200)) == ("active", None)
-    assert domain.seeker_status(reported, reported["valid_until"]) == ("expired", "validity_ended")
-    assert domain.seeker_status({**seeker, "status": "placed"}, NOW) == ("placed", "placed")
+    reported = {**seeker, **cards.record_report(seeker, seeker["next_report_due"] - timedelta(days=3))}
+    assert reported["next_report_due"] == NOW + cards.REPORT_EVERY * 2
+    assert cards.seeker_status(reported, NOW + timedelta(days=200)) == ("active", None)
+    assert cards.seeker_status(reported, reported["valid_until"]) == ("expired", "validity_ended")
+    assert cards.seeker_status({**seeker, "status": "placed"}, NOW) == ("placed", "placed")
 
 
 def test_report_too_early_or_after_expiry_is_a_conflict():
     seeker = seeker_on(NOW)
     with pytest.raises(Conflict, match="report from 2026-08-11"):
-        domain.record_report(seeker, NOW + timedelta(days=10))
+        cards.record_report(seeker, NOW + timedelta(days=10))
     with pytest.raises(Conflict, match="expired"):
-        domain.record_report(seeker, seeker["next_report_due"] + timedelta(days=1))
+        cards.record_report(seeker, seeker["next_report_due"] + timedelta(days=1))
 
 
 def test_last_report_runs_up_to_the_end_of_validity():
     seeker = seeker_on(NOW)
     for k in (1, 2, 3):
-        seeker = {**seeker, **domain.record_report(seeker, NOW + domain.REPORT_EVERY * k)}
+        seeker = {**seeker, **cards.record_report(seeker, NOW + cards.REPORT_EVERY * k)}
     assert seeker["next_report_due"] == seeker["valid_until"]
     assert len(seeker["reports"]) == 3
 
@@ -175,16 +176,16 @@ def test_last_report_runs_up_to_the_end_of_validity():
 def test_the_report_window_is_announced_once_per_due_date():
     seeker = seeker_on(NOW, contact={"phone": "0812 3456 7890", "address": "Jl. Merdeka 5"})
     due = seeker["next_report_due"]
-    assert domain.report_window_to_announce(seeker, due - domain.REPORT_WINDOW - timedelta(days=1)) is None
-    assert domain.report_window_to_announce(seeker, due - domain.REPORT_WINDOW) == due
+    assert cards.report_window_to_announce(seeker, due - cards.REPORT_WINDOW - timedelta(days=1)) is None
+    assert cards.report_window_to_announce(seeker, due - cards.REPORT_WINDOW) == due
     announced = {**seeker, "report_window_announced": due.isoformat()}
-    assert domain.report_window_to_announce(announced, due - timedelta(days=1)) is None
-    reported = {**announced, **domain.record_report(announced, due - timedelta(days=1))}
-    assert domain.report_window_to_announce(reported, reported["next_report_due"]) == \
+    assert cards.report_window_to_announce(announced, due - timedelta(days=1)) is None
+    reported = {**announced, **cards.record_report(announced, due - timedelta(days=1))}
+    assert cards.report_window_to_announce(reported, reported["next_report_due"]) == \
         reported["next_report_due"]
-    assert domain.report_window_to_announce(seeker, due + timedelta(days=1)) is None  # expired
+    assert cards.report_window_to_announce(seeker, due + timedelta(days=1)) is None  # expired
     # the notifications service gets the contact only, never the address or the NIK
-    assert domain.notification_contact(seeker) == {"phone": "0812 3456 7890"}
+    assert seekers.notification_contact(seeker) == {"phone": "0812 3456 7890"}
 
 
 # --- vacancies -------------------------------------------------------------
@@ -198,7 +199,7 @@ def posting(**changes):
 
 
 def test_valid_vacancy_ends_at_the_end_of_the_local_day():
-    vacancy = domain.validate_vacancy(posting(), KOTA_TANGERANG, NOW)
+    vacancy = vacancies.validate(posting(), KOTA_TANGERANG, NOW)
     assert vacancy["valid_through"] == datetime(2026, 4, 30, 16, 59, 59, tzinfo=timezone.utc)
     assert vacancy["employment_type"] == ["FULL_TIME"]
     assert vacancy["salary"]["currency"] == "IDR"
@@ -218,13 +219,13 @@ def test_valid_vacancy_ends_at_the_end_of_the_local_day():
 ])
 def test_bad_vacancy_is_rejected_naming_the_field(changes, field, message):
     with pytest.raises(ValidationFailed) as excinfo:
-        domain.validate_vacancy(posting(**changes), KOTA_TANGERANG, NOW)
+        vacancies.validate(posting(**changes), KOTA_TANGERANG, NOW)
     assert field_of(excinfo) == field
     assert message in excinfo.value.message
 
 
 def stored_vacancy(vacancy_id="LK-3671-2026-000001", region=KOTA_TANGERANG, posted=NOW, **changes):
-    fields = domain.validate_vacancy(posting(**changes), region, NOW)
+    fields = vacancies.validate(posting(**changes), region, NOW)
     return {"_id": vacancy_id, **fields, "employer_id": "EMP-3671-000001",
             "employer_name": "PT Maju Logam", "owner": "emp", "status": "published",
             "posted_at": posted, "created_at": posted, "version": 1}
@@ -233,25 +234,25 @@ def stored_vacancy(vacancy_id="LK-3671-2026-000001", region=KOTA_TANGERANG, post
 def test_vacancy_closes_by_itself_after_valid_through():
     vacancy = stored_vacancy()
     end = vacancy["valid_through"]
-    assert domain.is_open(vacancy, end - timedelta(seconds=1))
-    assert not domain.is_open(vacancy, end)
-    assert domain.due_to_expire([vacancy], end - timedelta(seconds=1)) == []
-    assert domain.due_to_expire([vacancy, {**vacancy, "status": "pending"}], end) == [vacancy]
-    assert domain.close_vacancy(vacancy, "expired", end)["status"] == "closed"
+    assert vacancies.is_open(vacancy, end - timedelta(seconds=1))
+    assert not vacancies.is_open(vacancy, end)
+    assert vacancies.due_to_expire([vacancy], end - timedelta(seconds=1)) == []
+    assert vacancies.due_to_expire([vacancy, {**vacancy, "status": "pending"}], end) == [vacancy]
+    assert vacancies.close(vacancy, "expired", end)["status"] == "closed"
     with pytest.raises(Conflict):
-        domain.close_vacancy({**vacancy, "status": "closed"}, "expired", end)
+        vacancies.close({**vacancy, "status": "closed"}, "expired", end)
 
 
 def test_verification_workflow():
     pending = {**stored_vacancy(), "status": "pending", "posted_at": None}
-    assert domain.verify_vacancy(pending, NOW)["status"] == "published"
+    assert vacancies.verify(pending, NOW)["status"] == "published"
     with pytest.raises(Conflict):
-        domain.verify_vacancy({**pending, "status": "published"}, NOW)
+        vacancies.verify({**pending, "status": "published"}, NOW)
     with pytest.raises(Conflict, match="valid_through has passed"):
-        domain.verify_vacancy(pending, pending["valid_through"])
+        vacancies.verify(pending, pending["valid_through"])
     with pytest.raises(ValidationFailed):
-        domain.reject_vacancy(pending, " ", NOW)
-    assert domain.reject_vacancy(pending, "alamat palsu", NOW)["status"] == "rejected"
+        vacancies.reject(pending, " ", NOW)
+    assert vacancies.reject(pending, "alamat palsu", NOW)["status"] == "rejected"
 
 
 # --- search ----------------------------------------------------------------
@@ -268,7 +269,7 @@ def test_search_filters_sorts_and_pages():
     everything = [cnc, cashier, welder, closed]
 
     def ids(params, now=NOW):
-        total, page = domain.search(everything, domain.parse_search(params), now)
+        total, page = search.results(everything, search.parse(params), now)
         return total, [v["_id"][-1] for v in page]
 
     assert ids({"sort": "newest"}) == (3, ["2", "3", "1"])
@@ -288,7 +289,7 @@ def test_search_filters_sorts_and_pages():
 ])
 def test_bad_search_parameters(params, field):
     with pytest.raises(ValidationFailed) as excinfo:
-        domain.parse_search(params)
+        search.parse(params)
     assert field_of(excinfo) == field
 
 
@@ -317,13 +318,13 @@ def test_worked_example_ranks_as_a_person_would():
     citra Kota Tangerang, SMP, a cashier who wants cashier work, 4M    -> not her job           41
     """
     vacancy = stored_vacancy()
-    seekers = [candidate("citra", "36.71", "smp", ["kasir"], 4_000_000, "Kasir"),
-               candidate("dewi", "73.71", "s1", ["cnc", "bubut", "las"], 12_000_000, "Operator CNC"),
-               candidate("ani", "36.71", "smk", ["cnc", "bubut", "las"], 5_500_000, "Operator CNC", "7223"),
-               candidate("budi", "36.02", "smk", ["cnc", "bubut"], 5_000_000, "Operator bubut", "7223",
-                         ["36.02", "36.71"]),
-               candidate("eko", "36.02", "smk", ["cnc", "bubut"], 5_000_000, "Operator bubut", "7223")]
-    ranked = domain.rank_matches([(s, vacancy) for s in seekers], region_centroids(), 10)
+    people = [candidate("citra", "36.71", "smp", ["kasir"], 4_000_000, "Kasir"),
+              candidate("dewi", "73.71", "s1", ["cnc", "bubut", "las"], 12_000_000, "Operator CNC"),
+              candidate("ani", "36.71", "smk", ["cnc", "bubut", "las"], 5_500_000, "Operator CNC", "7223"),
+              candidate("budi", "36.02", "smk", ["cnc", "bubut"], 5_000_000, "Operator bubut", "7223",
+                        ["36.02", "36.71"]),
+              candidate("eko", "36.02", "smk", ["cnc", "bubut"], 5_000_000, "Operator bubut", "7223")]
+    ranked = matching.rank([(s, vacancy) for s in people], region_centroids(), 10)
     assert [(s["_id"], r["score"]) for r, s, _ in ranked] == [
         ("ani", 100), ("budi", 88), ("eko", 83), ("dewi", 65), ("citra", 41)]
     budi, eko = ranked[1][0]["factors"], ranked[2][0]["factors"]
@@ -341,7 +342,7 @@ def test_worked_example_ranks_as_a_person_would():
 
 def test_match_without_skills_or_expectation_or_centroid():
     vacancy = stored_vacancy(skills=[])
-    result = domain.match(candidate("x", "99.99", "smk", [], None), vacancy, region_centroids())
+    result = matching.match(candidate("x", "99.99", "smk", [], None), vacancy, region_centroids())
     assert result["factors"]["skills"]["score"] == 1.0
     assert result["factors"]["position"]["reason"] == "no desired position given"
     assert result["factors"]["location"]["reason"] == "distance between the regions unknown"
@@ -352,36 +353,36 @@ def test_match_without_skills_or_expectation_or_centroid():
 # --- applications ----------------------------------------------------------
 def test_application_state_machine():
     application = {"status": "submitted", "history": []}
-    changes, _ = domain.move_application(application, "interview", "employer", NOW)
+    changes, _ = applications.move(application, "interview", "employer", NOW)
     application = {**application, **changes}
     with pytest.raises(Forbidden):
-        domain.move_application(application, "accepted", "seeker", NOW)
+        applications.move(application, "accepted", "seeker", NOW)
     with pytest.raises(Forbidden):
-        domain.move_application(application, "withdrawn", "employer", NOW)
-    changes, entry = domain.move_application(application, "accepted", "employer", NOW, "mulai Senin")
+        applications.move(application, "withdrawn", "employer", NOW)
+    changes, entry = applications.move(application, "accepted", "employer", NOW, "mulai Senin")
     assert entry["from"] == "interview" and changes["status"] == "accepted"
     with pytest.raises(Conflict, match="application is accepted"):
-        domain.move_application({**application, **changes}, "withdrawn", "seeker", NOW)
+        applications.move({**application, **changes}, "withdrawn", "seeker", NOW)
     with pytest.raises(ValidationFailed):
-        domain.move_application(application, "hired", "employer", NOW)
+        applications.move(application, "hired", "employer", NOW)
 
 
 def test_cannot_apply_to_closed_or_unshared_vacancy_or_with_lapsed_card():
     seeker, vacancy = seeker_on(NOW), stored_vacancy()
-    domain.check_can_apply(seeker, vacancy, True, NOW)
+    applications.check_can_apply(seeker, vacancy, True, NOW)
     with pytest.raises(Conflict, match="closed"):
-        domain.check_can_apply(seeker, {**vacancy, "status": "closed"}, True, NOW)
+        applications.check_can_apply(seeker, {**vacancy, "status": "closed"}, True, NOW)
     with pytest.raises(Conflict, match="closed"):
-        domain.check_can_apply(seeker, vacancy, True, vacancy["valid_through"])
+        applications.check_can_apply(seeker, vacancy, True, vacancy["valid_through"])
     with pytest.raises(Forbidden):
-        domain.check_can_apply(seeker, vacancy, False, NOW)
+        applications.check_can_apply(seeker, vacancy, False, NOW)
     with pytest.raises(Conflict, match="placed"):
-        domain.check_can_apply({**seeker, "status": "placed"}, vacancy, True, NOW)
+        applications.check_can_apply({**seeker, "status": "placed"}, vacancy, True, NOW)
 
 
 # --- JSON-LD ---------------------------------------------------------------
 def test_job_posting_has_googles_required_and_recommended_properties():
-    posting_ld = domain.job_posting({**stored_vacancy(), "address": "Jl. Industri 5"}, KOTA_TANGERANG)
+    posting_ld = schema_org.job_posting({**stored_vacancy(), "address": "Jl. Industri 5"}, KOTA_TANGERANG)
     for key in ("title", "description", "datePosted", "validThrough", "hiringOrganization",
                 "jobLocation", "baseSalary", "employmentType", "identifier"):
         assert posting_ld[key], key
@@ -404,7 +405,7 @@ def test_job_posting_has_googles_required_and_recommended_properties():
     ("smp", "no requirements")])
 def test_job_posting_names_the_education_and_experience_needed(level, expected):
     vacancy = stored_vacancy(education=level, experience_months=24)
-    posting_ld = domain.job_posting(vacancy, KOTA_TANGERANG)
+    posting_ld = schema_org.job_posting(vacancy, KOTA_TANGERANG)
     assert posting_ld["educationRequirements"] == expected
     assert posting_ld["experienceRequirements"]["monthsOfExperience"] == 24
 
@@ -412,8 +413,8 @@ def test_job_posting_names_the_education_and_experience_needed(level, expected):
 def test_a_closed_vacancy_is_valid_only_until_it_closed():
     vacancy = stored_vacancy()
     closed_at = NOW + timedelta(days=2)
-    closed = {**vacancy, **domain.close_vacancy(vacancy, "filled", closed_at)}
-    assert domain.job_posting(closed, KOTA_TANGERANG)["validThrough"] == closed_at.isoformat()
+    closed = {**vacancy, **vacancies.close(vacancy, "filled", closed_at)}
+    assert schema_org.job_posting(closed, KOTA_TANGERANG)["validThrough"] == closed_at.isoformat()
     assert closed_at < vacancy["valid_through"]
     with pytest.raises(ValidationFailed, match="months"):
-        domain.validate_vacancy({**posting(), "experience_months": -1}, KOTA_TANGERANG, NOW)
+        vacancies.validate({**posting(), "experience_months": -1}, KOTA_TANGERANG, NOW)
