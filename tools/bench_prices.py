@@ -20,8 +20,8 @@ import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 from pymongo import MongoClient
 
-from services.prices import domain
 from services.prices.catalogue import load_catalogue
+from services.prices.domain import price_records, references
 from services.prices.service import today_in
 from services.servicekit.caller import Caller
 from services.servicekit.regions import get_region
@@ -51,7 +51,7 @@ def sheet_rows(rows=ROWS, region_code=REGION):
         day = (last - timedelta(days=offset)).isoformat()
         for market in markets:
             for commodity in commodities:
-                reference = domain.reference_for(catalogue.references, commodity.code, region, day)
+                reference = references.reference_for(catalogue.references, commodity.code, region, day)
                 base = reference.upper * 0.95 if reference else commodity.plausible[0] * 3
                 factor = 1.3 if rng.random() < 0.01 else rng.uniform(0.97, 1.03)
                 out.append((market, commodity, day, int(base * factor)))
@@ -69,7 +69,7 @@ def csv_text(rows):
 
 def stored_docs(rows):
     now = time.time()
-    return [{"_id": domain.price_id(REGION, market, c.code, day), "region": REGION, "market": market,
+    return [{"_id": price_records.price_id(REGION, market, c.code, day), "region": REGION, "market": market,
              "commodity": c.code, "date": day, "price": price, "unit": c.unit, "recorded_by": "bench",
              "recorded_at": now, "source": "bench", "history": [], "version": 1}
             for market, c, day, price in rows]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import yaml
 
-from services.prices.domain import Catalogue, Commodity, Market, Reference, Source
+from services.prices.domain.catalogue_model import Catalogue, Commodity, Market
+from services.prices.domain.references import Reference, Source
 
 DATA_DIR = Path(__file__).parent
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from holidays.constants import GOVERNMENT, PUBLIC
 
-from services.prices import domain
+from services.prices.domain import sheets
 from services.servicekit.errors import ValidationFailed
 
 
@@ -29,6 +29,6 @@ def parse_day(value, field):
     if value is None:
         return None
     try:
-        return domain.parse_date(str(value))
-    except domain.RowRejected as exc:
+        return sheets.parse_date(str(value))
+    except sheets.RowRejected as exc:
         raise ValidationFailed.field(field, exc.reason) from None

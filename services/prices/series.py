@@ -1,8 +1,8 @@
 """Prices' series entrypoints: a commodity's history (market, region or province),
 the trends behind the harga charts, and one commodity across regions."""
-from services.prices import domain
 from services.prices.catalogue import load_catalogue
 from services.prices.days import parse_day, today_in
+from services.prices.domain import boards, price_math
 from services.prices.repository import PriceRepository
 from services.servicekit.entrypoints import rpc
 from services.servicekit.errors import ValidationFailed
@@ -32,24 +32,24 @@ class PriceSeries:
                 raise ValidationFailed.field("market", f"give one of {region.name}'s markets")
             market = place.code
         end = parse_day(end, "to") or today_in(region)
-        start = parse_day(start, "from") or domain.day_before(end, HISTORY_DAYS)
-        if start > end or domain.day_before(end, MAX_HISTORY_DAYS) > start:
+        start = parse_day(start, "from") or price_math.day_before(end, HISTORY_DAYS)
+        if start > end or price_math.day_before(end, MAX_HISTORY_DAYS) > start:
             raise ValidationFailed.field("from", f"must be before 'to' and at most {MAX_HISTORY_DAYS} days")
         regions = ([r.code for r in all_regions() if r.province == region.province]
                    if scope == "province" else [region.code])
-        points = self.repo.points(regions, domain.day_before(start, domain.LOOKBACK_DAYS), end,
+        points = self.repo.points(regions, price_math.day_before(start, price_math.LOOKBACK_DAYS), end,
                                    market=market if scope == "market" else None, commodity=found.code)
         if scope == "province":
-            by_region = domain.median_series((p["region"], p["date"], p["price"]) for p in points)
-            series = domain.median_series((found.code, day, price) for values in by_region.values()
-                                          for day, price in values.items()).get(found.code, {})
+            by_region = price_math.median_series((p["region"], p["date"], p["price"]) for p in points)
+            series = price_math.median_series((found.code, day, price) for values in by_region.values()
+                                              for day, price in values.items()).get(found.code, {})
         else:
-            series = domain.median_series((found.code, p["date"], p["price"]) for p in points).get(
+            series = price_math.median_series((found.code, p["date"], p["price"]) for p in points).get(
                 found.code, {})
         return {"region": region.code, "commodity": found.code, "name": found.name, "unit": found.unit,
                 "scope": scope, "market": market if scope == "market" else None,
                 "regions": regions, "from": start, "to": end,
-                "points": domain.with_changes(series, start)}
+                "points": price_math.with_changes(series, start)}
 
     @rpc
     def trends(self, region_code, days=30, commodity=None, market=None):
@@ -59,10 +59,10 @@ class PriceSeries:
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_HISTORY_DAYS:
             raise ValidationFailed.field("days", f"must be 1-{MAX_HISTORY_DAYS}")
         end = self.repo.latest_day(region.code) or today_in(region)
-        start = domain.day_before(end, days - 1)
+        start = price_math.day_before(end, days - 1)
         points = self.repo.points([region.code], start, end, market=market, commodity=commodity)
         return {"region": region.code, "from": start, "to": end,
-                "commodities": domain.trends(points, start, end, load_catalogue(), region.code)}
+                "commodities": boards.trends(points, start, end, load_catalogue(), region.code)}
 
     @rpc
     def compare(self, region_code, commodity, day=None, regions=None):
@@ -81,9 +81,9 @@ class PriceSeries:
         for other in others:
             item = None
             if day:
-                points = self.repo.points([other.code], domain.day_before(day, domain.LOOKBACK_DAYS),
+                points = self.repo.points([other.code], price_math.day_before(day, price_math.LOOKBACK_DAYS),
                                            day, commodity=found.code)
-                board = domain.board_of(points, day, catalogue, other.code)
+                board = boards.board_of(points, day, catalogue, other.code)
                 item = board[0] if board else None
             items.append({"region": other.code, "region_name": other.name,
                           **({k: item[k] for k in ("price", "previous_price", "previous_date", "gap",

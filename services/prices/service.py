@@ -7,9 +7,17 @@ from nameko.dependency_providers import Config
 from nameko.timer import timer
 from prometheus_client import Gauge
 
-from services.prices import domain
 from services.prices.catalogue import load_catalogue
 from services.prices.days import is_working_day, parse_day, today_in
+from services.prices.domain import (
+    authority,
+    boards,
+    entry_form,
+    price_math,
+    price_records,
+    references,
+    sheets,
+)
 from services.prices.repository import PriceRepository
 from services.prices.series import PriceSeries
 from services.prices.sheet_import import SheetImport
@@ -51,7 +59,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
         catalogue = load_catalogue()
         today = today_in(region)
         commodities = [{"code": c.code, "name": c.name, "unit": c.unit,
-                        "reference": domain.reference_view(domain.reference_for(
+                        "reference": references.reference_view(references.reference_for(
                             catalogue.references, c.code, region.code, today))}
                        for c in catalogue.commodities.values()]
         markets = [vars(m) for m in catalogue.markets.get(region.code, {}).values()]
@@ -63,21 +71,21 @@ class PricesService(Observable, SheetImport, PriceSeries):
     def record_prices(self, region_code, market, day, prices, *, caller):
         """An officer's sheet for one market and day; a different price corrects the stored one."""
         region = get_region(region_code)
-        actor = domain.authorize("record_prices", Caller.verify(caller), region.code).subject
-        rows = domain.validate_entries(prices, market, day, region.code, load_catalogue(),
-                                       today_in(region))
+        actor = authority.authorize("record_prices", Caller.verify(caller), region.code).subject
+        rows = entry_form.validate_entries(prices, market, day, region.code, load_catalogue(),
+                                           today_in(region))
         import_id = sheet_id("form", region.code, [(r.market, r.commodity, r.date, r.price) for r in rows])
-        return self._apply(region, domain.Sheet(rows=rows), import_id, actor, "form")
+        return self._apply(region, sheets.Sheet(rows=rows), import_id, actor, "form")
 
     @rpc
     def import_csv(self, region_code, text, *, caller, default_market=None):
         """Import a CSV sheet of many markets and days; bad rows are reported, the rest applied."""
         region = get_region(region_code)
-        actor = domain.authorize("import_prices", Caller.verify(caller), region.code).subject
+        actor = authority.authorize("import_prices", Caller.verify(caller), region.code).subject
         catalogue = load_catalogue()
         if default_market is not None and catalogue.market(region.code, default_market) is None:
             raise ValidationFailed.field("market", f"{default_market!r} is not a market of {region.name}")
-        sheet = domain.parse_sheet(text, region.code, catalogue, today_in(region), default_market)
+        sheet = sheets.parse_sheet(text, region.code, catalogue, today_in(region), default_market)
         return self._apply(region, sheet, sheet_id("csv", region.code, default_market, text), actor, "csv")
 
     @rpc
@@ -85,9 +93,9 @@ class PricesService(Observable, SheetImport, PriceSeries):
         """One market's entry form for a day (default today): every commodity with the
         price already stored, the previous report and the reference."""
         region, market, day = self._market_day(region_code, market, day)
-        domain.authorize("record_prices", Caller.verify(caller), region.code)
+        authority.authorize("record_prices", Caller.verify(caller), region.code)
         catalogue = load_catalogue()
-        items = domain.entry_sheet(self._series(region, market.code, day), day, catalogue, region.code)
+        items = entry_form.entry_sheet(self._series(region, market.code, day), day, catalogue, region.code)
         return {"region": region.code, "market": vars(market), "date": day, "items": items}
 
     @rpc
@@ -95,10 +103,10 @@ class PricesService(Observable, SheetImport, PriceSeries):
         """What record_prices would store, checked like it, and the entries to ask the
         officer about again (far from the previous report or the reference); stores nothing."""
         region, market, day = self._market_day(region_code, market, day)
-        domain.authorize("record_prices", Caller.verify(caller), region.code)
+        authority.authorize("record_prices", Caller.verify(caller), region.code)
         catalogue = load_catalogue()
-        rows = domain.validate_entries(prices, market.code, day, region.code, catalogue, today_in(region))
-        return {"date": day, "doubtful": domain.doubtful_rows(
+        rows = entry_form.validate_entries(prices, market.code, day, region.code, catalogue, today_in(region))
+        return {"date": day, "doubtful": entry_form.doubtful_rows(
             rows, self._series(region, market.code, day), catalogue, region.code)}
 
     def _market_day(self, region_code, market, day):
@@ -110,7 +118,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
 
     def _series(self, region, market, day):
         series = {}
-        for p in self.repo.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
+        for p in self.repo.points([region.code], price_math.day_before(day, price_math.LOOKBACK_DAYS), day,
                                    market=market):
             series.setdefault(p["commodity"], {})[p["date"]] = p["price"]
         return series
@@ -120,9 +128,9 @@ class PricesService(Observable, SheetImport, PriceSeries):
         if day is None:
             return {"date": None, "items": []}
         catalogue = load_catalogue()
-        points = self.repo.points([region.code], domain.day_before(day, domain.LOOKBACK_DAYS), day,
+        points = self.repo.points([region.code], price_math.day_before(day, price_math.LOOKBACK_DAYS), day,
                                    market=market)
-        return {"date": day, "items": domain.board_of(points, day, catalogue, region.code)}
+        return {"date": day, "items": boards.board_of(points, day, catalogue, region.code)}
 
     @rpc
     def board(self, region_code, day=None, market=None):
@@ -148,7 +156,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
         as_of = isoformat(utcnow())
         board = self._board(region, self.repo.latest_day(region.code))
         alerts = self.repo.alerts(region.code, board["date"], limit=LIVE_ALERTS) if board["date"] else []
-        return {"date": board["date"], "board": domain.compact(board["items"]),
+        return {"date": board["date"], "board": boards.compact(board["items"]),
                 "alerts": [live_alert(a) for a in alerts], "as_of": as_of}
 
     @rpc
@@ -158,8 +166,8 @@ class PricesService(Observable, SheetImport, PriceSeries):
         marks = {}
         for code in region_codes:
             day = self.repo.latest_day(get_region(code).code)
-            prices = domain.median_series((p["commodity"], day, p["price"])
-                                          for p in self.repo.day_prices(code, day)) if day else {}
+            prices = price_math.median_series((p["commodity"], day, p["price"])
+                                              for p in self.repo.day_prices(code, day)) if day else {}
             marks[code] = {"date": day, "prices": {c: days[day] for c, days in prices.items()},
                            "alerts": min(self.repo.alert_count(code, day), LIVE_ALERTS) if day else 0}
         return {"regions": marks}
@@ -168,8 +176,8 @@ class PricesService(Observable, SheetImport, PriceSeries):
     def price_record(self, region_code, market, commodity, day, *, caller):
         """One stored price with the history of what it was before corrections."""
         region = get_region(region_code)
-        domain.authorize("read_price_record", Caller.verify(caller), region.code)
-        doc = self.repo.record(domain.price_id(region.code, market, commodity, parse_day(day, "date")))
+        authority.authorize("read_price_record", Caller.verify(caller), region.code)
+        doc = self.repo.record(price_records.price_id(region.code, market, commodity, parse_day(day, "date")))
         if doc is None:
             return None
         return {k: doc[k] for k in ("market", "commodity", "date", "price", "unit", "recorded_at",
@@ -182,7 +190,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
             latest = self.repo.latest_day(region.code)
             if latest is not None:
                 DAYS_WITHOUT_DATA.labels(region.code).set(
-                    domain.working_days_without_data(latest, today_in(region), is_working_day))
+                    price_math.working_days_without_data(latest, today_in(region), is_working_day))
 
 
 def live_alert(alert):

@@ -4,9 +4,9 @@ Mixed into PricesService, whose _board it uses."""
 from nameko.dependency_providers import Config
 from prometheus_client import Counter
 
-from services.prices import domain
 from services.prices.catalogue import load_catalogue
 from services.prices.days import today_in
+from services.prices.domain import alerts, boards, price_math, price_records
 from services.prices.repository import PriceRepository
 from services.servicekit.envelope import new_event, utcnow
 from services.servicekit.outbox import Outbox
@@ -34,12 +34,12 @@ class SheetImport:
         self.repo.begin_import({"_id": import_id, "region": region.code, "kind": kind,
                                  "actor": actor, "started_at": now})
         known, stored = self._known_prices(region, dates)
-        new, corrections, unchanged = domain.plan(region.code, rows, stored)
+        new, corrections, unchanged = price_records.plan(region.code, rows, stored)
         for row in rows:
             known.setdefault((row.market, row.commodity), {})[row.date] = row.price
 
         def ident(row):
-            return domain.price_id(region.code, row.market, row.commodity, row.date)
+            return price_records.price_id(region.code, row.market, row.commodity, row.date)
 
         taken, wanted = self._write_prices(region, catalogue, new, corrections, actor, import_id, now)
         rejected = list(sheet.rejected) + [
@@ -70,7 +70,7 @@ class SheetImport:
                 "new": report["new"], "corrected": report["corrected"],
                 "unchanged": report["unchanged"], "rejected": len(rejected),
                 "missing": len(sheet.missing), "alerts_raised": len(raised),
-                "board": {"date": board["date"], "items": domain.compact(board["items"])},
+                "board": {"date": board["date"], "items": boards.compact(board["items"])},
             }))
         self.repo.finish_import(import_id, report, events)
         self.outbox.flush("imports", import_id)
@@ -81,17 +81,18 @@ class SheetImport:
         and day, and by price id."""
         known, stored = {}, {}
         if dates:
-            for p in self.repo.points([region.code], domain.day_before(dates[0], domain.LOOKBACK_DAYS),
-                                       dates[-1]):
+            start = price_math.day_before(dates[0], price_math.LOOKBACK_DAYS)
+            for p in self.repo.points([region.code], start, dates[-1]):
                 known.setdefault((p["market"], p["commodity"]), {})[p["date"]] = p["price"]
-                stored[domain.price_id(region.code, p["market"], p["commodity"], p["date"])] = p["price"]
+                record_id = price_records.price_id(region.code, p["market"], p["commodity"], p["date"])
+                stored[record_id] = p["price"]
         return known, stored
 
     def _write_prices(self, region, catalogue, new, corrections, actor, import_id, now):
         """Insert the new prices and correct the changed ones; the ids another sheet took
         at the same moment, and the corrections wanted by id."""
         def ident(row):
-            return domain.price_id(region.code, row.market, row.commodity, row.date)
+            return price_records.price_id(region.code, row.market, row.commodity, row.date)
 
         taken = set(self.repo.insert_prices([{
             "_id": ident(r), "region": region.code, "market": r.market, "commodity": r.commodity,
@@ -100,7 +101,7 @@ class SheetImport:
         } for r in new]))
         wanted = {ident(r): r.price for r in corrections}
         taken.update(self.repo.correct_prices(
-            wanted, lambda doc: domain.correct(doc, wanted[doc["_id"]], actor, import_id, now)))
+            wanted, lambda doc: price_records.correct(doc, wanted[doc["_id"]], actor, import_id, now)))
         return taken, wanted
 
     def _raise_alerts(self, region, catalogue, applied, known, import_id, now, previous):
@@ -120,22 +121,22 @@ class SheetImport:
 
     def _alerts(self, region, catalogue, rows, known, import_id, now):
         threshold = float(self.config.get("RISE_ALERT_PERCENT", DEFAULT_RISE_PERCENT))
-        oldest = domain.day_before(today_in(region), int(self.config.get(
+        oldest = price_math.day_before(today_in(region), int(self.config.get(
             "ALERT_MAX_AGE_DAYS", DEFAULT_ALERT_MAX_AGE_DAYS)))
         recent = [row for row in rows if row.date >= oldest]
         docs = []
         markets = catalogue.markets.get(region.code, {})
-        alerts = domain.row_alerts(recent, known, catalogue, region.code, threshold)
-        for row, rules, previous, reference in alerts:
+        broken = alerts.row_alerts(recent, known, catalogue, region.code, threshold)
+        for row, rules, previous, reference in broken:
             commodity = catalogue.commodities[row.commodity]
-            alert_id = domain.price_id(region.code, row.market, row.commodity, row.date)
+            alert_id = price_records.price_id(region.code, row.market, row.commodity, row.date)
             payload = {
                 "alert_id": alert_id, "commodity": row.commodity, "commodity_name": commodity.name,
                 "unit": commodity.unit, "market": row.market, "market_name": markets[row.market].name,
                 "date": row.date, "price": row.price, "rules": rules,
-                "previous_price": previous, "gap_percent": domain.gap_percent(row.price, previous),
+                "previous_price": previous, "gap_percent": price_math.gap_percent(row.price, previous),
                 "reference": alert_reference(reference),
-                "percent_above_reference": reference and domain.gap_percent(row.price, reference.upper),
+                "percent_above_reference": reference and price_math.gap_percent(row.price, reference.upper),
                 "rise_threshold_percent": threshold,
             }
             docs.append({"_id": alert_id, "region": region.code, "import_id": import_id,
@@ -149,7 +150,7 @@ class SheetImport:
         if dates and (latest_before is None or latest_before <= dates[-1]):
             points = [{"commodity": c, "date": d, "price": p}
                       for (_, c), series in known.items() for d, p in series.items()]
-            return {"date": dates[-1], "items": domain.board_of(points, dates[-1], catalogue, region.code)}
+            return {"date": dates[-1], "items": boards.board_of(points, dates[-1], catalogue, region.code)}
         return self._board(region, latest_before)
 
 

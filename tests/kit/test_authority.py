@@ -5,7 +5,7 @@ from services.aspirasi import domain as aspirasi
 from services.gateway import authority as gateway
 from services.news import domain as news
 from services.pencaker.domain import authority as pencaker
-from services.prices import domain as prices
+from services.prices.domain import authority as prices
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target, authorize
 from services.servicekit.caller import ROLES, Caller
 from services.servicekit.errors import Forbidden, Unauthorized

@@ -5,7 +5,7 @@ import time
 
 from kombu import Connection, Queue
 
-from services.prices.domain import day_before
+from services.prices.domain.price_math import day_before
 from services.prices.service import today_in
 from services.servicekit.outbox import shared_exchange
 from services.servicekit.regions import get_region

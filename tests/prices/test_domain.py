@@ -1,9 +1,8 @@
 """Price math, reference prices, alert rules and every messy case of sheet rows."""
 import pytest
 
-from services.prices import domain
 from services.prices.catalogue import load_catalogue
-from services.prices.domain import Reference, RowRejected
+from services.prices.domain import alerts, boards, entry_form, price_math, price_records, references, sheets
 from services.servicekit.errors import ValidationFailed
 
 TODAY = "2026-11-27"
@@ -28,41 +27,41 @@ def catalogue():
     (1, 3, -2, -66.67, "down"),           # halves and beyond round away from zero
 ])
 def test_change(price, previous, gap, percent, direction):
-    assert domain.change(price, previous) == {"previous_price": previous, "previous_date": None,
-                                              "gap": gap, "gap_percent": percent,
-                                              "direction": direction}
+    assert price_math.change(price, previous) == {"previous_price": previous, "previous_date": None,
+                                                  "gap": gap, "gap_percent": percent,
+                                                  "direction": direction}
 
 
 def test_change_without_previous_report():
-    assert domain.change(16000, None) == {"previous_price": None, "previous_date": None,
-                                          "gap": None, "gap_percent": None, "direction": None}
-    assert domain.gap_percent(100, 0) is None
+    assert price_math.change(16000, None) == {"previous_price": None, "previous_date": None,
+                                              "gap": None, "gap_percent": None, "direction": None}
+    assert price_math.gap_percent(100, 0) is None
 
 
 def test_gap_percent_rounds_half_up_not_to_even():
     # 1.125 -> 1.13 (float rounding would give 1.12)
-    assert domain.gap_percent(80090, 79200) == 1.12
-    assert domain.gap_percent(10225, 10000) == 2.25
-    assert domain.gap_percent(101125, 100000) == 1.13
+    assert price_math.gap_percent(80090, 79200) == 1.12
+    assert price_math.gap_percent(10225, 10000) == 2.25
+    assert price_math.gap_percent(101125, 100000) == 1.13
 
 
 def test_median_across_markets():
-    assert domain.to_rupiah(12500.5) == 12501
+    assert price_math.to_rupiah(12500.5) == 12501
     # even count: the mean of the middle two, in whole rupiah rounded half up
-    assert domain.median_series([("a", "d1", 100), ("a", "d1", 101), ("a", "d2", 7), ("b", "d1", 1)]) == {
+    assert price_math.median_series([("a", "d1", 100), ("a", "d1", 101), ("a", "d2", 7), ("b", "d1", 1)]) == {
         "a": {"d1": 101, "d2": 7}, "b": {"d1": 1}}
-    assert domain.median_series([("a", "d", 300), ("a", "d", 100), ("a", "d", 200)]) == {"a": {"d": 200}}
+    assert price_math.median_series([("a", "d", 300), ("a", "d", 100), ("a", "d", 200)]) == {"a": {"d": 200}}
 
 
 def test_previous_report_is_the_latest_earlier_date_within_the_lookback():
     series = {"2026-11-20": 100, "2026-11-25": 110, "2026-11-27": 121}
-    assert domain.previous_point(series, "2026-11-27") == ("2026-11-25", 110)
-    assert domain.previous_point(series, "2026-11-20") == (None, None)
-    assert domain.previous_point({"2026-09-01": 1}, "2026-11-27") == (None, None)
-    points = domain.with_changes(series, start="2026-11-25")
+    assert price_math.previous_point(series, "2026-11-27") == ("2026-11-25", 110)
+    assert price_math.previous_point(series, "2026-11-20") == (None, None)
+    assert price_math.previous_point({"2026-09-01": 1}, "2026-11-27") == (None, None)
+    points = price_math.with_changes(series, start="2026-11-25")
     assert [(p["date"], p["previous_date"], p["gap"], p["gap_percent"]) for p in points] == [
         ("2026-11-25", "2026-11-20", 10, 10.0), ("2026-11-27", "2026-11-25", 11, 10.0)]
-    stale = domain.with_changes({"2026-01-01": 100, "2026-11-27": 200})
+    stale = price_math.with_changes({"2026-01-01": 100, "2026-11-27": 200})
     assert stale[1]["gap"] is None
 
 
@@ -75,7 +74,7 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
         {"commodity": "beras-medium", "date": "2026-11-27", "price": 15000},
         {"commodity": "telur-ayam-ras", "date": "2026-11-25", "price": 29000},
     ]
-    board = domain.board_of(points, "2026-11-27", catalogue, "36.71")
+    board = boards.board_of(points, "2026-11-27", catalogue, "36.71")
     assert len(board) == 1  # no egg price that day
     item = board[0]
     assert (item["price"], item["previous_price"], item["gap"], item["gap_percent"], item["direction"],
@@ -86,14 +85,14 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
             reference["zone"], reference["percent_above"]) == ("HET", 13500, None, "2025-08-22", "1", 3.7)
     assert reference["source"]["citation"] == ("Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun "
                                                "2025 tentang Penetapan Harga Eceran Tertinggi Beras")
-    assert domain.compact(board) == [{"commodity": "beras-medium", "name": item["name"], "unit": item["unit"],
+    assert boards.compact(board) == [{"commodity": "beras-medium", "name": item["name"], "unit": item["unit"],
                                       "price": 14000, "gap": 800, "gap_percent": 6.06, "direction": "up"}]
 
 
 def test_trends_are_daily_medians_from_the_start_with_the_reference_in_force(catalogue):
     points = [{"commodity": "beras-medium", "date": d, "price": p} for d, p in (
         ("2026-11-20", 12000), ("2026-11-25", 13000), ("2026-11-25", 13400), ("2026-11-27", 14000))]
-    trends = domain.trends(points, "2026-11-21", "2026-11-27", catalogue, "36.71")
+    trends = boards.trends(points, "2026-11-21", "2026-11-27", catalogue, "36.71")
     assert trends["beras-medium"]["points"] == [["2026-11-25", 13200], ["2026-11-27", 14000]]
     assert trends["beras-medium"]["reference"]["kind"] == "HET"
     assert trends["beras-medium"]["reference"]["price"] == 13500
@@ -102,8 +101,8 @@ def test_trends_are_daily_medians_from_the_start_with_the_reference_in_force(cat
 # --- reference prices -------------------------------------------------------
 
 def ref(commodity, kind, upper, start, end=None, lower=None, provinces=None, regions=None):
-    return Reference(commodity, kind, upper, start, end, lower,
-                     provinces and frozenset(provinces), regions and frozenset(regions))
+    return references.Reference(commodity, kind, upper, start, end, lower,
+                                provinces and frozenset(provinces), regions and frozenset(regions))
 
 
 REFERENCES = [
@@ -131,7 +130,7 @@ REFERENCES = [
     ("cabai-rawit-merah", "36.71", "2025-01-01", None),
 ])
 def test_reference_lookup_by_date_and_place(commodity, region, day, expected):
-    found = domain.reference_for(REFERENCES, commodity, region, day)
+    found = references.reference_for(REFERENCES, commodity, region, day)
     assert (found.upper if found else None) == expected
 
 
@@ -140,7 +139,7 @@ def test_zones_come_from_the_province_code_not_its_name(catalogue):
     assert catalogue.zone("21.71") == "2"
     assert catalogue.zone("91.01") == "3"
     # a region onboarded with another spelling of its province still gets its HET
-    kep_riau = domain.reference_for(catalogue.references, "beras-medium", "21.72", "2025-09-01")
+    kep_riau = references.reference_for(catalogue.references, "beras-medium", "21.72", "2025-09-01")
     assert (kep_riau.upper, kep_riau.zone) == (14000, "2")
 
 
@@ -169,17 +168,17 @@ HAP_FIGURE = ref("telur-ayam-ras", "HAP", 30000, "2024-04-25")
     (9000, 10000, HET, []),
 ])
 def test_alert_rules(price, previous, reference, rules):
-    assert domain.alert_rules(price, previous, reference, rise_threshold=20) == rules
+    assert alerts.alert_rules(price, previous, reference, rise_threshold=20) == rules
 
 
 def test_rise_threshold_is_configurable():
-    assert domain.alert_rules(11000, 10000, None, rise_threshold=5) == ["daily_rise"]
+    assert alerts.alert_rules(11000, 10000, None, rise_threshold=5) == ["daily_rise"]
 
 
 def test_alerts_use_the_previous_report_from_the_store_or_the_sheet(catalogue):
-    rows = [domain.Row(2, "pasar-anyar", "cabai-rawit-merah", "2026-11-27", 50000)]
+    rows = [sheets.Row(2, "pasar-anyar", "cabai-rawit-merah", "2026-11-27", 50000)]
     known = {("pasar-anyar", "cabai-rawit-merah"): {"2026-11-26": 40000, "2026-11-27": 50000}}
-    [(row, rules, previous, reference)] = domain.row_alerts(rows, known, catalogue, "36.71", 20)
+    [(row, rules, previous, reference)] = alerts.row_alerts(rows, known, catalogue, "36.71", 20)
     assert (rules, previous, reference.upper) == (["daily_rise"], 40000, 57000)
 
 
@@ -191,7 +190,7 @@ def test_alerts_use_the_previous_report_from_the_store_or_the_sheet(catalogue):
     ("Rp/ikat", None), ("", None),
 ])
 def test_unit_spellings(text, unit):
-    assert domain.parse_unit(text) == unit
+    assert sheets.parse_unit(text) == unit
 
 
 @pytest.mark.parametrize("text, price", [
@@ -200,13 +199,13 @@ def test_unit_spellings(text, unit):
     ("16000,4", 16000), ("0", None), ("", None), ("  ", None), ("-", None), ("0.00", None),
 ])
 def test_price_cells(text, price):
-    assert domain.parse_price(text) == price
+    assert sheets.parse_price(text) == price
 
 
 @pytest.mark.parametrize("text", ["-500", "abc", "16.000,50", "16 000 x", "1e5"])
 def test_bad_price_cells_are_rejected(text):
-    with pytest.raises(RowRejected) as caught:
-        domain.parse_price(text)
+    with pytest.raises(sheets.RowRejected) as caught:
+        sheets.parse_price(text)
     assert caught.value.field == "price"
 
 
@@ -215,20 +214,20 @@ def test_bad_price_cells_are_rejected(text):
     ("13/09/2025", "2025-09-13"), (" 2025-09-13 \r", "2025-09-13"), ("2025-09-13T07:00:00", "2025-09-13"),
 ])
 def test_date_cells(text, day):
-    assert domain.parse_date(text) == day
+    assert sheets.parse_date(text) == day
 
 
 @pytest.mark.parametrize("text", ["31-02-2025", "yesterday", "2025/13/01", ""])
 def test_bad_dates_are_rejected(text):
-    with pytest.raises(RowRejected):
-        domain.parse_date(text)
+    with pytest.raises(sheets.RowRejected):
+        sheets.parse_date(text)
 
 
 HEADER = "Tanggal,Pasar,Komoditas,Satuan,Harga\n"
 
 
 def parse(catalogue, body, header=HEADER, default_market=None):
-    return domain.parse_sheet(header + body, "36.71", catalogue, TODAY, default_market)
+    return sheets.parse_sheet(header + body, "36.71", catalogue, TODAY, default_market)
 
 
 def test_messy_sheet_rows(catalogue):
@@ -286,16 +285,16 @@ def test_default_market_and_extra_columns(catalogue):
 
 def test_sheet_without_the_needed_columns_names_them(catalogue):
     with pytest.raises(ValidationFailed) as caught:
-        domain.parse_sheet("Pasar,Harga\nPasar Anyar,1000\n", "36.71", catalogue, TODAY)
+        sheets.parse_sheet("Pasar,Harga\nPasar Anyar,1000\n", "36.71", catalogue, TODAY)
     assert caught.value.details["field"] == "header" and "date, commodity" in caught.value.message
     with pytest.raises(ValidationFailed):
-        domain.parse_sheet("  \n", "36.71", catalogue, TODAY)
+        sheets.parse_sheet("  \n", "36.71", catalogue, TODAY)
 
 
 def test_officer_form_entries(catalogue):
-    rows = domain.validate_entries([{"commodity": "beras-medium", "price": 13250},
-                                    {"commodity": "Minyakita", "price": 15700, "unit": "Rp/liter"}],
-                                   "pasar-anyar", "2026-11-27", "36.71", catalogue, TODAY)
+    rows = entry_form.validate_entries([{"commodity": "beras-medium", "price": 13250},
+                                        {"commodity": "Minyakita", "price": 15700, "unit": "Rp/liter"}],
+                                       "pasar-anyar", "2026-11-27", "36.71", catalogue, TODAY)
     assert [(r.commodity, r.price) for r in rows] == [("beras-medium", 13250), ("minyakita", 15700)]
     cases = [
         ([{"commodity": "beras-medium", "price": 0}], "prices[0].price"),
@@ -308,25 +307,25 @@ def test_officer_form_entries(catalogue):
     ]
     for entries, field in cases:
         with pytest.raises(ValidationFailed) as caught:
-            domain.validate_entries(entries, "pasar-anyar", "2026-11-27", "36.71", catalogue, TODAY)
+            entry_form.validate_entries(entries, "pasar-anyar", "2026-11-27", "36.71", catalogue, TODAY)
         assert caught.value.details["field"] == field
     with pytest.raises(ValidationFailed) as caught:
-        domain.validate_entries([{"commodity": "beras-medium", "price": 13000}], "pasar-anyar",
-                                "2026-12-01", "36.71", catalogue, TODAY)
+        entry_form.validate_entries([{"commodity": "beras-medium", "price": 13000}], "pasar-anyar",
+                                    "2026-12-01", "36.71", catalogue, TODAY)
     assert caught.value.details["field"] == "date"
 
 
 def test_plan_and_correction_keep_history():
-    rows = [domain.Row(2, "m", "c", "2026-11-27", 100), domain.Row(3, "m", "c", "2026-11-26", 90),
-            domain.Row(4, "m", "d", "2026-11-27", 50)]
+    rows = [sheets.Row(2, "m", "c", "2026-11-27", 100), sheets.Row(3, "m", "c", "2026-11-26", 90),
+            sheets.Row(4, "m", "d", "2026-11-27", 50)]
     stored = {"36.71:m:c:2026-11-27": 95, "36.71:m:d:2026-11-27": 50}
-    new, corrections, unchanged = domain.plan("36.71", rows, stored)
+    new, corrections, unchanged = price_records.plan("36.71", rows, stored)
     assert ([r.line for r in new], [r.line for r in corrections], [r.line for r in unchanged]) == (
         [3], [2], [4])
     doc = {"price": 95, "recorded_by": "a", "recorded_at": "t1", "source": "s1",
            "history": [{"price": 90, "recorded_by": "z", "recorded_at": "t0", "source": "s0"}],
            "version": 2}
-    fields = domain.correct(doc, 100, "b", "s2", "t2")
+    fields = price_records.correct(doc, 100, "b", "s2", "t2")
     assert fields["price"] == 100 and fields["version"] == 3
     assert [h["price"] for h in fields["history"]] == [90, 95]
 
@@ -345,6 +344,6 @@ def test_catalogue_covers_pihps_and_every_commodity_of_the_bandung_sample(catalo
 def test_working_days_without_data_skip_weekends_and_holidays_and_today():
     def weekdays(day):
         return day.weekday() < 5 and day.isoformat() != "2026-08-17"  # Hari Kemerdekaan, a Monday
-    assert domain.working_days_without_data("2026-08-13", "2026-08-14", weekdays) == 0  # Thu, Fri
-    assert domain.working_days_without_data("2026-08-13", "2026-08-18", weekdays) == 1  # Fri only
-    assert domain.working_days_without_data("2026-08-13", "2026-08-19", weekdays) == 2  # Fri, Tue
+    assert price_math.working_days_without_data("2026-08-13", "2026-08-14", weekdays) == 0  # Thu, Fri
+    assert price_math.working_days_without_data("2026-08-13", "2026-08-18", weekdays) == 1  # Fri only
+    assert price_math.working_days_without_data("2026-08-13", "2026-08-19", weekdays) == 2  # Fri, Tue

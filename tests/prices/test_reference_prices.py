@@ -8,8 +8,8 @@ fails the first test; a figure typed wrong fails its own.
 import pytest
 import yaml
 
-from services.prices import domain
 from services.prices.catalogue import DATA_DIR, load_catalogue
+from services.prices.domain import references
 
 BERAS_2023 = {("beras-medium", "1"): 10900, ("beras-medium", "2"): 11500, ("beras-medium", "3"): 11800,
               ("beras-premium", "1"): 13900, ("beras-premium", "2"): 14400, ("beras-premium", "3"): 14800,
@@ -121,5 +121,5 @@ def test_instrument_figures_as_published(catalogue, instrument):
     ("cabai-merah-besar", "36.71", "2025-01-01", None, None),
 ])
 def test_the_reference_in_force_on_a_day(catalogue, commodity, region, day, price, instrument):
-    found = domain.reference_for(catalogue.references, commodity, region, day)
+    found = references.reference_for(catalogue.references, commodity, region, day)
     assert (found and found.upper, found and found.source.id) == (price, instrument)

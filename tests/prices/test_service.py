@@ -9,7 +9,7 @@ from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 
-from services.prices import domain
+from services.prices.domain import price_math
 from services.prices.repository import PriceRepository
 from services.prices.service import PricesService, is_working_day, sheet_id, today_in
 from services.servicekit.envelope import utcnow
@@ -92,7 +92,7 @@ def test_bandung_sample_imports_with_zero_prices_missing_and_the_source_gap_perc
     for row in source:
         today_price, yesterday_price = int(row["Harga"]), int(row["Harga Kemarin"])
         if today_price and yesterday_price:
-            assert domain.gap_percent(today_price, yesterday_price) == float(row["Gap Persen"])
+            assert price_math.gap_percent(today_price, yesterday_price) == float(row["Gap Persen"])
 
     # Re-running the same sheet adds nothing and announces nothing new.
     again = rpc(container, "import_csv", "32.73", text, caller=admin("32.73"), default_market="panel-harga")
@@ -105,7 +105,7 @@ def test_bandung_sample_imports_with_zero_prices_missing_and_the_source_gap_perc
 def test_one_event_per_sheet_corrections_keep_history(prices, mongo_db):
     container, recorder = prices
     today = local_today()
-    yesterday = domain.day_before(today)
+    yesterday = price_math.day_before(today)
     sheet = "Tanggal,Pasar,Komoditas,Satuan,Harga\n" + "".join(
         f"{day},{market},{name},{unit},{price}\n"
         for day in (yesterday, today)
@@ -150,7 +150,7 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     container, recorder = prices
     counted = alerts_counted("36.02", "cabai-rawit-merah")
     today = local_today()
-    yesterday = domain.day_before(today)
+    yesterday = price_math.day_before(today)
     rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", yesterday,
         [{"commodity": "cabai-rawit-merah", "price": 50000}], caller=admin("36.02"))
     with entrypoint_waiter(recorder, "alert", timeout=15):
@@ -239,7 +239,8 @@ def test_bad_input_is_named(prices):
 def test_history_and_comparison_across_banten(prices):
     container, _ = prices
     today = local_today()
-    for day, offset in ((domain.day_before(today, 2), 0), (domain.day_before(today), 500), (today, 1000)):
+    for day, offset in ((price_math.day_before(today, 2), 0), (price_math.day_before(today), 500),
+                        (today, 1000)):
         for region, market, base in (("36.71", "pasar-anyar", 13000), ("36.71", "pasar-malabar", 13200),
                                      ("36.74", "pasar-ciputat", 14000),
                                      ("36.02", "pasar-rangkasbitung", 12000)):
@@ -265,10 +266,10 @@ def test_history_and_comparison_across_banten(prices):
 def test_days_without_prices_are_counted_per_region(prices):
     container, _ = prices
     region = get_region("36.71")
-    last_week = domain.day_before(today_in(region), 7)
+    last_week = price_math.day_before(today_in(region), 7)
     rpc(container, "record_prices", "36.71", "pasar-anyar", last_week,
         [{"commodity": "beras-medium", "price": 13000}], caller=admin("36.71"))
     rpc(container, "freshness_clock")
-    expected = domain.working_days_without_data(last_week, today_in(region), is_working_day)
+    expected = price_math.working_days_without_data(last_week, today_in(region), is_working_day)
     assert expected >= 3  # seven days back holds at least three working days before today
     assert REGISTRY.get_sample_value("tl_prices_working_days_without_data", {"region": "36.71"}) == expected
