@@ -11,19 +11,14 @@ import json
 import re
 import sys
 import traceback
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect, sync_playwright
 
-from tests.pages.browser_flows import ARGS, CHROMIUM
+from tests.pages.browser_flows import ARGS, AXE, AXE_RUN, CHROMIUM, WCAG_AA
 
-AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LAPTOP = {"width": 1366, "height": 768}  # a cheap office laptop
 MAX_PAGE = 100_000
-AXE_RUN = """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations
-    .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.html)}))"""
 FLOWS = {}
 SEEN = {}  # console path -> bytes
 

@@ -20,8 +20,7 @@ BROWSER_BUDGET = 240  # seconds for every flow and the accessibility pass, brows
 
 def browser_report(module, url, data):
     """Run a flows module (tests/console/*_flows.py) in headless Chromium; its results by check."""
-    from tests.console.browser_flows import AXE
-    from tests.pages.browser_flows import CHROMIUM
+    from tests.pages.browser_flows import AXE, CHROMIUM
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (as root), or run: "
                     "sudo apt-get install -y chromium chromium-driver")

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from playwright.sync_api import expect
 
-from tests.console.browser_flows import AXE, AXE_RUN, LAPTOP, WCAG_AA, run, sign_in
+from tests.console.browser_flows import LAPTOP, run, sign_in
+from tests.pages.browser_flows import AXE, AXE_RUN, WCAG_AA
 
 FLOWS = {}
 SEEN = {}  # page -> bytes

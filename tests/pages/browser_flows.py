@@ -1,5 +1,6 @@
 """Citizen flows in headless Chromium, with JavaScript switched off (the pages must not need it),
-except the offline flows, which test the one progressive script and its service worker.
+except the offline flows, which test the one progressive script and its service worker, and
+axe-core, which runs in a context of its own.
 
 Run by tests/pages/test_browser.py as `python -m tests.pages.browser_flows BASE_URL DATA_JSON`,
 in a process of its own: the test process is monkey-patched by eventlet (tests/conftest.py),
@@ -11,6 +12,7 @@ import re
 import sys
 import time
 import traceback
+from pathlib import Path
 from urllib.parse import unquote_plus
 
 from playwright.sync_api import expect, sync_playwright
@@ -18,6 +20,13 @@ from playwright.sync_api import expect, sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = "Galaxy S9+"  # an Android phone as Playwright emulates it (viewport, touch, mobile UA)
+# CSS px: the usual cheap Android phone, and the narrowest still in use
+NARROW_PHONES = ({"width": 360, "height": 740}, {"width": 320, "height": 640})
+CLIENT = "198.51.100.240"  # X-Forwarded-For: these flows' own client for the rate limits
+AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_RUN = """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations
+    .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.html)}))"""
 FLOWS = {}
 WITH_JAVASCRIPT = set()
 
@@ -204,6 +213,69 @@ def harga_loker_berita(page, base, data):
     expect(page.locator(".isi-berita script")).to_have_count(0)
 
 
+PRICE_BOARDS = ["/r/36.71/harga", "/r/36.71/harga?market=pasar-anyar",
+                "/r/36.71/harga/banding?komoditas=beras-medium"]
+
+
+@flow
+def no_page_scrolls_sideways_on_narrow_phones(page, base, data):
+    """At 360 and 320 CSS px no citizen page is wider than the screen. A too-wide page makes
+    mobile Chrome zoom out, and window.innerWidth grows with it: measure against the viewport."""
+    paths = ["/r/36.71/", "/r/36.71/lapor", "/r/36.71/lacak", "/r/36.71/loker", "/r/36.71/berita",
+             f"/loker/{data['vacancy_id']}", f"/berita/36.71/{data['article']}"]
+    if data["prices"]:
+        paths += [*PRICE_BOARDS, "/r/36.71/harga/beras-medium"]
+    too_wide = {}
+    for size in NARROW_PHONES:
+        page.set_viewport_size(size)
+        for path in paths:
+            page.goto(base + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > size["width"]:
+                too_wide[f"{path} at {size['width']}"] = width
+    assert not too_wide, f"pages wider than the phone (CSS px): {too_wide}"
+
+
+OFF_SCREEN = """(width) => [...document.querySelectorAll('main td')].filter(td => {
+    const box = td.getBoundingClientRect(); return box.width === 0 || box.left < 0 || box.right > width;
+}).map(td => td.textContent.trim())"""
+
+
+def axe_violations(browser, url, viewport):
+    """axe-core on one page as a phone shows it; JavaScript on for axe alone (CSP bypassed:
+    the pages allow no inline scripts)."""
+    context = browser.new_context(bypass_csp=True, viewport=viewport, is_mobile=True, has_touch=True,
+                                  locale="id-ID", extra_http_headers={"X-Forwarded-For": CLIENT})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.evaluate(AXE.read_text())
+        return page.evaluate(AXE_RUN, WCAG_AA)
+    finally:
+        context.close()
+
+
+@flow
+def price_boards_on_narrow_phones(page, base, data):
+    """On a 360 or 320 px phone the price boards keep every figure on screen (a row becomes
+    a card whose cells name their column) and pass axe-core."""
+    if not data["prices"]:
+        return
+    for size in NARROW_PHONES:
+        page.set_viewport_size(size)
+        page.goto(f"{base}/r/36.71/harga?market=pasar-anyar")
+        rice = page.locator("#papan-harga tr", has_text="Beras medium")
+        for figure in ("Rp13.500/kg", "\u25b2 3,9%", "HET Rp"):
+            expect(rice.get_by_text(figure)).to_be_visible()
+        expect(rice.locator("svg.spark")).to_be_visible()
+        for path in PRICE_BOARDS:
+            page.goto(base + path)
+            off_screen = page.evaluate(OFF_SCREEN, size["width"])
+            assert not off_screen, f"{path} at {size['width']} px: cells off screen: {off_screen}"
+            found = axe_violations(page.context.browser, base + path, size)
+            assert not found, f"{path} at {size['width']} px: {json.dumps(found)}"
+
+
 def until(check, what, seconds=15):
     # page.wait_for_function evaluates strings, which the pages' CSP (rightly) forbids.
     deadline = time.monotonic() + seconds
@@ -263,7 +335,7 @@ def main(base, data, names):
         phone = {k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type"}
         for name in names:
             context = browser.new_context(java_script_enabled=name in WITH_JAVASCRIPT, locale="id-ID",
-                                          **phone, extra_http_headers={"X-Forwarded-For": "198.51.100.240"})
+                                          **phone, extra_http_headers={"X-Forwarded-For": CLIENT})
             context.set_default_timeout(10_000)
             try:
                 FLOWS[name](context.new_page(), base, data)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pages.browser_flows import CHROMIUM, FLOWS
+from tests.pages.browser_flows import AXE, CHROMIUM, FLOWS
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 180  # seconds for every flow together, browser start included
@@ -19,6 +19,8 @@ def flows(platform, demo):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium and chromium-driver "
                     "(as root), or run: sudo apt-get install -y chromium chromium-driver")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs it, or run: npm ci --prefix tests/a11y")
     done = subprocess.run([sys.executable, "-m", "tests.pages.browser_flows", platform.url, json.dumps(demo)],
                           cwd=ROOT, capture_output=True, text=True, timeout=BUDGET)
     assert done.returncode == 0, done.stderr[-4000:]

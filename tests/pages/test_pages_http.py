@@ -191,6 +191,8 @@ def test_harga_region_board_charts_and_comparison(platform, http, demo):
     price = f"Rp{round(item['price']):,}".replace(",", ".")
     assert f"{price}/kg" in rice and f"{item['markets']} pasar" in rice and "sejak " in rice
     assert '<svg class="spark"' in rice and "<polyline" in rice and 'stroke="#b3261e"' in rice
+    # on a phone each cell names its column (base.html's .kartu-hp)
+    assert all(f'data-label="{label}"' in rice for label in ("Harga", "Perubahan", "Acuan", "30 hari"))
     assert "perubahan dibanding " in page and page.count("<script") == 1  # the offline helper only
     chili = re.search(r"<tr><td><a href=\"/r/36.71/harga/cabai-rawit-merah\">.+?</tr>", page, re.S).group(0)
     assert "HAP Rp40.000&ndash;Rp57.000" in chili
@@ -203,9 +205,10 @@ def test_harga_region_board_charts_and_comparison(platform, http, demo):
     html(http.get(f"{url}/r/36.71/harga/kaviar", timeout=10), 404)
     compare = html(http.get(f"{url}/r/36.71/harga/banding", params={"komoditas": "beras-medium"},
                             timeout=10), 200)
-    markets = re.search(r'<table id="banding-pasar">.+?</table>', compare, re.S).group(0)
-    assert "Pasar Anyar</td><td class=\"uang\">Rp13.500" in markets and "belum ada data" in markets
-    regions = re.search(r'<table id="banding-daerah">.+?</table>', compare, re.S).group(0)
+    markets = re.search(r'<table id="banding-pasar"[^>]*>.+?</table>', compare, re.S).group(0)
+    assert 'Pasar Anyar</td><td class="uang" data-label="Harga">Rp13.500' in markets
+    assert "belum ada data" in markets
+    regions = re.search(r'<table id="banding-daerah"[^>]*>.+?</table>', compare, re.S).group(0)
     assert "Kota Tangerang" in regions and "Kota Denpasar" in regions
     assert max(len(p.encode()) for p in (page, chart, compare)) < 100_000
 
