@@ -1,7 +1,10 @@
 """Small helpers the test modules share."""
 import time
 
+from jsonschema import Draft202012Validator
 from nameko.testing.services import entrypoint_hook
+
+from services.servicekit.envelope import contract
 
 
 def rpc(container, method, *args, **kwargs):
@@ -45,3 +48,9 @@ def until_limited(send, allowed):
     while 429 not in statuses and len(statuses) < 2 * allowed + 1:
         statuses.append(send())
     return statuses
+
+
+def assert_live_item(event_type, item):
+    """`item` has the live-view item shape `event_type`'s contract documents (`x-live-item`,
+    whose `$ref`s point into the same contract, so the whole contract is the root)."""
+    Draft202012Validator({**contract(event_type), "$ref": "#/x-live-item"}).validate(item)

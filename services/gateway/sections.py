@@ -5,6 +5,9 @@ same data: small, and cheap for the service to compute (counts and ids).
 """
 from services.gateway.live import Section
 from services.platform.partners import subscribed_sources
+from services.servicekit.contracts.news import live_headline
+from services.servicekit.contracts.pencaker import live_vacancy
+from services.servicekit.contracts.prices import live_alert
 from services.servicekit.errors import NotFound
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
@@ -88,11 +91,8 @@ class VacanciesSection(CheckedSection):
         payload = event["payload"]
         newest = [v for v in data["newest"] if v["id"] != payload["vacancy_id"]]
         if event["event_type"] == "vacancy_posted":
-            compact = {"id": payload["vacancy_id"], "title": payload["title"],
-                       "employer": payload["employer_name"], "region": payload["location_region"],
-                       "salary": payload["salary"], "posted_at": payload["posted_at"],
-                       "valid_through": payload["valid_through"]}
-            newest = sorted([compact] + newest, key=lambda v: (v["posted_at"], v["id"]), reverse=True)
+            newest = sorted([live_vacancy(payload)] + newest, key=lambda v: (v["posted_at"], v["id"]),
+                            reverse=True)
             return {**data, "open": data["open"] + 1, "newest": newest[:self.NEWEST]}
         return {**data, "open": max(0, data["open"] - 1), "newest": newest}
 
@@ -116,10 +116,8 @@ class NewsSection(CheckedSection):
         others = [h for h in data["headlines"] if h["id"] != payload["article_id"]]
         if event["event_type"] == "article_retracted" or payload["status"] != "published":
             return {**data, "headlines": others}
-        headline = {"id": payload["article_id"], "title": payload["title"], "slug": payload["slug"],
-                    "summary": payload["summary"], "published_at": payload["published_at"],
-                    "category": payload["category"], "source_region": event["region"]}
-        newest = sorted(others + [headline], key=lambda h: h["published_at"], reverse=True)
+        newest = sorted(others + [live_headline(payload, event["region"])], key=lambda h: h["published_at"],
+                        reverse=True)
         return {**data, "headlines": newest[:self.HEADLINES]}
 
 
@@ -149,7 +147,7 @@ class PricesSection(CheckedSection):
             return {"date": board["date"], "board": board["items"], "alerts": alerts}
         if payload["date"] != data["date"]:
             return data  # not the board's day: the board shows that day's alerts only
-        alert = {k: payload[k] for k in ("commodity", "market", "date", "price", "rules")}
+        alert = live_alert(payload)
         others = [a for a in data["alerts"] if (a["commodity"], a["market"]) != (alert["commodity"],
                                                                                  alert["market"])]
         return {**data, "alerts": (others + [alert])[:self.ALERTS]}

@@ -315,12 +315,6 @@ def editor_view(article):
             "history": [{k: v for k, v in h.items() if k != "actor"} for h in article["history"]]}
 
 
-def headline(article):
-    return {"id": article["_id"], "title": article["title"], "slug": article["slug"],
-            "summary": article["summary"], "published_at": isoformat(article["published_at"]),
-            "category": article["category"], "source_region": article["source_region"]}
-
-
 # events ---------------------------------------------------------------------
 def event_payload(article, revision):
     """What other regions may carry: the article and its public byline, nothing more."""

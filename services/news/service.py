@@ -11,6 +11,7 @@ from services.news.feed_sources import FeedSources
 from services.news.repository import NewsRepository
 from services.news.syndication import Syndication
 from services.servicekit.caller import Caller
+from services.servicekit.contracts.news import live_headline
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
@@ -165,7 +166,9 @@ class NewsService(Observable, Syndication, FeedSources):
     def headlines(self, region_code, limit=HEADLINES):
         get_region(region_code)
         as_of = isoformat(utcnow())
-        return {"headlines": [domain.headline(a) for a in self.repo.published(region_code, limit=limit)],
+        # from the payload the article's events carry, as the gateway's section projects them
+        return {"headlines": [live_headline(domain.event_payload(a, a["version"]), a["source_region"])
+                              for a in self.repo.published(region_code, limit=limit)],
                 "as_of": as_of}
 
     @rpc

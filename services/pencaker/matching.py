@@ -2,8 +2,10 @@
 a vacancy."""
 
 from services.pencaker.access import authorize_caller
-from services.pencaker.domain import matching, vacancies
+from services.pencaker.announcements import posted_payload
+from services.pencaker.domain import matching
 from services.pencaker.repository import PencakerRepository, region_centroids
+from services.servicekit.contracts.pencaker import live_vacancy
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import utcnow
 from services.servicekit.regions import all_regions
@@ -21,7 +23,7 @@ class Matching:
         now = utcnow()
         open_now = self.repo.open_vacancies(self.repo.sources(seeker["region"]), now)
         ranked = matching.rank([(seeker, v) for v in open_now], region_centroids(), limit)
-        return [{**result, "vacancy": vacancies.compact_view(v)} for result, _, v in ranked]
+        return [{**result, "vacancy": live_vacancy(posted_payload(v))} for result, _, v in ranked]
 
     @rpc
     def matches_for_vacancy(self, vacancy_id, *, caller, limit=10):

@@ -2,8 +2,10 @@
 vacancies a region shows."""
 
 from services.pencaker.access import authorize_caller
+from services.pencaker.announcements import posted_payload
 from services.pencaker.domain import search, vacancies
 from services.pencaker.repository import PencakerRepository
+from services.servicekit.contracts.pencaker import live_vacancy
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import ValidationFailed
@@ -38,7 +40,7 @@ class VacancySearch:
         now = utcnow()
         sources = self.repo.sources(region_code)
         return {"open": self.repo.open_count(sources, now), "sources": sources,
-                "newest": [vacancies.compact_view(v)
+                "newest": [live_vacancy(posted_payload(v))
                            for v in self.repo.newest_vacancies(sources, now, limit)],
                 "as_of": isoformat(now)}
 

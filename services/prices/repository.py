@@ -117,6 +117,11 @@ class PriceRepository(Repository):
         return list(self.db.alerts.find(query, {"event": 0, "import_id": 0}).sort(
             [("date", DESCENDING), ("_id", ASCENDING)]).limit(limit))
 
+    def alert_payloads(self, region_code, day, limit):
+        """The payloads a day's alerts were announced with, as `alerts` orders them."""
+        return [d["event"]["payload"] for d in self.db.alerts.find(
+            {"region": region_code, "date": day}, {"event": 1}).sort("_id", ASCENDING).limit(limit)]
+
     def alert_events_of(self, import_id):
         return [d["event"] for d in self.db.alerts.find({"import_id": import_id}, {"event": 1})]
 

@@ -22,6 +22,7 @@ from services.prices.repository import PriceRepository
 from services.prices.series import PriceSeries
 from services.prices.sheet_import import SheetImport
 from services.servicekit.caller import Caller
+from services.servicekit.contracts.prices import live_alert
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import ValidationFailed
@@ -155,7 +156,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
         region = get_region(region_code)
         as_of = isoformat(utcnow())
         board = self._board(region, self.repo.latest_day(region.code))
-        alerts = self.repo.alerts(region.code, board["date"], limit=LIVE_ALERTS) if board["date"] else []
+        alerts = self.repo.alert_payloads(region.code, board["date"], LIVE_ALERTS) if board["date"] else []
         return {"date": board["date"], "board": boards.compact(board["items"]),
                 "alerts": [live_alert(a) for a in alerts], "as_of": as_of}
 
@@ -191,10 +192,3 @@ class PricesService(Observable, SheetImport, PriceSeries):
             if latest is not None:
                 DAYS_WITHOUT_DATA.labels(region.code).set(
                     price_math.working_days_without_data(latest, today_in(region), is_working_day))
-
-
-def live_alert(alert):
-    """What the live view shows of an alert (alert docs and event payloads alike)."""
-    return {"commodity": alert["commodity"], "market": alert["market"], "date": alert["date"],
-            "price": alert["price"], "rules": alert["rules"]}
-

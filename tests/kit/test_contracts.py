@@ -4,7 +4,20 @@ import json
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
+from services.servicekit.contracts.news import live_headline
+from services.servicekit.contracts.pencaker import live_vacancy
+from services.servicekit.contracts.prices import live_alert
 from services.servicekit.envelope import CONTRACTS_DIR, contract, event_types, new_event, validate_event
+from tests.helpers import assert_live_item
+
+# event type: (the contract documenting its live item, the projection of its example event)
+LIVE_ITEMS = {
+    "vacancy_posted": ("vacancy_posted", lambda e: live_vacancy(e["payload"])),
+    "article_published": ("article_published", lambda e: live_headline(e["payload"], e["region"])),
+    "article_updated": ("article_published", lambda e: live_headline(e["payload"], e["region"])),
+    "price_alert_raised": ("price_alert_raised", lambda e: live_alert(e["payload"])),
+    "prices_recorded": ("prices_recorded", lambda e: e["payload"]["board"]["items"][0]),
+}
 
 
 def test_contracts_are_valid_json_schemas():
@@ -47,3 +60,20 @@ def test_shared_events_carry_no_personal_data_fields():
         if contract(event_type).get("x-shared"):
             fields = set(contract(event_type)["payload"].get("properties", {}))
             assert not fields & personal, event_type
+
+
+def test_every_documented_live_item_has_its_projection_here():
+    documented = {t for t in event_types() if "x-live-item" in contract(t)}
+    assert documented == {shape_of for shape_of, _ in LIVE_ITEMS.values()}
+
+
+@pytest.mark.parametrize("event_type", sorted(LIVE_ITEMS))
+def test_example_projects_to_the_documented_live_item(event_type):
+    shape_of, project = LIVE_ITEMS[event_type]
+    Draft202012Validator.check_schema(contract(shape_of)["x-live-item"])
+    item = project(contract(event_type)["x-example"])
+    assert_live_item(shape_of, item)
+    with pytest.raises(ValidationError):  # the shape is exact: nothing more, nothing less
+        assert_live_item(shape_of, {**item, "extra": 1})
+    with pytest.raises(ValidationError):
+        assert_live_item(shape_of, dict(list(item.items())[1:]))

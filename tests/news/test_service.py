@@ -11,10 +11,12 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 
+from services.gateway.live import moment
+from services.gateway.sections import NewsSection
 from services.news.service import NewsService
 from services.servicekit.envelope import contract, new_event, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
-from tests.helpers import signed, wait_for
+from tests.helpers import assert_live_item, signed, wait_for
 
 ARTICLE = {"title": "Pasar Anyar direvitalisasi", "category": "ekonomi", "tags": ["pasar"],
            "body": "<p>Revitalisasi Pasar Anyar dimulai bulan depan.</p><script>alert(1)</script>"}
@@ -72,6 +74,13 @@ def test_workflow_announces_publication(news, container_factory, config):
     event = waited.get()
     assert event["region"] == "36.71" and event["payload"]["title"] == ARTICLE["title"]
     assert "editor@36.71" not in str(event)
+    # the live view's headline: the same whether read from us or applied from the event
+    # (but for published_at, which the store keeps to the millisecond and the event to the microsecond)
+    [headline] = news.headlines("36.71")["headlines"]
+    applied = NewsSection().apply({"headlines": []}, event)["headlines"][0]
+    assert {**headline, "published_at": None} == {**applied, "published_at": None}
+    assert abs(moment(headline["published_at"]) - moment(applied["published_at"])) < timedelta(milliseconds=1)
+    assert_live_item("article_published", headline)
     assert published["status"] == "published" and published["published_at"] is not None
     public = news.get_article("36.71", draft["slug"])
     assert public["body"] == "<p>Revitalisasi Pasar Anyar dimulai bulan depan.</p>"
@@ -172,6 +181,9 @@ def test_syndication_copies_corrects_and_retracts(news):
     carried = wait_for(copy, what="syndicated copy")
     assert carried["source_region"] == "36.71" and carried["region"] == "36.03"
     assert carried["origin"] == "syndicated" and carried["canonical_url"] == source["canonical_url"]
+    [headline] = news.headlines("36.03")["headlines"]
+    assert (headline["id"], headline["source_region"]) == (carried["id"], "36.71")
+    assert_live_item("article_published", headline)
     assert carried["published_at"] == source["published_at"]
     assert news.get_article("36.03", carried["slug"])["title"] == "Festival Cisadane dibuka"
     assert news.list_articles("36.74", q="cisadane")["items"] == []  # not subscribed to 36.71

@@ -8,11 +8,13 @@ from kombu import Connection, Queue
 from nameko.events import event_handler
 from prometheus_client import REGISTRY
 
+from services.gateway.live import moment
+from services.gateway.sections import VacanciesSection
 from services.pencaker.service import PencakerService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.outbox import shared_exchange
-from tests.helpers import rpc, signed, start_with_recorder
+from tests.helpers import assert_live_item, rpc, signed, start_with_recorder
 
 EVENT_TYPES = ("seeker_registered", "vacancy_posted", "vacancy_closed", "application_submitted",
                "application_status_changed", "match_found", "seeker_placed",
@@ -151,7 +153,8 @@ def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
         with conn.SimpleQueue(queue) as partner:
             published = rpc(container, "verify_vacancy", pending["id"], caller=OFFICER)
             shared = partner.get(timeout=10)
-            assert shared.payload["payload"]["vacancy_id"] == pending["id"]
+            posted = shared.payload
+            assert posted["payload"]["vacancy_id"] == pending["id"]
             assert shared.delivery_info["routing_key"] == "pencaker.vacancy_posted.36.71"
             shared.ack()
     assert published["status"] == "published" and published["matches_announced"] == 2
@@ -169,6 +172,14 @@ def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
     assert [v["id"] for v in found["items"]] == [pending["id"]]
     top = rpc(container, "matches_for_seeker", siti["seeker_id"], caller=as_seeker(siti))
     assert top[0]["vacancy"]["id"] == pending["id"] and "missing las" in top[0]["factors"]["skills"]["reason"]
+    # the live view's vacancy, also a match's card: the same read from us as applied from the event
+    # (but for posted_at, which the store keeps to the millisecond and the event to the microsecond)
+    [newest] = rpc(container, "live_summary", "36.71")["newest"]
+    applied = VacanciesSection().apply({"open": 0, "newest": [], "sources": ["36.71"]}, posted)["newest"][0]
+    assert {**newest, "posted_at": None} == {**applied, "posted_at": None}
+    assert abs(moment(newest["posted_at"]) - moment(applied["posted_at"])) < timedelta(milliseconds=1)
+    assert top[0]["vacancy"] == newest
+    assert_live_item("vacancy_posted", newest)
     for_vacancy = rpc(container, "matches_for_vacancy", pending["id"], caller=EMPLOYER)
     assert [m["seeker"]["seeker_id"] for m in for_vacancy] == [budi["seeker_id"], siti["seeker_id"]]
     assert "nik" not in repr(for_vacancy) and "Budi" not in repr(for_vacancy)

@@ -9,13 +9,14 @@ from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 
+from services.gateway.sections import PricesSection
 from services.prices.domain import price_math
 from services.prices.repository import PriceRepository
 from services.prices.service import PricesService, is_working_day, sheet_id, today_in
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
-from tests.helpers import rpc, signed, start_with_recorder
+from tests.helpers import assert_live_item, rpc, signed, start_with_recorder
 
 SAMPLE = Path(__file__).parent / "data" / "harga_komoditas_konsumen_kota_bandung.csv"
 
@@ -135,10 +136,14 @@ def test_one_event_per_sheet_corrections_keep_history(prices, mongo_db):
     beras = next(i for i in market["items"] if i["commodity"] == "beras-medium")
     assert (beras["price"], beras["gap"], beras["gap_percent"], beras["direction"]) == (
         13400, 400, 3.08, "up")
+    # the live view's board: the same read from us as applied from the last sheet's event
     summary = rpc(container, "live_summary", "36.71")
-    assert summary["date"] == today and {"commodity", "name", "unit", "price", "gap", "gap_percent",
-                                         "direction"} == set(summary["board"][0])
-    assert len(events("prices_recorded")) == 2
+    recorded = events("prices_recorded")
+    assert len(recorded) == 2 and summary["date"] == today
+    applied = PricesSection().apply({"date": None, "board": [], "alerts": []}, recorded[-1])
+    assert applied == {k: summary[k] for k in ("date", "board", "alerts")}
+    for item in summary["board"]:
+        assert_live_item("prices_recorded", item)
 
 
 def alerts_counted(region, commodity):
@@ -176,7 +181,11 @@ def test_alert_once_per_commodity_market_and_day(prices, mongo_db):
     assert alerts_counted("36.02", "cabai-rawit-merah") == counted + 1
     listed = rpc(container, "alerts", "36.02", today)["items"]
     assert [a["commodity"] for a in listed] == ["cabai-rawit-merah"]
-    assert rpc(container, "live_summary", "36.02")["alerts"][0]["rules"] == ["above_reference", "daily_rise"]
+    # the live view's alert: the same read from us as applied from the event
+    live = rpc(container, "live_summary", "36.02")
+    assert live["alerts"][0]["rules"] == ["above_reference", "daily_rise"]
+    assert live["alerts"] == PricesSection().apply({**live, "alerts": []}, alert)["alerts"]
+    assert_live_item("price_alert_raised", live["alerts"][0])
     # beras medium at its HET is allowed; one rupiah more is a breach
     with entrypoint_waiter(recorder, "alert", timeout=15):
         breach = rpc(container, "record_prices", "36.02", "pasar-rangkasbitung", today,

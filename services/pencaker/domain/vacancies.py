@@ -4,7 +4,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.pencaker.domain import validators
-from services.servicekit.envelope import isoformat
 from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.validation import reject_markup
 
@@ -135,14 +134,3 @@ def view(vacancy, region, now):
         "posted_at": vacancy.get("posted_at"), "created_at": vacancy["created_at"],
         "close_reason": vacancy.get("close_reason"), "reject_reason": vacancy.get("reject_reason"),
     }
-
-
-def compact_view(vacancy):
-    """The live item shape, with times as ISO strings like the vacancy_posted payload."""
-    return {"id": vacancy["_id"], "title": vacancy["title"], "employer": vacancy["employer_name"],
-            "region": vacancy["region"], "salary": vacancy["salary"],
-            "posted_at": _iso(vacancy.get("posted_at")), "valid_through": _iso(vacancy["valid_through"])}
-
-
-def _iso(moment):
-    return moment and isoformat(moment)

@@ -1,4 +1,5 @@
-"""News' published vocabulary: categories, workflow states and the tags an article body may hold."""
+"""News' published vocabulary: categories, workflow states, the tags an article body may hold,
+and the live view's headline."""
 CATEGORIES = {
     "pemerintahan": "Pemerintahan",
     "pelayanan-publik": "Pelayanan Publik",
@@ -25,3 +26,11 @@ STATE_LABELS = {
 BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup",
              "blockquote", "q", "cite", "code", "pre", "ul", "ol", "li", "a", "img", "figure",
              "figcaption", "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "span"}
+
+
+def live_headline(payload, source_region):
+    """A headline as the live view lists it, from an article_published or article_updated
+    payload and the region that published it (shape: `x-live-item` in article_published.json)."""
+    return {"id": payload["article_id"], "title": payload["title"], "slug": payload["slug"],
+            "summary": payload["summary"], "published_at": payload["published_at"],
+            "category": payload["category"], "source_region": source_region}

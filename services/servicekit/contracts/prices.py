@@ -1,4 +1,4 @@
-"""Prices' published vocabulary: the alert rule codes and their labels."""
+"""Prices' published vocabulary: the alert rule codes and their labels, and the live view's alert."""
 # Rule codes, with the words citizens and officers read.
 RULE_LABELS = {
     "above_het": "di atas HET",
@@ -6,3 +6,9 @@ RULE_LABELS = {
     "below_reference": "di bawah acuan",
     "daily_rise": "naik tajam",
 }
+
+
+def live_alert(payload):
+    """An alert as the live view lists it, from its price_alert_raised payload (shape:
+    `x-live-item` in price_alert_raised.json)."""
+    return {k: payload[k] for k in ("commodity", "market", "date", "price", "rules")}
