@@ -47,7 +47,7 @@ class PricesPages:
         for market in catalogue["markets"]:
             board = call(self.prices.board, region.code, market=market["code"], timeout=VIEW_TIMEOUT)
             item = next((i for i in board["items"] if i["commodity"] == found["code"]), None)
-            markets.append({"name": market["name"], "date": board["date"], "item": item})
+            markets.append({"name": market["name"], "item": item})
         regions = call(self.prices.compare, region.code, found["code"],
                        regions=[r.code for r in all_regions()], timeout=VIEW_TIMEOUT)
         return render("harga_banding.html", region, commodity=found, commodities=catalogue["commodities"],

@@ -248,8 +248,8 @@ EMPLOYER_VIEW = record({"_id": S, "region": S, "name": S, "created_at": S},
                        {"sector": nullable(S), "url": nullable(S), "address": nullable(S)})
 REGION_SOURCES = record({"region": S, "sources": {"type": "array", "items": S}})
 
-PRICE_ITEM = record({"commodity": S, "price": NUM}, {"previous_price": nullable(NUM),
-                                                     "gap_percent": nullable(NUM)})
+PRICE_ITEM = record({"commodity": S, "date": S, "price": NUM}, {"previous_price": nullable(NUM),
+                                                                 "gap_percent": nullable(NUM)})
 PRICE_CATALOGUE = record({"region": S, "commodities": ARRAY, "markets": ARRAY})
 PRICE_BOARD = record({"region": S, "items": {"type": "array", "items": PRICE_ITEM}},
                      {"date": nullable(S), "market": nullable(S)})

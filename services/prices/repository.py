@@ -63,9 +63,6 @@ class PriceRepository(Repository):
         doc = self.db.prices.find_one(query, {"date": 1}, sort=[("date", DESCENDING)])
         return doc["date"] if doc else None
 
-    def day_prices(self, region_code, day):
-        return list(self.db.prices.find({"region": region_code, "date": day}, POINT))
-
     def alert_count(self, region_code, day):
         return self.db.alerts.count_documents({"region": region_code, "date": day})
 

@@ -83,8 +83,9 @@ class PriceSeries:
             if day:
                 points = self.repo.points([other.code], price_math.day_before(day, price_math.LOOKBACK_DAYS),
                                            day, commodity=found.code)
-                board = boards.board_of(points, day, catalogue, other.code)
-                item = board[0] if board else None
+                # the comparison is of one day: a region's older figure is not that day's
+                item = next((i for i in boards.board_of(points, day, catalogue, other.code)
+                             if i["date"] == day), None)
             items.append({"region": other.code, "region_name": other.name,
                           **({k: item[k] for k in ("price", "previous_price", "previous_date", "gap",
                                                    "gap_percent", "direction", "markets", "reference")}

@@ -119,24 +119,26 @@ class PricesService(Observable, SheetImport, PriceSeries):
 
     def _series(self, region, market, day):
         series = {}
-        for p in self.repo.points([region.code], price_math.day_before(day, price_math.LOOKBACK_DAYS), day,
-                                   market=market):
+        for p in self._window(region.code, day, market):
             series.setdefault(p["commodity"], {})[p["date"]] = p["price"]
         return series
+
+    def _window(self, region_code, day, market=None):
+        """The stored points of the look-back window ending on `day`."""
+        return self.repo.points([region_code], price_math.day_before(day, price_math.LOOKBACK_DAYS), day,
+                                market=market)
 
     # reading ----------------------------------------------------------------
     def _board(self, region, day, market=None):
         if day is None:
             return {"date": None, "items": []}
-        catalogue = load_catalogue()
-        points = self.repo.points([region.code], price_math.day_before(day, price_math.LOOKBACK_DAYS), day,
-                                   market=market)
-        return {"date": day, "items": boards.board_of(points, day, catalogue, region.code)}
+        return {"date": day, "items": boards.board_of(self._window(region.code, day, market), day,
+                                                      load_catalogue(), region.code)}
 
     @rpc
     def board(self, region_code, day=None, market=None):
         """The board of a market, or of the region (median across its markets), on a day
-        (default: the latest day with prices)."""
+        (default: the latest day with prices): each commodity's latest price up to that day."""
         region = get_region(region_code)
         if market is not None and load_catalogue().market(region.code, market) is None:
             raise ValidationFailed.field("market", f"{market!r} is not a market of {region.name}")
@@ -152,7 +154,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
 
     @rpc
     def live_summary(self, region_code):
-        """Today's regional board, compact, and the alerts of its day, for the live view."""
+        """The regional board of the latest day, compact, and the alerts of that day, for the live view."""
         region = get_region(region_code)
         as_of = isoformat(utcnow())
         board = self._board(region, self.repo.latest_day(region.code))
@@ -162,14 +164,13 @@ class PricesService(Observable, SheetImport, PriceSeries):
 
     @rpc
     def live_marks(self, region_codes):
-        """Per region, the latest day, its median prices and its alert count: how the
+        """Per region, the latest day, its board's prices and its alert count: how the
         gateway checks its live view without the board's full computation."""
         marks = {}
         for code in region_codes:
             day = self.repo.latest_day(get_region(code).code)
-            prices = price_math.median_series((p["commodity"], day, p["price"])
-                                              for p in self.repo.day_prices(code, day)) if day else {}
-            marks[code] = {"date": day, "prices": {c: days[day] for c, days in prices.items()},
+            marks[code] = {"date": day,
+                           "prices": boards.latest_prices(self._window(code, day), day) if day else {},
                            "alerts": min(self.repo.alert_count(code, day), LIVE_ALERTS) if day else 0}
         return {"regions": marks}
 

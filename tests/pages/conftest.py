@@ -51,16 +51,19 @@ def make_article(url, title, category, body):
 
 
 def record_prices(platform):
-    """Yesterday's and today's prices at Pasar Anyar: one rises, one falls."""
+    """Yesterday's and today's prices at Pasar Anyar: one rises, one falls, and garlic
+    (no other test prices it in this region) was priced only yesterday; returns yesterday."""
     from nameko.standalone.rpc import ClusterRpcProxy
     today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-    days = {today - timedelta(days=1): (13_000, 60_000), today: (13_500, 55_000)}
+    days = {today - timedelta(days=1): {"beras-medium": 13_000, "cabai-rawit-merah": 60_000,
+                                        "bawang-putih": 38_000},
+            today: {"beras-medium": 13_500, "cabai-rawit-merah": 55_000}}
     with ClusterRpcProxy({"AMQP_URI": platform.env["AMQP_URI"]}) as cluster:
-        for day, (rice, chili) in days.items():
+        for day, prices in days.items():
             cluster.prices.record_prices(REGION, "pasar-anyar", day.isoformat(), [
-                {"commodity": "beras-medium", "price": rice},
-                {"commodity": "cabai-rawit-merah", "price": chili}],
+                {"commodity": commodity, "price": price} for commodity, price in prices.items()],
                 caller=signed("region_admin", REGION))
+    return (today - timedelta(days=1)).isoformat()
 
 
 @pytest.fixture(scope="session")
@@ -75,5 +78,5 @@ def demo(platform):
                                           "<p>Bawa KTP.</p>"),
             "prices": "prices" in SERVICES}
     if data["prices"]:
-        record_prices(platform)
+        data["yesterday"] = record_prices(platform)
     return data

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
+from services.gateway.pages import tanggal
 from services.servicekit.regions import all_regions
-from tests.helpers import until_limited
+from tests.helpers import until_limited, wait_for
 
 NIK, PHONE, EMAIL = "3671011405980001", "0812 7777 3131", "siti.aminah@contoh.id"
 CLIENTS = itertools.count(20)
@@ -175,7 +176,27 @@ def test_harga_shows_changes_per_market(platform, http, demo):
     sources = re.search(r'<ol class="kecil" id="sumber-acuan">(.+?)</ol>', page).group(1)
     assert "Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun 2025" in sources
     assert "Peraturan Badan Pangan Nasional Nomor 17 Tahun 2023" in sources
+    rows = assert_garlic_is_of_yesterday(page, demo["yesterday"])
+    assert set(rows) == {"bawang-putih", "beras-medium", "cabai-rawit-merah"}  # all this market priced
     html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-bulan"}, timeout=10), 404)
+
+
+def board_rows(page):
+    table = re.search(r'<table id="papan-harga"[^>]*>.+?</table>', page, re.S).group(0)
+    return {code: row for code, row in re.findall(r'<tr><td><a href="/r/36.71/harga/([\w-]+)">(.+?)</tr>',
+                                                   table, re.S)}
+
+
+def assert_garlic_is_of_yesterday(page, yesterday):
+    """Garlic was priced only yesterday: still listed, its price said to be of its own date
+    ("per 26 November 2026") in its phone card's Harga cell; the rows of the board's day say nothing."""
+    rows = board_rows(page)
+    garlic = re.search(r'<td class="uang" data-label="Harga">Rp38\.000/kg(.+?)</td>', rows["bawang-putih"],
+                       re.S)
+    assert garlic and garlic.group(1).startswith(f'<div class="kecil">per {tanggal(yesterday)}</div>')
+    assert not any('<div class="kecil">per ' in rows[code] for code in ("beras-medium", "cabai-rawit-merah"))
+    assert "memakai harga terakhirnya" in page
+    return rows
 
 
 def test_harga_region_board_charts_and_comparison(platform, http, demo):
@@ -196,6 +217,14 @@ def test_harga_region_board_charts_and_comparison(platform, http, demo):
     assert "perubahan dibanding " in page and page.count("<script") == 1  # the offline helper only
     chili = re.search(r"<tr><td><a href=\"/r/36.71/harga/cabai-rawit-merah\">.+?</tr>", page, re.S).group(0)
     assert "HAP Rp40.000&ndash;Rp57.000" in chili
+    assert_garlic_is_of_yesterday(page, demo["yesterday"])
+    # beranda's prices (the live view) say it too
+    beranda = wait_for(lambda: (got := http.get(f"{url}/r/36.71/", timeout=10).text) and
+                       "Bawang putih bonggol" in got and got, what="garlic on beranda")
+    garlic = re.search(r"<tr><td>Bawang putih bonggol</td>.+?</tr>", beranda, re.S).group(0)
+    assert f'<div class="kecil">per {tanggal(demo["yesterday"])}</div>' in garlic
+    rice = re.search(r"<tr><td>Beras medium</td>.+?</tr>", beranda, re.S).group(0)
+    assert "per " not in rice
     chart = html(http.get(f"{url}/r/36.71/harga/beras-medium", params={"hari": 90}, timeout=10), 200)
     assert '<svg class="grafik"' in chart and 'class="acuan"' in chart and "HET Rp13.500/kg" in chart
     assert "<strong>90 hari</strong>" in chart and len(chart.encode()) < 100_000
@@ -208,6 +237,10 @@ def test_harga_region_board_charts_and_comparison(platform, http, demo):
     markets = re.search(r'<table id="banding-pasar"[^>]*>.+?</table>', compare, re.S).group(0)
     assert 'Pasar Anyar</td><td class="uang" data-label="Harga">Rp13.500' in markets
     assert "belum ada data" in markets
+    garlic = html(http.get(f"{url}/r/36.71/harga/banding", params={"komoditas": "bawang-putih"},
+                           timeout=10), 200)
+    assert (f'Pasar Anyar</td><td class="uang" data-label="Harga">Rp38.000</td><td class="uang" '
+            f'data-label="Tanggal">{tanggal(demo["yesterday"])}</td>') in garlic  # its own date
     regions = re.search(r'<table id="banding-daerah"[^>]*>.+?</table>', compare, re.S).group(0)
     assert "Kota Tangerang" in regions and "Kota Denpasar" in regions
     assert max(len(p.encode()) for p in (page, chart, compare)) < 100_000

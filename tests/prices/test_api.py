@@ -1,6 +1,7 @@
 """Prices end to end: officers' sheets through the gateway, exports, the live view, shared alerts."""
 import csv
 import io
+import re
 import time
 
 from kombu import Connection, Queue
@@ -27,6 +28,13 @@ def live_prices(http, platform, region):
     return http.get(f"{platform.url}/api/v1/regions/{region}/live", timeout=5).json()["sections"]["prices"]
 
 
+def prices_drift(http, platform):
+    """How often the gateway found its prices section out of step with the prices service."""
+    text = http.get(f"{platform.ops_url('gateway')}/metrics", timeout=5).text
+    found = re.search(r'^tl_live_drift_total\{section="prices"\} (\S+)$', text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
 def upload(http, platform, region, sheet, headers, market=None):
     return http.post(f"{platform.url}/api/v1/regions/{region}/prices/imports", data=sheet.encode(),
                      params={"market": market} if market else None, timeout=60,
@@ -38,6 +46,7 @@ def test_sheet_import_reaches_the_live_view_and_alerts_are_shared(platform, http
     today = today_in(get_region(region))
     yesterday = day_before(today)
     assert live_prices(http, platform, region)["status"] == "ok"  # built before the events arrive
+    drift = prices_drift(http, platform)
 
     with Connection(platform.env["AMQP_URI"]) as conn:
         # A partner region subscribed to Banten's price alerts (the shared topic).
@@ -50,11 +59,12 @@ def test_sheet_import_reaches_the_live_view_and_alerts_are_shared(platform, http
                           f"{today},Pasar Induk Rau,Beras Medium,Rp./Kg,13.100\n"
                           f"{today},Pasar Induk Rau,Cabai Rawit Merah,Rp/kg,70000\n"
                           f"{today},Pasar Induk Rau,Telur Ayam Ras,Rp/kg,0\n"
-                          f"{today},Pasar Induk Rau,Durian,Rp/kg,30000\n")
+                          f"{today},Pasar Induk Rau,Durian,Rp/kg,30000\n"
+                          f"{yesterday},Pasar Induk Rau,Gula Pasir,Rp/kg,17000\n")
         response = upload(http, platform, region, sheet, token("region_admin", region))
         assert response.status_code == 201, response.text
         report = response.json()
-        assert (report["new"], report["alerts_raised"]) == (4, 1)
+        assert (report["new"], report["alerts_raised"]) == (5, 1)
         assert report["missing"][0]["line"] == 6 and report["rejected"][0]["line"] == 7
 
         message = poll(lambda: bound.get(no_ack=True), seconds=10)
@@ -68,13 +78,25 @@ def test_sheet_import_reaches_the_live_view_and_alerts_are_shared(platform, http
         return section if section["date"] == today and section["alerts"] else None
     section = poll(shows_today)
     beras = next(i for i in section["board"] if i["commodity"] == "beras-medium")
-    assert beras == {"commodity": "beras-medium", "price": 13100, "gap": 100, "gap_percent": 0.77,
-                     "direction": "up", "name": "Beras medium", "unit": "kg"}
+    assert beras == {"commodity": "beras-medium", "date": today, "price": 13100, "gap": 100,
+                     "gap_percent": 0.77, "direction": "up", "name": "Beras medium", "unit": "kg"}
     assert section["alerts"][0]["rules"] == ["above_reference", "daily_rise"]
+    # sugar was priced only yesterday: still on today's board, with its date, here and in the API
+    sugar = next(i for i in section["board"] if i["commodity"] == "gula-pasir")
+    assert (sugar["date"], sugar["price"]) == (yesterday, 17000)
+    board = http.get(f"{platform.url}/api/v1/regions/{region}/prices/board", timeout=5).json()
+    assert board["date"] == today and [(i["commodity"], i["date"]) for i in board["items"]] == [
+        ("beras-medium", today), ("cabai-rawit-merah", today), ("gula-pasir", yesterday)]
+    # two checks of the live view against the service's marks later, nothing found out of step
+    for _ in range(2):
+        checked = section["checked_at"]
+        section = poll(lambda seen=checked: (now := live_prices(http, platform, region))["checked_at"] != seen
+                       and now)
+    assert prices_drift(http, platform) == drift and section["board"][-1]["commodity"] == "gula-pasir"
 
     # the same sheet again: nothing new
     again = upload(http, platform, region, sheet, token("region_admin", region)).json()
-    assert (again["new"], again["unchanged"], again["alerts_raised"]) == (0, 4, 0)
+    assert (again["new"], again["unchanged"], again["alerts_raised"]) == (0, 5, 0)
 
 
 def test_views_export_as_csv_and_json(platform, http, token):

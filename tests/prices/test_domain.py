@@ -75,7 +75,6 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
         {"commodity": "telur-ayam-ras", "date": "2026-11-25", "price": 29000},
     ]
     board = boards.board_of(points, "2026-11-27", catalogue, "36.71")
-    assert len(board) == 1  # no egg price that day
     item = board[0]
     assert (item["price"], item["previous_price"], item["gap"], item["gap_percent"], item["direction"],
             item["markets"]) == (14000, 13200, 800, 6.06, "up", 3)
@@ -85,8 +84,35 @@ def test_region_board_is_the_median_across_markets_against_the_previous_report(c
             reference["zone"], reference["percent_above"]) == ("HET", 13500, None, "2025-08-22", "1", 3.7)
     assert reference["source"]["citation"] == ("Keputusan Kepala Badan Pangan Nasional Nomor 299 Tahun "
                                                "2025 tentang Penetapan Harga Eceran Tertinggi Beras")
-    assert boards.compact(board) == [{"commodity": "beras-medium", "name": item["name"], "unit": item["unit"],
-                                      "price": 14000, "gap": 800, "gap_percent": 6.06, "direction": "up"}]
+    assert boards.compact(board)[0] == {"commodity": "beras-medium", "name": item["name"],
+                                        "unit": item["unit"], "date": "2026-11-27", "price": 14000,
+                                        "gap": 800, "gap_percent": 6.06, "direction": "up"}
+
+
+def test_a_board_lists_every_commodity_at_its_latest_date_in_the_window(catalogue):
+    day, yesterday = "2026-11-27", "2026-11-26"
+    points = [
+        {"commodity": "beras-medium", "date": day, "price": 13500},  # one market reported today
+        {"commodity": "telur-ayam-ras", "date": "2026-11-20", "price": 28000},
+        {"commodity": "telur-ayam-ras", "date": yesterday, "price": 29000},  # two markets yesterday
+        {"commodity": "telur-ayam-ras", "date": yesterday, "price": 30000},
+        {"commodity": "gula-pasir", "date": "2026-10-26", "price": 17000},  # 32 days old: outside
+    ]
+    board = boards.board_of(points, day, catalogue, "36.71")
+    assert [(i["commodity"], i["date"], i["price"]) for i in board] == [
+        ("beras-medium", day, 13500), ("telur-ayam-ras", yesterday, 29500)]
+    eggs = board[1]
+    # the egg figure is yesterday's: its markets, range, change and reference are that date's
+    assert (eggs["markets"], eggs["low"], eggs["high"]) == (2, 29000, 30000)
+    assert (eggs["previous_date"], eggs["previous_price"], eggs["gap"], eggs["direction"]) == (
+        "2026-11-20", 28000, 1500, "up")
+    assert (eggs["reference"]["kind"], eggs["reference"]["price"]) == ("HAP", 30000)
+    assert [i["date"] for i in boards.compact(board)] == [day, yesterday]
+    # what the live view checks is the same prices, commodity by commodity
+    assert boards.latest_prices(points, day) == {i["commodity"]: i["price"] for i in board}
+    # a board of an earlier day reads nothing after it
+    assert [(i["commodity"], i["date"]) for i in boards.board_of(points, yesterday, catalogue, "36.71")] == [
+        ("gula-pasir", "2026-10-26"), ("telur-ayam-ras", yesterday)]
 
 
 def test_trends_are_daily_medians_from_the_start_with_the_reference_in_force(catalogue):

@@ -146,6 +146,41 @@ def test_one_event_per_sheet_corrections_keep_history(prices, mongo_db):
         assert_live_item("prices_recorded", item)
 
 
+def test_the_board_keeps_what_was_priced_before_the_latest_day(prices):
+    container, recorder = prices
+    today = local_today()
+    yesterday = price_math.day_before(today)
+    for market, day, entries in (("pasar-anyar", yesterday, {"beras-medium": 13000, "telur-ayam-ras": 29000}),
+                                 ("pasar-malabar", today, {"beras-medium": 13400})):
+        with entrypoint_waiter(recorder, "recorded", timeout=15):
+            rpc(container, "record_prices", "36.71", market, day,
+                [{"commodity": c, "price": p} for c, p in entries.items()], caller=admin("36.71"))
+
+    board = rpc(container, "board", "36.71")
+    assert board["date"] == today
+    assert [(i["commodity"], i["date"], i["price"], i["markets"]) for i in board["items"]] == [
+        ("beras-medium", today, 13400, 1), ("telur-ayam-ras", yesterday, 29000, 1)]
+    beras = board["items"][0]
+    assert (beras["previous_date"], beras["gap"]) == (yesterday, 400)
+    # a market's board: its own latest day, and what it priced before that
+    malabar = rpc(container, "board", "36.71", None, "pasar-malabar")
+    anyar = rpc(container, "board", "36.71", None, "pasar-anyar")
+    assert [(i["commodity"], i["date"]) for i in malabar["items"]] == [("beras-medium", today)]
+    assert anyar["date"] == yesterday and [i["commodity"] for i in anyar["items"]] == [
+        "beras-medium", "telur-ayam-ras"]
+
+    # the live view shows the same board, and its check computes the same prices: no drift
+    summary = rpc(container, "live_summary", "36.71")
+    assert [(i["commodity"], i["date"], i["price"]) for i in summary["board"]] == [
+        (i["commodity"], i["date"], i["price"]) for i in board["items"]]
+    marks = rpc(container, "live_marks", ["36.71"])["regions"]["36.71"]
+    assert marks == PricesSection().mark(summary)
+    assert marks["prices"] == {"beras-medium": 13400, "telur-ayam-ras": 29000}
+    # and so does today's sheet's event, which the live view applies without asking
+    latest = max(events("prices_recorded"), key=lambda e: e["payload"]["dates"]["to"])
+    assert latest["payload"]["board"] == {"date": today, "items": summary["board"]}
+
+
 def alerts_counted(region, commodity):
     return REGISTRY.get_sample_value("tl_prices_alerts_raised_total",
                                      {"region": region, "commodity": commodity}) or 0
