@@ -48,7 +48,7 @@ class AspirasiApi:
         self.limits.hit("aspirasi_submit", request)
         report = read_json(request)
         key = request.headers.get("Idempotency-Key")
-        ticket = call(self.aspirasi.submit, code, report, key)
+        ticket = call(self.aspirasi.submit, code, report, idempotency_key=key)
         return json_response(ticket, 201, {"Location": f"/api/v1/aspirasi/{ticket['number']}"})
 
     @api("GET", "/api/v1/regions/<string:code>/aspirasi")
@@ -67,7 +67,7 @@ class AspirasiApi:
     @described(query={"opd": schemas.text(60)}, response=schemas.STATS)
     def aspirasi_stats(self, request, code):
         get_region(code)
-        return json_response(call(self.aspirasi.stats, code, request.args.get("opd") or None))
+        return json_response(call(self.aspirasi.stats, code, opd=request.args.get("opd") or None))
 
     @api("GET", "/api/v1/aspirasi/<string:number>")
     @described(response=schemas.TICKET_VIEW)
@@ -105,7 +105,7 @@ class AspirasiApi:
     def open311_service(self, request, service_code, fmt):
         """The service definition: {service_code, attributes} (XML root service_definition)."""
         return self._open311(fmt, "service_definition", lambda region: call(
-            self.aspirasi.open311_services, region, service_code), request)
+            self.aspirasi.open311_services, region, code=service_code), request)
 
     @api("GET", "/open311/discovery.<string:fmt>")
     @described(error_schema=OPEN311_ERRORS, response=schemas.OPEN311_DISCOVERY)
@@ -147,14 +147,14 @@ class AspirasiApi:
         ids, codes, statuses = (listed(args.getlist(name)) for name in (
             "service_request_id", "service_code", "status"))
         return self._open311(fmt, "requests", lambda region: call(
-            self.aspirasi.open311_requests, region, ids, codes, args.get("start_date"),
-            args.get("end_date"), statuses), request)
+            self.aspirasi.open311_requests, region, ids=ids, service_code=codes,
+            start_date=args.get("start_date"), end_date=args.get("end_date"), status=statuses), request)
 
     @api("GET", "/open311/v2/requests/<string:number>.<string:fmt>")
     @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
     def open311_request(self, request, number, fmt):
         return self._open311(fmt, "requests", lambda region: call(
-            self.aspirasi.open311_requests, region, [number]), request, must_exist=number)
+            self.aspirasi.open311_requests, region, ids=[number]), request, must_exist=number)
 
     @api("GET", "/open311/v2/tokens/<string:token>.<string:fmt>")
     @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)

@@ -63,7 +63,7 @@ class PricesConsole:
         """The region's markets, today's alerts and the CSV upload."""
         catalogue = call(self.prices.catalogue, officer.region)
         day = today(officer.region)
-        alerts = call(self.prices.alerts, officer.region, day, timeout=VIEW_TIMEOUT)["items"]
+        alerts = call(self.prices.alerts, officer.region, day=day, timeout=VIEW_TIMEOUT)["items"]
         return console_page("console/harga.html", officer, active="harga", markets=catalogue["markets"],
                             alerts=alerts, day=day)
 

@@ -86,8 +86,8 @@ class NewsApi:
     def newsroom(self, request, code):
         """Every article of the region in any state, for its editors."""
         args = request.args
-        return json_response(call(self.news.newsroom, code, args.get("status") or None,
-                                  args.get("limit", 20), args.get("page", 1),
+        return json_response(call(self.news.newsroom, code, status=args.get("status") or None,
+                                  limit=args.get("limit", 20), page=args.get("page", 1),
                                   caller=editor(request, code)))
 
     @api("GET", "/api/v1/regions/<string:code>/newsroom/<string:slug>")
@@ -124,8 +124,8 @@ class NewsApi:
         caller = editor(request, code)
         body = read_json(request)
         source = call(self.news.add_feed_source, code, body.get("url"), body.get("name"),
-                      body.get("category", "pengumuman"), body.get("interval_minutes", 15),
-                      caller=caller)
+                      category=body.get("category", "pengumuman"),
+                      interval_minutes=body.get("interval_minutes", 15), caller=caller)
         return json_response(source, 201)
 
     # feeds --------------------------------------------------------------
@@ -155,7 +155,7 @@ class NewsApi:
 
     def _feed(self, request, code, kind, category=None):
         get_region(code)
-        feed = call(self.news.feed, code, kind, category)
+        feed = call(self.news.feed, code, kind, category=category)
         response = Response(feed["body"], content_type=feed["content_type"])
         response.set_etag(feed["etag"])
         response.last_modified = feed["last_modified"]

@@ -333,7 +333,7 @@ class CitizenPages:
             if errors:  # a refused photo: still check the rest here, without submitting
                 call(self.aspirasi.check_submission, region.code, report)
             else:
-                ticket = call(self.aspirasi.submit, region.code, report, key)
+                ticket = call(self.aspirasi.submit, region.code, report, idempotency_key=key)
         except ValidationFailed as exc:
             for failure in exc.details.get("errors") or [{"field": exc.details.get("field") or "form",
                                                           "message": exc.message}]:
@@ -427,7 +427,7 @@ class CitizenPages:
         board = call(self.prices.board, region.code, market=market, timeout=VIEW_TIMEOUT)
         sources = list(dict.fromkeys(item["reference"]["source"]["citation"] for item in board["items"]
                                      if item.get("reference") and item["reference"].get("source")))
-        alerts = call(self.prices.alerts, region.code, board["date"], timeout=VIEW_TIMEOUT)["items"] \
+        alerts = call(self.prices.alerts, region.code, day=board["date"], timeout=VIEW_TIMEOUT)["items"] \
             if board["date"] and market is None else []
         trends = call(self.prices.trends, region.code, days=SPARKLINE_DAYS, market=market,
                       timeout=VIEW_TIMEOUT)["commodities"]

@@ -101,14 +101,15 @@ class PricesApi:
     @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_BOARD)
     def prices_region_board(self, request, code):
         get_region(code)
-        board = call(self.prices.board, code, request.args.get("date"), timeout=VIEW_TIMEOUT)
+        board = call(self.prices.board, code, day=request.args.get("date"), timeout=VIEW_TIMEOUT)
         return respond(request, board, board["items"], BOARD_COLUMNS, f"prices-{code}-{board['date']}")
 
     @api("GET", "/api/v1/regions/<string:code>/prices/markets/<string:market>/board")
     @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_BOARD)
     def prices_market_board(self, request, code, market):
         get_region(code)
-        board = call(self.prices.board, code, request.args.get("date"), market, timeout=VIEW_TIMEOUT)
+        board = call(self.prices.board, code, day=request.args.get("date"), market=market,
+                     timeout=VIEW_TIMEOUT)
         return respond(request, board, board["items"], BOARD_COLUMNS,
                        f"prices-{code}-{market}-{board['date']}")
 
@@ -117,8 +118,9 @@ class PricesApi:
     def prices_history(self, request, code):
         get_region(code)
         args = request.args
-        series = call(self.prices.history, code, args.get("commodity"), args.get("scope", "region"),
-                      args.get("market"), args.get("from"), args.get("to"), timeout=VIEW_TIMEOUT)
+        series = call(self.prices.history, code, args.get("commodity"), scope=args.get("scope", "region"),
+                      market=args.get("market"), start=args.get("from"), end=args.get("to"),
+                      timeout=VIEW_TIMEOUT)
         return respond(request, series, series["points"], HISTORY_COLUMNS,
                        f"history-{code}-{series['commodity']}-{series['scope']}")
 
@@ -127,8 +129,8 @@ class PricesApi:
     def prices_compare(self, request, code):
         get_region(code)
         regions = [r.strip() for r in request.args.get("regions", "").split(",") if r.strip()] or None
-        result = call(self.prices.compare, code, request.args.get("commodity"), request.args.get("date"),
-                      regions, timeout=VIEW_TIMEOUT)
+        result = call(self.prices.compare, code, request.args.get("commodity"), day=request.args.get("date"),
+                      regions=regions, timeout=VIEW_TIMEOUT)
         return respond(request, result, result["items"], COMPARE_COLUMNS,
                        f"compare-{result['commodity']}-{result['date']}")
 
@@ -136,7 +138,7 @@ class PricesApi:
     @described(query=schemas.BOARD_QUERY, response=schemas.PRICE_ALERTS)
     def prices_alerts(self, request, code):
         get_region(code)
-        result = call(self.prices.alerts, code, request.args.get("date"))
+        result = call(self.prices.alerts, code, day=request.args.get("date"))
         return respond(request, result, result["items"], ALERT_COLUMNS, f"alerts-{code}")
 
     @api("POST", "/api/v1/regions/<string:code>/prices/markets/<string:market>/records")

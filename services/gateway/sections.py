@@ -76,7 +76,7 @@ class VacanciesSection(CheckedSection):
     NEWEST = 5
 
     def rebuild(self, rpc, region_code):
-        return call(rpc.pencaker.live_summary, region_code, self.NEWEST, timeout=LIVE_RPC_TIMEOUT)
+        return call(rpc.pencaker.live_summary, region_code, limit=self.NEWEST, timeout=LIVE_RPC_TIMEOUT)
 
     def mark(self, data):
         return {"open": data["open"], "newest": [v["id"] for v in data["newest"]],
@@ -106,7 +106,7 @@ class NewsSection(CheckedSection):
     HEADLINES = 5
 
     def rebuild(self, rpc, region_code):
-        return call(rpc.news.headlines, region_code, self.HEADLINES, timeout=LIVE_RPC_TIMEOUT)
+        return call(rpc.news.headlines, region_code, limit=self.HEADLINES, timeout=LIVE_RPC_TIMEOUT)
 
     def mark(self, data):
         return [[h["id"], h["title"]] for h in data["headlines"]]
