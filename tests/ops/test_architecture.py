@@ -5,7 +5,9 @@
 - the gateway and the kit import no domain service's modules (labels and
   enums come from the contracts or an RPC);
 - no import circle between modules of services/;
-- the kit imports nothing of the rooms built on it (gateway, platform).
+- the kit imports nothing of the rooms built on it (gateway, platform);
+- an RPC's optional parameters are passed by name (`call(proxy.svc.method, ...)`),
+  never as positional values such as a row of `None`s.
 
 Today's offenders are listed below, each with a reason. The lists may only
 shrink: a new offender fails, and so does an entry that no longer offends
@@ -30,6 +32,8 @@ LONG_SERVICE_FILES = {}
 CROSS_IMPORTS = {}
 # frozenset of modules forming a circle: reason.
 IMPORT_CIRCLES = {}
+# (module, line, "service.method", parameter): reason it is passed by position.
+POSITIONAL_OPTIONALS = {}
 # (kit module, imported gateway/platform module): reason.
 KIT_UPWARD_IMPORTS = {
     ("services.servicekit.runner", "services.platform.service_index"):
@@ -157,6 +161,35 @@ def import_circles(services=SERVICES):
     return circles
 
 
+def rpc_signatures(services=SERVICES):
+    """{(service, method): (parameters, how many are required)} of every @rpc."""
+    signatures = {}
+    for name in DOMAIN_SERVICES:
+        for path in sorted((services / name).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef) and any(
+                        ast.unparse(d).split("(")[0] == "rpc" for d in node.decorator_list):
+                    params = [a.arg for a in node.args.args[1:]]
+                    signatures[(name, node.name)] = (params, len(params) - len(node.args.defaults))
+    return signatures
+
+
+def positional_optionals(services=SERVICES):
+    """`call(<...>.<service>.<method>, ...)` sites passing an optional parameter by position."""
+    signatures, found = rpc_signatures(services), set()
+    for module, path in _modules(services).items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "call"
+                    and node.args and isinstance(node.args[0], ast.Attribute)
+                    and isinstance(node.args[0].value, ast.Attribute)):
+                continue
+            target = (node.args[0].value.attr, node.args[0].attr)
+            params, required = signatures.get(target, ((), 0))
+            for index in range(required, min(len(node.args) - 1, len(params))):
+                found.add((module, node.lineno, ".".join(target), params[index]))
+    return found
+
+
 def _check(found, allowed, what):
     new = sorted(set(found) - set(allowed), key=str)
     stale = sorted(set(allowed) - set(found), key=str)
@@ -180,6 +213,10 @@ def test_the_kit_imports_nothing_built_on_it():
     _check(kit_upward_imports(), KIT_UPWARD_IMPORTS, "imports of the gateway or platform by the kit")
 
 
+def test_optional_rpc_arguments_are_passed_by_name():
+    _check(positional_optionals(), POSITIONAL_OPTIONALS, "optional RPC arguments passed by position")
+
+
 def test_no_import_circle():
     _check(import_circles(), IMPORT_CIRCLES, "import circles")
 
@@ -199,3 +236,18 @@ def test_the_measures_see_what_they_claim(tmp_path):
     assert long_functions(services) == {("services.gateway.pages", "Pages.page"): MAX_FUNCTION_LINES + 1}
     assert cross_imports(services) == {("services.gateway.pages", "services.aspirasi.domain")}
     assert import_circles(services) == {frozenset({"services.gateway.pages", "services.gateway.views"})}
+
+
+def test_positional_optional_rpc_arguments_are_found(tmp_path):
+    services = tmp_path / "services"
+    for package in ("", "gateway", "prices"):
+        (services / package).mkdir(exist_ok=True)
+        (services / package / "__init__.py").write_text("")
+    (services / "prices" / "service.py").write_text(
+        "class PricesService:\n    @rpc\n    def board(self, region_code, day=None, market=None):\n"
+        "        pass\n")
+    (services / "gateway" / "prices_api.py").write_text(
+        "def board(self, code):\n    call(self.prices.board, code, None, 'pasar-anyar')\n"
+        "    call(self.prices.board, code, market='pasar-anyar')\n")
+    assert positional_optionals(services) == {("services.gateway.prices_api", 2, "prices.board", "day"),
+                                              ("services.gateway.prices_api", 2, "prices.board", "market")}
