@@ -40,19 +40,26 @@ class PriceRepository(Repository):
             query["commodity"] = commodity
         return list(self.db.prices.find(query, POINT))
 
-    def latest_day(self, region_code):
-        """The region's latest day with prices, kept up to date by every sheet."""
+    def latest(self, region_code):
+        """The region's latest day with prices and its revision (one more for every sheet
+        applied there), kept up to date by every sheet; None before the first."""
         doc = self.db.latest.find_one({"_id": region_code})
-        return doc["date"] if doc else None
+        return doc and {"date": doc["date"], "revision": doc.get("revision", 0)}
 
-    def advance_latest(self, region_code, day):
-        if self.db.latest.update_one({"_id": region_code, "date": {"$lt": day}},
-                                     {"$set": {"date": day}}).matched_count:
-            return
-        try:
-            self.db.latest.insert_one({"_id": region_code, "date": day})
-        except DuplicateKeyError:
-            pass  # already at `day` or later
+    def latest_day(self, region_code):
+        latest = self.latest(region_code)
+        return latest and latest["date"]
+
+    def sheet_applied(self, region_code, day):
+        """A sheet changed the region's prices up to `day`: its latest day moves forward
+        (never back) and its revision counts the sheet."""
+        if not self.db.latest.update_one({"_id": region_code, "date": {"$lt": day}},
+                                         {"$set": {"date": day}}).matched_count:
+            try:
+                self.db.latest.insert_one({"_id": region_code, "date": day})
+            except DuplicateKeyError:
+                pass  # already at `day` or later
+        self.db.latest.update_one({"_id": region_code}, {"$inc": {"revision": 1}})
 
     def latest_date(self, region_code, until, market=None, commodity=None):
         query = {"region": region_code, "date": {"$lte": until}}

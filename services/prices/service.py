@@ -18,6 +18,7 @@ from services.prices.domain import (
     references,
     sheets,
 )
+from services.prices.region_memo import RegionMemo
 from services.prices.repository import PriceRepository
 from services.prices.series import PriceSeries
 from services.prices.sheet_import import SheetImport
@@ -51,6 +52,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
     config = Config()
     repo = MongoStore(PriceRepository)
     outbox = Outbox("imports")
+    board_prices = RegionMemo()  # what live_marks answers, until a sheet changes the region
     metrics = Metrics()
 
     # catalogue --------------------------------------------------------------
@@ -168,11 +170,16 @@ class PricesService(Observable, SheetImport, PriceSeries):
         gateway checks its live view without the board's full computation."""
         marks = {}
         for code in region_codes:
-            day = self.repo.latest_day(get_region(code).code)
-            marks[code] = {"date": day,
-                           "prices": boards.latest_prices(self._window(code, day), day) if day else {},
+            latest = self.repo.latest(get_region(code).code)
+            day = latest and latest["date"]
+            marks[code] = {"date": day, "prices": self._board_prices(code, latest) if day else {},
                            "alerts": min(self.repo.alert_count(code, day), LIVE_ALERTS) if day else 0}
         return {"regions": marks}
+
+    def _board_prices(self, region_code, latest):
+        day = latest["date"]
+        return self.board_prices.get(region_code, (day, latest["revision"]),
+                                     lambda: boards.latest_prices(self._window(region_code, day), day))
 
     @rpc
     def price_record(self, region_code, market, commodity, day, *, caller):

@@ -51,7 +51,7 @@ class SheetImport:
         events, raised = self._raise_alerts(region, catalogue, applied, known, import_id, now, previous)
         latest_before = self.repo.latest_day(region.code)
         if applied:
-            self.repo.advance_latest(region.code, max(r.date for r in applied))
+            self.repo.sheet_applied(region.code, max(r.date for r in applied))
         written = len(new) + len(corrections) - len(taken)
         report = {
             "import_id": import_id, "region": region.code, "kind": kind,

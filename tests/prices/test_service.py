@@ -180,6 +180,15 @@ def test_the_board_keeps_what_was_priced_before_the_latest_day(prices):
     latest = max(events("prices_recorded"), key=lambda e: e["payload"]["dates"]["to"])
     assert latest["payload"]["board"] == {"date": today, "items": summary["board"]}
 
+    # the check's prices are kept between checks, until a sheet changes the region: an
+    # older market's correction moves no date, yet the next check sees it
+    with entrypoint_waiter(recorder, "recorded", timeout=15):
+        rpc(container, "record_prices", "36.71", "pasar-anyar", yesterday,
+            [{"commodity": "telur-ayam-ras", "price": 29500}], caller=admin("36.71"))
+    marks = rpc(container, "live_marks", ["36.71"])["regions"]["36.71"]
+    assert marks["date"] == today and marks["prices"] == {"beras-medium": 13400, "telur-ayam-ras": 29500}
+    assert marks == PricesSection().mark(rpc(container, "live_summary", "36.71"))
+
 
 def alerts_counted(region, commodity):
     return REGISTRY.get_sample_value("tl_prices_alerts_raised_total",
