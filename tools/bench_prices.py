@@ -21,8 +21,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from pymongo import MongoClient
 
 from services.prices.catalogue import load_catalogue
+from services.prices.days import today_in
 from services.prices.domain import price_records, references
-from services.prices.service import today_in
 from services.servicekit.caller import Caller
 from services.servicekit.regions import get_region
 from tools import backing

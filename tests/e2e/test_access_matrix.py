@@ -24,7 +24,7 @@ import pytest
 from services.gateway.auth import issue_token
 from services.gateway.openapi import document
 from services.gateway.service import GatewayService
-from services.prices.service import today_in
+from services.prices.days import today_in
 from services.servicekit.envelope import utcnow
 from services.servicekit.regions import get_region
 

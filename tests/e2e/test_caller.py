@@ -9,7 +9,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.gateway.auth import issue_token
-from services.prices.service import today_in
+from services.prices.days import today_in
 from services.servicekit.caller import AUDIENCE, ISSUER, Caller
 from services.servicekit.errors import Unauthorized
 from services.servicekit.regions import get_region

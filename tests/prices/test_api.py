@@ -6,8 +6,8 @@ import time
 
 from kombu import Connection, Queue
 
+from services.prices.days import today_in
 from services.prices.domain.price_math import day_before
-from services.prices.service import today_in
 from services.servicekit.outbox import shared_exchange
 from services.servicekit.regions import get_region
 

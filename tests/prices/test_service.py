@@ -10,9 +10,10 @@ from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 
 from services.gateway.sections import PricesSection
+from services.prices.days import is_working_day, today_in
 from services.prices.domain import price_math
 from services.prices.repository import PriceRepository
-from services.prices.service import PricesService, is_working_day, sheet_id, today_in
+from services.prices.service import PricesService, sheet_id
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
