@@ -7,8 +7,11 @@ region's own time:
 
 * received: tickets submitted in the month (per officer: tickets they first acted on);
 * resolved: tickets resolved in the month; on time: resolved without any SLA breach;
-* median hours to verify (submitted -> verified) and to resolve (submitted ->
-  resolved), over tickets verified / resolved in the month;
+* median working days to verify (submitted -> verified) and to resolve
+  (submitted -> resolved), over tickets verified / resolved in the month, counted
+  as the SLA counts them (`sla.working_days_between`: time on the region's
+  working days only, each day whole (00:00-24:00), not office hours: Friday 17:00
+  to Monday 09:00 is 0.667, not 64 hours);
 * backlog and overdue: open tickets now, whatever the month.
 
 No I/O, no clock reads: callers pass `now`.
@@ -17,6 +20,7 @@ from datetime import datetime
 from statistics import median
 from zoneinfo import ZoneInfo
 
+from services.aspirasi import sla
 from services.aspirasi.domain import OPEN_STATES, STATE_LABELS
 from services.servicekit.errors import ValidationFailed
 
@@ -73,27 +77,28 @@ def _within(moment, bounds):
     return moment is not None and bounds[0] <= moment < bounds[1]
 
 
-def _hours(later, earlier):
-    return (later - earlier).total_seconds() / 3600
+def _median_working_days(tickets, field, region):
+    """The median working days from submission to `field`, to 3 places (None for none)."""
+    days = [sla.working_days_between(t["submitted_at"], t[field], region.timezone, region.code)
+            for t in tickets]
+    return round(median(days), 3) if days else None
 
 
-def _figures(received, resolved, verified, open_now, now):
+def _figures(received, resolved, verified, open_now, region, now):
     on_time = [t for t in resolved if not t.get("breaches")]
-    to_verify = [_hours(t["verified_at"], t["submitted_at"]) for t in verified]
-    to_resolve = [_hours(t["resolved_at"], t["submitted_at"]) for t in resolved]
     return {"received": len(received), "resolved": len(resolved), "resolved_on_time": len(on_time),
             "share_on_time": round(len(on_time) / len(resolved), 4) if resolved else None,
-            "median_hours_to_verify": round(median(to_verify), 2) if to_verify else None,
-            "median_hours_to_resolve": round(median(to_resolve), 2) if to_resolve else None,
+            "median_working_days_to_verify": _median_working_days(verified, "verified_at", region),
+            "median_working_days_to_resolve": _median_working_days(resolved, "resolved_at", region),
             "backlog": len(open_now), "overdue": sum(is_overdue(t, now) for t in open_now)}
 
 
-def group_figures(tickets, bounds, now):
-    """The kinerja figures of a set of tickets (an OPD's, a region's)."""
+def group_figures(tickets, bounds, region, now):
+    """The kinerja figures of a set of tickets (an OPD's, a region's) in `region`'s calendar."""
     return _figures([t for t in tickets if _within(t["submitted_at"], bounds)],
                     [t for t in tickets if _within(t.get("resolved_at"), bounds)],
                     [t for t in tickets if _within(t.get("verified_at"), bounds)],
-                    [t for t in tickets if t["status"] in OPEN_STATES], now)
+                    [t for t in tickets if t["status"] in OPEN_STATES], region, now)
 
 
 def _actions(ticket, bounds=None):
@@ -102,7 +107,7 @@ def _actions(ticket, bounds=None):
             if e.get("role") not in (None, "citizen") and (bounds is None or _within(e["at"], bounds))]
 
 
-def officer_figures(tickets, bounds, now):
+def officer_figures(tickets, bounds, region, now):
     """{officer: figures}: what each officer took up (first action), verified, resolved,
     and the open tickets whose last officer action was theirs."""
     people = {}
@@ -124,15 +129,16 @@ def officer_figures(tickets, bounds, now):
                 of(actor)["resolved"].append(ticket)
         if ticket["status"] in OPEN_STATES and actions:
             of(actions[-1][0])["open"].append(ticket)
-    return {name: _figures(p["received"], p["resolved"], p["verified"], p["open"], now)
+    return {name: _figures(p["received"], p["resolved"], p["verified"], p["open"], region, now)
             for name, p in sorted(people.items())}
 
 
-def kinerja(tickets, month, timezone, now):
-    """The month's figures for everything given, per OPD and per officer."""
-    bounds = month_bounds(month, timezone)
+def kinerja(tickets, month, region, now):
+    """The month's figures for everything given, per OPD and per officer, in the
+    region's time and working-day calendar (`region`: its timezone and code)."""
+    bounds = month_bounds(month, region.timezone)
     opds = sorted({t["opd"] for t in tickets})
-    return {"month": month, "total": group_figures(tickets, bounds, now),
-            "by_opd": {opd: group_figures([t for t in tickets if t["opd"] == opd], bounds, now)
+    return {"month": month, "total": group_figures(tickets, bounds, region, now),
+            "by_opd": {opd: group_figures([t for t in tickets if t["opd"] == opd], bounds, region, now)
                        for opd in opds},
-            "by_officer": officer_figures(tickets, bounds, now)}
+            "by_officer": officer_figures(tickets, bounds, region, now)}

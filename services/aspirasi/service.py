@@ -208,7 +208,8 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         """The month's figures of a region per OPD and per officer (aspirasi/kinerja.py)."""
         region = get_region(region_code)
         domain.authorize("read_kinerja", Caller.verify(caller), {"region": region_code})
-        return kinerja.kinerja(self.repo.scoped(region_code), month, region.timezone, utcnow())
+        tickets = self.repo.for_month(region_code, *kinerja.month_bounds(month, region.timezone))
+        return kinerja.kinerja(tickets, month, region, utcnow())
 
     @rpc
     def kinerja_regions(self, month, *, caller):
@@ -218,7 +219,8 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         result = {}
         for region in all_regions():
             bounds = kinerja.month_bounds(month, region.timezone)
-            result[region.code] = kinerja.group_figures(self.repo.scoped(region.code), bounds, now)
+            result[region.code] = kinerja.group_figures(self.repo.for_month(region.code, *bounds), bounds,
+                                                        region, now)
         return result
 
 

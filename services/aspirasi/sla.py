@@ -6,6 +6,11 @@ and GOVERNMENT categories: the latter is the cuti bersama of the joint
 ministerial decree, when government offices close). A region's own days off
 are data in `regional_days_off.yaml`. Times are UTC in and out; the working
 day is the region's local day.
+
+A working day counts whole, 00:00 to 24:00 local time, not office hours: the
+SLA's clocks run in whole working days, so the time something took
+(`working_days_between`, for kinerja) is the time elapsed on working days only,
+and a clock of n working days spans exactly n of them.
 """
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -19,6 +24,7 @@ from holidays.constants import GOVERNMENT, PUBLIC
 VERIFY_DAYS = 3
 FOLLOW_UP_DAYS = 5
 REGIONAL_DAYS_OFF = Path(__file__).parent / "regional_days_off.yaml"
+UTC = ZoneInfo("UTC")
 
 
 @lru_cache(maxsize=None)
@@ -70,7 +76,30 @@ def add_working_days(start, days, timezone="Asia/Jakarta", region_code=None):
         day += timedelta(days=1)
         if is_working_day(day, region_code):
             remaining -= 1
-    return datetime.combine(day, local.timetz()).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(day, local.timetz()).astimezone(UTC)
+
+
+def working_days_between(start, end, timezone="Asia/Jakarta", region_code=None):
+    """The working days (a fraction) elapsed from `start` to `end`, aware datetimes:
+    the time on the region's working days, in its local time, each day pro rata.
+
+    Friday 17:00 to Monday 09:00 is 16/24 (Friday's last 7 hours, Monday's first
+    9), Saturday to Monday 09:00 is 9/24. It counts the calendar `add_working_days`
+    does, so from `start` to `add_working_days(start, n)` is n. Nothing when `end`
+    is not after `start`.
+    """
+    zone = ZoneInfo(timezone)
+    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    elapsed = 0.0
+    while day <= last:
+        if is_working_day(day, region_code):
+            # in UTC, so that a day is its real length wherever clocks shift
+            opens, closes = (datetime.combine(d, time(0, 0), tzinfo=zone).astimezone(UTC)
+                             for d in (day, day + timedelta(days=1)))
+            overlap = (min(end, closes) - max(start, opens)).total_seconds()
+            elapsed += max(overlap, 0) / (closes - opens).total_seconds()
+        day += timedelta(days=1)
+    return elapsed
 
 
 def breaches(ticket, now):

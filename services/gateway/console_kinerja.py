@@ -17,9 +17,10 @@ from services.servicekit.rpc import RpcProxy
 ROLES = ("region_admin", "platform_operator")
 QUERY = {"month": {"type": "string", "example": "2026-11"}}
 COLUMNS = (("received", "Diterima"), ("resolved", "Selesai"), ("resolved_on_time", "Selesai tepat waktu"),
-           ("share_on_time", "Porsi tepat waktu"), ("median_hours_to_verify", "Median jam sampai verifikasi"),
-           ("median_hours_to_resolve", "Median jam sampai selesai"), ("backlog", "Belum selesai"),
-           ("overdue", "Lewat tenggat"))
+           ("share_on_time", "Porsi tepat waktu"),
+           ("median_working_days_to_verify", "Median sampai verifikasi"),
+           ("median_working_days_to_resolve", "Median sampai selesai"),
+           ("backlog", "Belum selesai"), ("overdue", "Lewat tenggat"))
 
 
 def _month(request, officer):

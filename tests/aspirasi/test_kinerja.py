@@ -5,9 +5,12 @@ import pytest
 
 from services.aspirasi import kinerja
 from services.servicekit.errors import ValidationFailed
+from services.servicekit.regions import Region
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 20, 5, 0, tzinfo=UTC)
+TANGERANG = Region("36.71", "Kota Tangerang", "Banten")
+DENPASAR = Region("51.71", "Kota Denpasar", "Bali", timezone="Asia/Makassar")
 
 
 def ticket(number, status, submitted, opd="DLH", history=(), **fields):
@@ -66,15 +69,51 @@ def test_month_figures_per_opd_and_per_officer():
                                ("budi", "opd_officer", "resolve", nov + timedelta(hours=10))])
     backlog = ticket("C", "in_progress", nov, opd="PUPR", opd_due_at=NOW - timedelta(hours=1), history=[
         ("sari", "opd_officer", "start", nov + timedelta(days=1))])
-    report = kinerja.kinerja([resolved_on_time, resolved_late, backlog], "2026-11", "Asia/Jakarta", NOW)
+    report = kinerja.kinerja([resolved_on_time, resolved_late, backlog], "2026-11", TANGERANG, NOW)
     dlh = report["by_opd"]["DLH"]
     assert (dlh["received"], dlh["resolved"], dlh["resolved_on_time"], dlh["share_on_time"]) == (1, 2, 1, 0.5)
-    assert dlh["median_hours_to_verify"] == 4.0  # B was verified in October
-    late_hours = (nov + timedelta(hours=10) - october).total_seconds() / 3600
-    assert dlh["median_hours_to_resolve"] == (50 + late_hours) / 2
+    assert dlh["median_working_days_to_verify"] == round(4 / 24, 3)  # B was verified in October
+    # A: Tue 09:00 to Thu 11:00 WIB, 2 days 2 hours; B: Wed 28 Oct 09:00 to Tue 3 Nov 19:00 WIB,
+    # 15 h + 29, 30 Oct, 2 Nov + 19 h (the weekend left out), 4 days 10 hours
+    assert dlh["median_working_days_to_resolve"] == 3.25  # (2 1/12 + 4 5/12) / 2
     assert (report["by_opd"]["PUPR"]["backlog"], report["by_opd"]["PUPR"]["overdue"]) == (1, 1)
     assert report["total"]["received"] == 2
     budi, sari, admin = (report["by_officer"][n] for n in ("budi", "sari", "admin"))
     assert (budi["received"], budi["resolved"], budi["resolved_on_time"]) == (1, 2, 1)  # took up A in Nov
     assert (sari["backlog"], sari["overdue"]) == (1, 1)
-    assert (admin["received"], admin["median_hours_to_verify"]) == (1, 4.0)
+    assert (admin["received"], admin["median_working_days_to_verify"]) == (1, 0.167)
+
+
+def resolved(number, submitted, resolved_at, actor="budi"):
+    return ticket(number, "resolved", submitted, verified_at=submitted, resolved_at=resolved_at,
+                  history=[(actor, "opd_officer", "resolve", resolved_at)])
+
+
+def test_durations_leave_out_the_weekend():
+    # Friday 6 Nov 2026 17:00 WIB to Monday 9 Nov 09:00 WIB: 64 hours on the clock,
+    # Friday's last 7 and Monday's first 9 on working days
+    friday_evening = datetime(2026, 11, 6, 10, 0, tzinfo=UTC)
+    report = kinerja.kinerja([resolved("A", friday_evening, datetime(2026, 11, 9, 2, 0, tzinfo=UTC))],
+                             "2026-11", TANGERANG, NOW)
+    assert report["total"]["median_working_days_to_resolve"] == round(16 / 24, 3) == 0.667
+    assert report["by_officer"]["budi"]["median_working_days_to_resolve"] == 0.667
+    saturday = datetime(2026, 11, 7, 3, 0, tzinfo=UTC)  # counts from Monday 00:00, as the SLA does
+    report = kinerja.kinerja([resolved("A", saturday, datetime(2026, 11, 9, 2, 0, tzinfo=UTC))],
+                             "2026-11", TANGERANG, NOW)
+    assert report["by_opd"]["DLH"]["median_working_days_to_resolve"] == 0.375
+
+
+def test_durations_leave_out_national_holidays_and_cuti_bersama():
+    # Thursday 27 Mar 2025 10:00 WIB to Tuesday 8 Apr 10:00 WIB: Nyepi and its leave,
+    # Idul Fitri and its leave and two weekends lie between; one working day passed
+    report = kinerja.kinerja([resolved("A", datetime(2025, 3, 27, 3, 0, tzinfo=UTC),
+                                       datetime(2025, 4, 8, 3, 0, tzinfo=UTC))], "2025-04", TANGERANG, NOW)
+    assert report["total"]["median_working_days_to_resolve"] == 1.0
+
+
+def test_a_regional_day_off_is_left_out_only_in_its_region():
+    # Tuesday 22 Apr 2025 to Thursday 24 Apr 2025, same instants: Galungan (23 Apr) is
+    # Denpasar's day off, a working day in Kota Tangerang
+    tickets = [resolved("A", datetime(2025, 4, 22, 2, 0, tzinfo=UTC), datetime(2025, 4, 24, 2, 0, tzinfo=UTC))]
+    assert kinerja.kinerja(tickets, "2025-04", DENPASAR, NOW)["total"]["median_working_days_to_resolve"] == 1.0
+    assert kinerja.kinerja(tickets, "2025-04", TANGERANG, NOW)["total"]["median_working_days_to_resolve"] == 2.0

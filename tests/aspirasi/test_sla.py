@@ -1,7 +1,8 @@
 """Working-day clocks: weekends, national holidays, cuti bersama and regional days off do not count."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import holidays
+import pytest
 
 from services.aspirasi import sla
 
@@ -76,6 +77,46 @@ def test_local_day_of_the_region_decides():
     friday_night = utc(2026, 11, 27, 16, 30)
     assert sla.add_working_days(friday_night, 1, "Asia/Jakarta") == utc(2026, 11, 30, 16, 30)
     assert sla.add_working_days(friday_night, 1, "Asia/Makassar") == utc(2026, 11, 30, 16)
+
+
+def test_working_time_over_a_weekend_leaves_the_weekend_out():
+    # Friday 6 Nov 2026 17:00 WIB to Monday 9 Nov 09:00 WIB: 64 wall-clock hours, of
+    # which Friday's last 7 and Monday's first 9 fall on working days (the SLA's
+    # 1-day clock from Friday 17:00 runs to Monday 17:00)
+    friday_evening, monday_morning = utc(2026, 11, 6, 10), utc(2026, 11, 9, 2)
+    assert sla.working_days_between(friday_evening, monday_morning) == pytest.approx(16 / 24)
+    # a Saturday report's clock starts Monday 00:00: Monday's 9 hours
+    assert sla.working_days_between(utc(2026, 11, 7, 3), monday_morning) == 9 / 24 == 0.375
+    # within one working day: 09:00 to 13:00 WIB
+    assert sla.working_days_between(utc(2026, 11, 9, 2), utc(2026, 11, 9, 6)) == pytest.approx(4 / 24)
+    assert sla.working_days_between(monday_morning, friday_evening) == 0
+
+
+def test_working_time_skips_the_lebaran_2025_holidays_and_leave():
+    # Thursday 27 Mar 2025 10:00 WIB to Tuesday 8 Apr 10:00 WIB: 12 calendar days, of
+    # which only 27 Mar from 10:00 and 8 Apr to 10:00 are working time
+    reported = utc(2025, 3, 27, 3)
+    assert sla.working_days_between(reported, utc(2025, 4, 8, 3)) == pytest.approx(1)
+    # across the day off alone: 28 Mar (Nyepi leave) counts nothing
+    assert sla.working_days_between(utc(2025, 3, 27, 17), utc(2025, 3, 28, 17)) == 0
+
+
+def test_working_time_skips_a_regional_day_off_only_in_its_region():
+    # Tuesday 22 Apr 2025 10:00 WITA to Thursday 24 Apr 10:00 WITA (09:00 WIB both):
+    # Galungan (23 Apr) is off in Denpasar, a working day in Kota Tangerang
+    tuesday, thursday = utc(2025, 4, 22, 2), utc(2025, 4, 24, 2)
+    assert sla.working_days_between(tuesday, thursday, "Asia/Makassar", "51.71") == pytest.approx(1)
+    assert sla.working_days_between(tuesday, thursday, "Asia/Jakarta", "36.71") == pytest.approx(2)
+
+
+@pytest.mark.parametrize("start", [utc(2026, 11, 23, 3), utc(2026, 11, 27, 16, 30), utc(2026, 11, 28, 3),
+                                   utc(2025, 3, 27, 3), utc(2025, 12, 24, 3), utc(2025, 4, 22, 2)])
+@pytest.mark.parametrize("zone, region", [("Asia/Jakarta", "36.71"), ("Asia/Makassar", "51.71")])
+def test_a_clock_of_n_working_days_spans_n_working_days(start, zone, region):
+    for days in (sla.VERIFY_DAYS, sla.FOLLOW_UP_DAYS):
+        due = sla.add_working_days(start, days, zone, region)
+        assert sla.working_days_between(start, due, zone, region) == pytest.approx(days)
+        assert sla.working_days_between(start, due + timedelta(minutes=1), zone, region) > days
 
 
 def test_breaches_are_reported_once():

@@ -150,8 +150,11 @@ def test_kinerja_per_opd_and_officer_with_csv(platform, accounts):
     assert exported.headers["Content-Type"].startswith("text/csv")
     rows = [line.split(",") for line in exported.text.strip().splitlines()]
     assert rows[0][:4] == ["bulan", "kelompok", "nama", "received"]
+    assert rows[0][7:9] == ["median_working_days_to_verify", "median_working_days_to_resolve"]
     officer_row = next(r for r in rows if r[2] == admin_name)
     assert officer_row[1] == "petugas" and officer_row[3] == "1"
+    assert float(officer_row[7]) < 0.01 and officer_row[8] == ""  # verified at once, nothing resolved
+    assert "hari kerja</td>" in report
     assert "Bulan tidak valid" in page(admin, f"{url}/petugas/kinerja?month=2026-13", 400)
     operator, _ = accounts.session("platform_operator")
     regions = page(operator, f"{url}/petugas/kinerja?month={month}")

@@ -1,0 +1,58 @@
+"""The tickets kinerja reads for a month, on the real store through the repository's own writes."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.aspirasi import kinerja
+from services.aspirasi.repository import TicketRepository
+from services.servicekit.regions import Region
+
+UTC = timezone.utc
+NOW = datetime(2026, 12, 20, 5, 0, tzinfo=UTC)
+TANGERANG = Region("36.71", "Kota Tangerang", "Banten")
+
+
+def day(month, number, hour=3):
+    return datetime(2026, month, number, hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def repo(mongo_db):
+    TicketRepository.ensure_indexes(mongo_db)
+    return TicketRepository(mongo_db)
+
+
+def store(repo, number, submitted, steps=(), region="36.71"):
+    """A ticket submitted at `submitted`, then moved by (action, status, actor, at) steps, written
+    as the service writes: an insert, then version-checked replaces."""
+    repo.insert({"_id": number, "region": region, "opd": "DLH", "status": "submitted",
+                 "submitted_at": submitted, "updated_at": submitted, "breaches": [],
+                 "history": [{"action": "submit", "actor": "citizen", "role": "citizen", "at": submitted}]}, [])
+    for action, status, actor, at in steps:
+        ticket = repo.get(number)
+        stamp = {"verify": {"verified_at": at}, "resolve": {"resolved_at": at}}.get(action, {})
+        repo.update(ticket, {"status": status, "updated_at": at, **stamp, "history": ticket["history"] + [
+            {"action": action, "actor": actor, "role": "region_admin", "at": at}]}, [])
+
+
+def test_the_month_reads_its_tickets_and_the_open_ones_only(repo):
+    store(repo, "submitted-in-november", day(11, 3))
+    store(repo, "resolved-in-november", day(10, 20), [("verify", "verified", "ani", day(10, 21)),
+                                                       ("resolve", "resolved", "ani", day(11, 10))])
+    store(repo, "rejected-in-november", day(10, 29), [("reject", "rejected", "budi", day(11, 2))])
+    store(repo, "open-since-august", day(8, 5), [("verify", "verified", "ani", day(8, 6))])
+    store(repo, "done-in-october", day(10, 1), [("resolve", "resolved", "ani", day(10, 30))])
+    store(repo, "submitted-in-december", day(12, 2), [("reject", "rejected", "ani", day(12, 3))])
+    store(repo, "elsewhere", day(11, 3), region="36.03")
+    # the month in WIB: 31 Oct 17:00 UTC is 1 Nov 00:00 WIB, 30 Nov 17:00 UTC is 1 Dec 00:00 WIB
+    store(repo, "first-minute", datetime(2026, 10, 31, 17, 0, tzinfo=UTC),
+          [("reject", "rejected", "ani", datetime(2026, 10, 31, 17, 0, tzinfo=UTC))])
+    store(repo, "after-the-last-minute", datetime(2026, 11, 30, 17, 0, tzinfo=UTC),
+          [("reject", "rejected", "ani", datetime(2026, 11, 30, 18, 0, tzinfo=UTC))])
+    bounds = kinerja.month_bounds("2026-11", TANGERANG.timezone)
+    read = repo.for_month("36.71", *bounds)
+    assert sorted(t["_id"] for t in read) == ["first-minute", "open-since-august", "rejected-in-november",
+                                              "resolved-in-november", "submitted-in-november"]
+    # nothing kinerja counts is left out
+    assert kinerja.kinerja(read, "2026-11", TANGERANG, NOW) == kinerja.kinerja(
+        repo.scoped("36.71"), "2026-11", TANGERANG, NOW)
