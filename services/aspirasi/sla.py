@@ -1,59 +1,21 @@
-"""LAPOR!'s clocks in Indonesian working days: weekends, national holidays,
-cuti bersama and the region's own days off do not count.
-
-National days come from the maintained `holidays` package (Indonesia's PUBLIC
-and GOVERNMENT categories: the latter is the cuti bersama of the joint
-ministerial decree, when government offices close). A region's own days off
-are data in `regional_days_off.yaml`. Times are UTC in and out; the working
-day is the region's local day.
+"""LAPOR!'s clocks in Indonesian working days (the kit's one calendar,
+`servicekit.working_days`: weekends, national holidays, cuti bersama and the
+region's own days off do not count). Times are UTC in and out; the working day
+is the region's local day.
 
 A working day counts whole, 00:00 to 24:00 local time, not office hours: the
 SLA's clocks run in whole working days, so the time something took
 (`working_days_between`, for kinerja) is the time elapsed on working days only,
 and a clock of n working days spans exactly n of them.
 """
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from pathlib import Path
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
-import yaml
-from holidays.constants import GOVERNMENT, PUBLIC
+from services.servicekit.working_days import is_working_day
 
 VERIFY_DAYS = 3
 FOLLOW_UP_DAYS = 5
-REGIONAL_DAYS_OFF = Path(__file__).parent / "regional_days_off.yaml"
 UTC = ZoneInfo("UTC")
-
-
-@lru_cache(maxsize=None)
-def national_days_off(year):
-    """{date: name} of public holidays and cuti bersama in `year`."""
-    return dict(holidays.Indonesia(years=year, categories=(PUBLIC, GOVERNMENT)))
-
-
-@lru_cache(maxsize=1)
-def _regional_file():
-    return yaml.safe_load(REGIONAL_DAYS_OFF.read_text())["days_off"] or {}
-
-
-@lru_cache(maxsize=None)
-def regional_days_off(region_code):
-    """{date: name} of the region's own days off (its own entries and its province's)."""
-    if not region_code:
-        return {}
-    entries = _regional_file()
-    found = {}
-    for key in (region_code.split(".")[0], region_code):
-        for day in entries.get(key) or ():
-            found[date.fromisoformat(str(day["date"]))] = day["name"]
-    return found
-
-
-def is_working_day(day, region_code=None):
-    return (day.weekday() < 5 and day not in national_days_off(day.year)
-            and day not in regional_days_off(region_code))
 
 
 def add_working_days(start, days, timezone="Asia/Jakarta", region_code=None):

@@ -1,5 +1,5 @@
 """The tickets kinerja reads for a month, on the real store through the repository's own writes."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -27,7 +27,8 @@ def store(repo, number, submitted, steps=(), region="36.71"):
     as the service writes: an insert, then version-checked replaces."""
     repo.insert({"_id": number, "region": region, "opd": "DLH", "status": "submitted",
                  "submitted_at": submitted, "updated_at": submitted, "breaches": [],
-                 "history": [{"action": "submit", "actor": "citizen", "role": "citizen", "at": submitted}]}, [])
+                 "history": [{"action": "submit", "actor": "citizen", "role": "citizen",
+                              "at": submitted}]}, [])
     for action, status, actor, at in steps:
         ticket = repo.get(number)
         stamp = {"verify": {"verified_at": at}, "resolve": {"resolved_at": at}}.get(action, {})

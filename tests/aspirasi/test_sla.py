@@ -5,6 +5,7 @@ import holidays
 import pytest
 
 from services.aspirasi import sla
+from services.servicekit import working_days
 
 
 def utc(*args):
@@ -25,7 +26,7 @@ def test_weekend_submission_counts_from_monday_morning():
 
 def test_a_national_holiday_is_skipped():
     # Independence Day, Monday 17 Aug 2026: Friday 14 Aug + 1 working day = Tuesday 18 Aug
-    assert not sla.is_working_day(datetime(2026, 8, 17).date())
+    assert not working_days.is_working_day(datetime(2026, 8, 17).date())
     assert sla.add_working_days(utc(2026, 8, 14, 3), 1) == utc(2026, 8, 18, 3)
 
 
@@ -35,7 +36,7 @@ LEBARAN_2025_LEAVE = [date(2025, 3, 28), date(2025, 4, 2), date(2025, 4, 3), dat
 
 def test_the_calendar_has_the_2025_cuti_bersama_of_the_joint_decree():
     # SKB 3 Menteri 2025: Nyepi leave 28 Mar; Idul Fitri 31 Mar-1 Apr and leave 2, 3, 4, 7 Apr
-    days_off = sla.national_days_off(2025)
+    days_off = working_days.national_days_off(2025)
     assert set(LEBARAN_2025_LEAVE) <= set(days_off)
     assert {date(2025, 3, 31), date(2025, 4, 1)} <= set(days_off)
     assert {date(2025, 12, 25), date(2025, 12, 26)} <= set(days_off)
@@ -65,8 +66,8 @@ def test_christmas_and_new_year_are_skipped():
 
 def test_a_regional_day_off_counts_only_in_its_region():
     # Galungan, Wed 23 Apr 2025: a day off in Bali (SE Gubernur Bali 16/2024), not in Banten
-    assert not sla.is_working_day(date(2025, 4, 23), "51.71")
-    assert sla.is_working_day(date(2025, 4, 23), "36.71")
+    assert not working_days.is_working_day(date(2025, 4, 23), "51.71")
+    assert working_days.is_working_day(date(2025, 4, 23), "36.71")
     tuesday = utc(2025, 4, 22, 2)  # 10:00 WITA, 09:00 WIB
     assert sla.add_working_days(tuesday, 1, "Asia/Makassar", "51.71") == utc(2025, 4, 24, 2)
     assert sla.add_working_days(tuesday, 1, "Asia/Jakarta", "36.71") == utc(2025, 4, 23, 2)

@@ -2,6 +2,7 @@
 import csv
 import io
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,14 @@ from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 
 from services.gateway.sections import PricesSection
-from services.prices.days import is_working_day, today_in
+from services.prices.days import today_in
 from services.prices.domain import price_math
 from services.prices.repository import PriceRepository
 from services.prices.service import PricesService, sheet_id
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
+from services.servicekit.working_days import is_working_day
 from tests.helpers import assert_live_item, rpc, signed, start_with_recorder
 
 SAMPLE = Path(__file__).parent / "data" / "harga_komoditas_konsumen_kota_bandung.csv"
@@ -324,6 +326,7 @@ def test_days_without_prices_are_counted_per_region(prices):
     rpc(container, "record_prices", "36.71", "pasar-anyar", last_week,
         [{"commodity": "beras-medium", "price": 13000}], caller=admin("36.71"))
     rpc(container, "freshness_clock")
-    expected = price_math.working_days_without_data(last_week, today_in(region), is_working_day)
+    expected = price_math.working_days_without_data(last_week, today_in(region),
+                                                    partial(is_working_day, region_code=region.code))
     assert expected >= 3  # seven days back holds at least three working days before today
     assert REGISTRY.get_sample_value("tl_prices_working_days_without_data", {"region": "36.71"}) == expected
