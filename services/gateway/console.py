@@ -2,10 +2,12 @@
 every console section is written with.
 
 Officers sign in at /petugas/masuk (username, password) into the page session of
-sessions.py (signed HttpOnly cookie with its CSRF token). Every console request
-checks that the account behind the session is still enabled and its password not
-reset since (AccountRepository.in_force), so disabling an account ends its
-sessions at once. Failed sign-ins are rate-limited per client.
+sessions.py (signed HttpOnly cookie with its CSRF token). A session ends when unused
+for CONSOLE_IDLE_MINUTES (gateway config, default 30: office PCs are shared), and
+8 h after sign-in however busy; every console answer slides the idle deadline on.
+Every console request checks that the account behind the session is still enabled
+and its password not reset since (AccountRepository.in_force), so disabling an
+account ends its sessions at once. Failed sign-ins are rate-limited per client.
 
 Adding a section (e.g. "Disnaker"):
 
@@ -31,13 +33,14 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
+from nameko.extensions import DependencyProvider
 
 from services.gateway import sessions
 from services.gateway.accounts import AccountRepository
 from services.gateway.pages import goto, page, render
 from services.gateway.ratelimit import RateLimits
 from services.servicekit.caller import Caller
-from services.servicekit.errors import Forbidden
+from services.servicekit.errors import ConfigError, Forbidden
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 from services.servicekit.store import MongoStore
@@ -46,6 +49,8 @@ SIGN_IN = "/petugas/masuk"
 HOME = "/petugas/"
 SIGN_IN_COOKIE = "masuk_csrf"  # double-submit token of the sign-in form (no session yet)
 TTL = 8 * 3600  # one working day; then sign in again
+IDLE_MINUTES = 30  # CONSOLE_IDLE_MINUTES unless configured
+IDLE_NOTICE = "Sesi Anda berakhir karena tidak ada aktivitas selama {} menit. Silakan masuk lagi."
 OFFICER_ROLES = ("opd_officer", "disnaker_officer", "price_clerk", "editor", "region_admin",
                  "platform_operator")
 ROLE_NAMES = {"opd_officer": "Petugas OPD", "disnaker_officer": "Petugas Disnaker",
@@ -125,26 +130,31 @@ def console(method, url, roles, query=None, form=None, statuses=(), response_typ
     def decorate(fn):
         @functools.wraps(fn)
         def handler(self, request, **kwargs):
-            session = sessions.current(request)
+            session = sessions.current(request, TTL)
             if session is None or session.role not in OFFICER_ROLES:
-                return _to_sign_in(request)
+                return _signed_out(request, self.console_idle_minutes)
             if not self.repo.in_force(session.username or session.subject, session.issued_at):
-                response = _to_sign_in(request, "Sesi Anda sudah tidak berlaku. Silakan masuk lagi.")
-                sessions.end(response, request)
-                return response
+                return _ended(request, "Sesi Anda sudah tidak berlaku. Silakan masuk lagi.")
             officer = Officer(session, request)
-            if request.method == "POST":
-                try:
-                    sessions.check_form(request, session)
-                except Forbidden:
-                    return refused(officer, "Formulir ini kedaluwarsa atau tidak berasal dari konsol. "
-                                            "Muat ulang halaman lalu kirim lagi.")
-            if session.role not in roles:
-                return refused(officer, "Bagian ini bukan untuk peran Anda.")
-            return fn(self, request, officer, **kwargs)
+            response = _answer(self, fn, request, officer, roles, kwargs)
+            sessions.slide(response, request, session, TTL, self.console_idle_minutes * 60)
+            return response
         return page(method, url, query=query, form=form, statuses=statuses + (303, 403),
                     response_type=response_type)(handler)
     return decorate
+
+
+def _answer(service, fn, request, officer, roles, url_args):
+    """The handler's answer, after the CSRF token of a POST and the officer's role are checked."""
+    if request.method == "POST":
+        try:
+            sessions.check_form(request, officer.session)
+        except Forbidden:
+            return refused(officer, "Formulir ini kedaluwarsa atau tidak berasal dari konsol. "
+                                    "Muat ulang halaman lalu kirim lagi.")
+    if officer.role not in roles:
+        return refused(officer, "Bagian ini bukan untuk peran Anda.")
+    return fn(service, request, officer, **url_args)
 
 
 def console_page(template, officer, status=200, **context):
@@ -172,6 +182,20 @@ def csrf_field(token):
     return Markup(f'<input type="hidden" name="{sessions.CSRF_FIELD}" value="{escape(token)}">')
 
 
+def _signed_out(request, idle_minutes):
+    """The sign-in for a request without a session, saying so if its session ended by idleness."""
+    if sessions.ended_idle(request, TTL):
+        return _ended(request, IDLE_NOTICE.format(idle_minutes))
+    return _to_sign_in(request)
+
+
+def _ended(request, notice):
+    """The sign-in, with `notice`, for a request whose session cookie no longer counts (cleared)."""
+    response = _to_sign_in(request, notice)
+    sessions.end(response, request)
+    return response
+
+
 def _to_sign_in(request, notice=None):
     target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
     if request.method != "GET":
@@ -186,14 +210,29 @@ def _safe_next(target):
     return target if target.startswith("/petugas/") and "//" not in target else HOME
 
 
+class IdleMinutes(DependencyProvider):
+    """CONSOLE_IDLE_MINUTES of the gateway's config, checked as the gateway starts."""
+
+    def setup(self):
+        minutes = self.container.config.get("CONSOLE_IDLE_MINUTES", IDLE_MINUTES)
+        if type(minutes) is not int or not 1 <= minutes <= TTL // 60:
+            raise ConfigError(f"CONSOLE_IDLE_MINUTES must be whole minutes from 1 to {TTL // 60}, "
+                              f"not {minutes!r}")
+        self.minutes = minutes
+
+    def get_dependency(self, worker_ctx):
+        return self.minutes
+
+
 class ConsolePages:
     repo = MongoStore(AccountRepository)
     limits = RateLimits()
+    console_idle_minutes = IdleMinutes()
 
     @page("GET", SIGN_IN, query={"next": {"type": "string"}, "pesan": {"type": "string"}})
     def console_sign_in_form(self, request):
         """The officers' sign-in form."""
-        session = sessions.current(request)
+        session = sessions.current(request, TTL)
         target = _safe_next(request.args.get("next"))
         if session and session.role in OFFICER_ROLES and self.repo.in_force(
                 session.username or session.subject, session.issued_at):
@@ -226,14 +265,15 @@ class ConsolePages:
             return self._sign_in_form(request, {"username": username, "next": target}, 400,
                                       error="Nama pengguna atau kata sandi salah.")
         response = goto(target)
-        sessions.start(response, request, claims, TTL, username=username)
+        sessions.start(response, request, claims, TTL, username=username,
+                       idle=self.console_idle_minutes * 60)
         response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN)
         return response
 
     @page("POST", "/petugas/keluar", form=CSRF_ONLY, statuses=(303, 403))
     def console_sign_out(self, request):
         """Sign out (with the session's CSRF token, so no other site can sign you out)."""
-        session = sessions.current(request)
+        session = sessions.current(request, TTL)
         if session is not None:
             sessions.check_form(request, session)
         response = goto(f"{SIGN_IN}?pesan=" + quote("Anda sudah keluar."))

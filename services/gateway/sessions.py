@@ -1,11 +1,15 @@
-"""Browser sessions for the server-rendered pages (citizens now, the officer console next).
+"""Browser sessions for the server-rendered pages (citizens and the officer console).
 
 A session is a signed cookie (a JWT, HS256 with TL_TOKEN_SECRET, audience
 "session") naming who signed in and a CSRF token drawn for that session. The
 cookie is HttpOnly, SameSite=Lax, Secure when the request came over HTTPS, and
-expires. Every form POST made on behalf of a session carries the CSRF token in
-a hidden field; `check_form` answers 403 without it. Nothing is stored server
-side, so any gateway replica reads any session.
+expires `ttl` after sign-in (`iat`). Every form POST made on behalf of a session
+carries the CSRF token in a hidden field; `check_form` answers 403 without it.
+
+A session may also end when unused for `idle` seconds (the console's): its `exp`
+is then the idle deadline, and `slide` re-signs the cookie on each use with the
+deadline moved on (same CSRF token, same `iat`, never past `iat` + `ttl`).
+Nothing is stored server side, so any gateway replica reads any session.
 """
 import hmac
 import secrets
@@ -47,34 +51,64 @@ def is_https(request):
     return request.scheme == "https" or request.headers.get("X-Forwarded-Proto", "") == "https"
 
 
-def start(response, request, claims, ttl=TTL, username=None):
+def start(response, request, claims, ttl=TTL, username=None, idle=None):
     """Sign `claims` (a servicekit Caller) into the session cookie on `response`; a new CSRF token.
-    `username` names the account, for checks that it is still enabled (the console's)."""
+    `username` names the account, for checks that it is still enabled (the console's); `idle`
+    (seconds), when given, ends the session once unused that long (see `slide`)."""
     now = int(time.time())
     session = Session(claims.subject, claims.role, claims.region, secrets.token_urlsafe(24), claims.opd,
                       username, now)
-    value = jwt.encode({"sub": session.subject, "role": session.role, "region": session.region,
-                        "csrf": session.csrf, "opd": session.opd, "usr": username, "iss": ISSUER,
-                        "aud": AUDIENCE, "iat": now, "exp": now + ttl}, secret(), algorithm="HS256")
-    response.set_cookie(COOKIE, value, max_age=ttl, path="/", httponly=True, samesite="Lax",
-                        secure=is_https(request))
+    _set_cookie(response, request, session, now, ttl, idle)
     return session
 
 
-def current(request):
-    """The request's valid Session, or None (no cookie, bad signature, expired)."""
+def slide(response, request, session, ttl, idle):
+    """Re-sign `session` onto `response` with its idle deadline `idle` seconds from now, never
+    past `ttl` after sign-in; the CSRF token stays, so forms open in other tabs still post."""
+    _set_cookie(response, request, session, int(time.time()), ttl, idle)
+
+
+def _set_cookie(response, request, session, now, ttl, idle):
+    end = session.issued_at + ttl
+    value = jwt.encode({"sub": session.subject, "role": session.role, "region": session.region,
+                        "csrf": session.csrf, "opd": session.opd, "usr": session.username, "iss": ISSUER,
+                        "aud": AUDIENCE, "iat": session.issued_at,
+                        "exp": min(now + idle, end) if idle else end}, secret(), algorithm="HS256")
+    # The browser keeps the cookie until the absolute end, past an idle deadline, so that a
+    # session ended by idleness is still told apart from no session (`ended_idle`).
+    response.set_cookie(COOKIE, value, max_age=end - now, path="/", httponly=True, samesite="Lax",
+                        secure=is_https(request))
+
+
+def current(request, ttl=TTL):
+    """The request's valid Session, or None (no cookie, bad signature, expired, or signed in
+    more than `ttl` seconds ago)."""
+    data = _claims(request, verify_exp=True)
+    if data is None or data["iat"] + ttl <= time.time():
+        return None
+    return Session(data["sub"], data["role"], data["region"], data["csrf"], data.get("opd"),
+                   data.get("usr"), data["iat"])
+
+
+def ended_idle(request, ttl=TTL):
+    """Whether the request carries a genuine session whose idle deadline (`exp`) has passed
+    while its absolute end (`iat` + `ttl`) has not: one that ended by idleness."""
+    data = _claims(request, verify_exp=False)
+    return data is not None and data["exp"] <= time.time() < data["iat"] + ttl
+
+
+def _claims(request, verify_exp):
+    """The session cookie's verified claims, or None (no cookie, bad signature, unknown role)."""
     value = request.cookies.get(COOKIE)
     if not value:
         return None
     try:
         data = jwt.decode(value, secret(), algorithms=["HS256"], issuer=ISSUER, audience=AUDIENCE,
-                          options={"require": ["exp", "sub", "role", "region", "csrf"]})
+                          options={"require": ["exp", "iat", "sub", "role", "region", "csrf"],
+                                   "verify_exp": verify_exp})
     except jwt.InvalidTokenError:
         return None
-    if data["role"] not in ROLES:
-        return None
-    return Session(data["sub"], data["role"], data["region"], data["csrf"], data.get("opd"),
-                   data.get("usr"), data.get("iat", 0))
+    return data if data["role"] in ROLES else None
 
 
 def check_form(request, session):

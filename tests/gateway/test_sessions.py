@@ -22,11 +22,21 @@ def request(cookie=None, form=None, scheme="http", headers=None):
     return Request(builder.get_environ())
 
 
-def started(scheme="http", headers=None, ttl=sessions.TTL):
+def started(scheme="http", headers=None, ttl=sessions.TTL, idle=None):
     response = Response()
-    session = sessions.start(response, request(scheme=scheme, headers=headers), SITI, ttl)
+    session = sessions.start(response, request(scheme=scheme, headers=headers), SITI, ttl, idle=idle)
     header = response.headers["Set-Cookie"]
     return session, header, SimpleCookie(header)["sesi"].value
+
+
+def claims_of(value):
+    return jwt.decode(value, secret(), algorithms=["HS256"], audience="session",
+                      options={"verify_exp": False})
+
+
+def resigned(value, **changes):
+    """The cookie `value` signed again with some claims changed (as the gateway would sign it)."""
+    return jwt.encode({**claims_of(value), **changes}, secret(), algorithm="HS256")
 
 
 def test_cookie_is_signed_httponly_lax_and_expires():
@@ -52,6 +62,49 @@ def test_a_tampered_foreign_or_expired_cookie_is_no_session():
     expired = jwt.encode({**claims, "exp": int(time.time()) - 1}, secret(), algorithm="HS256")
     for cookie in (value[:-2] + "xx", forged, bearer, expired):
         assert sessions.current(request(cookie)) is None
+
+
+def test_a_session_signed_in_longer_ago_than_its_ttl_is_none_whatever_its_exp():
+    _, _, value = started()
+    now = int(time.time())
+    assert sessions.current(request(resigned(value, iat=now - 3600)), ttl=3600) is None
+    assert sessions.current(request(resigned(value, iat=now - 3590)), ttl=3600) is not None
+
+
+def test_an_idle_limited_session_ends_when_unused_and_slides_when_used():
+    session, header, value = started(idle=1800)
+    now = int(time.time())
+    assert now + 1800 - 2 <= claims_of(value)["exp"] <= now + 1800  # the idle deadline
+    assert "Max-Age=28800" in header  # the cookie stays until the absolute end
+    lapsed = resigned(value, exp=now - 1)
+    assert sessions.current(request(lapsed)) is None
+    assert sessions.ended_idle(request(lapsed))
+    response = Response()
+    sessions.slide(response, request(value), sessions.current(request(resigned(value, exp=now + 60))),
+                   sessions.TTL, 1800)
+    slid = claims_of(SimpleCookie(response.headers["Set-Cookie"])["sesi"].value)
+    assert slid["exp"] >= now + 1800 - 2
+    assert (slid["csrf"], slid["iat"]) == (session.csrf, session.issued_at)
+
+
+def test_a_slide_never_passes_the_absolute_end_and_that_end_is_not_idleness():
+    _, _, value = started(idle=1800)
+    now = int(time.time())
+    near_end = sessions.current(request(resigned(value, iat=now - sessions.TTL + 100, exp=now + 100)))
+    response = Response()
+    sessions.slide(response, request(), near_end, sessions.TTL, 1800)
+    cookie = SimpleCookie(response.headers["Set-Cookie"])["sesi"]
+    assert claims_of(cookie.value)["exp"] == now + 100
+    assert int(cookie["max-age"]) in (99, 100)  # until the absolute end (a second may have passed)
+    ended = resigned(value, iat=now - sessions.TTL - 1, exp=now - 1)
+    assert sessions.current(request(ended)) is None and not sessions.ended_idle(request(ended))
+
+
+def test_only_a_genuine_session_can_have_ended_by_idleness():
+    _, _, value = started()  # no idle limit: it ends at its absolute end only
+    assert not sessions.ended_idle(request(value)) and not sessions.ended_idle(request())
+    forged = jwt.encode({**claims_of(value), "exp": int(time.time()) - 1}, "x" * 40, algorithm="HS256")
+    assert not sessions.ended_idle(request(forged))
 
 
 def test_form_posts_need_the_sessions_csrf_token():
