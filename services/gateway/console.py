@@ -207,7 +207,8 @@ def _to_sign_in(request, notice=None):
 def _safe_next(target):
     """Only console pages: never another site, never a citizen page."""
     target = (target or "").strip()
-    return target if target.startswith("/petugas/") and "//" not in target else HOME
+    allowed = target.startswith("/petugas/") and "//" not in target and target.isprintable()
+    return target if allowed else HOME  # a line break would otherwise reach the Location header
 
 
 class IdleMinutes(DependencyProvider):

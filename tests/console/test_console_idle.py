@@ -107,7 +107,7 @@ def test_eight_hours_after_sign_in_a_session_ends_though_it_was_used_all_along(p
 def test_after_sign_in_only_a_console_path_is_a_way_back(platform, accounts):
     username = accounts.create("editor")
     for target in ("https://evil.example/petugas/", "//evil.example/petugas/", "/petugas//evil.example",
-                   "/r/36.71"):
+                   "/r/36.71", "/petugas/\r\nSet-Cookie: x=1"):
         with requests.Session() as http:
             token = sign_in_token(http, platform.url)
             response = http.post(f"{platform.url}/petugas/masuk", allow_redirects=False, timeout=10,
