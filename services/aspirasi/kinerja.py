@@ -21,7 +21,7 @@ from statistics import median
 from zoneinfo import ZoneInfo
 
 from services.aspirasi import sla
-from services.aspirasi.domain import OPEN_STATES, STATE_LABELS
+from services.aspirasi.domain import OPEN_STATES
 from services.servicekit.errors import ValidationFailed
 
 # The clock that runs in each open state.
@@ -52,14 +52,6 @@ def queue(tickets, now):
             return (0, due or FAR_FUTURE, ticket["submitted_at"])
         return (1, FAR_FUTURE, -ticket["submitted_at"].timestamp())
     return [{**t, "due_at": due_at(t), "overdue": is_overdue(t, now)} for t in sorted(tickets, key=key)]
-
-
-def counts(tickets):
-    """Tickets per status, every status present."""
-    result = {state: 0 for state in STATE_LABELS}
-    for ticket in tickets:
-        result[ticket["status"]] += 1
-    return result
 
 
 def month_bounds(month, timezone):

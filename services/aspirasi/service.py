@@ -192,10 +192,8 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         if who.role == "opd_officer":
             opd = opd or who.opd or "?"  # an OPD officer without an OPD sees nothing
         domain.authorize("read_queue", who, {"region": region_code, "opd": opd})
-        tickets = self.repo.scoped(region_code, opd)
-        counts = kinerja.counts(tickets)
-        wanted = {status} if status else domain.OPEN_STATES
-        shown = [t for t in tickets if t["status"] in wanted and (not category or t["category"] == category)]
+        counts = self.repo.status_counts(region_code, opd, domain.STATE_LABELS)
+        shown = self.repo.queue_rows(region_code, opd, {status} if status else domain.OPEN_STATES, category)
         return {"counts": counts, "items": [
             {"number": t["_id"], "category": t["category"], "opd": t["opd"], "status": t["status"],
              "status_label": domain.STATE_LABELS[t["status"]], "submitted_at": t["submitted_at"],

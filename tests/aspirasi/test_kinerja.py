@@ -38,11 +38,6 @@ def test_a_recorded_breach_is_overdue_even_after_a_new_clock_started():
                                      breaches=["verification"]), NOW)
 
 
-def test_counts_list_every_status():
-    counts = kinerja.counts([ticket("A", "submitted", NOW), ticket("B", "submitted", NOW)])
-    assert counts["submitted"] == 2 and counts["resolved"] == 0 and len(counts) == 7
-
-
 def test_month_is_the_regions_local_month():
     start, end = kinerja.month_bounds("2026-12", "Asia/Jakarta")
     assert start.astimezone(UTC) == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)

@@ -1,9 +1,9 @@
-"""The tickets kinerja reads for a month, on the real store through the repository's own writes."""
+"""What the officers' queue and kinerja read, on the real store through the repository's own writes."""
 from datetime import datetime, timezone
 
 import pytest
 
-from services.aspirasi import kinerja
+from services.aspirasi import domain, kinerja
 from services.aspirasi.repository import TicketRepository
 from services.servicekit.regions import Region
 
@@ -22,10 +22,10 @@ def repo(mongo_db):
     return TicketRepository(mongo_db)
 
 
-def store(repo, number, submitted, steps=(), region="36.71"):
+def store(repo, number, submitted, steps=(), region="36.71", opd="DLH"):
     """A ticket submitted at `submitted`, then moved by (action, status, actor, at) steps, written
     as the service writes: an insert, then version-checked replaces."""
-    repo.insert({"_id": number, "region": region, "opd": "DLH", "status": "submitted",
+    repo.insert({"_id": number, "region": region, "opd": opd, "status": "submitted",
                  "submitted_at": submitted, "updated_at": submitted, "breaches": [],
                  "history": [{"action": "submit", "actor": "citizen", "role": "citizen",
                               "at": submitted}]}, [])
@@ -56,4 +56,22 @@ def test_the_month_reads_its_tickets_and_the_open_ones_only(repo):
                                               "resolved-in-november", "submitted-in-november"]
     # nothing kinerja counts is left out
     assert kinerja.kinerja(read, "2026-11", TANGERANG, NOW) == kinerja.kinerja(
-        repo.scoped("36.71"), "2026-11", TANGERANG, NOW)
+        list(repo.db.tickets.find({"region": "36.71"})), "2026-11", TANGERANG, NOW)
+
+
+def test_the_queue_counts_every_status_and_lists_its_rows_without_history(repo):
+    store(repo, "open-dlh", day(11, 3))
+    store(repo, "verified-dlh", day(11, 4), [("verify", "verified", "ani", day(11, 5))])
+    store(repo, "resolved-dlh", day(11, 1), [("resolve", "resolved", "ani", day(11, 2))])
+    store(repo, "open-pupr", day(11, 3), opd="PUPR")
+    store(repo, "open-elsewhere", day(11, 3), region="36.03")
+
+    counts = repo.status_counts("36.71", None, domain.STATE_LABELS)
+    assert set(counts) == set(domain.STATE_LABELS)
+    assert (counts["submitted"], counts["verified"], counts["resolved"], sum(counts.values())) == (2, 1, 1, 4)
+    assert sum(repo.status_counts("36.71", "PUPR", domain.STATE_LABELS).values()) == 1
+
+    rows = repo.queue_rows("36.71", "DLH", domain.OPEN_STATES)
+    assert sorted(r["_id"] for r in rows) == ["open-dlh", "verified-dlh"]
+    assert all("history" not in r for r in rows)
+    assert [r["_id"] for r in repo.queue_rows("36.71", None, {"resolved"})] == ["resolved-dlh"]
