@@ -8,8 +8,9 @@ the host name: the pod name under Kubernetes, so a restarted container finds
 its queue again) and bound to every event the live view and the page cache
 follow. `x-expires` lets the broker delete the queue of a replica that has
 been gone for LIVE_QUEUE_EXPIRES seconds. Every event is checked on arrival
-(servicekit.arrival) against the stream it came on and its contract, as
-`@checked_event_handler` does: one that breaks it is counted, logged and dropped.
+against the stream it came on and its contract, as every reliable handler's is
+(`servicekit.events.refused_on_arrival`): one that breaks it is counted, logged and
+dropped.
 """
 import logging
 import socket
@@ -18,8 +19,7 @@ from kombu import Queue, binding
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 
-from services.servicekit.arrival import REJECTED, Rejected, checked_event
-from services.servicekit.events import CONNECTION_ERRORS, attempts_so_far
+from services.servicekit.events import CONNECTION_ERRORS, refused_on_arrival
 
 log = logging.getLogger(__name__)
 QUEUE_EXPIRES = 600  # seconds
@@ -53,13 +53,11 @@ class ReplicaEventConsumer(Consumer):
     def handle_message(self, body, message):
         source = message.delivery_info.get("exchange", "").removesuffix(".events")
         event_type = message.delivery_info.get("routing_key")
-        try:
-            checked_event(body, source, event_type)
-            attempts_so_far(message.headers)
-        except Rejected as exc:
-            stream = f"on_{event_type}"  # counted per stream, as one handler per event type was
-            REJECTED.labels(self.container.service_name, stream, exc.reason).inc()
-            log.error("%s: dropped an event refused on arrival (%s): %.300r", stream, exc,
+        stream = f"on_{event_type}"  # counted per stream, as one handler per event type was
+        refused = refused_on_arrival(body, message.headers, source, event_type,
+                                     self.container.service_name, stream)
+        if refused is not None:
+            log.error("%s: dropped an event refused on arrival (%s): %.300r", stream, refused,
                       message.payload)
             self.handle_message_processed(message)
             return

@@ -25,8 +25,8 @@ stay idempotent (`Repository.apply_once`).
 Every event is checked on arrival, before a worker is spawned (arrival.py):
 one that breaks its contract, or carries a bad `x-tl-attempts`, would fail
 the same way on every retry, so it goes straight to `Q.dead`, once, and is
-counted. `@checked_event_handler` is the same check for handlers without
-retries (the gateway's live views): such an event is counted, logged and dropped.
+counted. The gateway's live feed (live_events.py) makes the same check and
+drops such an event (a view is rebuilt by reconciliation, never retried).
 """
 import logging
 
@@ -85,26 +85,19 @@ def attempts_so_far(headers):
     return value
 
 
-class CheckedEventHandler(EventHandler):
-    """An event handler whose method sees only events that keep their contract."""
-
-    def handle_message(self, body, message):
-        try:
-            checked_event(body, self.source_service, self.event_type)
-            attempts_so_far(message.headers)
-        except Rejected as exc:
-            REJECTED.labels(self.container.service_name, self.method_name, exc.reason).inc()
-            self.refuse(message, exc)
-            return
-        super().handle_message(body, message)
-
-    def refuse(self, message, exc):
-        log.error("%s: dropped an event refused on arrival (%s): %.300r", self.method_name, exc,
-                  message.payload)
-        self.queue_consumer.ack_message(message)
+def refused_on_arrival(body, headers, source, event_type, service, stream):
+    """Why an event is refused on arrival (its contract, its stream, a bad
+    `x-tl-attempts`), counted in tl_events_rejected_total; None for one to handle."""
+    try:
+        checked_event(body, source, event_type)
+        attempts_so_far(headers)
+    except Rejected as exc:
+        REJECTED.labels(service, stream, exc.reason).inc()
+        return exc
+    return None
 
 
-class ReliableEventHandler(CheckedEventHandler):
+class ReliableEventHandler(EventHandler):
     def __init__(self, source_service, event_type, retry_delays=None, **kwargs):
         """`retry_delays` (seconds) overrides the service's EVENT_RETRY_DELAYS."""
         self.retry_delays = retry_delays
@@ -141,6 +134,14 @@ class ReliableEventHandler(CheckedEventHandler):
                 finally:
                     if channel.is_open:
                         channel.close()
+
+    def handle_message(self, body, message):
+        refused = refused_on_arrival(body, message.headers, self.source_service, self.event_type,
+                                     self.container.service_name, self.method_name)
+        if refused is not None:
+            self.refuse(message, refused)
+            return
+        super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:
@@ -205,5 +206,4 @@ class ReliableEventHandler(CheckedEventHandler):
         FAILURES.labels(self.container.service_name, self.method_name, action).inc()
 
 
-checked_event_handler = CheckedEventHandler.decorator
 reliable_event_handler = ReliableEventHandler.decorator
