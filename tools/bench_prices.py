@@ -30,7 +30,6 @@ from tools import backing
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "36.71"
 ROWS = 10_000
-DAYS = 100
 SEED = 20261127
 
 

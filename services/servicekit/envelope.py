@@ -13,8 +13,6 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
-ENVELOPE_FIELDS = ("event_id", "event_type", "source", "region", "occurred_at",
-                   "schema_version", "payload")
 
 
 def utcnow():
