@@ -42,12 +42,20 @@ def signed(role, region=None, subject=None, opd=None, owns=()):
 
 
 def until_limited(send, allowed):
-    """Statuses of `send()` until the first 429, which a moving window of `allowed` owes
-    by try `allowed + 1` (sooner if other tests spent some of the client's allowance)."""
+    """Statuses of `send()` until the first 429. Limits count in fixed windows, so a window
+    that turns mid-run allows `allowed` more: a 429 must come within 2 * allowed + 1 tries."""
     statuses = []
-    while 429 not in statuses and len(statuses) < allowed + 1:
+    while 429 not in statuses and len(statuses) < 2 * allowed + 1:
         statuses.append(send())
     return statuses
+
+
+def with_window_left(seconds, window=60):
+    """Wait (at most `seconds`) until the limits' current fixed window has `seconds` left,
+    so a run that must stay in one window does not straddle its turn."""
+    left = window - time.time() % window
+    if left < seconds:
+        time.sleep(left + 0.05)
 
 
 def assert_live_item(event_type, item):

@@ -2,12 +2,10 @@
 
 The counts live in the store every replica shares (the gateway's database,
 collection `rate_limits`), so N replicas still allow a client the limit once.
-Limits hold over a moving window: "10/minute" is 10 in any 60 s, so a client
-cannot spend two fixed windows' worth in the seconds around a minute's turn.
 `limits` ships a MongoDB storage, but it updates with aggregation pipelines
 and `$not`, which the embedded nx-27017 store does not implement; this
-storage keeps to find, insert and a compare-and-set update, which both
-nx-27017 and MongoDB do.
+storage keeps to `$inc` with upsert, which both nx-27017 and MongoDB do,
+and gives `limits`' fixed-window strategy what it needs.
 
 The client is the address the connection came from, or, behind a configured
 number of trusted proxies (`TRUSTED_PROXIES`, default 0), the address the
@@ -19,9 +17,10 @@ import math
 import time
 
 from limits import parse, strategies
-from limits.storage import MovingWindowSupport, Storage
+from limits.storage import Storage
 from nameko.extensions import DependencyProvider
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo import ReturnDocument
+from pymongo.errors import PyMongoError
 
 from services.servicekit.errors import RateLimited, Unavailable
 from services.servicekit.store import connect
@@ -31,9 +30,8 @@ DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute",
                   "console_sign_in_failed": "5/minute"}  # failed sign-ins to the officer console
 log = logging.getLogger(__name__)
 COLLECTION = "rate_limits"
-SWEEP_EVERY = 200  # writes between deletions of windows with nothing left in them
-CAS_ATTEMPTS = 5
-LIMIT_STORE_TIMEOUT_MS = 500
+SWEEP_EVERY = 200
+LIMIT_STORE_TIMEOUT_MS = 500  # increments between deletions of expired windows
 
 
 def client_address(request, trusted_proxies):
@@ -46,13 +44,11 @@ def client_address(request, trusted_proxies):
     return request.remote_addr or "?"
 
 
-class StoreWindows(MovingWindowSupport, Storage):
-    """`limits` storage of moving windows in a MongoDB(-protocol) collection.
+class StoreCounters(Storage):
+    """`limits` storage of fixed-window counters in a MongoDB(-protocol) collection.
 
-    One document per key: `_id` the key, `entries` (epoch seconds of the hits
-    still inside a window), `version` (each write is a compare-and-set on it, so
-    replicas counting the same client at once cannot both take the last slot),
-    `expires` (when the newest entry leaves its window; what the sweep deletes by).
+    One document per key and window: `_id` "<key>|<window start>", `count`,
+    `expires` (epoch seconds, so range deletes work on the embedded store too).
     """
 
     STORAGE_SCHEME = ["tl-store"]
@@ -66,57 +62,33 @@ class StoreWindows(MovingWindowSupport, Storage):
     def base_exceptions(self):
         return PyMongoError
 
-    def _live(self, key, expiry):
-        """(document or None, its entries still inside `expiry` seconds, now)."""
-        now = time.time()
-        doc = self.collection.find_one({"_id": key})
-        return doc, sorted(t for t in (doc or {}).get("entries", ()) if t > now - expiry), now
+    @staticmethod
+    def _window(expiry, now=None):
+        now = time.time() if now is None else now
+        return math.floor(now / expiry) * expiry
 
-    def _add(self, key, expiry, amount, limit=None):
-        """Add `amount` entries unless that passes `limit`; the live count after, or None."""
-        for _ in range(CAS_ATTEMPTS):
-            doc, live, now = self._live(key, expiry)
-            if limit is not None and len(live) + amount > limit:
-                return None
-            entries = live + [now] * amount
-            try:
-                if doc is None:
-                    self.collection.insert_one({"_id": key, "entries": entries, "version": 1,
-                                                "expires": now + expiry})
-                elif not self.collection.update_one(
-                        {"_id": key, "version": doc["version"]},
-                        {"$set": {"entries": entries, "expires": now + expiry},
-                         "$inc": {"version": 1}}).matched_count:
-                    continue
-            except DuplicateKeyError:
-                continue
-            self._sweep(now)
-            return len(entries)
-        return None  # the same client, hitting every replica at once: refuse rather than spin
+    def _current(self, key):
+        found = self.collection.find({"key": key, "expires": {"$gt": time.time()}}).limit(1)
+        return next(iter(found), None)
 
-    def _sweep(self, now):
+    def incr(self, key, expiry, amount=1):
+        start = self._window(expiry)
+        doc = self.collection.find_one_and_update(
+            {"_id": f"{key}|{start}"},
+            {"$inc": {"count": amount}, "$set": {"key": key, "expires": start + expiry}},
+            upsert=True, return_document=ReturnDocument.AFTER)
         self._since_sweep += 1
         if self._since_sweep >= SWEEP_EVERY:
             self._since_sweep = 0
-            self.collection.delete_many({"expires": {"$lt": now}})
-
-    def acquire_entry(self, key, limit, expiry, amount=1):
-        return self._add(key, expiry, amount, limit) is not None
-
-    def get_moving_window(self, key, limit, expiry):
-        _, live, now = self._live(key, expiry)
-        return (live[0], len(live)) if live else (now, 0)
-
-    # The counter view `limits` asks every storage for, read from the same entries.
-    def incr(self, key, expiry, amount=1):
-        return self._add(key, expiry, amount)
+            self.collection.delete_many({"expires": {"$lt": time.time()}})
+        return doc["count"]
 
     def get(self, key):
-        doc = self.collection.find_one({"_id": key, "expires": {"$gt": time.time()}})
-        return len(doc["entries"]) if doc else 0
+        doc = self._current(key)
+        return doc["count"] if doc else 0
 
     def get_expiry(self, key):
-        doc = self.collection.find_one({"_id": key})
+        doc = self._current(key)
         return doc["expires"] if doc else time.time()
 
     def check(self):
@@ -130,7 +102,7 @@ class StoreWindows(MovingWindowSupport, Storage):
         return self.collection.delete_many({}).deleted_count
 
     def clear(self, key):
-        self.collection.delete_one({"_id": key})
+        self.collection.delete_many({"key": key})
 
 
 class Limiter:
@@ -176,8 +148,8 @@ def limiter_for(config, client):
     """The Limiter a gateway with `config` uses, counting in `client`'s gateway database."""
     configured = {**DEFAULT_LIMITS, **(config.get("RATE_LIMITS") or {})}
     limits = {name: parse(value) for name, value in configured.items()}
-    windows = StoreWindows(client[config["MONGO_DB"]][COLLECTION])
-    return Limiter(strategies.MovingWindowRateLimiter(windows), limits,
+    counters = StoreCounters(client[config["MONGO_DB"]][COLLECTION])
+    return Limiter(strategies.FixedWindowRateLimiter(counters), limits,
                    int(config.get("TRUSTED_PROXIES") or 0))
 
 
@@ -186,6 +158,12 @@ class RateLimits(DependencyProvider):
         # a short deadline: during a store outage a limited write answers 503 well within 1 s
         self.client = connect(self.container.config["MONGO_URI"], timeout_ms=LIMIT_STORE_TIMEOUT_MS)
         self.limiter = limiter_for(self.container.config, self.client)
+
+    def start(self):
+        try:
+            self.client[self.container.config["MONGO_DB"]][COLLECTION].create_index("key")
+        except PyMongoError as exc:
+            log.warning("rate-limit index not ensured: %s", exc)
 
     def stop(self):
         self.client.close()
