@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
+from services.aspirasi import sla
 from services.servicekit import authority
 from services.servicekit import nik as niks
 from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
@@ -336,26 +337,24 @@ def likely_duplicates(ticket, candidates, now):
     return sorted(found, key=lambda d: d["distance_m"])
 
 
-def statistics(tickets, now):
-    """Counts by status, share resolved, median hours to respond and resolve, overdue."""
+def statistics(tickets, region):
+    """Counts by status, share resolved, time to respond and resolve (median hours, and
+    median working days in `region`'s calendar, as its SLA counts), overdue."""
     by_status = {state: 0 for state in STATE_LABELS}
-    first_response, resolution, overdue = [], [], 0
-    resolved_on_time = 0
+    verified = [t for t in tickets if t.get("verified_at")]
+    resolved_tickets = [t for t in tickets if t.get("resolved_at")]
+    resolved_on_time = sum(not t.get("breaches") for t in resolved_tickets)
+    overdue = 0
     for t in tickets:
         by_status[t["status"]] += 1
-        if t.get("verified_at"):
-            first_response.append((t["verified_at"] - t["submitted_at"]).total_seconds() / 3600)
-        if t.get("resolved_at"):
-            resolution.append((t["resolved_at"] - t["submitted_at"]).total_seconds() / 3600)
-            if not t.get("breaches"):
-                resolved_on_time += 1
         if t["status"] in OPEN_STATES and t.get("breaches"):
             overdue += 1
     total = len(tickets)
     resolved = by_status["resolved"]
 
-    def rounded(value):
-        return None if value is None else round(value, 2)
+    def median_hours(done, field):
+        hours = [(t[field] - t["submitted_at"]).total_seconds() / 3600 for t in done]
+        return round(median(hours), 2) if hours else None
 
     return {
         "received": total,
@@ -363,8 +362,11 @@ def statistics(tickets, now):
         "resolved": resolved,
         "share_resolved": round(resolved / total, 4) if total else 0.0,
         "share_resolved_on_time": round(resolved_on_time / resolved, 4) if resolved else 0.0,
-        "median_hours_to_first_response": rounded(median(first_response) if first_response else None),
-        "median_hours_to_resolution": rounded(median(resolution) if resolution else None),
+        "median_hours_to_first_response": median_hours(verified, "verified_at"),
+        "median_hours_to_resolution": median_hours(resolved_tickets, "resolved_at"),
+        "median_working_days_to_first_response": sla.median_working_days(verified, "verified_at", region),
+        "median_working_days_to_resolution": sla.median_working_days(resolved_tickets, "resolved_at",
+                                                                     region),
         "overdue": overdue,
     }
 

@@ -173,13 +173,13 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
 
     @rpc
     def stats(self, region_code, opd=None):
-        get_region(region_code)
+        region = get_region(region_code)
         tickets = self.repo.for_statistics(region_code, opd)
-        result = domain.statistics(tickets, utcnow())
+        result = domain.statistics(tickets, region)
         result.update(region=region_code, opd=opd)
         if opd is None:
             opds = sorted({t["opd"] for t in tickets})
-            result["by_opd"] = {o: domain.statistics([t for t in tickets if t["opd"] == o], utcnow())
+            result["by_opd"] = {o: domain.statistics([t for t in tickets if t["opd"] == o], region)
                                 for o in opds}
         return result
 

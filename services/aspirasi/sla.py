@@ -5,10 +5,12 @@ is the region's local day.
 
 A working day counts whole, 00:00 to 24:00 local time, not office hours: the
 SLA's clocks run in whole working days, so the time something took
-(`working_days_between`, for kinerja) is the time elapsed on working days only,
+(`working_days_between`, for kinerja and the public statistics) is the time
+elapsed on working days only,
 and a clock of n working days spans exactly n of them.
 """
 from datetime import datetime, time, timedelta
+from statistics import median
 from zoneinfo import ZoneInfo
 
 from services.servicekit.working_days import is_working_day
@@ -62,6 +64,14 @@ def working_days_between(start, end, timezone="Asia/Jakarta", region_code=None):
             elapsed += max(overlap, 0) / (closes - opens).total_seconds()
         day += timedelta(days=1)
     return elapsed
+
+
+def median_working_days(tickets, field, region):
+    """The median working days from submission to `field` over `tickets` in `region`'s
+    calendar, to 3 places (None for no tickets)."""
+    days = [working_days_between(t["submitted_at"], t[field], region.timezone, region.code)
+            for t in tickets]
+    return round(median(days), 3) if days else None
 
 
 def breaches(ticket, now):

@@ -219,7 +219,9 @@ TICKET_VIEW = record(
 TICKET_PRIVATE = record({**TICKET_VIEW["properties"], "version": INT, "likely_duplicates": ARRAY},
                         {"reporter": nullable(OBJECT)})
 TICKET_PAGE = items_of(TICKET_VIEW, page=INT, limit=INT, next_page=nullable(INT))
-STATS = record({"received": INT, "by_status": OBJECT, "region": S, "overdue": INT})
+STATS = record({"received": INT, "by_status": OBJECT, "region": S, "overdue": INT,
+                "median_working_days_to_first_response": nullable(NUM),
+                "median_working_days_to_resolution": nullable(NUM)})
 OPEN311_LIST = {"type": "array", "items": OBJECT}
 OPEN311_DISCOVERY = {"type": "object", "required": ["changeset", "contact", "key_service", "endpoints"],
                      "properties": {"changeset": S, "contact": S, "key_service": S,

@@ -273,9 +273,14 @@ def test_statistics():
          "breaches": ["follow_up"]},
         {"status": "submitted", "opd": "A", "submitted_at": NOW, "breaches": []},
     ]
-    stats = domain.statistics(tickets, NOW)
+    stats = domain.statistics(tickets, TANGERANG)
     assert stats["received"] == 4 and stats["resolved"] == 2
     assert stats["share_resolved"] == 0.5 and stats["share_resolved_on_time"] == 0.5
     assert stats["median_hours_to_first_response"] == 48.0
     assert stats["median_hours_to_resolution"] == 144.0
+    # From Friday 10:00 WIB: verified Saturday, Sunday and Monday 10:00 took 0.583 (the
+    # rest of Friday), 0.583 and 1 working day; resolved Tuesday 10:00 took 2 (Friday's
+    # rest, Monday, Tuesday's first 10 h), next Saturday 10:00 5.583: median 3.792.
+    assert stats["median_working_days_to_first_response"] == 0.583
+    assert stats["median_working_days_to_resolution"] == 3.792
     assert stats["overdue"] == 1
