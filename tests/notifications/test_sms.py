@@ -53,7 +53,14 @@ def test_an_sms_report_becomes_a_ticket_once_and_cek_answers(platform, sms, toke
                           env=environ, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     # the daemon may be moving a reply from outbox/ to sent/ just as we look: look until it settles
-    until("the same reply again", lambda: replies_to(sms, sender) == [reply, reply])
+    try:
+        until("the same reply again", lambda: replies_to(sms, sender) == [reply, reply])
+    except AssertionError as timed_out:  # say what was there instead (seen once in CI)
+        files = {sub: sorted(p.name for p in (sms.dir / sub).iterdir())
+                 for sub in ("outbox", "sent", "error")}
+        log = (sms.dir / "smsd.log").read_text(errors="replace")[-2000:]
+        raise AssertionError(f"{timed_out}: replies {replies_to(sms, sender)}, {files}, "
+                             f"smsd.log: {log}") from None
     listed = requests.get(f"{platform.url}/api/v1/regions/{REGION}/aspirasi?category=sampah&limit=100",
                           timeout=10).json()["items"]
     assert [t["number"] for t in listed if detail in t["description"]] == [number]
