@@ -9,6 +9,7 @@ gets a fresh context. Prints one JSON line: {flow name: null, or the failure's t
 """
 import json
 import re
+import statistics
 import sys
 import time
 import traceback
@@ -241,6 +242,10 @@ OFF_SCREEN = """(width) => [...document.querySelectorAll('main td')].filter(td =
 }).map(td => td.textContent.trim())"""
 
 
+CARD_HEIGHTS = """[...document.querySelectorAll('#papan-harga tbody tr')]
+    .map(row => row.getBoundingClientRect().height)"""
+
+
 def axe_violations(browser, url, viewport):
     """axe-core on one page as a phone shows it; JavaScript on for axe alone (CSP bypassed:
     the pages allow no inline scripts)."""
@@ -258,7 +263,8 @@ def axe_violations(browser, url, viewport):
 @flow
 def price_boards_on_narrow_phones(page, base, data):
     """On a 360 or 320 px phone the price boards keep every figure on screen (a row becomes
-    a card whose cells name their column) and pass axe-core."""
+    a card whose cells name their column), a 360 px board's cards are short, and the boards
+    pass axe-core."""
     if not data["prices"]:
         return
     for size in NARROW_PHONES:
@@ -272,6 +278,9 @@ def price_boards_on_narrow_phones(page, base, data):
         garlic = page.locator("#papan-harga tr", has_text="Bawang putih bonggol")
         expect(garlic.get_by_text(re.compile(r"^per \d{1,2} \w+ \d{4}$"))).to_be_visible()
         expect(rice.get_by_text(re.compile(r"^per "))).to_have_count(0)
+        if size["width"] == 360:  # a list read down: over four commodities to a 740 px screen
+            heights = page.evaluate(CARD_HEIGHTS)
+            assert statistics.median(heights) <= 160, f"price cards at 360 px (CSS px): {heights}"
         for path in PRICE_BOARDS:
             page.goto(base + path)
             off_screen = page.evaluate(OFF_SCREEN, size["width"])
