@@ -337,39 +337,54 @@ def likely_duplicates(ticket, candidates, now):
     return sorted(found, key=lambda d: d["distance_m"])
 
 
-def statistics(tickets, region):
+def statistics(tickets, region, by_opd=False):
     """Counts by status, share resolved, time to respond and resolve (median hours, and
-    median working days in `region`'s calendar, as its SLA counts), overdue."""
-    by_status = {state: 0 for state in STATE_LABELS}
-    verified = [t for t in tickets if t.get("verified_at")]
-    resolved_tickets = [t for t in tickets if t.get("resolved_at")]
-    resolved_on_time = sum(not t.get("breaches") for t in resolved_tickets)
-    overdue = 0
-    for t in tickets:
-        by_status[t["status"]] += 1
-        if t["status"] in OPEN_STATES and t.get("breaches"):
-            overdue += 1
-    total = len(tickets)
-    resolved = by_status["resolved"]
+    median working days in `region`'s calendar, as its SLA counts), overdue; with
+    `by_opd`, the same per OPD. Each ticket's times are counted once."""
+    timed = [_times(t, region) for t in tickets]
+    result = _summary(timed)
+    if by_opd:
+        result["by_opd"] = {opd: _summary([t for t in timed if t["opd"] == opd])
+                            for opd in sorted({t["opd"] for t in timed})}
+    return result
 
-    def median_hours(done, field):
-        hours = [(t[field] - t["submitted_at"]).total_seconds() / 3600 for t in done]
-        return round(median(hours), 2) if hours else None
+
+def _times(ticket, region):
+    """What the statistics need of one ticket: its state and how long it took to be verified
+    and resolved, in hours and in working days (None before it was)."""
+    times = {"status": ticket["status"], "opd": ticket["opd"], "breached": bool(ticket.get("breaches"))}
+    for field, key in (("verified_at", "verify"), ("resolved_at", "resolve")):
+        done = ticket.get(field)
+        times[f"hours_to_{key}"] = (done - ticket["submitted_at"]).total_seconds() / 3600 if done else None
+        times[f"days_to_{key}"] = sla.working_days_between(
+            ticket["submitted_at"], done, region.timezone, region.code) if done else None
+    return times
+
+
+def _summary(timed):
+    by_status = {state: 0 for state in STATE_LABELS}
+    for t in timed:
+        by_status[t["status"]] += 1
+    resolved_ever = [t for t in timed if t["hours_to_resolve"] is not None]
+    on_time = sum(not t["breached"] for t in resolved_ever)
+    total, resolved = len(timed), by_status["resolved"]
+
+    def median_of(key, places):
+        values = [t[key] for t in timed if t[key] is not None]
+        return round(median(values), places) if values else None
 
     return {
         "received": total,
         "by_status": by_status,
         "resolved": resolved,
         "share_resolved": round(resolved / total, 4) if total else 0.0,
-        "share_resolved_on_time": round(resolved_on_time / resolved, 4) if resolved else 0.0,
-        "median_hours_to_first_response": median_hours(verified, "verified_at"),
-        "median_hours_to_resolution": median_hours(resolved_tickets, "resolved_at"),
-        "median_working_days_to_first_response": sla.median_working_days(verified, "verified_at", region),
-        "median_working_days_to_resolution": sla.median_working_days(resolved_tickets, "resolved_at",
-                                                                     region),
-        "overdue": overdue,
+        "share_resolved_on_time": round(on_time / resolved, 4) if resolved else 0.0,
+        "median_hours_to_first_response": median_of("hours_to_verify", 2),
+        "median_hours_to_resolution": median_of("hours_to_resolve", 2),
+        "median_working_days_to_first_response": median_of("days_to_verify", 3),
+        "median_working_days_to_resolution": median_of("days_to_resolve", 3),
+        "overdue": sum(t["status"] in OPEN_STATES and t["breached"] for t in timed),
     }
-
 
 
 def allowed_actions(ticket, caller):

@@ -17,6 +17,7 @@ region's own time:
 No I/O, no clock reads: callers pass `now`.
 """
 from datetime import datetime
+from statistics import median
 from zoneinfo import ZoneInfo
 
 from services.aspirasi import sla
@@ -68,12 +69,19 @@ def _within(moment, bounds):
     return moment is not None and bounds[0] <= moment < bounds[1]
 
 
+def _median_working_days(tickets, field, region):
+    """The median working days from submission to `field`, to 3 places (None for none)."""
+    days = [sla.working_days_between(t["submitted_at"], t[field], region.timezone, region.code)
+            for t in tickets]
+    return round(median(days), 3) if days else None
+
+
 def _figures(received, resolved, verified, open_now, region, now):
     on_time = [t for t in resolved if not t.get("breaches")]
     return {"received": len(received), "resolved": len(resolved), "resolved_on_time": len(on_time),
             "share_on_time": round(len(on_time) / len(resolved), 4) if resolved else None,
-            "median_working_days_to_verify": sla.median_working_days(verified, "verified_at", region),
-            "median_working_days_to_resolve": sla.median_working_days(resolved, "resolved_at", region),
+            "median_working_days_to_verify": _median_working_days(verified, "verified_at", region),
+            "median_working_days_to_resolve": _median_working_days(resolved, "resolved_at", region),
             "backlog": len(open_now), "overdue": sum(is_overdue(t, now) for t in open_now)}
 
 

@@ -175,13 +175,8 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
     def stats(self, region_code, opd=None):
         region = get_region(region_code)
         tickets = self.repo.for_statistics(region_code, opd)
-        result = domain.statistics(tickets, region)
-        result.update(region=region_code, opd=opd)
-        if opd is None:
-            opds = sorted({t["opd"] for t in tickets})
-            result["by_opd"] = {o: domain.statistics([t for t in tickets if t["opd"] == o], region)
-                                for o in opds}
-        return result
+        result = domain.statistics(tickets, region, by_opd=opd is None)
+        return {**result, "region": region_code, "opd": opd}
 
     @rpc
     def officer_queue(self, region_code, status=None, category=None, opd=None, *, caller):

@@ -10,10 +10,10 @@ elapsed on working days only,
 and a clock of n working days spans exactly n of them.
 """
 from datetime import datetime, time, timedelta
-from statistics import median
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from services.servicekit.working_days import is_working_day
+from services.servicekit.working_days import count_working_days, is_working_day
 
 VERIFY_DAYS = 3
 FOLLOW_UP_DAYS = 5
@@ -53,25 +53,30 @@ def working_days_between(start, end, timezone="Asia/Jakarta", region_code=None):
     is not after `start`.
     """
     zone = ZoneInfo(timezone)
-    day, last = start.astimezone(zone).date(), end.astimezone(zone).date()
-    elapsed = 0.0
-    while day <= last:
-        if is_working_day(day, region_code):
-            # in UTC, so that a day is its real length wherever clocks shift
-            opens, closes = (datetime.combine(d, time(0, 0), tzinfo=zone).astimezone(UTC)
-                             for d in (day, day + timedelta(days=1)))
-            overlap = (min(end, closes) - max(start, opens)).total_seconds()
-            elapsed += max(overlap, 0) / (closes - opens).total_seconds()
-        day += timedelta(days=1)
-    return elapsed
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
+    if last <= first:
+        return _share_of_day(first, start, end, timezone, region_code) if last == first else 0.0
+    # the days between count whole: only the first and the last are shared
+    return (_share_of_day(first, start, end, timezone, region_code)
+            + count_working_days(first + timedelta(days=1), last, region_code)
+            + _share_of_day(last, start, end, timezone, region_code))
 
 
-def median_working_days(tickets, field, region):
-    """The median working days from submission to `field` over `tickets` in `region`'s
-    calendar, to 3 places (None for no tickets)."""
-    days = [working_days_between(t["submitted_at"], t[field], region.timezone, region.code)
-            for t in tickets]
-    return round(median(days), 3) if days else None
+def _share_of_day(day, start, end, timezone, region_code):
+    """The part of `day` (a working day, else nothing) that lies between `start` and `end`."""
+    if not is_working_day(day, region_code):
+        return 0.0
+    opens, closes = _day_bounds(day, timezone)
+    overlap = (min(end, closes) - max(start, opens)).total_seconds()
+    return max(overlap, 0) / (closes - opens).total_seconds()
+
+
+@lru_cache(maxsize=4096)  # statistics ask for the same few hundred days thousands of times
+def _day_bounds(day, timezone):
+    """When `day` begins and ends, in UTC: so that a day is its real length wherever clocks shift."""
+    zone = ZoneInfo(timezone)
+    return tuple(datetime.combine(d, time(0, 0), tzinfo=zone).astimezone(UTC)
+                 for d in (day, day + timedelta(days=1)))
 
 
 def breaches(ticket, now):

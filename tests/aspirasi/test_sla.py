@@ -1,4 +1,5 @@
 """Working-day clocks: weekends, national holidays, cuti bersama and regional days off do not count."""
+import random
 from datetime import date, datetime, timedelta, timezone
 
 import holidays
@@ -118,6 +119,19 @@ def test_a_clock_of_n_working_days_spans_n_working_days(start, zone, region):
         due = sla.add_working_days(start, days, zone, region)
         assert sla.working_days_between(start, due, zone, region) == pytest.approx(days)
         assert sla.working_days_between(start, due + timedelta(minutes=1), zone, region) > days
+
+
+@pytest.mark.parametrize("region", ["36.71", "51.71"])
+def test_working_days_are_counted_as_a_walk_over_the_calendar_would(region):
+    """The counted shortcut (weeks and a search of the days off) agrees with the definition,
+    a walk day by day, over spans across years, holidays, cuti bersama and regional days."""
+    rnd = random.Random(region)
+    for _ in range(400):
+        first = date(2024, 12, 1) + timedelta(days=rnd.randrange(800))
+        stop = first + timedelta(days=rnd.randrange(-3, 420))
+        walked = sum(working_days.is_working_day(first + timedelta(days=n), region)
+                     for n in range((stop - first).days))
+        assert working_days.count_working_days(first, stop, region) == walked, (first, stop)
 
 
 def test_breaches_are_reported_once():
