@@ -6,8 +6,7 @@ is the region's local day.
 A working day counts whole, 00:00 to 24:00 local time, not office hours: the
 SLA's clocks run in whole working days, so the time something took
 (`working_days_between`, for kinerja and the public statistics) is the time
-elapsed on working days only,
-and a clock of n working days spans exactly n of them.
+elapsed on working days only, and a clock of n working days spans exactly n of them.
 """
 from datetime import datetime, time, timedelta
 from functools import lru_cache
