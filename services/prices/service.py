@@ -2,7 +2,6 @@
 sheet_import.py, history, trends and comparison in series.py)."""
 import hashlib
 import json
-from functools import partial
 
 from nameko.dependency_providers import Config
 from nameko.timer import timer
@@ -33,7 +32,6 @@ from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.store import MongoStore
-from services.servicekit.working_days import is_working_day
 
 LIVE_ALERTS = 20
 DAYS_WITHOUT_DATA = Gauge(
@@ -201,5 +199,4 @@ class PricesService(Observable, SheetImport, PriceSeries):
             latest = self.repo.latest_day(region.code)
             if latest is not None:
                 DAYS_WITHOUT_DATA.labels(region.code).set(
-                    price_math.working_days_without_data(latest, today_in(region),
-                                                         partial(is_working_day, region_code=region.code)))
+                    price_math.working_days_without_data(latest, today_in(region), region.code))

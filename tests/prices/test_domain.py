@@ -368,8 +368,7 @@ def test_catalogue_covers_pihps_and_every_commodity_of_the_bandung_sample(catalo
 
 
 def test_working_days_without_data_skip_weekends_and_holidays_and_today():
-    def weekdays(day):
-        return day.weekday() < 5 and day.isoformat() != "2026-08-17"  # Hari Kemerdekaan, a Monday
-    assert price_math.working_days_without_data("2026-08-13", "2026-08-14", weekdays) == 0  # Thu, Fri
-    assert price_math.working_days_without_data("2026-08-13", "2026-08-18", weekdays) == 1  # Fri only
-    assert price_math.working_days_without_data("2026-08-13", "2026-08-19", weekdays) == 2  # Fri, Tue
+    # 17 Aug 2026, a Monday, is Hari Kemerdekaan
+    assert price_math.working_days_without_data("2026-08-13", "2026-08-14") == 0  # Thu, Fri
+    assert price_math.working_days_without_data("2026-08-13", "2026-08-18") == 1  # Fri only
+    assert price_math.working_days_without_data("2026-08-13", "2026-08-19") == 2  # Fri, Tue

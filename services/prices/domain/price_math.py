@@ -3,6 +3,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
+from services.servicekit.working_days import count_working_days
+
 # A change is measured against the previous report at most this many days old.
 LOOKBACK_DAYS = 31
 
@@ -36,15 +38,11 @@ def change(price, previous, previous_date=None):
             "direction": direction(price, previous)}
 
 
-def working_days_without_data(latest, today, is_working_day):
+def working_days_without_data(latest, today, region_code=None):
     """Whole working days after `latest` (the last day with prices) and before
     `today` (today's prices may still be coming): how long a region is stale."""
-    day, missing = date.fromisoformat(latest) + timedelta(days=1), 0
-    end = date.fromisoformat(today)
-    while day < end:
-        missing += is_working_day(day)
-        day += timedelta(days=1)
-    return missing
+    return count_working_days(date.fromisoformat(latest) + timedelta(days=1), date.fromisoformat(today),
+                              region_code)
 
 
 def day_before(day, days=1):
