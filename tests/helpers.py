@@ -1,9 +1,12 @@
 """Small helpers the test modules share."""
 import time
 
+import jwt
 from jsonschema import Draft202012Validator
 from nameko.testing.services import entrypoint_hook
 
+from services.gateway import sessions
+from services.gateway.sessions import secret
 from services.servicekit.envelope import contract
 
 
@@ -48,6 +51,17 @@ def until_limited(send, allowed):
     while 429 not in statuses and len(statuses) < 2 * allowed + 1:
         statuses.append(send())
     return statuses
+
+
+def claims_of(session_cookie):
+    """The claims of a page session cookie, checked but expiry aside."""
+    return jwt.decode(session_cookie, secret(), algorithms=["HS256"], audience=sessions.AUDIENCE,
+                      options={"verify_exp": False})
+
+
+def resigned(session_cookie, **changes):
+    """The session cookie signed again with some claims changed (as the gateway would sign it)."""
+    return jwt.encode({**claims_of(session_cookie), **changes}, secret(), algorithm="HS256")
 
 
 def with_window_left(seconds, window=60):

@@ -48,7 +48,6 @@ from services.servicekit.store import MongoStore
 SIGN_IN = "/petugas/masuk"
 HOME = "/petugas/"
 SIGN_IN_COOKIE = "masuk_csrf"  # double-submit token of the sign-in form (no session yet)
-TTL = 8 * 3600  # one working day; then sign in again
 IDLE_MINUTES = 30  # CONSOLE_IDLE_MINUTES unless configured
 IDLE_NOTICE = "Sesi Anda berakhir karena tidak ada aktivitas selama {} menit. Silakan masuk lagi."
 OFFICER_ROLES = ("opd_officer", "disnaker_officer", "price_clerk", "editor", "region_admin",
@@ -130,14 +129,14 @@ def console(method, url, roles, query=None, form=None, statuses=(), response_typ
     def decorate(fn):
         @functools.wraps(fn)
         def handler(self, request, **kwargs):
-            session = sessions.current(request, TTL)
+            session = sessions.current(request)
             if session is None or session.role not in OFFICER_ROLES:
                 return _signed_out(request, self.console_idle_minutes)
             if not self.repo.in_force(session.username or session.subject, session.issued_at):
                 return _ended(request, "Sesi Anda sudah tidak berlaku. Silakan masuk lagi.")
             officer = Officer(session, request)
             response = _answer(self, fn, request, officer, roles, kwargs)
-            sessions.slide(response, request, session, TTL, self.console_idle_minutes * 60)
+            sessions.slide(response, request, session, sessions.TTL, self.console_idle_minutes * 60)
             return response
         return page(method, url, query=query, form=form, statuses=statuses + (303, 403),
                     response_type=response_type)(handler)
@@ -184,7 +183,7 @@ def csrf_field(token):
 
 def _signed_out(request, idle_minutes):
     """The sign-in for a request without a session, saying so if its session ended by idleness."""
-    if sessions.ended_idle(request, TTL):
+    if sessions.ended_idle(request):
         return _ended(request, IDLE_NOTICE.format(idle_minutes))
     return _to_sign_in(request)
 
@@ -216,8 +215,8 @@ class IdleMinutes(DependencyProvider):
 
     def setup(self):
         minutes = self.container.config.get("CONSOLE_IDLE_MINUTES", IDLE_MINUTES)
-        if type(minutes) is not int or not 1 <= minutes <= TTL // 60:
-            raise ConfigError(f"CONSOLE_IDLE_MINUTES must be whole minutes from 1 to {TTL // 60}, "
+        if type(minutes) is not int or not 1 <= minutes <= sessions.TTL // 60:
+            raise ConfigError(f"CONSOLE_IDLE_MINUTES must be whole minutes from 1 to {sessions.TTL // 60}, "
                               f"not {minutes!r}")
         self.minutes = minutes
 
@@ -233,7 +232,7 @@ class ConsolePages:
     @page("GET", SIGN_IN, query={"next": {"type": "string"}, "pesan": {"type": "string"}})
     def console_sign_in_form(self, request):
         """The officers' sign-in form."""
-        session = sessions.current(request, TTL)
+        session = sessions.current(request)
         target = _safe_next(request.args.get("next"))
         if session and session.role in OFFICER_ROLES and self.repo.in_force(
                 session.username or session.subject, session.issued_at):
@@ -266,7 +265,7 @@ class ConsolePages:
             return self._sign_in_form(request, {"username": username, "next": target}, 400,
                                       error="Nama pengguna atau kata sandi salah.")
         response = goto(target)
-        sessions.start(response, request, claims, TTL, username=username,
+        sessions.start(response, request, claims, username=username,
                        idle=self.console_idle_minutes * 60)
         response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN)
         return response
@@ -274,7 +273,7 @@ class ConsolePages:
     @page("POST", "/petugas/keluar", form=CSRF_ONLY, statuses=(303, 403))
     def console_sign_out(self, request):
         """Sign out (with the session's CSRF token, so no other site can sign you out)."""
-        session = sessions.current(request, TTL)
+        session = sessions.current(request)
         if session is not None:
             sessions.check_form(request, session)
         response = goto(f"{SIGN_IN}?pesan=" + quote("Anda sudah keluar."))

@@ -24,7 +24,7 @@ from services.servicekit.errors import Forbidden
 
 COOKIE = "sesi"
 AUDIENCE = "session"
-TTL = 8 * 3600
+TTL = 8 * 3600  # one working day; then sign in again
 CSRF_FIELD = "csrf"
 
 
@@ -80,21 +80,21 @@ def _set_cookie(response, request, session, now, ttl, idle):
                         secure=is_https(request))
 
 
-def current(request, ttl=TTL):
+def current(request):
     """The request's valid Session, or None (no cookie, bad signature, expired, or signed in
-    more than `ttl` seconds ago)."""
+    more than TTL seconds ago)."""
     data = _claims(request, verify_exp=True)
-    if data is None or data["iat"] + ttl <= time.time():
+    if data is None or data["iat"] + TTL <= time.time():
         return None
     return Session(data["sub"], data["role"], data["region"], data["csrf"], data.get("opd"),
                    data.get("usr"), data["iat"])
 
 
-def ended_idle(request, ttl=TTL):
+def ended_idle(request):
     """Whether the request carries a genuine session whose idle deadline (`exp`) has passed
-    while its absolute end (`iat` + `ttl`) has not: one that ended by idleness."""
+    while its absolute end (`iat` + TTL) has not: one that ended by idleness."""
     data = _claims(request, verify_exp=False)
-    return data is not None and data["exp"] <= time.time() < data["iat"] + ttl
+    return data is not None and data["exp"] <= time.time() < data["iat"] + TTL
 
 
 def _claims(request, verify_exp):

@@ -8,29 +8,20 @@ import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
-import jwt
 import pytest
 import requests
 
 from services.gateway import sessions
-from services.gateway.console import TTL, IdleMinutes
-from services.gateway.sessions import secret
+from services.gateway.console import IdleMinutes
+from services.gateway.sessions import TTL
 from services.platform.service_index import SERVICES_DIR
 from services.servicekit.config import load_config
 from services.servicekit.errors import ConfigError
 from tests.console.conftest import PASSWORD, csrf_of, sign_in_token
+from tests.helpers import claims_of, resigned
 
 IDLE = 30 * 60
 IDLE_NOTICE = "Sesi Anda berakhir karena tidak ada aktivitas selama 30 menit. Silakan masuk lagi."
-
-
-def claims_of(value):
-    return jwt.decode(value, secret(), algorithms=["HS256"], audience=sessions.AUDIENCE,
-                      options={"verify_exp": False})
-
-
-def resigned(value, **changes):
-    return jwt.encode({**claims_of(value), **changes}, secret(), algorithm="HS256")
 
 
 def with_cookie(url, value, method="GET", data=None):

@@ -11,6 +11,7 @@ from services.gateway import sessions
 from services.gateway.sessions import secret
 from services.servicekit.caller import Caller
 from services.servicekit.errors import Forbidden
+from tests.helpers import claims_of, resigned
 
 SITI = Caller("S0123456789abcde", "citizen", "36.71")
 
@@ -27,16 +28,6 @@ def started(scheme="http", headers=None, ttl=sessions.TTL, idle=None):
     session = sessions.start(response, request(scheme=scheme, headers=headers), SITI, ttl, idle=idle)
     header = response.headers["Set-Cookie"]
     return session, header, SimpleCookie(header)["sesi"].value
-
-
-def claims_of(value):
-    return jwt.decode(value, secret(), algorithms=["HS256"], audience="session",
-                      options={"verify_exp": False})
-
-
-def resigned(value, **changes):
-    """The cookie `value` signed again with some claims changed (as the gateway would sign it)."""
-    return jwt.encode({**claims_of(value), **changes}, secret(), algorithm="HS256")
 
 
 def test_cookie_is_signed_httponly_lax_and_expires():
@@ -67,8 +58,8 @@ def test_a_tampered_foreign_or_expired_cookie_is_no_session():
 def test_a_session_signed_in_longer_ago_than_its_ttl_is_none_whatever_its_exp():
     _, _, value = started()
     now = int(time.time())
-    assert sessions.current(request(resigned(value, iat=now - 3600)), ttl=3600) is None
-    assert sessions.current(request(resigned(value, iat=now - 3590)), ttl=3600) is not None
+    assert sessions.current(request(resigned(value, iat=now - sessions.TTL))) is None
+    assert sessions.current(request(resigned(value, iat=now - sessions.TTL + 10))) is not None
 
 
 def test_an_idle_limited_session_ends_when_unused_and_slides_when_used():
