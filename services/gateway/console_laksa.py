@@ -47,8 +47,8 @@ class LaksaConsole:
         chosen = {k: (request.args.get(k) or "").strip() or None for k in ("status", "category", "opd")}
         if chosen["status"] not in (None, *STATE_LABELS):
             chosen["status"] = None
-        queue = officer.call(self.aspirasi.officer_queue, officer.region, chosen["status"],
-                             chosen["category"], chosen["opd"])
+        queue = officer.call(self.aspirasi.officer_queue, officer.region, status=chosen["status"],
+                             category=chosen["category"], opd=chosen["opd"])
         categories = call(self.aspirasi.categories, officer.region)
         return console_page("console/laksa.html", officer, active="laksa", queue=queue, chosen=chosen,
                             categories={c["code"]: c["name"] for c in categories},

@@ -92,7 +92,7 @@ class NewsConsole:
         """The region's articles in every state, newest change first, filtered by state."""
         status = request.args.get("status") or None
         page = request.args.get("halaman", 1, type=int) or 1
-        found = officer.call(self.news.newsroom, officer.region, status, 20, page)
+        found = officer.call(self.news.newsroom, officer.region, status=status, limit=20, page=page)
         return console_page("console/berita.html", officer, active="berita", found=found, wanted=status,
                             states=STATE_LABELS)
 
@@ -177,7 +177,8 @@ class NewsConsole:
         try:
             interval = int(form.get("interval") or 15)
             officer.call(self.news.add_feed_source, officer.region, form.get("url", "").strip(),
-                         form.get("nama", ""), form.get("kategori") or "pengumuman", interval)
+                         form.get("nama", ""), category=form.get("kategori") or "pengumuman",
+                         interval_minutes=interval)
         except (ValueError, ValidationFailed):
             return back(HOME + "/sumber", error="Sumber belum ditambahkan: isi alamat http(s) umpan RSS "
                                                 "atau Atom, namanya, dan selang ambil 1 sampai 1440 menit.")

@@ -70,7 +70,7 @@ class PricesConsole:
     @console("GET", HOME + "/pasar/<string:market>", ROLES, query=DAY_QUERY)
     def prices_entry_form(self, request, officer, market):
         """One market's form for a day (default today)."""
-        sheet = officer.call(self.prices.entry_form, officer.region, market, request.args.get("tanggal"))
+        sheet = officer.call(self.prices.entry_form, officer.region, market, day=request.args.get("tanggal"))
         values = {item["commodity"]: item["price"] for item in sheet["items"] if item["price"] is not None}
         return self._entry(officer, sheet, values)
 
@@ -78,7 +78,7 @@ class PricesConsole:
     def prices_record(self, request, officer, market):
         """Save the form; doubtful values are shown again to confirm before anything is stored."""
         day = request.form.get("tanggal") or None
-        sheet = officer.call(self.prices.entry_form, officer.region, market, day)
+        sheet = officer.call(self.prices.entry_form, officer.region, market, day=day)
         amounts, problems = read_amounts(request.form)
         if not amounts and not problems:
             return self._entry(officer, sheet, {}, status=400, error="Isi paling sedikit satu harga.")

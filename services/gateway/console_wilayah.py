@@ -80,7 +80,7 @@ class RegionAdminConsole:
     def console_issue_key(self, request, officer):
         """Issue an Open311 api_key; the key is shown once, on this answer only."""
         label = (request.form.get("label") or "").strip()[:80] or None
-        key = officer.call(self.aspirasi.issue_api_key, officer.region, label)
+        key = officer.call(self.aspirasi.issue_api_key, officer.region, label=label)
         categories = sorted(call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
         return console_page("console/wilayah.html", officer, 201, active="wilayah", categories=categories,
                             opds=sorted({c["opd"] for c in categories}),

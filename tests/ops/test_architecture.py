@@ -174,12 +174,18 @@ def rpc_signatures(services=SERVICES):
     return signatures
 
 
+def _is_rpc_call(func):
+    """`call(...)` or an officer's `<...>.call(...)`: the two ways the gateway makes an RPC."""
+    return (isinstance(func, ast.Name) and func.id == "call") or (
+        isinstance(func, ast.Attribute) and func.attr == "call")
+
+
 def positional_optionals(services=SERVICES):
     """`call(<...>.<service>.<method>, ...)` sites passing an optional parameter by position."""
     signatures, found = rpc_signatures(services), set()
     for module, path in _modules(services).items():
         for node in ast.walk(ast.parse(path.read_text())):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "call"
+            if not (isinstance(node, ast.Call) and _is_rpc_call(node.func)
                     and node.args and isinstance(node.args[0], ast.Attribute)
                     and isinstance(node.args[0].value, ast.Attribute)):
                 continue
