@@ -26,13 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 GATEWAY = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
 
 
-def start_services(env):
-    procs = {}
-    for name in SERVICES:
-        procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT, env=env,
-            preexec_fn=backing.die_with_parent)
-    return procs
+def start_service(name, env):
+    """One service's runner process; it dies with this process."""
+    return subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT, env=env,
+                            preexec_fn=backing.die_with_parent)
+
+
+def start_services(env, names=SERVICES):
+    return {name: start_service(name, env) for name in names}
 
 
 def ops_address(name, env):

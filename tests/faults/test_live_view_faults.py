@@ -8,8 +8,6 @@ each test leaves it healthy again.
 import re
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -23,8 +21,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from tests.faults.broker import RabbitNode
 from tests.faults.conftest import wait_until
 from tests.faults.test_platform_faults import Citizens, report_from
-from tools.backing import die_with_parent
-from tools.run_platform import wait_healthy
+from tools.run_platform import start_service, wait_healthy
 from tools.stack import Platform
 
 pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
@@ -54,9 +51,7 @@ class LiveStack:
         self.start_again(name)
 
     def start_again(self, name):
-        self.platform.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", "services.servicekit.runner", name], env=self.platform.env,
-            preexec_fn=die_with_parent)
+        self.platform.procs[name] = start_service(name, self.platform.env)
         wait_healthy({name: self.platform.procs[name]}, self.platform.env)
 
     def stop(self):

@@ -16,8 +16,7 @@ from services.platform import partners
 from tests.helpers import wait_for
 from tests.partners.support import peek, publish_shared, shared_event
 from tools import backing
-from tools.backing import die_with_parent
-from tools.run_platform import ROOT, stop_all, wait_healthy
+from tools.run_platform import ROOT, start_services, stop_all, wait_healthy
 
 NEW = {"code": "36.05", "name": "Kabupaten Contoh", "province": "Banten", "domain": "contohkab.go.id",
        "categories": [{"code": "tambang-liar", "name": "Tambang liar", "opd": "Dinas Lingkungan Hidup"}]}
@@ -38,9 +37,7 @@ def running(rabbit_config, platform_db, db_name):
            "ASPIRASI_OPS_HTTP": f"127.0.0.1:{backing.free_port()}",
            "GATEWAY_OPS_HTTP": f"127.0.0.1:{backing.free_port()}",
            "GATEWAY_HTTP": f"127.0.0.1:{backing.free_port()}"}
-    procs = {name: subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name],
-                                    cwd=ROOT, env=env, preexec_fn=die_with_parent)
-             for name in ("aspirasi", "gateway")}
+    procs = start_services(env, ("aspirasi", "gateway"))
     try:
         wait_healthy(procs, env, seconds=45)
         yield f"http://{env['GATEWAY_HTTP']}", env
