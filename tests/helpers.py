@@ -1,11 +1,13 @@
 """Small helpers the test modules share."""
 import time
+from datetime import timedelta
 
 import jwt
 from jsonschema import Draft202012Validator
 from nameko.testing.services import entrypoint_hook
 
 from services.gateway import sessions
+from services.gateway.live import moment
 from services.gateway.sessions import secret
 from services.servicekit.envelope import contract
 
@@ -70,6 +72,14 @@ def with_window_left(seconds, window=60):
     left = window - time.time() % window
     if left < seconds:
         time.sleep(left + 0.05)
+
+
+def assert_same_live_item(read, applied, stamp):
+    """The live item a service answers (`read`) equals the one the gateway applied from its
+    event, but for the time `stamp`, which the store keeps to the millisecond and the event
+    to the microsecond."""
+    assert {**read, stamp: None} == {**applied, stamp: None}
+    assert abs(moment(read[stamp]) - moment(applied[stamp])) < timedelta(milliseconds=1)
 
 
 def assert_live_item(event_type, item):
