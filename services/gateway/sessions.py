@@ -113,7 +113,12 @@ def _claims(request, verify_exp):
 
 def check_form(request, session):
     """403 unless the POSTed form carries this session's CSRF token."""
-    sent = request.form.get(CSRF_FIELD, "")
+    from services.gateway.http import FormRefused, read_form  # http -> http_cache -> sessions
+
+    try:  # the form gate's values (http.read_form); a refused form still carries its token
+        sent = read_form(request).get(CSRF_FIELD, "")
+    except FormRefused as refusal:
+        sent = refusal.values.get(CSRF_FIELD, "")
     if session is None or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
         raise Forbidden("Formulir ini kedaluwarsa atau tidak berasal dari halaman kami. "
                         "Muat ulang halaman lalu kirim lagi.", {"field": CSRF_FIELD})
