@@ -19,7 +19,8 @@ from services.servicekit.store import MongoStore
 ADMIN = ("region_admin",)
 OFFICER_KINDS = tuple(r for r in ("opd_officer", "disnaker_officer", "price_clerk", "editor")
                       if r in DELEGABLE)
-MESSAGES = {"username": "Nama pengguna: 3-64 huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+MESSAGES = {"code": "Kode kategori: 1-60 huruf kecil, angka atau tanda hubung, misalnya jalan-rusak.",
+            "username": "Nama pengguna: 3-64 huruf kecil, angka, titik, garis bawah atau tanda hubung.",
             "password": "Kata sandi paling sedikit 10 karakter.",
             "role": "Pilih peran dari daftar.", "opd": "Petugas OPD harus punya OPD; pilih dari daftar.",
             "name": "Nama kategori wajib diisi.", "subscriptions": "Langganan belum benar."}
@@ -66,6 +67,15 @@ class RegionAdminConsole:
         except ValidationFailed as exc:
             return back(SECTION, error=_message(exc))
         return back(SECTION, f"Kategori {values['code']} diteruskan ke {values['opd']}.")
+
+    @console("POST", SECTION + "/kategori/<string:category>/pensiunkan", ADMIN, form=form(()))
+    def console_retire_category(self, request, officer, category):
+        """Retire a category: no longer offered for new reports; its tickets keep it."""
+        try:
+            officer.call(self.aspirasi.retire_category, officer.region, category)
+        except NotFound:
+            return back(SECTION, error="Kategori itu tidak ada atau sudah dipensiunkan.")
+        return back(SECTION, f"Kategori {category} dipensiunkan; laporan lamanya tetap tersimpan.")
 
     @console("POST", SECTION + "/langganan", ADMIN, form=form(("subscriptions",)))
     def console_subscribe(self, request, officer):
