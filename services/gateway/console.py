@@ -149,7 +149,12 @@ def console(method, url, roles, query=None, form=None, statuses=(), response_typ
 
 def _answer(service, fn, request, officer, roles, url_args):
     """The handler's answer, after the CSRF token of a POST and the officer's role are checked."""
+    refusal = None
     if request.method == "POST":
+        try:
+            read_form(request)  # the form gate; what it refuses is said once the sender may send
+        except FormRefused as exc:
+            refusal = exc
         try:
             sessions.check_form(request, officer.session)
         except Forbidden:
@@ -157,12 +162,9 @@ def _answer(service, fn, request, officer, roles, url_args):
                                     "Muat ulang halaman lalu kirim lagi.")
     if officer.role not in roles:
         return refused(officer, "Bagian ini bukan untuk peran Anda.")
-    if request.method == "POST":  # the form gate (http.read_form), after who may send it
-        try:
-            read_form(request)
-        except FormRefused as refusal:
-            return console_page("console/galat.html", officer, 400, title="Isian belum benar",
-                                message=gate_summary(refusal))
+    if refusal is not None:
+        return console_page("console/galat.html", officer, 400, title="Isian belum benar",
+                            message=gate_summary(refusal))
     return fn(service, request, officer, **url_args)
 
 

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from services.gateway.http_cache import ResponseCache
-from services.servicekit.described import BODY_SCHEMA
+from services.servicekit.described import BODY_SCHEMA, FORM_VALUES
 from services.servicekit.errors import DomainError, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
 from services.servicekit.validation import check_body, coerce_form, parse_json
@@ -21,7 +21,6 @@ from services.servicekit.validation import check_body, coerce_form, parse_json
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_FORM_PARTS = 200
-FORM_VALUES = "tl.form_values"
 
 
 def json_response(body, status=200, headers=None):

@@ -11,6 +11,7 @@ from services.servicekit.errors import ValidationFailed
 from services.servicekit.validation import check_body
 
 BODY_SCHEMA = "tl.body_schema"
+FORM_VALUES = "tl.form_values"  # a form's values, or its refusal, once the gate read it
 QUERY_SCHEMA = "tl.query_schema"
 
 
