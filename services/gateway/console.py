@@ -143,6 +143,7 @@ def console(method, url, roles, query=None, form=None, statuses=(), response_typ
         route = page(method, url, query=query, form=form, statuses=statuses + (303, 403, 400),
                      response_type=response_type, gated=False)(handler)
         route.__openapi__["form_gate"] = "console" if form is not None else None  # in _answer
+        route.__openapi__["roles"] = tuple(roles)  # who may send it (the form sweep signs in so)
         return route
     return decorate
 

@@ -20,7 +20,8 @@ HOME = "/petugas/harga"
 FIELD = "harga-"  # the form field of a commodity's price: harga-<commodity code>
 AMOUNT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$|^[0-9]+$")
 DAY_QUERY = {"tanggal": {"type": "string", "format": "date"}}
-ENTRY_FORM = {"type": "object", "additionalProperties": {"type": "string", "maxLength": 40},
+ENTRY_FORM = {"type": "object", "additionalProperties": False,
+              "patternProperties": {"^harga-[a-z0-9-]{1,60}$": {"type": "string", "maxLength": 40}},
               "properties": {"tanggal": {"type": "string", "maxLength": 10},
                              "yakin": {"type": "string", "maxLength": 4000},
                              "csrf": {"type": "string", "maxLength": 100}}}

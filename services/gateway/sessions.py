@@ -21,7 +21,7 @@ import jwt
 from services.gateway.auth import ISSUER, ROLES
 from services.servicekit.described import FORM_VALUES
 from services.servicekit.caller import Caller, token_secret
-from services.servicekit.errors import Forbidden
+from services.servicekit.errors import Forbidden, ValidationFailed
 
 COOKIE = "sesi"
 AUDIENCE = "session"
@@ -117,7 +117,7 @@ def check_form(request, session):
     # the form gate's values (http.read_form, run before any route reads a form; a refused
     # form still carries its token); none read: no token, refused
     found = request.environ.get(FORM_VALUES) or {}
-    sent = getattr(found, "values", found).get(CSRF_FIELD, "")
+    sent = (found.values if isinstance(found, ValidationFailed) else found).get(CSRF_FIELD, "")
     if session is None or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
         raise Forbidden("Formulir ini kedaluwarsa atau tidak berasal dari halaman kami. "
                         "Muat ulang halaman lalu kirim lagi.", {"field": CSRF_FIELD})

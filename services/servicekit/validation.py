@@ -178,11 +178,11 @@ def coerce_form(schema, fields):
     or named as a problem, never dropped or passed on as text; an empty one is
     left out (not sent); an array field keeps every value, others their first."""
     schema = bounded(schema)
-    properties = schema.get("properties", {})
+    properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
     values, problems = {}, {}
     for name, sent in fields.items():
-        wanted = properties.get(name) or schema.get("additionalProperties") or {}
-        kind = wanted.get("type") if isinstance(wanted, dict) else None
+        wanted = properties.get(name) or (extra if isinstance(extra, dict) else {})
+        kind = wanted.get("type")
         if kind == "array":
             values[name] = list(sent)
             continue
