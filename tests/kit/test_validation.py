@@ -52,13 +52,17 @@ def test_json_depth_is_measured_without_recursion_and_ignores_brackets_in_string
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
 def test_a_body_that_is_not_utf8_is_refused_before_its_depth_is_measured(encoding):
-    # json.loads(bytes) would guess UTF-16/32, and the depth counted on the raw bytes was 2
-    # whatever it nested: 100,000 levels then ended in an uncaught RecursionError
-    deep = ('{"a":' * 100_000 + "1" + "}" * 100_000).encode(encoding)
+    # json.loads(bytes) guesses UTF-16/32, while the depth was counted on the raw bytes: an
+    # escaped quote (backslash, NUL, quote) put the string matching out of step, the brackets
+    # after it were "inside a string", so this measured depth 1 and parsing it ended in an
+    # uncaught RecursionError
+    levels = 100_000
+    deep = ('["\\"",' + "[" * levels + "1" + "]" * levels + ',"x"]').encode(encoding)
     assert list(refused(parse_json, deep)) == ["body"]  # a 400, never a RecursionError
     assert list(refused(parse_json, '{"a": 1}'.encode(encoding))) == ["body"]
     if encoding != "utf-16-le":  # without a byte-order mark, ASCII in UTF-16-LE is UTF-8 with NULs
         assert "not UTF-8" in refused(parse_json, deep)["body"]
+    assert refused(parse_json, deep.decode(encoding).encode()) == {"body": "body nests deeper than 32 levels"}
     assert "not UTF-8" in refused(parse_json, b'{"a": "\xff"}')["body"]
     assert parse_json('{"a": "é"}'.encode()) == {"a": "é"}
 
