@@ -20,8 +20,9 @@ HOME = "/petugas/harga"
 FIELD = "harga-"  # the form field of a commodity's price: harga-<commodity code>
 AMOUNT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$|^[0-9]+$")
 DAY_QUERY = {"tanggal": {"type": "string", "format": "date"}}
-ENTRY_FORM = {"type": "object", "additionalProperties": False,
-              "patternProperties": {"^harga-[a-z0-9-]{1,60}$": {"type": "string", "maxLength": 40}},
+# a price per commodity, `harga-<code>` (x-field-names: the gate refuses any other name)
+ENTRY_FORM = {"type": "object", "additionalProperties": {"type": "string", "maxLength": 40},
+              "x-field-names": "^harga-[a-z0-9-]{1,60}$",
               "properties": {"tanggal": {"type": "string", "maxLength": 10},
                              "yakin": {"type": "string", "maxLength": 4000},
                              "csrf": {"type": "string", "maxLength": 100}}}

@@ -5,6 +5,7 @@ exceptions to responses, here via the kit's typed errors (also when they come
 back over RPC). Anything unexpected is a 500 in the same shape, no traceback.
 """
 import logging
+import re
 import socket
 
 from nameko.web.handlers import HttpRequestHandler
@@ -21,6 +22,7 @@ from services.servicekit.validation import check_body, coerce_form, parse_json
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_FORM_PARTS = 200
+MAX_MULTIPART = 9 * 1024 * 1024  # the largest form with files (a price sheet of 8 MiB); routes cap lower
 
 
 def json_response(body, status=200, headers=None):
@@ -100,8 +102,15 @@ def _gate_form(request):
     if request.mimetype == FORM_TYPES[0] and (request.content_length or 0) > MAX_BODY:
         raise PayloadTooLarge(f"body is {request.content_length} bytes; the limit is {MAX_BODY}")
     form, files = _parse_strictly(request)
+    if sum(len(value) for _, value in form.items(multi=True)) > MAX_BODY:
+        raise PayloadTooLarge(f"the form's text is over {MAX_BODY} characters")
     values, problems = coerce_form(schema, {name: form.getlist(name) for name in form})
     properties = schema.get("properties", {})
+    extra_names = re.compile(schema.get("x-field-names") or r"(?!)")
+    for name in set(form) - set(properties):
+        if isinstance(schema.get("additionalProperties"), dict) and not extra_names.fullmatch(name):
+            problems[name] = "is not a known field of this form"
+            values.pop(name, None)
     for name in set(files) | set(form):
         is_file = _is_file(properties.get(name))
         if name in files and not is_file:
@@ -123,11 +132,13 @@ def _is_file(schema):
 
 def _parse_strictly(request):
     """werkzeug's form parser, but bytes that are not UTF-8 kept as U+DC80-U+DCFF (named by
-    the gate) instead of replaced by U+FFFD, and text fields capped at MAX_BODY in all."""
+    the gate) instead of replaced by U+FFFD, and the body capped (urlencoded at MAX_BODY,
+    multipart at MAX_MULTIPART: werkzeug's max_form_memory_size bounds its parser's buffer,
+    not a field, so the text is measured after)."""
     if "form" in request.__dict__:
         raise RuntimeError("the form was read before the gate: read it with read_form only")
     request.encoding_errors = "surrogateescape"
-    request.max_form_memory_size = MAX_BODY
+    request.max_content_length = MAX_MULTIPART
     request.max_form_parts = MAX_FORM_PARTS
     try:
         request._load_form_data()

@@ -46,7 +46,7 @@ YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
 AK1_FORM = {"type": "object", "properties": {
     **{name: {"type": "string", "maxLength": size} for name, size in AK1_TEXT.items()},
     "education_graduation_year": YEAR, "course_year": YEAR,
-    "experience_years": {"type": "number", "minimum": 0, "maximum": 70},
+    "experience_years": {"type": "number", "minimum": 0, "maximum": 60},
     "expected_salary": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
     "disability": {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 40}},
     "desired_locations": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 5}}}}
@@ -58,7 +58,8 @@ FIELD_NAMES = {"education.level": "education_level", "education.major": "educati
                "education.institution": "education_institution",
                "education.graduation_year": "education_graduation_year",
                "desired_position.title": "desired_position", "desired_position": "desired_position",
-               "contact": "phone", "contact.phone": "phone", "contact.email": "email"}
+               "contact": "phone", "contact.phone": "phone", "contact.email": "email",
+               "experience.0.years": "experience_years", "experience.0.position": "experience_position"}
 MESSAGES = {"nik": "NIK harus 16 angka dan angka ke-7 sampai ke-12 sesuai tanggal lahir.",
             "birth_date": "Isi tanggal lahir (umur paling sedikit 18 tahun).",
             "sex": "Pilih jenis kelamin.", "marital_status": "Pilih status perkawinan.",
@@ -66,6 +67,8 @@ MESSAGES = {"nik": "NIK harus 16 angka dan angka ke-7 sampai ke-12 sesuai tangga
             "education_graduation_year": "Isi tahun lulus (empat angka).",
             "phone": "Isi nomor telepon atau e-mail yang benar.", "email": "Alamat e-mail tidak valid.",
             "expected_salary": "Isi gaji yang diharapkan sebagai angka rupiah.",
+            "experience_years": "Isi lama pengalaman dalam tahun (0-60), misalnya 2 atau 1,5.",
+            "experience_position": "Isi jabatan pada pengalaman kerja Anda.",
             "desired_locations": "Pilih paling banyak 5 wilayah kerja yang diinginkan."}
 
 
