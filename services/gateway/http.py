@@ -137,6 +137,10 @@ def _parse_strictly(request):
     not a field, so the text is measured after)."""
     if "form" in request.__dict__:
         raise RuntimeError("the form was read before the gate: read it with read_form only")
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        # no length to check up front: read it bounded (werkzeug parses the cached bytes)
+        limit = MAX_BODY if request.mimetype == FORM_TYPES[0] else MAX_MULTIPART
+        request._cached_data = read_body(request, limit)
     request.encoding_errors = "surrogateescape"
     request.max_content_length = MAX_MULTIPART
     request.max_form_parts = MAX_FORM_PARTS
