@@ -49,6 +49,7 @@ AUTHORITY = {
     "reopen": {"citizen": OWN},
     "read_contact": {"region_admin": REGION, "opd_officer": OPD, "service": ANY},
     "set_category": {"region_admin": REGION, "platform_operator": ANY},
+    "retire_category": {"region_admin": REGION, "platform_operator": ANY},
     "issue_api_key": {"region_admin": REGION, "platform_operator": ANY},
     "manage_api_keys": {"region_admin": REGION, "platform_operator": ANY},
     # the officer console: a region's queue (an OPD officer: their OPD's) and kinerja
@@ -60,11 +61,34 @@ MAX_NOTE = 2000
 REJECT_REASONS = {"not_our_authority", "spam", "incomplete"}
 
 
+# A category's code is its Open311 service_code and rides in URLs and XML: a short slug.
+CATEGORY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+CATEGORY_LIMITS = {"name": 120, "opd": 60}
+
+
 @dataclass(frozen=True)
 class Category:
     code: str
     name: str
     opd: str
+
+
+def category_from(code, name, opd):
+    """The category an admin sets, or one ValidationFailed naming every bad field: a slug
+    code, plain-text name and OPD (no control characters, no markup, bounded)."""
+    problems = {}
+    if not isinstance(code, str) or not CATEGORY_CODE.match(code.strip()):
+        problems["code"] = "must be 1-60 lowercase letters, digits or hyphens, e.g. jalan-rusak"
+    fields = {"name": name, "opd": opd}
+    for field, size in CATEGORY_LIMITS.items():
+        try:
+            fields[field] = reject_markup(fields, field, max_length=size)
+        except ValidationFailed as exc:
+            problems[field] = exc.message.removeprefix(f"{field}: ")
+    if problems:
+        raise ValidationFailed("; ".join(f"{k}: {v}" for k, v in problems.items()),
+                               {"field": next(iter(problems)), "fields": problems})
+    return Category(code.strip(), fields["name"], fields["opd"])
 
 
 def authorize(action, caller, ticket):

@@ -30,9 +30,10 @@ class TicketRepository(Repository):
 
     # catalogue ----------------------------------------------------------
     def categories(self, region_code):
+        """The categories offered for new reports (retired ones are kept, not offered)."""
         if not self.db.catalogues.find_one({"_id": region_code}):
             self.seed_categories(region_code)
-        docs = self.db.categories.find({"region": region_code}).sort("code", ASCENDING)
+        docs = self.db.categories.find({"region": region_code, "retired_at": None}).sort("code", ASCENDING)
         return {d["code"]: Category(d["code"], d["name"], d["opd"]) for d in docs}
 
     def seed_categories(self, region_code):
@@ -54,7 +55,15 @@ class TicketRepository(Repository):
         self.db.categories.update_one(
             {"_id": f"{region_code}:{category.code}"},
             {"$set": {"region": region_code, "code": category.code, "name": category.name,
-                      "opd": category.opd}}, upsert=True)
+                      "opd": category.opd}, "$unset": {"retired_at": ""}}, upsert=True)
+
+    def retire_category(self, region_code, code, now):
+        """Mark it retired (the document stays, so the template seeding never brings it back)."""
+        self.categories(region_code)
+        done = self.db.categories.update_one({"_id": f"{region_code}:{code}", "retired_at": None},
+                                             {"$set": {"retired_at": now}})
+        if not done.matched_count:
+            raise NotFound(f"no category {code!r} offered in {region_code}", {"field": "category"})
 
     # tickets ------------------------------------------------------------
     def next_sequence(self, region_code, year):

@@ -48,10 +48,15 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
     def set_category(self, region_code, code, name, opd, *, caller):
         get_region(region_code)
         domain.authorize("set_category", Caller.verify(caller), {"region": region_code})
-        for field, value in (("code", code), ("name", name), ("opd", opd)):
-            if not isinstance(value, str) or not value.strip():
-                raise ValidationFailed.field(field, "is required")
-        self.repo.set_category(region_code, domain.Category(code.strip(), name.strip(), opd.strip()))
+        self.repo.set_category(region_code, domain.category_from(code, name, opd))
+
+    @rpc
+    def retire_category(self, region_code, code, *, caller):
+        """No new reports in `code` (not on the lapor form, not in Open311's services); its
+        tickets keep it in their history. Setting the code again brings it back."""
+        get_region(region_code)
+        domain.authorize("retire_category", Caller.verify(caller), {"region": region_code})
+        self.repo.retire_category(region_code, code, utcnow())
 
     @rpc
     def submit(self, region_code, report, idempotency_key=None):

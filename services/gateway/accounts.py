@@ -16,9 +16,12 @@ from services.servicekit.caller import Caller
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.store import Repository
+from services.servicekit.validation import reject_markup
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 200  # scrypt reads all of it: a 1 MB password costs the loop
+MAX_OPD = 60
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
@@ -33,6 +36,11 @@ def password_matches(password, stored):
     return hmac.compare_digest(actual, expected)
 
 
+def _check_password(password):
+    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise ValidationFailed.field("password", f"must be {MIN_PASSWORD}-{MAX_PASSWORD} characters")
+
+
 class AccountRepository(Repository):
     indexes = {"accounts": [([("region", ASCENDING), ("role", ASCENDING)], {})]}
 
@@ -41,13 +49,14 @@ class AccountRepository(Repository):
         e.g. the seeker record behind an AK/1 card number."""
         if not isinstance(username, str) or not USERNAME.match(username):
             raise ValidationFailed.field("username", "use 3-64 lowercase letters, digits, . _ -")
-        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-            raise ValidationFailed.field("password", f"must be at least {MIN_PASSWORD} characters")
+        _check_password(password)
         if role not in ROLES:
             raise ValidationFailed.field("role", f"must be one of {', '.join(ROLES)}")
         get_region(region)
         if role == "opd_officer" and not opd:
             raise ValidationFailed.field("opd", "an OPD officer account names its OPD")
+        if opd is not None:
+            opd = reject_markup({"opd": opd}, "opd", max_length=MAX_OPD)
         try:
             self.db.accounts.insert_one({"_id": username, "password": hash_password(password),
                                          "role": role, "region": region, "opd": opd,
@@ -93,7 +102,6 @@ class AccountRepository(Repository):
     def reset_password(self, username, password, now):
         """A new password; sessions signed before now stop working."""
         self.get(username)
-        if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-            raise ValidationFailed.field("password", f"must be at least {MIN_PASSWORD} characters")
+        _check_password(password)
         self.db.accounts.update_one({"_id": username}, {"$set": {
             "password": hash_password(password), "sessions_after": int(now)}})

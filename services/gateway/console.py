@@ -37,6 +37,8 @@ from nameko.extensions import DependencyProvider
 
 from services.gateway import sessions
 from services.gateway.accounts import AccountRepository
+from services.gateway.form_errors import gate_summary
+from services.gateway.http import FormRefused, read_form
 from services.gateway.pages import goto, page, render
 from services.gateway.ratelimit import RateLimits
 from services.servicekit.caller import Caller
@@ -56,9 +58,9 @@ ROLE_NAMES = {"opd_officer": "Petugas OPD", "disnaker_officer": "Petugas Disnake
               "price_clerk": "Petugas harga pasar", "editor": "Editor berita",
               "region_admin": "Admin wilayah", "platform_operator": "Operator platform"}
 SIGN_IN_FORM = {"type": "object", "required": ["username", "password"], "properties": {
-    "username": {"type": "string"}, "password": {"type": "string"}, "next": {"type": "string"},
-    sessions.CSRF_FIELD: {"type": "string"}}}
-CSRF_ONLY = {"type": "object", "properties": {sessions.CSRF_FIELD: {"type": "string"}}}
+    "username": {"type": "string", "maxLength": 64}, "password": {"type": "string", "maxLength": 200},
+    "next": {"type": "string", "maxLength": 500}, sessions.CSRF_FIELD: {"type": "string", "maxLength": 100}}}
+CSRF_ONLY = {"type": "object", "properties": {sessions.CSRF_FIELD: {"type": "string", "maxLength": 100}}}
 
 
 @dataclass(frozen=True)
@@ -138,14 +140,22 @@ def console(method, url, roles, query=None, form=None, statuses=(), response_typ
             response = _answer(self, fn, request, officer, roles, kwargs)
             sessions.slide(response, request, session, sessions.TTL, self.console_idle_minutes * 60)
             return response
-        return page(method, url, query=query, form=form, statuses=statuses + (303, 403),
-                    response_type=response_type)(handler)
+        route = page(method, url, query=query, form=form, statuses=statuses + (303, 403, 400),
+                     response_type=response_type, gated=False)(handler)
+        route.__openapi__["form_gate"] = "console" if form is not None else None  # in _answer
+        route.__openapi__["roles"] = tuple(roles)  # who may send it (the form sweep signs in so)
+        return route
     return decorate
 
 
 def _answer(service, fn, request, officer, roles, url_args):
     """The handler's answer, after the CSRF token of a POST and the officer's role are checked."""
+    refusal = None
     if request.method == "POST":
+        try:
+            read_form(request)  # the form gate; what it refuses is said once the sender may send
+        except FormRefused as exc:
+            refusal = exc
         try:
             sessions.check_form(request, officer.session)
         except Forbidden:
@@ -153,6 +163,9 @@ def _answer(service, fn, request, officer, roles, url_args):
                                     "Muat ulang halaman lalu kirim lagi.")
     if officer.role not in roles:
         return refused(officer, "Bagian ini bukan untuk peran Anda.")
+    if refusal is not None:
+        return console_page("console/galat.html", officer, 400, title="Isian belum benar",
+                            message=gate_summary(refusal))
     return fn(service, request, officer, **url_args)
 
 
@@ -250,16 +263,17 @@ class ConsolePages:
     @page("POST", SIGN_IN, form=SIGN_IN_FORM, statuses=(303, 403, 429))
     def console_sign_in(self, request):
         """Sign in; failed attempts are limited per client (429 with Retry-After)."""
-        sent = request.form.get(sessions.CSRF_FIELD, "")
+        form = read_form(request)
+        sent = form.get(sessions.CSRF_FIELD, "")
         expected = request.cookies.get(SIGN_IN_COOKIE, "")
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             return render("galat.html", status=403, status_code=403,
                           title="Formulir kedaluwarsa",
                           message="Formulir masuk ini kedaluwarsa. Buka lagi halaman masuk lalu kirim.")
         self.limits.check("console_sign_in_failed", request)
-        username = (request.form.get("username") or "").strip().lower()
-        claims = self.repo.verify(username, request.form.get("password") or "")
-        target = _safe_next(request.form.get("next"))
+        username = (form.get("username") or "").strip().lower()
+        claims = self.repo.verify(username, form.get("password") or "")
+        target = _safe_next(form.get("next"))
         if claims is None or claims.role not in OFFICER_ROLES:
             self.limits.hit("console_sign_in_failed", request)
             return self._sign_in_form(request, {"username": username, "next": target}, 400,

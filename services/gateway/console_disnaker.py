@@ -3,6 +3,7 @@ reject with a reason), the region's employers and their vacancies, applications
 per vacancy, and the AK/1 lookup by NIK. Disnaker officers and region admins of
 the region; the pencaker service decides what each may see and do."""
 from services.gateway.console import back, console, console_page
+from services.gateway.http import read_form
 from services.servicekit.contracts.pencaker import EDUCATION_RANK
 from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.rpc import RpcProxy, call
@@ -10,8 +11,8 @@ from services.servicekit.rpc import RpcProxy, call
 ROLES = ("disnaker_officer", "region_admin")
 HOME = "/petugas/disnaker"
 REJECT_FORM = {"type": "object", "properties": {"alasan": {"type": "string", "maxLength": 500},
-                                               "csrf": {"type": "string"}}}
-CSRF_FORM = {"type": "object", "properties": {"csrf": {"type": "string"}}}
+                                               "csrf": {"type": "string", "maxLength": 100}}}
+CSRF_FORM = {"type": "object", "properties": {"csrf": {"type": "string", "maxLength": 100}}}
 NIK_QUERY = {"nik": {"type": "string", "maxLength": 40}}
 VACANCY_STATES = {"pending": "Menunggu verifikasi", "published": "Tayang", "rejected": "Ditolak",
                   "closed": "Ditutup"}
@@ -50,7 +51,7 @@ class DisnakerConsole:
     @console("POST", HOME + "/lowongan/<string:vacancy_id>/tolak", ROLES, form=REJECT_FORM)
     def disnaker_reject(self, request, officer, vacancy_id):
         """Reject a vacancy with the reason its employer will read."""
-        reason = (request.form.get("alasan") or "").strip()
+        reason = (read_form(request).get("alasan") or "").strip()
         try:
             vacancy = officer.call(self.pencaker.reject_vacancy, vacancy_id, reason)
         except (Conflict, ValidationFailed) as error:

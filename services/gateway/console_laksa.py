@@ -5,6 +5,7 @@ officer may take. Which tickets and actions an officer gets is decided by the
 aspirasi service's authority table; this module only shows it.
 """
 from services.gateway.console import back, console, console_page
+from services.gateway.http import read_form
 from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.rpc import RpcProxy, call
@@ -12,8 +13,10 @@ from services.servicekit.rpc import RpcProxy, call
 QUEUE_ROLES = ("region_admin", "opd_officer")
 SECTION = "/petugas/laksa"
 FILTERS = {name: {"type": "string"} for name in ("status", "category", "opd", "pesan", "galat")}
-ACTION_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
-    "csrf", "version", "note", "opd", "reason", "duplicate_of")}}
+ACTION_FORM = {"type": "object", "properties": {
+    "csrf": {"type": "string", "maxLength": 100}, "version": {"type": "integer", "minimum": 1},
+    "note": {"type": "string", "maxLength": 2000}, "opd": {"type": "string", "maxLength": 60},
+    "reason": {"type": "string", "maxLength": 60}, "duplicate_of": {"type": "string", "maxLength": 40}}}
 ACTION_LABELS = {"verify": "Verifikasi", "dispatch": "Teruskan ke OPD", "start": "Mulai kerjakan",
                  "resolve": "Selesaikan", "reject": "Tolak", "mark_duplicate": "Tandai duplikat"}
 REASON_LABELS = {"not_our_authority": "Bukan kewenangan pemerintah daerah", "spam": "Spam atau iseng",
@@ -76,13 +79,12 @@ class LaksaConsole:
         """Take an action; a ticket changed meanwhile is refused with a clear conflict message."""
         if action not in ACTION_LABELS:
             return back(f"{SECTION}/{number}", error="Aksi itu tidak dikenal.")
-        form = request.form
-        version = form.get("version") or ""
+        form = read_form(request)
         params = {k: (form.get(k) or "").strip() for k in ("opd", "reason", "duplicate_of")}
         try:
             officer.call(self.aspirasi.transition, number, action,
                          note=(form.get("note") or "").strip() or None,
-                         expected_version=int(version) if version.isdigit() else None,
+                         expected_version=form.get("version"),
                          **{k: v for k, v in params.items() if v})
         except (Conflict, Forbidden, ValidationFailed) as exc:
             return back(f"{SECTION}/{number}", error=_refusal(exc))

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.gateway.console import back, console, console_page
+from services.gateway.http import read_form
 from services.gateway.pages import waktu
 from services.servicekit.contracts.news import BODY_TAGS, CATEGORIES, STATE_LABELS
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
@@ -15,13 +16,18 @@ from services.servicekit.rpc import RpcProxy
 ROLES = ("editor",)
 HOME = "/petugas/berita"
 ARTICLE_FIELDS = ("judul", "kategori", "ringkasan", "isi", "tag", "jadwal", "catatan_koreksi")
+ARTICLE_LENGTHS = {"judul": 200, "kategori": 40, "ringkasan": 500, "isi": 60_000, "tag": 500, "jadwal": 40,
+                   "catatan_koreksi": 500}
+CSRF = {"type": "string", "maxLength": 100}
+VERSION = {"type": "integer", "minimum": 1}
 ARTICLE_FORM = {"type": "object", "properties": {
-    **{name: {"type": "string"} for name in ARTICLE_FIELDS},
-    "versi": {"type": "string"}, "aksi": {"enum": ["pratinjau", "simpan"]}, "csrf": {"type": "string"}}}
-ACTION_FORM = {"type": "object", "properties": {"versi": {"type": "string"}, "csrf": {"type": "string"}}}
+    **{name: {"type": "string", "maxLength": size} for name, size in ARTICLE_LENGTHS.items()},
+    "versi": VERSION, "aksi": {"enum": ["pratinjau", "simpan"]}, "csrf": CSRF}}
+ACTION_FORM = {"type": "object", "properties": {"versi": VERSION, "csrf": CSRF}}
 SOURCE_FORM = {"type": "object", "properties": {
-    "url": {"type": "string"}, "nama": {"type": "string"}, "kategori": {"type": "string"},
-    "interval": {"type": "string"}, "csrf": {"type": "string"}}}
+    "url": {"type": "string", "maxLength": 500}, "nama": {"type": "string", "maxLength": 120},
+    "kategori": {"type": "string", "maxLength": 40},
+    "interval": {"type": "integer", "minimum": 1, "maximum": 1440}, "csrf": CSRF}}
 LIST_QUERY = {"status": {"enum": list(STATE_LABELS)}, "halaman": {"type": "integer"}}
 # The editor's buttons -> the workflow's actions, in order (publishing a draft submits it first).
 ACTIONS = {"ajukan": ("submit",), "terbitkan": ("submit", "publish"), "setujui": ("publish",),
@@ -77,13 +83,6 @@ def refusal(error):
     return field, text
 
 
-def version_of(form):
-    try:
-        return int(form.get("versi", ""))
-    except ValueError:
-        return None
-
-
 class NewsConsole:
     news = RpcProxy("news")
 
@@ -104,13 +103,14 @@ class NewsConsole:
     @console("POST", HOME + "/tulis", ROLES, form=ARTICLE_FORM)
     def console_news_create(self, request, officer):
         """Preview the body, or save the article as a draft."""
-        if request.form.get("aksi") == "pratinjau":
-            return self._editor(officer, None, request.form, preview=True)
+        form = read_form(request)
+        if form.get("aksi") == "pratinjau":
+            return self._editor(officer, None, form, preview=True)
         try:
-            data = article_from(request.form, get_region(officer.region).timezone)
+            data = article_from(form, get_region(officer.region).timezone)
             article = officer.call(self.news.create, officer.region, data)
         except (ValidationFailed, Conflict) as error:
-            return self._editor(officer, None, request.form, error=error)
+            return self._editor(officer, None, form, error=error)
         return back(f"{HOME}/artikel/{article['slug']}", "Draf tersimpan.")
 
     @console("GET", HOME + "/artikel/<string:slug>", ROLES)
@@ -123,14 +123,15 @@ class NewsConsole:
     def console_news_update(self, request, officer, slug):
         """Preview, or save the changes (a correction, once published) at the version shown."""
         article = officer.call(self.news.get_for_editor, officer.region, slug)
-        if request.form.get("aksi") == "pratinjau":
-            return self._editor(officer, article, request.form, preview=True)
+        form = read_form(request)
+        if form.get("aksi") == "pratinjau":
+            return self._editor(officer, article, form, preview=True)
         try:
-            data = article_from(request.form, get_region(officer.region).timezone)
+            data = article_from(form, get_region(officer.region).timezone)
             saved = officer.call(self.news.update, officer.region, slug, data,
-                                 expected_version=version_of(request.form))
+                                 expected_version=form.get("versi"))
         except (ValidationFailed, Conflict) as error:
-            return self._editor(officer, article, request.form, error=error)
+            return self._editor(officer, article, form, error=error)
         done = "Koreksi diterbitkan." if saved["status"] == "published" else "Perubahan tersimpan."
         return back(f"{HOME}/artikel/{slug}", done)
 
@@ -139,7 +140,7 @@ class NewsConsole:
         """Submit, publish (or schedule, when a future time is set), archive or retract."""
         if action not in ACTIONS:
             raise NotFound(f"no action {action!r}", {"field": "action"})
-        version = version_of(request.form)
+        version = read_form(request).get("versi")
         try:
             for step in ACTIONS[action]:
                 article = officer.call(self.news.transition, officer.region, slug, step,
@@ -173,9 +174,9 @@ class NewsConsole:
     @console("POST", HOME + "/sumber", ROLES, form=SOURCE_FORM)
     def console_news_add_source(self, request, officer):
         """Ingest an external RSS/Atom feed on a schedule."""
-        form = request.form
+        form = read_form(request)
         try:
-            interval = int(form.get("interval") or 15)
+            interval = form.get("interval") or 15
             officer.call(self.news.add_feed_source, officer.region, form.get("url", "").strip(),
                          form.get("nama", ""), category=form.get("kategori") or "pengumuman",
                          interval_minutes=interval)
@@ -188,7 +189,7 @@ class NewsConsole:
     def console_news_remove_source(self, request, officer):
         """Stop ingesting a feed (what it brought in stays)."""
         try:
-            officer.call(self.news.remove_feed_source, officer.region, request.form.get("url", ""))
+            officer.call(self.news.remove_feed_source, officer.region, read_form(request).get("url", ""))
         except NotFound:
             return back(HOME + "/sumber", error="Sumber itu sudah tidak ada.")
         return back(HOME + "/sumber", "Sumber berita dihapus; berita yang sudah masuk tetap ada.")

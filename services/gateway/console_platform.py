@@ -6,6 +6,7 @@ from nameko.dependency_providers import Config
 
 from services.gateway.authority import authorize
 from services.gateway.console import back, console, console_page
+from services.gateway.http import read_form
 from services.gateway.regions_api import _Catalogue
 from services.platform import partners
 from services.servicekit import deadletters
@@ -15,8 +16,9 @@ from services.servicekit.rpc import RpcProxy
 
 OPERATOR = ("platform_operator",)
 SECTION = "/petugas/platform"
-REGION_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
-    "csrf", "code", "name", "province", "domain", "timezone", "edge")}}
+REGION_FORM = {"type": "object", "properties": {name: {"type": "string", "maxLength": size} for name, size in (
+    ("csrf", 100), ("code", 5), ("name", 120), ("province", 80), ("domain", 253), ("timezone", 60),
+    ("edge", 10))}}
 FIELD_NAMES = {"code": "Kode wilayah (mis. 36.05)", "name": "Nama", "province": "Provinsi",
                "domain": "Domain", "timezone": "Zona waktu", "edge": "Edge"}
 LETTERS_SHOWN = 200
@@ -41,9 +43,10 @@ class PlatformConsole:
     @console("POST", SECTION + "/wilayah", OPERATOR, form=REGION_FORM)
     def console_onboard(self, request, officer):
         """Onboard (or update) a region; its broker password is shown once."""
-        entry = {k: (request.form.get(k) or "").strip() for k in FIELD_NAMES if k != "edge"}
+        form = read_form(request)
+        entry = {k: (form.get(k) or "").strip() for k in FIELD_NAMES if k != "edge"}
         entry = {k: v for k, v in entry.items() if v}
-        entry["edge"] = request.form.get("edge") == "ya"
+        entry["edge"] = form.get("edge") == "ya"
         caller = authorize("manage_regions", officer.caller)
         try:
             result = partners.onboard(entry, self.partner_broker, _Catalogue(self.aspirasi, caller))
@@ -68,14 +71,15 @@ class PlatformConsole:
                             letters=letters, shown=LETTERS_SHOWN)
 
     @console("POST", SECTION + "/surat-mati/<string:queue>/ulang", OPERATOR,
-             form={"type": "object", "properties": {k: {"type": "string"} for k in ("csrf", "event_id")}})
+             form={"type": "object", "properties": {k: {"type": "string", "maxLength": 100}
+                                    for k in ("csrf", "event_id")}})
     def console_replay(self, request, officer, queue):
         """Replay one dead letter (event_id), or all of them (no event_id)."""
         authorize("manage_dead_letters", officer.caller)
         if queue not in {q["queue"] for q in deadletters.dead_queues(self.partner_broker)}:
             return console_page("console/galat.html", officer, 404, title="Antrean tidak ada",
                                 message=f"Tidak ada antrean surat mati {queue}.")
-        event_id = (request.form.get("event_id") or "").strip() or None
+        event_id = (read_form(request).get("event_id") or "").strip() or None
         path = f"{SECTION}/surat-mati/{queue}"
         try:
             replayed = deadletters.replay_letters(self.config["AMQP_URI"], queue, event_id)

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.gateway.console import back, console, console_page
+from services.gateway.http import read_form
 from services.gateway.prices_api import IMPORT_TIMEOUT, MAX_SHEET_BYTES, VIEW_TIMEOUT
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
@@ -19,11 +20,15 @@ HOME = "/petugas/harga"
 FIELD = "harga-"  # the form field of a commodity's price: harga-<commodity code>
 AMOUNT = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$|^[0-9]+$")
 DAY_QUERY = {"tanggal": {"type": "string", "format": "date"}}
+# a price per commodity, `harga-<code>` (x-field-names: the gate refuses any other name)
 ENTRY_FORM = {"type": "object", "additionalProperties": {"type": "string", "maxLength": 40},
-              "properties": {"tanggal": {"type": "string"}, "yakin": {"type": "string"},
-                             "csrf": {"type": "string"}}}
+              "x-field-names": "^harga-[a-z0-9-]{1,60}$",
+              "properties": {"tanggal": {"type": "string", "maxLength": 10},
+                             "yakin": {"type": "string", "maxLength": 4000},
+                             "csrf": {"type": "string", "maxLength": 100}}}
 UPLOAD_FORM = {"type": "object", "properties": {"berkas": {"type": "string", "format": "binary"},
-                                                "pasar": {"type": "string"}, "csrf": {"type": "string"}}}
+                                                "pasar": {"type": "string", "maxLength": 60},
+                                                "csrf": {"type": "string", "maxLength": 100}}}
 FIELD_NAMES = {"price": "harga", "date": "tanggal", "market": "pasar", "commodity": "komoditas",
                "unit": "satuan", "row": "baris", "header": "judul kolom", "body": "berkas"}
 
@@ -77,13 +82,14 @@ class PricesConsole:
     @console("POST", HOME + "/pasar/<string:market>", ROLES, form=ENTRY_FORM)
     def prices_record(self, request, officer, market):
         """Save the form; doubtful values are shown again to confirm before anything is stored."""
-        day = request.form.get("tanggal") or None
+        form = read_form(request)
+        day = form.get("tanggal") or None
         sheet = officer.call(self.prices.entry_form, officer.region, market, day=day)
-        amounts, problems = read_amounts(request.form)
+        amounts, problems = read_amounts(form)
         if not amounts and not problems:
             return self._entry(officer, sheet, {}, status=400, error="Isi paling sedikit satu harga.")
         if problems:
-            return self._entry(officer, sheet, request.form, problems, status=400,
+            return self._entry(officer, sheet, form, problems, status=400,
                                error="Ada harga yang belum benar; periksa kolom yang ditandai.")
         entries = [{"commodity": code, "price": price} for code, price in amounts.items()]
         try:
@@ -94,7 +100,7 @@ class PricesConsole:
             where = entries[int(index.group(1))]["commodity"] if index else None
             return self._entry(officer, sheet, amounts, {where: error.message} if where else {},
                                status=400, error=f"Harga belum tersimpan: {error.message}")
-        sure = confirmed(request.form.get("yakin"))
+        sure = confirmed(form.get("yakin"))
         doubtful = [d for d in check["doubtful"] if (d["commodity"], str(d["price"])) not in sure]
         if doubtful:
             return self._entry(officer, sheet, amounts, doubts={d["commodity"]: d for d in check["doubtful"]})
@@ -127,7 +133,7 @@ class PricesConsole:
             return back(HOME, error="Berkas bukan teks UTF-8; simpan lembar kerja sebagai CSV UTF-8.")
         try:
             report = officer.call(self.prices.import_csv, officer.region, text,
-                                  default_market=request.form.get("pasar") or None, timeout=IMPORT_TIMEOUT)
+                                  default_market=read_form(request).get("pasar") or None, timeout=IMPORT_TIMEOUT)
         except ValidationFailed as error:
             return back(HOME, error=f"Berkas tidak dapat dibaca: {error.message}")
         return console_page("console/harga_laporan.html", officer, active="harga", report=report,

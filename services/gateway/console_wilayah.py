@@ -10,6 +10,7 @@ import time
 from services.gateway.accounts import AccountRepository
 from services.gateway.authority import DELEGABLE, account_action, authorize
 from services.gateway.console import back, console, console_page
+from services.gateway.http import read_form
 from services.platform import partners
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.servicekit.rpc import RpcProxy, call
@@ -18,15 +19,22 @@ from services.servicekit.store import MongoStore
 ADMIN = ("region_admin",)
 OFFICER_KINDS = tuple(r for r in ("opd_officer", "disnaker_officer", "price_clerk", "editor")
                       if r in DELEGABLE)
-MESSAGES = {"username": "Nama pengguna: 3-64 huruf kecil, angka, titik, garis bawah atau tanda hubung.",
+MESSAGES = {"code": "Kode kategori: 1-60 huruf kecil, angka atau tanda hubung, misalnya jalan-rusak.",
+            "username": "Nama pengguna: 3-64 huruf kecil, angka, titik, garis bawah atau tanda hubung.",
             "password": "Kata sandi paling sedikit 10 karakter.",
             "role": "Pilih peran dari daftar.", "opd": "Petugas OPD harus punya OPD; pilih dari daftar.",
             "name": "Nama kategori wajib diisi.", "subscriptions": "Langganan belum benar."}
 SECTION = "/petugas/wilayah"
 
 
+# every field's cap (the accounts' and catalogue's own, code: aspirasi's CATEGORY_CODE)
+FIELD_LENGTHS = {"csrf": 100, "code": 60, "name": 120, "opd": 60, "subscriptions": 8000, "label": 80,
+                 "username": 64, "password": 200, "role": 40}
+
+
 def form(fields):
-    return {"type": "object", "properties": {name: {"type": "string"} for name in ("csrf", *fields)}}
+    return {"type": "object", "properties": {name: {"type": "string", "maxLength": FIELD_LENGTHS[name]}
+                                             for name in ("csrf", *fields)}}
 
 
 def _message(exc):
@@ -52,7 +60,7 @@ class RegionAdminConsole:
     @console("POST", SECTION + "/kategori", ADMIN, form=form(("code", "name", "opd")))
     def console_route_category(self, request, officer):
         """Route a category to an OPD (or rename it); a new code adds a category."""
-        values = {k: (request.form.get(k) or "").strip() for k in ("code", "name", "opd")}
+        values = {k: (read_form(request).get(k) or "").strip() for k in ("code", "name", "opd")}
         try:
             officer.call(self.aspirasi.set_category, officer.region, values["code"], values["name"],
                          values["opd"])
@@ -60,10 +68,19 @@ class RegionAdminConsole:
             return back(SECTION, error=_message(exc))
         return back(SECTION, f"Kategori {values['code']} diteruskan ke {values['opd']}.")
 
+    @console("POST", SECTION + "/kategori/<string:category>/pensiunkan", ADMIN, form=form(()))
+    def console_retire_category(self, request, officer, category):
+        """Retire a category: no longer offered for new reports; its tickets keep it."""
+        try:
+            officer.call(self.aspirasi.retire_category, officer.region, category)
+        except NotFound:
+            return back(SECTION, error="Kategori itu tidak ada atau sudah dipensiunkan.")
+        return back(SECTION, f"Kategori {category} dipensiunkan; laporan lamanya tetap tersimpan.")
+
     @console("POST", SECTION + "/langganan", ADMIN, form=form(("subscriptions",)))
     def console_subscribe(self, request, officer):
         """Replace the region's subscriptions: one line per topic, `topic: from, from`."""
-        lines = [line.strip() for line in (request.form.get("subscriptions") or "").splitlines()]
+        lines = [line.strip() for line in (read_form(request).get("subscriptions") or "").splitlines()]
         subscriptions = []
         for line in [line for line in lines if line]:
             topic, _, sources = line.partition(":")
@@ -79,7 +96,7 @@ class RegionAdminConsole:
     @console("POST", SECTION + "/kunci", ADMIN, form=form(("label",)), statuses=(201,))
     def console_issue_key(self, request, officer):
         """Issue an Open311 api_key; the key is shown once, on this answer only."""
-        label = (request.form.get("label") or "").strip()[:80] or None
+        label = (read_form(request).get("label") or "").strip() or None
         key = officer.call(self.aspirasi.issue_api_key, officer.region, label=label)
         categories = sorted(call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])
         return console_page("console/wilayah.html", officer, 201, active="wilayah", categories=categories,
@@ -102,7 +119,7 @@ class RegionAdminConsole:
     @console("POST", SECTION + "/akun", ADMIN, form=form(("username", "password", "role", "opd")))
     def console_create_account(self, request, officer):
         """Create an officer account of the region."""
-        values = {k: (request.form.get(k) or "").strip() for k in ("username", "password", "role", "opd")}
+        values = {k: (read_form(request).get(k) or "").strip() for k in ("username", "password", "role", "opd")}
         if values["role"] not in OFFICER_KINDS:
             return back(SECTION, error=MESSAGES["role"])
         authorize(account_action(values["role"]), officer.caller, officer.region)
@@ -135,7 +152,7 @@ class RegionAdminConsole:
             return back(SECTION, f"Akun {username} {done}.")
         if change == "sandi":
             try:
-                self.repo.reset_password(username, request.form.get("password") or "", now)
+                self.repo.reset_password(username, read_form(request).get("password") or "", now)
             except ValidationFailed as exc:
                 return back(SECTION, error=_message(exc))
             return back(SECTION, f"Kata sandi {username} diganti; sesinya yang lama berakhir.")

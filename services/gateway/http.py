@@ -5,6 +5,7 @@ exceptions to responses, here via the kit's typed errors (also when they come
 back over RPC). Anything unexpected is a 500 in the same shape, no traceback.
 """
 import logging
+import re
 import socket
 
 from nameko.web.handlers import HttpRequestHandler
@@ -13,13 +14,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from services.gateway.http_cache import ResponseCache
-from services.servicekit.described import BODY_SCHEMA
+from services.servicekit.described import BODY_SCHEMA, FORM_VALUES
 from services.servicekit.errors import DomainError, RateLimited, ValidationFailed, as_domain_error
 from services.servicekit.json import dumps
-from services.servicekit.validation import check_body, parse_json
+from services.servicekit.validation import check_body, coerce_form, parse_json
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+MAX_FORM_PARTS = 200
+MAX_MULTIPART = 9 * 1024 * 1024  # the largest form with files (a price sheet of 8 MiB); routes cap lower
 
 
 def json_response(body, status=200, headers=None):
@@ -66,16 +69,86 @@ def read_json(request):
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+class FormRefused(ValidationFailed):
+    """The gate's refusal of a form; `values` holds the fields that passed, to show the form again."""
+
+    def __init__(self, error, values):
+        super().__init__(error.message, error.details)
+        self.values = values
+
+
 def read_form(request):
-    """The request's form fields checked by the route's `@described(body=...)` schema."""
+    """The request's form fields, through the gate every form passes (pages and console):
+    decoded strictly as UTF-8 (an invalid byte is refused, never replaced), numbers parsed
+    as the route's `@described(body=...)` schema types them, then checked by that schema
+    made strict (servicekit.validation.bounded: lengths, bounds, no unknown field, no
+    control character). Every bad field at once, or the values; decoded once a request."""
+    found = request.environ.get(FORM_VALUES)
+    if found is None:
+        found = request.environ[FORM_VALUES] = _gate_form(request)
+    if isinstance(found, ValidationFailed):
+        raise found
+    return dict(found)
+
+
+def _gate_form(request):
     schema = request.environ.get(BODY_SCHEMA)
     if schema is None:
         raise TypeError("a route that reads a form declares its schema: @described(body=...)")
-    if (request.content_length or 0) > MAX_BODY:
-        raise PayloadTooLarge(f"body is {request.content_length} bytes; the limit is {MAX_BODY}")
     if request.mimetype not in FORM_TYPES:
+        if not request.content_length:
+            return {}  # a POST without a body (a button): no fields
         raise UnsupportedMediaType("send the form as application/x-www-form-urlencoded")
-    return check_body(schema, request.form.to_dict())
+    if request.mimetype == FORM_TYPES[0] and (request.content_length or 0) > MAX_BODY:
+        raise PayloadTooLarge(f"body is {request.content_length} bytes; the limit is {MAX_BODY}")
+    form, files = _parse_strictly(request)
+    if sum(len(value) for _, value in form.items(multi=True)) > MAX_BODY:
+        raise PayloadTooLarge(f"the form's text is over {MAX_BODY} characters")
+    values, problems = coerce_form(schema, {name: form.getlist(name) for name in form})
+    properties = schema.get("properties", {})
+    extra_names = re.compile(schema.get("x-field-names") or r"(?!)")
+    for name in set(form) - set(properties):
+        if isinstance(schema.get("additionalProperties"), dict) and not extra_names.fullmatch(name):
+            problems[name] = "is not a known field of this form"
+            values.pop(name, None)
+    for name in set(files) | set(form):
+        is_file = _is_file(properties.get(name))
+        if name in files and not is_file:
+            problems[name] = "is not a file field of this form"
+        elif name in form and is_file:
+            problems[name] = "must be a file"
+            values.pop(name, None)
+    try:
+        return check_body(schema, values, problems)
+    except ValidationFailed as exc:
+        bad = exc.details.get("fields", {})
+        return FormRefused(exc, {k: v for k, v in values.items() if k not in bad})
+
+
+def _is_file(schema):
+    schema = schema or {}
+    return (schema.get("items") or schema).get("format") == "binary"
+
+
+def _parse_strictly(request):
+    """werkzeug's form parser, but bytes that are not UTF-8 kept as U+DC80-U+DCFF (named by
+    the gate) instead of replaced by U+FFFD, and the body capped (urlencoded at MAX_BODY,
+    multipart at MAX_MULTIPART: werkzeug's max_form_memory_size bounds its parser's buffer,
+    not a field, so the text is measured after)."""
+    if "form" in request.__dict__:
+        raise RuntimeError("the form was read before the gate: read it with read_form only")
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        # no length to check up front: read it bounded (werkzeug parses the cached bytes)
+        limit = MAX_BODY if request.mimetype == FORM_TYPES[0] else MAX_MULTIPART
+        request._cached_data = read_body(request, limit)
+    request.encoding_errors = "surrogateescape"
+    request.max_content_length = MAX_MULTIPART
+    request.max_form_parts = MAX_FORM_PARTS
+    try:
+        request._load_form_data()
+    finally:
+        del request.encoding_errors  # the query string keeps werkzeug's default
+    return request.form, request.files
 
 
 def page_params(request, default_limit=20, max_limit=100):

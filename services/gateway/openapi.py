@@ -13,6 +13,7 @@ from werkzeug.routing import Map, Rule
 
 from services.gateway.openapi_id import SUMMARIES, TAGS, tag_for
 from services.servicekit.regions import CODE_PATTERN
+from services.servicekit.validation import bounded
 
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
@@ -71,7 +72,8 @@ def request_body(detail, body):
     content = body if all("/" in key for key in body) else {
         detail.get("content_type") or "application/json": body}
     return {"required": body.get("description") != NO_BODY_NOTE,
-            "content": {kind: {"schema": schema} for kind, schema in content.items()}}
+            # documented as checked: the gate's bounded schema (caps, bounds, closed objects)
+            "content": {kind: {"schema": bounded(schema)} for kind, schema in content.items()}}
 
 
 def responses(detail, statuses, ok, query):

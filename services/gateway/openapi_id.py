@@ -146,6 +146,7 @@ SUMMARIES = {
     "console_ticket_action": "Tindakan atas tiket LAKSA",
     "console_region": "Admin wilayah",
     "console_route_category": "Atur OPD tujuan kategori",
+    "console_retire_category": "Pensiunkan kategori (laporan lamanya tetap tersimpan)",
     "console_subscribe": "Atur langganan wilayah",
     "console_issue_key": "Buat kunci API Open311",
     "console_revoke_key": "Cabut kunci API Open311",

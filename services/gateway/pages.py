@@ -5,6 +5,7 @@ reads the same RPCs as the JSON API and renders a Jinja2 template (autoescaped).
 Errors are HTML pages with the right status; a form error re-renders its form
 (400) with the message next to the field, in Indonesian.
 """
+import functools
 import logging
 import re
 import secrets
@@ -20,7 +21,8 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
 from services.gateway.charts import sparkline
-from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
+from services.gateway.form_errors import gate_problems, gate_summary
+from services.gateway.http import MAX_BODY, ApiEntrypoint, FormRefused, PayloadTooLarge, read_form
 from services.gateway.live_views import LiveViews
 from services.gateway.media import MediaRepository
 from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink
@@ -98,11 +100,12 @@ FORM_MESSAGES = [
 FORM_FIELDS = {"reporter.nik": "nik", "reporter.phone": "phone", "reporter.email": "email",
                "reporter.name": "name", "location": "location", "location.address": "address",
                "reporter": "reporter"}
-LAPOR_FORM = {"type": "object", "properties": {
-    **{name: {"type": "string"} for name in (
-        "category", "description", "lat", "long", "address", "anonymous", "show_name", "name", "phone",
-        "email", "nik", "idempotency_key", "use_photo_location")},
-    "foto": {"type": "array", "items": {"type": "string"}, "maxItems": 3,
+LAPOR_LENGTHS = {"category": 60, "description": 4000, "lat": 40, "long": 40, "address": 300,
+                 "anonymous": 10, "show_name": 10, "name": 120, "phone": 20, "email": 254, "nik": 24,
+                 "idempotency_key": 100, "use_photo_location": 10, "csrf": 100}
+LAPOR_FORM = {"type": "object", "additionalProperties": False, "properties": {
+    **{name: {"type": "string", "maxLength": size} for name, size in LAPOR_LENGTHS.items()},
+    "foto": {"type": "array", "items": {"type": "string", "maxLength": 64}, "maxItems": 3,
              "description": "photos already stored by an earlier attempt of this form"},
     "photos": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 3}}}
 LAPOR_MAX_BODY = MAX_PHOTOS * MAX_UPLOAD + MAX_BODY
@@ -227,14 +230,45 @@ class PageEntrypoint(ApiEntrypoint):
         return error_page(error.status)
 
 
-def page(method, url, query=None, form=None, statuses=(), response_type="text/html"):
-    """A page route; documented in OpenAPI as answering text/html (errors too)."""
+def page(method, url, query=None, form=None, statuses=(), response_type="text/html", invalid=None,
+         gated=True):
+    """A page route; documented in OpenAPI as answering text/html (errors too).
+
+    A route that takes a POST declares its `form` schema, and its form passes the gate
+    (http.read_form) before the route runs: a refused form is answered by `invalid(self,
+    request, refusal, **url_args)` (e.g. the form shown again) or a 400 page naming every
+    field; the console's routes pass it in their own decorator (`gated=False` here)."""
+    if "POST" in method.split(",") and form is None:
+        raise TypeError(f"POST {url}: a page that takes a form declares its schema (form=...)")
+
     def decorate(fn):
-        fn = described(query=query, body=form, statuses=statuses, response_type=response_type,
+        if form is not None and gated:
+            fn = _gated(fn, invalid)
+        fn = described(query=query, body=form, statuses=statuses + ((400,) if form else ()),
+                       response_type=response_type,
                        content_type=form and "application/x-www-form-urlencoded")(fn)
         fn.__openapi__["html_errors"] = True  # a page's errors are pages, whatever it answers
+        fn.__openapi__["form_gate"] = "page" if form is not None and gated else None
         return PageEntrypoint.decorator(method, url)(fn)
     return decorate
+
+
+def _gated(fn, invalid):
+    @functools.wraps(fn)
+    def gated(self, request, **url_args):
+        if request.method == "POST":
+            try:
+                read_form(request)
+            except FormRefused as refusal:
+                if invalid is not None:
+                    return invalid(self, request, refusal, **url_args)
+                return form_refused(refusal)
+        return fn(self, request, **url_args)
+    return gated
+
+
+def form_refused(refusal):
+    return error_page(400, gate_summary(refusal))
 
 
 def form_message(field, message):
@@ -312,7 +346,12 @@ class CitizenPages:
         region = get_region(code)
         return self._lapor(region, {"idempotency_key": secrets.token_urlsafe(18)})
 
-    @page("POST", "/r/<string:code>/lapor", form=LAPOR_FORM, statuses=(303, 413, 429))
+    def _lapor_refused(self, request, refusal, code):
+        """The lapor form again, with what the gate refused named beside its field."""
+        return self._lapor(get_region(code), refusal.values, gate_problems(refusal), 400)
+
+    @page("POST", "/r/<string:code>/lapor", form=LAPOR_FORM, statuses=(303, 413, 429),
+          invalid=_lapor_refused)
     def lapor_submit(self, request, code):
         """Submit the lapor form (with up to 3 photos); every mistake is shown at once;
         on success go to the ticket's lacak page with its confirmation."""
@@ -320,15 +359,15 @@ class CitizenPages:
         self.limits.hit("aspirasi_submit", request)
         if (request.content_length or 0) > LAPOR_MAX_BODY:
             raise PayloadTooLarge(f"body is over {LAPOR_MAX_BODY} bytes")
-        values = request.form.to_dict()
+        values = read_form(request)
         errors = {}
-        photo_ids, gps = self._photos_from(request, errors)
+        photo_ids, gps = self._photos_from(request, values.get("foto") or [], errors)
         values["foto"] = photo_ids
         if gps and not (values.get("lat") or values.get("long")) and values.get("use_photo_location"):
             values.update(lat=str(gps[0]), long=str(gps[1]), from_photo="1")
         report = report_from(values)
         report["photos"] = [public_url(region, f"/media/{i}.jpg") for i in photo_ids]
-        key = (values.get("idempotency_key") or "").strip()[:100] or None
+        key = (values.get("idempotency_key") or "").strip() or None
         try:
             if errors:  # a refused photo: still check the rest here, without submitting
                 call(self.aspirasi.check_submission, region.code, report)
@@ -348,10 +387,10 @@ class CitizenPages:
                                 httponly=True, samesite="Strict")
         return response
 
-    def _photos_from(self, request, errors):
-        """Stored photo ids (kept from an earlier attempt, then new uploads, shrunk) and the
+    def _photos_from(self, request, kept, errors):
+        """Stored photo ids (`kept` from an earlier attempt, then new uploads, shrunk) and the
         first GPS position found in them."""
-        kept = [i for i in request.form.getlist("foto") if self.media.exists(i)]
+        kept = [i for i in kept if self.media.exists(i)]
         uploads = [f for f in request.files.getlist("photos") if f and f.filename]
         if len(kept) + len(uploads) > MAX_PHOTOS:
             errors["photos"] = f"Paling banyak {MAX_PHOTOS} foto."

@@ -12,7 +12,8 @@ import segno
 
 from services.gateway import sessions
 from services.gateway.accounts import AccountRepository
-from services.gateway.http import MAX_BODY, PayloadTooLarge
+from services.gateway.form_errors import gate_problems
+from services.gateway.http import MAX_BODY, PayloadTooLarge, read_form
 from services.gateway.pages import CitizenError, goto, page, render
 from services.gateway.pencaker_api import script_json
 from services.gateway.ratelimit import RateLimits
@@ -34,20 +35,31 @@ APPLICATION_LABELS = {"submitted": "Terkirim", "interview": "Dipanggil wawancara
 SEEKER_STATUS = {"active": "Aktif", "expired": "Tidak aktif", "placed": "Sudah bekerja"}
 MIN_PASSWORD = 10
 SAFE_NEXT = re.compile(r"/[A-Za-z0-9._~/?#=&%-]{0,200}")
-AK1_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
-    "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
-    "education_level", "education_major", "education_institution", "education_graduation_year",
-    "course_name", "course_institution", "course_year", "experience_position", "experience_years",
-    "languages", "disability", "skills", "desired_position", "desired_locations", "expected_salary",
-    "phone", "email", "password")}}
-SIGN_IN_FORM = {"type": "object", "properties": {"card_number": {"type": "string"},
-                                                 "password": {"type": "string"}, "next": {"type": "string"}}}
+# The form's text fields with their caps (pencaker's SEEKER_TEXT is 300); numbers typed, so
+# the gate parses them or names them (a year or salary that is not a number is never dropped).
+AK1_TEXT = {"nik": 24, "name": 300, "birth_place": 300, "birth_date": 10, "sex": 1, "domicile_address": 300,
+            "marital_status": 40, "religion": 40, "education_level": 10, "education_major": 300,
+            "education_institution": 300, "course_name": 300, "course_institution": 300,
+            "experience_position": 300, "languages": 300, "skills": 2000, "desired_position": 300,
+            "phone": 20, "email": 254, "password": 200, "csrf": 100}
+YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
+AK1_FORM = {"type": "object", "properties": {
+    **{name: {"type": "string", "maxLength": size} for name, size in AK1_TEXT.items()},
+    "education_graduation_year": YEAR, "course_year": YEAR,
+    "experience_years": {"type": "number", "minimum": 0, "maximum": 60},
+    "expected_salary": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
+    "disability": {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 40}},
+    "desired_locations": {"type": "array", "maxItems": 5, "items": {"type": "string", "maxLength": 5}}}}
+SIGN_IN_FORM = {"type": "object", "properties": {
+    "card_number": {"type": "string", "maxLength": 64}, "password": {"type": "string", "maxLength": 200},
+    "next": {"type": "string", "maxLength": 500}, "csrf": {"type": "string", "maxLength": 100}}}
 # Pencaker's field names -> the form's; messages citizens read instead of the domain's English.
 FIELD_NAMES = {"education.level": "education_level", "education.major": "education_major",
                "education.institution": "education_institution",
                "education.graduation_year": "education_graduation_year",
                "desired_position.title": "desired_position", "desired_position": "desired_position",
-               "contact": "phone", "contact.phone": "phone", "contact.email": "email"}
+               "contact": "phone", "contact.phone": "phone", "contact.email": "email",
+               "experience.0.years": "experience_years", "experience.0.position": "experience_position"}
 MESSAGES = {"nik": "NIK harus 16 angka dan angka ke-7 sampai ke-12 sesuai tanggal lahir.",
             "birth_date": "Isi tanggal lahir (umur paling sedikit 18 tahun).",
             "sex": "Pilih jenis kelamin.", "marital_status": "Pilih status perkawinan.",
@@ -55,6 +67,8 @@ MESSAGES = {"nik": "NIK harus 16 angka dan angka ke-7 sampai ke-12 sesuai tangga
             "education_graduation_year": "Isi tahun lulus (empat angka).",
             "phone": "Isi nomor telepon atau e-mail yang benar.", "email": "Alamat e-mail tidak valid.",
             "expected_salary": "Isi gaji yang diharapkan sebagai angka rupiah.",
+            "experience_years": "Isi lama pengalaman dalam tahun (0-60), misalnya 2 atau 1,5.",
+            "experience_position": "Isi jabatan pada pengalaman kerja Anda.",
             "desired_locations": "Pilih paling banyak 5 wilayah kerja yang diinginkan."}
 
 
@@ -70,32 +84,26 @@ def _words(text):
     return [w.strip() for w in (text or "").split(",") if w.strip()]
 
 
-def _int(text):
-    text = (text or "").strip().replace(".", "")
-    return int(text) if text.isdigit() else (text or None)
-
-
 def seeker_from(form, region):
-    """The AK/1 registration (the JSON API's shape) from the form's fields."""
-    f = {k: (form.get(k) or "").strip() for k in AK1_FORM["properties"]}
+    """The AK/1 registration (the JSON API's shape) from the form's fields, as the gate
+    (http.read_form) gave them: numbers already parsed."""
+    f = {k: (form.get(k) or "").strip() for k in AK1_TEXT}
     body = {**{k: f[k] for k in ("nik", "name", "birth_place", "birth_date", "sex", "domicile_address",
                                  "marital_status", "religion")},
             "education": {"level": f["education_level"], "major": f["education_major"] or None,
                           "institution": f["education_institution"],
-                          "graduation_year": _int(f["education_graduation_year"])},
-            "languages": _words(f["languages"]), "disability": form.getlist("disability"),
+                          "graduation_year": form.get("education_graduation_year")},
+            "languages": _words(f["languages"]), "disability": form.get("disability") or [],
             "skills": _words(f["skills"]), "desired_position": {"title": f["desired_position"]},
-            "desired_locations": form.getlist("desired_locations") or [region.code],
+            "desired_locations": form.get("desired_locations") or [region.code],
             "contact": {k: f[k] for k in ("phone", "email") if f[k]}}
-    if f["expected_salary"]:
-        body["expected_salary"] = _int(f["expected_salary"])
+    if form.get("expected_salary") is not None:
+        body["expected_salary"] = form["expected_salary"]
     if f["course_name"]:
         body["courses"] = [{"name": f["course_name"], "institution": f["course_institution"] or None,
-                            "year": _int(f["course_year"])}]
-    if f["experience_position"]:
-        years = f["experience_years"].replace(",", ".")
-        body["experience"] = [{"position": f["experience_position"],
-                               "years": float(years) if years.replace(".", "", 1).isdigit() else years}]
+                            "year": form.get("course_year")}]
+    if f["experience_position"] or form.get("experience_years") is not None:
+        body["experience"] = [{"position": f["experience_position"], "years": form.get("experience_years")}]
     return body
 
 
@@ -132,14 +140,15 @@ class PencakerPages:
                              "url": public_url(region, f"/loker/{vacancy_id}")})
 
     @page("POST", "/loker/<string:vacancy_id>/lamar", form={"type": "object", "properties": {
-        "csrf": {"type": "string"}, "cover_letter": {"type": "string"}}}, statuses=(303, 403))
+        "csrf": {"type": "string", "maxLength": 100}, "cover_letter": {"type": "string", "maxLength": 4000}}},
+          statuses=(303, 403))
     def vacancy_apply(self, request, vacancy_id):
         """The signed-in seeker applies; then their applications."""
         session = sessions.current(request)
         if session is None:
             return goto(f"/ak1/masuk?next=/loker/{quote(vacancy_id, safe='')}")
         sessions.check_form(request, session)
-        letter = (request.form.get("cover_letter") or "").strip() or None
+        letter = (read_form(request).get("cover_letter") or "").strip() or None
         try:
             call(self.pencaker.apply, vacancy_id, caller=session.caller(), cover_letter=letter)
         except (Conflict, Forbidden) as exc:
@@ -155,21 +164,23 @@ class PencakerPages:
         region = get_region(code)
         return self._ak1_form(region, {"desired_locations": [region.code]})
 
-    @page("POST", "/r/<string:code>/ak1/daftar", form=AK1_FORM, statuses=(303,))
+    def _ak1_refused(self, request, refusal, code):
+        """The AK/1 form again, with what the gate refused named beside its field."""
+        return self._ak1_form(get_region(code), refusal.values, gate_problems(refusal), 400)
+
+    @page("POST", "/r/<string:code>/ak1/daftar", form=AK1_FORM, statuses=(303,), invalid=_ak1_refused)
     def ak1_register(self, request, code):
         """Register, create the seeker's sign-in, start their session, show the card."""
         region = get_region(code)
         self.limits.hit("seeker_register", request)
         if (request.content_length or 0) > MAX_BODY:
             raise PayloadTooLarge(f"body is over {MAX_BODY} bytes")
-        values = request.form.to_dict()
-        values["desired_locations"] = request.form.getlist("desired_locations")
-        values["disability"] = request.form.getlist("disability")
+        values = read_form(request)
         if len(values.get("password") or "") < MIN_PASSWORD:
             error = {"password": f"Kata sandi paling sedikit {MIN_PASSWORD} karakter."}
             return self._ak1_form(region, values, error, 400)
         try:
-            seeker = call(self.pencaker.register_seeker, region.code, seeker_from(request.form, region))
+            seeker = call(self.pencaker.register_seeker, region.code, seeker_from(values, region))
         except ValidationFailed as exc:
             return self._ak1_form(region, values, _form_error(exc), 400)
         claims = self.repo.create(seeker["card_number"].lower(), values["password"], "citizen",
@@ -192,9 +203,10 @@ class PencakerPages:
 
     @page("POST", "/ak1/masuk", form=SIGN_IN_FORM, statuses=(303,))
     def ak1_sign_in(self, request):
-        number = (request.form.get("card_number") or "").strip().lower()
-        claims = self.repo.verify(number, request.form.get("password") or "")
-        target = _safe_next(request.form.get("next"))
+        form = read_form(request)
+        number = (form.get("card_number") or "").strip().lower()
+        claims = self.repo.verify(number, form.get("password") or "")
+        target = _safe_next(form.get("next"))
         if claims is None:
             return render("ak1_masuk.html", status=400, active="loker",
                           values={"card_number": number.upper(), "next": target},
@@ -203,7 +215,7 @@ class PencakerPages:
         sessions.start(response, request, claims)
         return response
 
-    @page("POST", "/ak1/keluar", form={"type": "object", "properties": {"csrf": {"type": "string"}}},
+    @page("POST", "/ak1/keluar", form={"type": "object", "properties": {"csrf": {"type": "string", "maxLength": 100}}},
           statuses=(303, 403))
     def ak1_sign_out(self, request):
         session = sessions.current(request)
@@ -234,7 +246,7 @@ class PencakerPages:
                       religions=RELIGIONS, sexes=SEXES, active="loker",
                       headers={"Cache-Control": "private, no-store"})
 
-    @page("POST", "/ak1/lapor", form={"type": "object", "properties": {"csrf": {"type": "string"}}},
+    @page("POST", "/ak1/lapor", form={"type": "object", "properties": {"csrf": {"type": "string", "maxLength": 100}}},
           statuses=(303, 403))
     def ak1_report(self, request):
         """The six-monthly report that keeps the card active."""

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import jwt
 
 from services.gateway.auth import ISSUER, ROLES
+from services.servicekit.described import FORM_VALUES
 from services.servicekit.caller import Caller, token_secret
-from services.servicekit.errors import Forbidden
+from services.servicekit.errors import Forbidden, ValidationFailed
 
 COOKIE = "sesi"
 AUDIENCE = "session"
@@ -113,7 +114,10 @@ def _claims(request, verify_exp):
 
 def check_form(request, session):
     """403 unless the POSTed form carries this session's CSRF token."""
-    sent = request.form.get(CSRF_FIELD, "")
+    # the form gate's values (http.read_form, run before any route reads a form; a refused
+    # form still carries its token); none read: no token, refused
+    found = request.environ.get(FORM_VALUES) or {}
+    sent = (found.values if isinstance(found, ValidationFailed) else found).get(CSRF_FIELD, "")
     if session is None or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
         raise Forbidden("Formulir ini kedaluwarsa atau tidak berasal dari halaman kami. "
                         "Muat ulang halaman lalu kirim lagi.", {"field": CSRF_FIELD})

@@ -11,6 +11,7 @@ from services.servicekit.errors import ValidationFailed
 from services.servicekit.validation import check_body
 
 BODY_SCHEMA = "tl.body_schema"
+FORM_VALUES = "tl.form_values"  # a form's values, or its refusal, once the gate read it
 QUERY_SCHEMA = "tl.query_schema"
 
 
@@ -41,6 +42,19 @@ def described(summary=None, query=None, body=None, response=None, statuses=(), c
     return attach
 
 
+_QUERY_OBJECTS = {}
+
+
+def _as_object(schemas):
+    """The query schemas as one object schema, made once per route (bounded() keeps it)."""
+    key = id(schemas)
+    if key not in _QUERY_OBJECTS or _QUERY_OBJECTS[key][0] is not schemas:
+        # open: a page's query may carry what it does not read (utm_*, a cache buster)
+        _QUERY_OBJECTS[key] = (schemas, {"type": "object", "properties": schemas,
+                                         "additionalProperties": True})
+    return _QUERY_OBJECTS[key][1]
+
+
 def check_query(schemas, args):
     """Query parameters as their schemas say: whole numbers and booleans strictly, bounds kept."""
     values, problems = {}, {}
@@ -62,7 +76,7 @@ def check_query(schemas, args):
         else:
             values[name] = raw
     try:
-        check_body({"type": "object", "properties": schemas}, values)
+        check_body(_as_object(schemas), values)
     except ValidationFailed as exc:
         problems.update(exc.details["fields"])
     if problems:

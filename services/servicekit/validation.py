@@ -1,11 +1,15 @@
 """Input checks every service shares: JSON bodies against their schema, text, contacts.
 
-Hostile input is refused cheaply and all at once: the JSON's size and depth
-are checked before it is parsed (a 1,000-level nesting would otherwise blow
-the parser's recursion), every string is checked for control characters, and
-lengths are capped before any pattern runs, so no check costs more than a
-linear pass over a bounded string.
+Hostile input is refused cheaply and all at once: a body is decoded strictly
+as UTF-8 (never "replaced"), the JSON's depth is measured on that text before
+it is parsed (a 1,000-level nesting would otherwise blow the parser's
+recursion), every string is checked for control characters, and lengths are
+capped before any pattern runs, so no check costs more than a linear pass over
+a bounded string. `bounded(schema)` is what a body is checked by: the route's
+schema with a length cap on every string, a bound on every number and every
+object closed, whatever the schema forgot.
 """
+import copy
 import json
 import re
 
@@ -17,8 +21,14 @@ HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 # C0/C1 controls (tab, newline and carriage return allowed), lone surrogates and
 # non-characters: all illegal in XML 1.0 (Open311 XML, feeds) or unencodable.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# Bytes that are not UTF-8, kept by the "surrogateescape" decoding as U+DC80-U+DCFF.
+UNDECODABLE = re.compile(r"[\udc80-\udcff]")
 MAX_JSON_DEPTH = 32
+# What `bounded` gives a schema that says nothing: text up to 2,000 characters,
+# whole numbers a double holds exactly (and MongoDB's int64 always does).
+DEFAULT_MAX_LENGTH = 2000
+MAX_NUMBER = 2 ** 53 - 1
 MAX_EMAIL = 254
 MAX_PHONE = 20
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
@@ -92,29 +102,114 @@ def check_contact(contact, prefix):
     return result
 
 
-def json_depth(raw):
-    """How deeply arrays and objects nest in JSON bytes (strings skipped): linear, no recursion."""
+def json_depth(text):
+    """How deeply arrays and objects nest in JSON text (strings skipped): linear, no recursion."""
     depth = deepest = 0
-    for char in JSON_STRING.sub(b'""', raw):
-        if char in b"[{":
+    for char in JSON_STRING.sub('""', text):
+        if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif char in b"]}":
+        elif char in "]}":
             depth -= 1
     return deepest
 
 
 def parse_json(raw, max_depth=MAX_JSON_DEPTH):
-    """A JSON object from bytes, or ValidationFailed naming the problem."""
-    if json_depth(raw) > max_depth:
+    """A JSON object from bytes, or ValidationFailed naming the problem.
+
+    The bytes are decoded as UTF-8 first, strictly: json.loads would guess
+    UTF-16 or UTF-32 from bytes, and the depth measured on them would not be
+    the depth it parses (a UTF-16 body measured 2 whatever it nested)."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(f"body is not UTF-8 text (byte {exc.start}); send JSON as UTF-8",
+                               {"field": "body"}) from None
+    if json_depth(text) > max_depth:
         raise ValidationFailed(f"body nests deeper than {max_depth} levels", {"field": "body"})
     try:
-        body = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed(f"body is not valid JSON: {exc}", {"field": "body"}) from None
+        body = json.loads(text or "null")
+    except (ValueError, RecursionError) as exc:
+        raise ValidationFailed(f"body is not valid JSON: {exc}"[:300], {"field": "body"}) from None
     if not isinstance(body, dict):
         raise ValidationFailed("body must be a JSON object", {"field": "body"})
     return body
+
+
+_BOUNDED = {}
+
+
+def bounded(schema):
+    """`schema` with what every request schema must say: strings capped (DEFAULT_MAX_LENGTH
+    unless they say less; files excepted), numbers within +-MAX_NUMBER, arrays of at most
+    100 items, objects closed (an object that names its properties takes no others).
+    A copy, made once per schema: the route's own stays as documented."""
+    key = id(schema)
+    if key not in _BOUNDED or _BOUNDED[key][0] is not schema:
+        _BOUNDED[key] = (schema, _bound(copy.deepcopy(schema)))
+    return _BOUNDED[key][1]
+
+
+def _bound(schema):
+    if not isinstance(schema, dict):
+        return schema
+    kinds = schema.get("type")
+    kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+    if "string" in kinds and schema.get("format") != "binary":
+        schema.setdefault("maxLength", DEFAULT_MAX_LENGTH)
+    if kinds & {"integer", "number"}:
+        schema.setdefault("maximum", MAX_NUMBER)
+        schema.setdefault("minimum", -MAX_NUMBER)
+    if "array" in kinds:
+        schema.setdefault("maxItems", 100)
+        _bound(schema.get("items"))
+    if "properties" in schema or "object" in kinds:
+        schema.setdefault("additionalProperties", False)
+        for item in schema.get("properties", {}).values():
+            _bound(item)
+        _bound(schema["additionalProperties"])
+    return schema
+
+
+def coerce_form(schema, fields):
+    """A form's fields ({name: [text, ...]}) as `schema` types them, and the problems found.
+
+    A form sends only text: a whole number or a number is parsed here ("1,5" too)
+    or named as a problem, never dropped or passed on as text; an empty one is
+    left out (not sent); an array field keeps every value, others their first."""
+    schema = bounded(schema)
+    properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
+    values, problems = {}, {}
+    for name, sent in fields.items():
+        wanted = properties.get(name) or (extra if isinstance(extra, dict) else {})
+        kind = wanted.get("type")
+        if kind == "array":
+            values[name] = list(sent)
+            continue
+        text = sent[0]
+        if kind not in ("integer", "number"):
+            values[name] = text
+            continue
+        text = text.strip().replace(" ", "")
+        if not text:
+            continue
+        number = _number(text, kind)
+        if number is None:
+            problems[name] = "must be a whole number" if kind == "integer" else "must be a number"
+        else:
+            values[name] = number
+    return values, problems
+
+
+def _number(text, kind):
+    if len(text) > 20 or not text.isascii():
+        return None
+    if kind == "integer":
+        plain = text.replace(".", "") if re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+", text) else text
+        return int(plain) if re.fullmatch(r"-?[0-9]+", plain) else None
+    if re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", text):
+        return float(text.replace(",", "."))
+    return None
 
 
 def field_name(path):
@@ -150,7 +245,9 @@ def _explain(error):
 
 def _controls(value, path, found):
     if isinstance(value, str):
-        if CONTROL.search(value):
+        if UNDECODABLE.search(value):
+            found.setdefault(field_name(path), "is not valid UTF-8 text")
+        elif CONTROL.search(value):
             found.setdefault(field_name(path), "contains control characters; send plain text")
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -160,11 +257,13 @@ def _controls(value, path, found):
             _controls(item, [*path, index], found)
 
 
-def check_body(schema, body):
-    """`body` as `schema` describes it, or one ValidationFailed naming every bad field."""
-    found = {}
+def check_body(schema, body, found=None):
+    """`body` as `bounded(schema)` describes it, or one ValidationFailed naming every bad
+    field (with the `found` problems already known, e.g. a form's numbers that are not)."""
+    found = dict(found or {})
     _controls(body, [], found)
-    for error in sorted(Draft7Validator(schema).iter_errors(body), key=lambda e: list(map(str, e.path))):
+    errors = Draft7Validator(bounded(schema)).iter_errors(body)
+    for error in sorted(errors, key=lambda e: list(map(str, e.path))):
         name, message = _explain(error)
         found.setdefault(name, message)
     if found:

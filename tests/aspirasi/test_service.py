@@ -6,6 +6,7 @@ import pytest
 from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
 
+from services.aspirasi.repository import TicketRepository
 from services.aspirasi.service import AspirasiService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -185,3 +186,45 @@ def test_listing_filters_by_date_and_status(aspirasi):
     assert rpc(container, "list_tickets", "36.71", None, None, now + timedelta(minutes=1)) == []
     assert len(rpc(container, "list_tickets", "36.71", ["submitted"])) == 2
     assert rpc(container, "list_tickets", "36.71", ["resolved"]) == []
+
+
+def test_a_retired_category_is_no_longer_offered_but_its_tickets_keep_it(aspirasi, mongo_db):
+    container, _ = aspirasi
+    serang = signed("region_admin", "36.04")
+    report = {**REPORT, "category": "sampah", "location": {"lat": -6.12, "long": 106.15}}
+    number = rpc(container, "submit", "36.04", report)["number"]
+    with pytest.raises(Forbidden):
+        rpc(container, "retire_category", "36.04", "sampah", caller=ADMIN)  # another region's admin
+    rpc(container, "retire_category", "36.04", "sampah", caller=serang)
+    assert "sampah" not in {c["code"] for c in rpc(container, "categories", "36.04")}
+    assert "sampah" not in {s["service_code"] for s in rpc(container, "open311_services", "36.04")}
+    assert len(rpc(container, "categories", "36.04")) == 7  # the template's other seven
+    with pytest.raises(ValidationFailed) as refused:
+        rpc(container, "submit", "36.04", report)
+    assert refused.value.details["field"] == "category"
+    ticket = rpc(container, "get_ticket", number)
+    assert ticket["category"] == "sampah" and ticket["history"]
+    # the template is seeded once per region: a seeder run again (a restart) does not bring it back
+    TicketRepository(mongo_db).seed_categories("36.04")
+    assert "sampah" not in {c["code"] for c in rpc(container, "categories", "36.04")}
+    assert mongo_db.categories.find_one({"_id": "36.04:sampah"})["retired_at"]
+    with pytest.raises(NotFound):
+        rpc(container, "retire_category", "36.04", "sampah", caller=serang)
+    rpc(container, "set_category", "36.04", "sampah", "Sampah", "Dinas Lingkungan Hidup", caller=serang)
+    assert "sampah" in {c["code"] for c in rpc(container, "categories", "36.04")}
+
+
+@pytest.mark.parametrize("code, name, opd, fields", [
+    ("sampah", "Sampah", "DLH\x00", {"opd"}),
+    ("s" * 1_000_000, "Sampah", "DLH", {"code"}),
+    ("Sampah Liar", "a\x1b[31m", "", {"code", "name", "opd"}),
+    ("sampah\x00", "<b>x</b>", "x" * 61, {"code", "name", "opd"}),
+])
+def test_a_category_is_refused_naming_every_bad_field_and_nothing_changes(aspirasi, mongo_db, code, name,
+                                                                           opd, fields):
+    container, _ = aspirasi
+    before = rpc(container, "categories", "36.71")
+    with pytest.raises(ValidationFailed) as refused:
+        rpc(container, "set_category", "36.71", code, name, opd, caller=signed("region_admin", "36.71"))
+    assert set(refused.value.details["fields"]) == fields
+    assert rpc(container, "categories", "36.71") == before

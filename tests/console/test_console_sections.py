@@ -114,6 +114,29 @@ def test_region_admin_issues_a_key_that_works_and_revokes_it(platform, accounts)
     assert requests.post(f"{url}/open311/v2/requests.json", data=form, timeout=10).status_code == 403
 
 
+def test_region_admin_retires_a_category_that_then_is_offered_nowhere(platform, accounts):
+    url = platform.url
+    admin, _ = accounts.session("region_admin")
+    token = csrf_of(page(admin, f"{url}/petugas/wilayah"))
+    code = f"uji-{uuid.uuid4().hex[:8]}"
+    admin.post(f"{url}/petugas/wilayah/kategori", timeout=10, data={
+        "csrf": token, "code": code, "name": "Kategori uji", "opd": DLH})
+    assert f'value="{code}"' in page(requests, f"{url}/r/36.71/lapor")
+    region = page(admin, f"{url}/petugas/wilayah")
+    assert f'action="/petugas/wilayah/kategori/{code}/pensiunkan"' in region
+    done = admin.post(f"{url}/petugas/wilayah/kategori/{code}/pensiunkan", data={"csrf": token},
+                      allow_redirects=False, timeout=10)
+    assert done.status_code == 303 and "dipensiunkan" in page(admin, url + done.headers["Location"])
+    assert f'value="{code}"' not in page(requests, f"{url}/r/36.71/lapor")
+    services = requests.get(f"{url}/open311/v2/services.json?jurisdiction_id=36.71", timeout=10).json()
+    assert code not in {s["service_code"] for s in services} and len(services) >= 8
+    assert code not in {c["code"] for c in requests.get(
+        f"{url}/api/v1/regions/36.71/aspirasi/categories", timeout=10).json()["items"]}
+    again = admin.post(f"{url}/petugas/wilayah/kategori/{code}/pensiunkan", data={"csrf": token},
+                       allow_redirects=False, timeout=10)
+    assert "galat=" in again.headers["Location"]
+
+
 def test_region_admin_routes_a_category_and_manages_accounts(platform, accounts):
     url = platform.url
     admin, _ = accounts.session("region_admin")

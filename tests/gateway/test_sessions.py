@@ -8,8 +8,10 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from services.gateway import sessions
+from services.gateway.http import read_form
 from services.gateway.sessions import secret
 from services.servicekit.caller import Caller
+from services.servicekit.described import BODY_SCHEMA
 from services.servicekit.errors import Forbidden
 from tests.helpers import claims_of, resigned
 
@@ -20,7 +22,11 @@ def request(cookie=None, form=None, scheme="http", headers=None):
     builder = EnvironBuilder(method="POST" if form is not None else "GET", base_url=f"{scheme}://gw.test/",
                              data=form, headers={**({"Cookie": f"sesi={cookie}"} if cookie else {}),
                                                  **(headers or {})})
-    return Request(builder.get_environ())
+    made = Request(builder.get_environ())
+    if form is not None:  # a form is read by the gate before any route (or the CSRF check) sees it
+        made.environ[BODY_SCHEMA] = {"type": "object", "properties": {"csrf": {"type": "string"}}}
+        read_form(made)
+    return made
 
 
 def started(scheme="http", headers=None, ttl=sessions.TTL, idle=None):

@@ -6,7 +6,11 @@ import pytest
 from services.servicekit.described import check_query
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.validation import (
+    DEFAULT_MAX_LENGTH,
+    MAX_NUMBER,
+    bounded,
     check_body,
+    coerce_form,
     check_contact,
     json_depth,
     parse_json,
@@ -38,12 +42,56 @@ def test_every_bad_field_is_named_in_one_error():
 
 
 def test_json_depth_is_measured_without_recursion_and_ignores_brackets_in_strings():
-    assert json_depth(b'{"a": "[[[[{{{{", "b": [[1]]}') == 3
-    assert json_depth(b"[" * 100_000) == 100_000
+    assert json_depth('{"a": "[[[[{{{{", "b": [[1]]}') == 3
+    assert json_depth("[" * 100_000) == 100_000
     deep = b'{"a":' * 33 + b"1" + b"}" * 33
     assert refused(parse_json, deep) == {"body": "body nests deeper than 32 levels"}
     assert parse_json(b'{"a":' * 31 + b"1" + b"}" * 31)
     assert refused(parse_json, b"[1, 2]") == {"body": "body must be a JSON object"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_body_that_is_not_utf8_is_refused_before_its_depth_is_measured(encoding):
+    # json.loads(bytes) guesses UTF-16/32, while the depth was counted on the raw bytes: an
+    # escaped quote (backslash, NUL, quote) put the string matching out of step, the brackets
+    # after it were "inside a string", so this measured depth 1 and parsing it ended in an
+    # uncaught RecursionError
+    levels = 100_000
+    deep = ('["\\"",' + "[" * levels + "1" + "]" * levels + ',"x"]').encode(encoding)
+    assert list(refused(parse_json, deep)) == ["body"]  # a 400, never a RecursionError
+    assert list(refused(parse_json, '{"a": 1}'.encode(encoding))) == ["body"]
+    if encoding != "utf-16-le":  # without a byte-order mark, ASCII in UTF-16-LE is UTF-8 with NULs
+        assert "not UTF-8" in refused(parse_json, deep)["body"]
+    assert refused(parse_json, deep.decode(encoding).encode()) == {"body": "body nests deeper than 32 levels"}
+    assert "not UTF-8" in refused(parse_json, b'{"a": "\xff"}')["body"]
+    assert parse_json('{"a": "é"}'.encode()) == {"a": "é"}
+
+
+def test_every_request_schema_is_checked_bounded_and_closed():
+    loose = {"type": "object", "properties": {"name": {"type": "string"}, "n": {"type": "integer"},
+                                              "tags": {"type": "array", "items": {"type": "string"}},
+                                              "inner": {"type": "object", "properties": {"x": {"type": "string"}}}}}
+    strict = bounded(loose)
+    assert strict["additionalProperties"] is False and strict["properties"]["inner"]["additionalProperties"] is False
+    assert strict["properties"]["name"]["maxLength"] == DEFAULT_MAX_LENGTH
+    assert "maxLength" not in loose["properties"]["name"]  # the documented schema stays the route's
+    assert refused(check_body, loose, {"name": "x" * (DEFAULT_MAX_LENGTH + 1), "n": 2 ** 63, "extra": "1",
+                                       "tags": ["ok", "\x1b[31m"], "inner": {"x": "a\udcffb", "y": 1}}) == {
+        "name": f"must be at most {DEFAULT_MAX_LENGTH} characters", "n": f"must be at most {MAX_NUMBER}",
+        "extra": "is not a known field; known: inner, n, name, tags", "tags[1]": "contains control characters; "
+        "send plain text", "inner.x": "is not valid UTF-8 text", "inner.y": "is not a known field; known: x"}
+
+
+def test_a_forms_numbers_are_parsed_as_its_schema_types_them_or_named():
+    schema = {"type": "object", "properties": {
+        "year": {"type": "integer"}, "years": {"type": "number"}, "salary": {"type": "integer"},
+        "pick": {"type": "array", "items": {"type": "string"}}, "name": {"type": "string"}}}
+    values, problems = coerce_form(schema, {"year": ["2019"], "years": ["1,5"], "salary": ["4.500.000"],
+                                            "pick": ["a", "b"], "name": ["Rudi", "dua"]})
+    assert (values, problems) == ({"year": 2019, "years": 1.5, "salary": 4_500_000, "pick": ["a", "b"],
+                                   "name": "Rudi"}, {})
+    values, problems = coerce_form(schema, {"year": ["dua ribu"], "years": ["lama"], "salary": [""]})
+    assert (values, problems) == ({}, {"year": "must be a whole number", "years": "must be a number"})
 
 
 def test_text_refuses_control_characters_and_pasted_text_loses_them():

@@ -4,7 +4,7 @@ import re
 
 from services.servicekit.contracts.pencaker import EDUCATION_RANK, EMPLOYMENT_TYPES
 from services.servicekit.errors import ValidationFailed
-from services.servicekit.validation import check_contact, reject_markup
+from services.servicekit.validation import check_contact, check_text, reject_markup
 
 KBJI = re.compile(r"^[0-9]{4,6}$")
 
@@ -32,6 +32,7 @@ def normalise_skills(value, field="skills"):
     for skill in value:
         if not isinstance(skill, str) or not 0 < len(skill.strip()) <= 60:
             raise ValidationFailed.field(field, "each skill must be 1-60 characters of text")
+        check_text(skill, field)  # NUL, ESC, ... were stored from the AK/1 form once
         skill = " ".join(skill.lower().split())
         if skill not in skills:
             skills.append(skill)
