@@ -341,6 +341,39 @@ def lapor_offline_kept_then_sent_once(page, base, data):
     expect(page.locator("#foto-laporan img")).to_have_count(1)
 
 
+KEPT_WITH = """async (texts) => { const found = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const body = await (await cache.match(request)).text();
+      if (texts.some((text) => body.includes(text))) { found.push(name + " " + request.url); }
+    }
+  }
+  return found; }"""
+KEPT_URLS = """async () => { const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) { urls.push(request.url); } }
+  return urls; }"""
+
+
+@javascript_flow
+def tracking_secret_never_kept_by_the_service_worker(page, base, data):
+    """A report sent with the page script and its worker: the ticket page shows the tracking
+    secret once, and no page the worker keeps holds it (its answer is no-store)."""
+    page.goto(f"{base}/r/36.71/lapor")
+    until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), "the service worker")
+    fill_report(page, f"Trotoar amblas di depan pasar {time.time_ns()}.")
+    page.click("button:has-text('Kirim laporan')")
+    expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"))
+    secret = page.locator("#rahasia code").inner_text()
+    assert re.fullmatch(r"[\w-]{20,}", secret), secret
+    # the worker keeps pages after answering them: once a page fetched later is kept,
+    # whatever it did with the ticket page is done too
+    page.goto(f"{base}/r/36.71/harga")
+    until(lambda: f"{base}/r/36.71/harga" in page.evaluate(KEPT_URLS), "the harga page kept")
+    assert page.evaluate(KEPT_WITH, [secret, "Kode rahasia pelacakan"]) == []
+
+
 def main(base, data, names):
     results = {}
     with sync_playwright() as playwright:
