@@ -1,5 +1,5 @@
-"""LAKSA's clocks: SLA breaches recorded and announced once, and the business metrics
-recounted for Prometheus."""
+"""LAKSA's clocks: SLA breaches recorded and announced once, the business metrics
+recounted for Prometheus, and tracking secrets kept for retries forgotten after their window."""
 from nameko.timer import timer
 from prometheus_client import Counter, Gauge
 
@@ -47,6 +47,11 @@ class Clocks:
     @timer(interval=60)
     def sla_clock(self):
         self.check_sla()
+
+    @timer(interval=60)
+    def seal_clock(self):
+        """Forget the tracking secrets kept for retries once their window is over."""
+        self.repo.drop_sealed_secrets(utcnow().timestamp())
 
     @timer(interval=10)
     def publish_business_metrics(self):

@@ -2,9 +2,11 @@
 
 No nameko, no pymongo, no clock reads: callers pass `now`.
 """
+import base64
 import hashlib
 import hmac
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
@@ -20,6 +22,10 @@ from services.servicekit.validation import check_contact, reject_markup
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 5
 REOPEN_WINDOW = timedelta(days=14)
+# A retry with the same idempotency key gets the tracking secret again this long after the
+# first answer (a phone that lost it); later only the ticket number (the secret is shown once).
+RETRY_WINDOW = timedelta(minutes=10)
+SECRET_BYTES = 16
 # Indonesia's bounding box (Sabang to Merauke, Miangas to Rote).
 LAT_RANGE = (-11.2, 6.3)
 LON_RANGE = (94.7, 141.1)
@@ -97,8 +103,47 @@ def authorize(action, caller, ticket):
         ticket["region"], ticket.get("opd"), frozenset([ticket["_id"]] if "_id" in ticket else [])))
 
 
+def new_tracking_secret():
+    """A ticket's tracking secret: 128 random bits, never derived from anything."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
 def tracking_hash(secret):
+    """What is stored of a tracking secret. A plain SHA-256: the secret is 128 random bits,
+    so nobody can search its space however fast the hash, and a slow one (scrypt) would
+    only cost ~100 ms of the event loop on every reopen."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def key_hash(idempotency_key):
+    """What is stored of a client's idempotency key (never the key itself: within the
+    retry window it opens the sealed secret). SHA-256, unpeppered: a key is looked up by
+    its hash on every retry, and the key alone, after the window, yields only the ticket
+    number, which is public anyway."""
+    return hashlib.sha256(idempotency_key.encode()).hexdigest()
+
+
+def _pad(idempotency_key, region_code):
+    return hmac.new(idempotency_key.encode(), f"tl-tracking-seal|{region_code}".encode(),
+                    hashlib.sha256).digest()[:SECRET_BYTES]
+
+
+def sealed_secret(secret, idempotency_key, region_code, now):
+    """The secret kept for a retry within RETRY_WINDOW: XORed with a pad only the raw key
+    yields (HMAC keyed by it). A pad is used once, as one claim binds one key in one region,
+    and the store holds only the key's SHA-256, so what is stored opens nothing by itself.
+    `sealed_until` is epoch seconds (the embedded store compares numbers, not datetimes)."""
+    raw = base64.urlsafe_b64decode(secret + "=" * (-len(secret) % 4))
+    sealed = bytes(a ^ b for a, b in zip(raw, _pad(idempotency_key, region_code)))
+    return {"sealed": sealed.hex(), "sealed_until": now.timestamp() + RETRY_WINDOW.total_seconds()}
+
+
+def unsealed_secret(claim, idempotency_key, region_code, now):
+    """The secret a claim keeps for its key, or None once the retry window is over."""
+    if not claim or not claim.get("sealed") or claim.get("sealed_until", 0) <= now.timestamp():
+        return None
+    raw = bytes(a ^ b for a, b in zip(bytes.fromhex(claim["sealed"]), _pad(idempotency_key, region_code)))
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def proves_ownership(ticket, secret):

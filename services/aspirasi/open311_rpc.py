@@ -2,7 +2,6 @@
 stored) and the services, requests and tokens of the spec, over the ticket RPCs."""
 import hashlib
 import secrets
-import uuid
 from datetime import datetime, timezone
 
 from services.aspirasi import domain, open311
@@ -76,7 +75,8 @@ class Open311Rpcs:
         if not key or key["region"] != region_code or key.get("revoked_at"):
             raise Forbidden("api_key is missing or not valid for this jurisdiction_id",
                             {"field": "api_key"})
-        token = form.get("token") or str(uuid.uuid4())
+        # The request's idempotency key, so random: a guessed token must find nothing
+        token = form.get("token") or secrets.token_urlsafe(24)
         ticket = self.submit(region_code, open311.report_from_form(form), token)
         return [{"service_request_id": ticket["number"], "token": token,
                  "service_notice": open311.service_request(ticket)["service_notice"],
@@ -100,10 +100,10 @@ class Open311Rpcs:
 
     @rpc
     def open311_token(self, region_code, token):
-        number = self.repo.find_claim(region_code, token)
-        if not number:
-            raise NotFound(f"token {token} not found", {"field": "token"})
-        return [{"service_request_id": number, "token": token}]
+        claim = isinstance(token, str) and self.repo.find_claim(region_code, domain.key_hash(token))
+        if not claim:
+            raise NotFound("token not found", {"field": "token"})
+        return [{"service_request_id": claim["number"], "token": token}]
 
 
 def _key_hash(key):

@@ -6,7 +6,7 @@ import yaml
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from services.aspirasi.domain import OPEN_STATES, Category
+from services.aspirasi.domain import OPEN_STATES, Category, key_hash
 from services.servicekit.errors import Conflict, NotFound
 from services.servicekit.outbox_fields import pending
 from services.servicekit.store import Repository
@@ -26,7 +26,13 @@ class TicketRepository(Repository):
             ([("outbox_pending", ASCENDING)], {}),
         ],
         "categories": [([("region", ASCENDING), ("code", ASCENDING)], {"unique": True})],
+        "idempotency": [([("sealed_until", ASCENDING)], {"sparse": True})],
     }
+
+    @classmethod
+    def ensure_indexes(cls, db):
+        super().ensure_indexes(db)
+        hash_legacy_idempotency_keys(db)
 
     # catalogue ----------------------------------------------------------
     def categories(self, region_code):
@@ -72,18 +78,25 @@ class TicketRepository(Repository):
             upsert=True, return_document=ReturnDocument.AFTER)
         return doc["seq"]
 
-    def claim_idempotency_key(self, region_code, key, number):
-        """Bind a client's key to a ticket number; return the number bound first."""
-        claim_id = f"{region_code}:{key}"
+    def claim_idempotency_key(self, region_code, key_hash, number, sealed):
+        """Bind a client's key (by its hash) to a ticket number and the sealed secret;
+        return the claim bound first."""
+        claim = {"_id": f"{region_code}:{key_hash}", "number": number, "key_hashed": True, **sealed}
         try:
-            self.db.idempotency.insert_one({"_id": claim_id, "number": number})
-            return number
+            self.db.idempotency.insert_one(claim)
+            return claim
         except DuplicateKeyError:
-            return self.db.idempotency.find_one({"_id": claim_id})["number"]
+            return self.db.idempotency.find_one({"_id": claim["_id"]})
 
-    def find_claim(self, region_code, key):
-        doc = self.db.idempotency.find_one({"_id": f"{region_code}:{key}"})
-        return doc and doc["number"]
+    def find_claim(self, region_code, key_hash):
+        return self.db.idempotency.find_one({"_id": f"{region_code}:{key_hash}"})
+
+    def drop_sealed_secrets(self, now_epoch):
+        """Forget the sealed secrets whose retry window is over; the claims stay (a late
+        retry still finds its ticket)."""
+        return self.db.idempotency.update_many(
+            {"sealed_until": {"$lte": now_epoch}},
+            {"$unset": {"sealed": "", "sealed_until": ""}}).modified_count
 
     def insert(self, ticket, events):
         """Store a new ticket with its events; False when it already exists."""
@@ -203,3 +216,25 @@ class TicketRepository(Repository):
 
     def revoke_api_key(self, key_hash, revoked_at):
         self.db.api_keys.update_one({"_id": key_hash}, {"$set": {"revoked_at": revoked_at}})
+
+
+def hash_legacy_idempotency_keys(db):
+    """Once, at start: claims and tickets stored before only the keys' hashes were kept
+    (their `_id` "<region>:<raw key>", the ticket's `idempotency_key`) get the hash and lose
+    the key. Their tracking secrets stay valid (their SHA-256 is what was stored all along)
+    but are never answered again: those claims carry no sealed secret. Safe to run from
+    several replicas at once (inserts of the same id, deletes and unsets repeat harmlessly)."""
+    for claim in db.idempotency.find({"key_hashed": {"$exists": False}}):
+        region_code, _, key = claim["_id"].partition(":")
+        try:
+            db.idempotency.insert_one({"_id": f"{region_code}:{key_hash(key)}",
+                                       "number": claim["number"], "key_hashed": True})
+        except DuplicateKeyError:
+            pass
+        db.idempotency.delete_one({"_id": claim["_id"]})
+    for ticket in db.tickets.find({"idempotency_key": {"$exists": True}}, {"idempotency_key": 1}):
+        key = ticket["idempotency_key"]
+        # the version moves on, so an update prepared from the old document is refused
+        db.tickets.update_one({"_id": ticket["_id"]}, {
+            "$set": {"idempotency_hash": key and key_hash(key)},
+            "$unset": {"idempotency_key": ""}, "$inc": {"version": 1}})

@@ -1,10 +1,5 @@
 """LAKSA entrypoints: translate RPC calls and timers into domain calls (Open311's in
 open311_rpc.py, the SLA and metrics clocks in clocks.py)."""
-import base64
-import hashlib
-import hmac
-import secrets
-
 from nameko.dependency_providers import Config
 
 from services.aspirasi import domain, kinerja, sla
@@ -12,7 +7,7 @@ from services.aspirasi.announcements import ticket_event
 from services.aspirasi.clocks import Clocks
 from services.aspirasi.open311_rpc import Open311Rpcs
 from services.aspirasi.repository import TicketRepository
-from services.servicekit.caller import Caller, token_secret
+from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
@@ -63,30 +58,35 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         """Create a ticket; the same idempotency key always yields the same ticket.
 
         The answer carries the ticket's tracking secret, the citizen's proof of
-        ownership (only its hash is stored). A retry with the same idempotency
-        key gets the same secret back, so a lost answer loses nothing.
+        ownership: random, only its hash stored. A retry with the same idempotency
+        key within domain.RETRY_WINDOW gets the secret again (a phone that lost the
+        answer); later retries get the ticket without it. Only the key's hash is kept.
         """
         region = get_region(region_code)
         if idempotency_key is not None and (
                 not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY):
             raise ValidationFailed.field("idempotency_key", f"must be 1-{MAX_KEY} characters")
-        number = idempotency_key and self.repo.find_claim(region_code, idempotency_key)
-        if number:
-            if self.repo.exists(number):
-                return self._submitted(self.repo.get(number), region_code, idempotency_key)
+        key_hash = idempotency_key and domain.key_hash(idempotency_key)
+        claim = key_hash and self.repo.find_claim(region_code, key_hash)
+        if claim and self.repo.exists(claim["number"]):
+            return self._submitted(self.repo.get(claim["number"]), claim, idempotency_key)
         fields = domain.validate_submission(report, region, self.repo.categories(region_code))
         now = utcnow()
-        secret = _tracking_secret(region.code, idempotency_key)
-        if not number:
+        secret = domain.new_tracking_secret()
+        if not claim:
             number = domain.ticket_number(
                 region.code, now.year, self.repo.next_sequence(region.code, now.year))
             if idempotency_key:
-                number = self.repo.claim_idempotency_key(region_code, idempotency_key, number)
+                claim = self.repo.claim_idempotency_key(region_code, key_hash, number, domain.sealed_secret(
+                    secret, idempotency_key, region_code, now))
+        if claim:  # bound by a concurrent (or crashed) attempt: its number, and its secret if kept
+            number = claim["number"]
+            secret = domain.unsealed_secret(claim, idempotency_key, region_code, now) or secret
         ticket = {
             "_id": number, "region": region.code, **fields,
             "status": "submitted", "submitted_at": now, "updated_at": now,
             "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone, region.code),
-            "breaches": [], "idempotency_key": idempotency_key,
+            "breaches": [], "idempotency_hash": key_hash or None,
             "tracking_hash": domain.tracking_hash(secret),
             "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
                          "role": "citizen", "note": "", "at": now}],
@@ -96,12 +96,12 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         if self.repo.insert(ticket, [event]):
             self.outbox.flush("tickets", number)
             return {**domain.public_view(self.repo.get(number)), "tracking_secret": secret}
-        return self._submitted(self.repo.get(number), region_code, idempotency_key)
+        return self._submitted(self.repo.get(number), claim, idempotency_key)
 
-    def _submitted(self, ticket, region_code, idempotency_key):
-        """A repeated submission: the same ticket, and its secret when the key derives it."""
+    def _submitted(self, ticket, claim, idempotency_key):
+        """A repeated submission: the same ticket, with its secret within the retry window."""
         view = domain.public_view(ticket)
-        secret = idempotency_key and _tracking_secret(region_code, idempotency_key)
+        secret = domain.unsealed_secret(claim, idempotency_key, ticket["region"], utcnow())
         if secret and domain.proves_ownership(ticket, secret):
             view["tracking_secret"] = secret
         return view
@@ -220,16 +220,6 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
             result[region.code] = kinerja.group_figures(self.repo.for_month(region.code, *bounds), bounds,
                                                         region, now)
         return result
-
-
-def _tracking_secret(region_code, idempotency_key):
-    """A fresh secret, or one derived from the client's idempotency key (so a
-    retried submission answers with the same secret as the first)."""
-    if not idempotency_key:
-        return secrets.token_urlsafe(16)
-    digest = hmac.new(token_secret().encode(), f"tracking|{region_code}|{idempotency_key}".encode(),
-                      hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
 def _public_point(ticket):

@@ -157,10 +157,13 @@ class AspirasiApi:
             self.aspirasi.open311_requests, region, ids=[number]), request, must_exist=number)
 
     @api("GET", "/open311/v2/tokens/<string:token>.<string:fmt>")
-    @described(query=JURISDICTION, error_schema=OPEN311_ERRORS, response=schemas.OPEN311_LIST)
+    @described(query=JURISDICTION, statuses=(429,), error_schema=OPEN311_ERRORS,
+               response=schemas.OPEN311_LIST)
     def open311_token(self, request, token, fmt):
+        """The request a token (the submission's idempotency key) made; limited per client,
+        as each answer says whether a guessed token was used."""
         return self._open311(fmt, "requests", lambda region: call(
-            self.aspirasi.open311_token, region, token), request)
+            self.aspirasi.open311_token, region, token), request, limit="open311_token")
 
     def _open311(self, fmt, kind, fetch, request, jurisdiction=None, status=200, must_exist=None,
                  limit=None):

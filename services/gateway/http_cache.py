@@ -83,6 +83,11 @@ ROUTES = {
     "/docs/assets/<string:name>": public(3600, 86400),
     "/media/<string:photo_id>.jpg": Policy("public, max-age=31536000, immutable"),  # content-addressed
     "/favicon.ico": public(86400, 86400),
+    # the offline helper's script and worker: checked on every visit (a new worker is seen at
+    # once); the manifest as offline.py says. No-store, the worker would not keep them.
+    "/sw.js": Policy("no-cache"),
+    "/tl-offline.js": Policy("no-cache"),
+    "/r/<string:code>/manifest.webmanifest": Policy("public, max-age=3600"),
     "/r/<string:code>/harga/<string:commodity>": public(30, 60, region_tag("prices")),
     "/r/<string:code>/harga/banding": public(30, 60),
     "/api/v1/regions/<string:code>/aspirasi/stats": public(30, 60),

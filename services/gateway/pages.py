@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
+from services.gateway import sessions
 from services.gateway.charts import sparkline
 from services.gateway.form_errors import gate_problems, gate_summary
 from services.gateway.http import MAX_BODY, ApiEntrypoint, FormRefused, PayloadTooLarge, read_form
@@ -383,7 +384,7 @@ class CitizenPages:
         response = goto(f"/lacak/{ticket['number']}?baru=1")
         if ticket.get("tracking_secret"):
             response.set_cookie(SECRET_COOKIE, ticket["tracking_secret"], max_age=SECRET_COOKIE_AGE,
-                                path=f"/lacak/{ticket['number']}", secure=request.is_secure,
+                                path=f"/lacak/{ticket['number']}", secure=sessions.is_https(request),
                                 httponly=True, samesite="Strict")
         return response
 

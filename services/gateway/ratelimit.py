@@ -27,7 +27,8 @@ from services.servicekit.store import connect
 
 DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute",
                   "seeker_register": "10/minute", "employer_signup": "10/minute",
-                  "console_sign_in_failed": "5/minute"}  # failed sign-ins to the officer console
+                  "console_sign_in_failed": "5/minute",  # failed sign-ins to the officer console
+                  "open311_token": "30/minute"}  # token lookups: each says whether a key was used
 log = logging.getLogger(__name__)
 COLLECTION = "rate_limits"
 SWEEP_EVERY = 200

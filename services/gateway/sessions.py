@@ -49,6 +49,9 @@ def secret():
 
 
 def is_https(request):
+    """Whether the citizen reached us over TLS, here or at the ingress (which sets
+    X-Forwarded-Proto). Trusting the header from anyone is safe: it can only add `Secure`,
+    and a client that claims https over plain http only loses its own cookie."""
     return request.scheme == "https" or request.headers.get("X-Forwarded-Proto", "") == "https"
 
 

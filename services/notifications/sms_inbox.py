@@ -13,9 +13,14 @@ reply with gammu-smsd-inject) in the daemon's environment, and TL_CALLER_SECRET
 
 A report is idempotent per message: its key comes from the message ids (or
 sender, time and text), so a second run for the same SMS (the daemon runs the
-command again when it took over two minutes) returns the same ticket.
+command again when it took over two minutes) returns the same ticket. The key is
+an HMAC of them with a server secret (SMS_KEY_SECRET, else the caller secret the
+command holds anyway): Gammu's inbox file names are the date, time and phone
+number, so a plain hash of them could be computed by anyone who knows when a
+number sent an SMS. Neither key nor message ids (they name the phone) are logged.
 """
 import hashlib
+import hmac
 import logging
 import os
 import sys
@@ -24,7 +29,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.notifications import sms_commands
 from services.notifications.channels import queue_sms
-from services.servicekit.caller import Caller
+from services.servicekit.caller import Caller, token_secret
 from services.servicekit.errors import NotFound, ValidationFailed
 from services.servicekit.regions import get_region
 
@@ -41,9 +46,17 @@ def read_message(environ):
     return environ.get("SMS_1_NUMBER", ""), text
 
 
-def idempotency_key(message_ids, environ, sender, text):
+def key_secret(environ):
+    """SMS_KEY_SECRET, else the caller secret (the same for every run of the command, so the
+    daemon's second run for a message finds the first one's ticket)."""
+    return environ.get("SMS_KEY_SECRET") or token_secret()
+
+
+def idempotency_key(secret, message_ids, environ, sender, text):
+    """The report's idempotency key: never derivable from the message without `secret`."""
     basis = "|".join(message_ids) or f"{sender}|{environ.get('SMS_1_TIMESTAMP', '')}|{text}"
-    return "sms-" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+    return "sms-" + hmac.new(secret.encode(), f"tl-sms-report|{basis}".encode(),
+                             hashlib.sha256).hexdigest()[:40]
 
 
 def answer(cluster, region, sender, text, key):
@@ -80,17 +93,17 @@ def main(argv, environ):
         log.error("no SMS_1_NUMBER in the environment: run this from gammu-smsd's RunOnReceive")
         return 2
     region = get_region(environ["TL_REGION"])
-    key = idempotency_key(argv, environ, sender, text)
     try:
+        key = idempotency_key(key_secret(environ), argv, environ, sender, text)
         with ClusterRpcProxy({"AMQP_URI": environ["AMQP_URI"]}, timeout=RPC_TIMEOUT) as cluster:
             reply = answer(cluster, region, sender, text, key)
     except Exception:  # noqa: BLE001 - the citizen must learn to send again
-        log.exception("SMS %s from ...%s not handled (the message stays in the daemon's inbox; "
-                      "rerun this command with its id once the platform is back)", key, sender[-3:])
+        log.exception("SMS from ...%s not handled (the message stays in the daemon's inbox; "
+                      "rerun this command with its id once the platform is back)", sender[-3:])
         queue_sms(environ["SMSD_CONFIG"], sender, sms_commands.unavailable_reply())
         return 1
     queue_sms(environ["SMSD_CONFIG"], sender, reply)
-    log.info("SMS %s from ...%s answered", key, sender[-3:])
+    log.info("SMS from ...%s answered", sender[-3:])
     return 0
 
 

@@ -1,11 +1,14 @@
 """The aspirasi service on the real broker and store."""
-from datetime import timedelta
+import hashlib
+import time
+from datetime import datetime, timedelta
 
 import eventlet
 import pytest
 from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
 
+from services.aspirasi.domain import proves_ownership
 from services.aspirasi.repository import TicketRepository
 from services.aspirasi.service import AspirasiService
 from services.servicekit.envelope import utcnow
@@ -45,11 +48,68 @@ def test_retried_submission_with_the_same_key_yields_one_ticket(aspirasi, mongo_
     again = rpc(container, "submit", "36.71", REPORT, "device-42-attempt")
     assert again["number"] == first["number"]
     assert again["tracking_secret"] == first["tracking_secret"]  # a lost answer loses nothing
-    stored = mongo_db.tickets.find_one({"_id": first["number"]})
-    assert first["tracking_secret"] not in repr(stored)  # only its hash is kept
+    stored = repr(list(mongo_db.tickets.find())) + repr(list(mongo_db.idempotency.find()))
+    assert first["tracking_secret"] not in stored  # only its hash is kept
+    assert "device-42-attempt" not in stored  # nor the key: only its hash
     assert mongo_db.tickets.count_documents({}) == 1
     other = rpc(container, "submit", "36.71", REPORT, "another-key")
     assert other["number"] != first["number"]
+
+
+def test_a_retry_after_the_window_gets_the_ticket_but_not_the_secret(aspirasi, mongo_db):
+    container, _ = aspirasi
+    key = "phone-lost-the-answer-7"
+    first = rpc(container, "submit", "36.71", REPORT, key)
+    [claim] = mongo_db.idempotency.find()
+    assert claim["_id"] == "36.71:" + hashlib.sha256(key.encode()).hexdigest()
+    assert 9 * 60 < claim["sealed_until"] - time.time() <= 10 * 60
+    # ten minutes later (the claim's deadline moved back, as the clock would have moved on)
+    mongo_db.idempotency.update_one({"_id": claim["_id"]}, {"$set": {"sealed_until": time.time() - 1}})
+    late = rpc(container, "submit", "36.71", REPORT, key)
+    assert late["number"] == first["number"] and "tracking_secret" not in late
+    assert mongo_db.tickets.count_documents({}) == 1
+    # and the seal clock forgets the sealed secret; the claim stays, still finding the ticket
+    assert TicketRepository(mongo_db).drop_sealed_secrets(time.time()) == 1
+    assert set(mongo_db.idempotency.find_one({"_id": claim["_id"]})) == {"_id", "number", "key_hashed"}
+    assert rpc(container, "submit", "36.71", REPORT, key)["number"] == first["number"]
+
+
+def test_the_tracking_secret_is_random_not_derived_from_the_key(aspirasi, mongo_db):
+    """The same key on a fresh store (or any attacker who knows a key and the server's
+    secrets) yields a different secret: nothing derives it."""
+    container, _ = aspirasi
+    first = rpc(container, "submit", "36.71", REPORT, "same-key-fresh-store")
+    mongo_db.idempotency.delete_many({})
+    mongo_db.tickets.delete_many({})
+    second = rpc(container, "submit", "36.71", REPORT, "same-key-fresh-store")
+    assert len(first["tracking_secret"]) >= 22 and first["tracking_secret"] != second["tracking_secret"]
+
+
+def test_tickets_stored_with_raw_keys_keep_their_secret_and_lose_the_key(container_factory, service_config,
+                                                                         mongo_db):
+    """Stored before only hashes were kept: the claim's id and the ticket held the raw key.
+    At start both get its hash instead; the old secret still proves ownership (its SHA-256
+    was stored all along), and a retry with the old key finds the ticket but no secret."""
+    old_secret, key = "oldsecretderivedfromkey", "legacy-key-1"
+    container = container_factory(AspirasiService, service_config("aspirasi"))
+    container.start()
+    number = rpc(container, "submit", "36.71", REPORT, key)["number"]
+    container.stop()
+    mongo_db.idempotency.delete_many({})  # as the old code stored them
+    mongo_db.idempotency.insert_one({"_id": f"36.71:{key}", "number": number})
+    mongo_db.tickets.update_one({"_id": number}, {"$set": {
+        "idempotency_key": key, "tracking_hash": hashlib.sha256(old_secret.encode()).hexdigest()},
+        "$unset": {"idempotency_hash": ""}})
+    container = container_factory(AspirasiService, service_config("aspirasi"))
+    container.start()
+    stored = repr(list(mongo_db.tickets.find())) + repr(list(mongo_db.idempotency.find()))
+    assert key not in stored
+    ticket = mongo_db.tickets.find_one({"_id": number})
+    assert ticket["idempotency_hash"] == hashlib.sha256(key.encode()).hexdigest() and ticket["version"] == 2
+    assert isinstance(ticket["submitted_at"], datetime)  # the update left the ticket's dates as they were
+    assert proves_ownership(ticket, old_secret)
+    retried = rpc(container, "submit", "36.71", REPORT, key)
+    assert retried["number"] == number and "tracking_secret" not in retried
 
 
 def test_concurrent_submissions_with_one_key_yield_one_ticket(aspirasi, mongo_db):

@@ -1,4 +1,5 @@
 """LAKSA through the gateway over HTTP: JSON API v1, Open311 (JSON and XML), access control."""
+import hashlib
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -26,7 +27,9 @@ def test_retry_with_idempotency_key_returns_the_same_ticket(platform, http):
     first = submit(http, platform, **{"Idempotency-Key": key}).json()["number"]
     second = submit(http, platform, **{"Idempotency-Key": key}).json()["number"]
     assert first == second
-    assert platform.db("aspirasi").tickets.count_documents({"idempotency_key": key}) == 1
+    stored = platform.db("aspirasi").tickets.find({"idempotency_hash": hashlib.sha256(key.encode()).hexdigest()})
+    assert [t["_id"] for t in stored] == [first]
+    assert not platform.db("aspirasi").tickets.count_documents({"idempotency_key": {"$exists": True}})
 
 
 def test_public_tracking_hides_personal_data_but_officers_see_it(platform, http, token):
@@ -127,6 +130,22 @@ def test_open311_round_trip_json_and_xml(platform, http):
     assert number in {r["service_request_id"] for r in listed}
     [by_token] = http.get(f"{base}/tokens/{receipt['token']}.json?jurisdiction_id=36.71", timeout=5).json()
     assert by_token["service_request_id"] == number
+
+
+def test_open311_token_lookups_are_limited_per_client(platform, http):
+    """Each answer says whether a guessed token was used: the 31st lookup in a minute from one
+    client is a 429 in the spec's error form."""
+    base = f"{platform.url}/open311/v2"
+    headers = client_headers()
+    statuses = until_limited(lambda: http.get(f"{base}/tokens/{uuid.uuid4()}.json?jurisdiction_id=36.71",
+                                              headers=headers, timeout=5).status_code, 30)
+    assert statuses[:30] == [404] * 30 and statuses[-1] == 429, statuses
+    limited = http.get(f"{base}/tokens/guess.xml?jurisdiction_id=36.71", headers=headers, timeout=5)
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert ET.fromstring(limited.content).find("error/code").text == "429"
+    # another client is not held back by this one
+    other = http.get(f"{base}/tokens/guess.json?jurisdiction_id=36.71", headers=client_headers(), timeout=5)
+    assert other.status_code == 404
 
 
 def test_open311_errors_use_the_spec_form(platform, http):

@@ -5,6 +5,7 @@ directory, every service as a process, plus the ledger consumer), because
 starting it is most of the cost; each test leaves it healthy again and
 checks that first.
 """
+import hashlib
 import signal
 import threading
 import time
@@ -111,6 +112,11 @@ def _status(method, url, **kwargs):
         return None
 
 
+def hashed(keys):
+    """What tickets keep of their idempotency keys: the SHA-256 of each."""
+    return [hashlib.sha256(k.encode()).hexdigest() for k in keys]
+
+
 class Citizens:
     """Concurrent clients submitting aspirasi, each with its own Idempotency-Key."""
 
@@ -154,10 +160,10 @@ class Citizens:
 def check_stored_once(stack, citizens, first_answers):
     """Every key is one ticket; every success answered then is that ticket; every event booked once."""
     db = stack.platform.db("aspirasi")
-    tickets = {t["idempotency_key"]: t["_id"] for t in db.tickets.find(
-        {"idempotency_key": {"$in": list(citizens.answers)}}, {"idempotency_key": 1})}
-    per_key = Counter(t["idempotency_key"] for t in db.tickets.find(
-        {"idempotency_key": {"$in": list(citizens.answers)}}, {"idempotency_key": 1}))
+    by_hash = dict(zip(hashed(citizens.answers), citizens.answers))  # tickets keep only their key's hash
+    found = list(db.tickets.find({"idempotency_hash": {"$in": list(by_hash)}}, {"idempotency_hash": 1}))
+    tickets = {by_hash[t["idempotency_hash"]]: t["_id"] for t in found}
+    per_key = Counter(by_hash[t["idempotency_hash"]] for t in found)
     duplicates = [k for k, n in per_key.items() if n > 1]
     missing = [k for k in citizens.answers if k not in tickets]
     changed = [k for k, (status, number) in first_answers.items()
@@ -202,7 +208,7 @@ def test_broker_restart_during_2000_submissions(stack, report):
     citizens.retry_failed()
     stack.healthy()  # every service reconnected by itself: no process was restarted
     counts = check_stored_once(stack, citizens, first)
-    tickets, stranded = stack.platform.db("aspirasi").tickets, {"idempotency_key": {"$in": keys},
+    tickets, stranded = stack.platform.db("aspirasi").tickets, {"idempotency_hash": {"$in": hashed(keys)},
                                                                  "outbox_pending": True}
     wait_until(lambda: not tickets.count_documents(stranded), 60, "every ticket's outbox cleared")
     counts["outbox_pending"] = tickets.count_documents(stranded)
@@ -285,7 +291,7 @@ def test_sigterm_under_load_stops_every_service_in_10s_and_loses_nothing(stack, 
     first = dict(citizens.answers)
     failed = citizens.failed()
     db = stack.platform.db("aspirasi")
-    done_without_answer = db.tickets.count_documents({"idempotency_key": {"$in": failed}})
+    done_without_answer = db.tickets.count_documents({"idempotency_hash": {"$in": hashed(failed)}})
     stack.start_services()
     stack.healthy()
     assert not citizens.rejected(), list(citizens.rejected().values())[:3]

@@ -1,4 +1,6 @@
 """The notifications domain and the SMS commands: pure, no I/O."""
+import hashlib
+
 import pytest
 
 from services.notifications import domain, sms_commands
@@ -78,5 +80,17 @@ def test_a_multipart_sms_is_joined_and_keyed_by_its_message_ids():
     decoded = {**environ, "DECODED_PARTS": "1", "DECODED_1_TEXT": "LAPOR SAMPAH Jl. Merdeka 5 lengkap"}
     assert read_message(decoded)[1] == "LAPOR SAMPAH Jl. Merdeka 5 lengkap"
     ids = ["IN20261201_140000_00_+6281234567890_00.txt", "IN20261201_140000_00_+6281234567890_01.txt"]
-    assert idempotency_key(ids, environ, "+62", "a") == idempotency_key(ids, {}, "+62", "b")
-    assert idempotency_key(ids[:1], environ, "+62", "a") != idempotency_key(ids, environ, "+62", "a")
+    secret = "s" * 40
+    assert idempotency_key(secret, ids, environ, "+62", "a") == idempotency_key(secret, ids, {}, "+62", "b")
+    assert idempotency_key(secret, ids[:1], environ, "+62", "a") != idempotency_key(secret, ids, environ, "+62", "a")
+
+
+def test_an_sms_key_cannot_be_computed_from_the_message_alone():
+    """Gammu's file names are the date, time and phone number: whoever knows when a number
+    sent an SMS knows them. The key depends on the server's secret too."""
+    ids = ["IN20261201_140000_00_+6281234567890_00.txt"]
+    keys = {idempotency_key(secret, ids, {}, "+6281234567890", "LAPOR") for secret in ("a" * 40, "b" * 40)}
+    assert len(keys) == 2
+    guesses = {"sms-" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+               for basis in ("|".join(ids), "+6281234567890||LAPOR")}
+    assert not keys & guesses

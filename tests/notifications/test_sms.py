@@ -95,5 +95,7 @@ def test_with_the_platform_unreachable_the_citizen_is_told_to_send_again(sms):
     done = subprocess.run([sys.executable, "-m", "services.notifications.sms_inbox", "IN-test"], cwd=ROOT,
                           env=environ, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "stays in the daemon's inbox" in done.stderr
+    # neither the report's key nor the message id (Gammu's names the phone) in the log
+    assert "sms-" not in done.stderr and "IN-test" not in done.stderr and sender not in done.stderr
     assert replies_to(sms, sender) == [sms_commands.unavailable_reply()]
     assert "gangguan" in sms_commands.unavailable_reply()

@@ -341,6 +341,46 @@ def lapor_offline_kept_then_sent_once(page, base, data):
     expect(page.locator("#foto-laporan img")).to_have_count(1)
 
 
+KEPT_WITH = """async (texts) => { const found = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const body = await (await cache.match(request)).text();
+      if (texts.some((text) => body.includes(text))) { found.push(name + " " + request.url); }
+    }
+  }
+  return found; }"""
+KEPT_URLS = """async () => { const urls = [];
+  for (const name of await caches.keys()) {
+    for (const request of await (await caches.open(name)).keys()) { urls.push(request.url); } }
+  return urls; }"""
+
+
+@javascript_flow
+def tracking_secret_never_kept_by_the_service_worker(page, base, data):
+    """Reports sent through the page script, and natively (a tap before the script ran), with
+    the worker running: the ticket page shows its tracking secret once, and no page the
+    worker keeps holds it (that answer is no-store)."""
+    page.goto(f"{base}/r/36.71/lapor")
+    until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), "the service worker")
+    shown = []
+    for native in (False, True):
+        page.goto(f"{base}/r/36.71/lapor")
+        fill_report(page, f"Trotoar amblas di depan pasar {time.time_ns()}.")
+        if native:  # form.submit() skips the script's submit handler: a navigation through the worker
+            page.evaluate("document.querySelector('form[data-offline-queue]').submit()")
+        else:
+            page.click("button:has-text('Kirim laporan')")
+        expect(page).to_have_url(re.compile(r"/lacak/LAKSA-3671-\d{4}-\d{6}\?baru=1$"))
+        shown.append(page.locator("#rahasia code").inner_text())
+        assert re.fullmatch(r"[\w-]{20,}", shown[-1]), shown
+    # the worker keeps pages after answering them: once a page fetched later is kept,
+    # whatever it did with the ticket pages is done too
+    page.goto(f"{base}/r/36.71/harga")
+    until(lambda: f"{base}/r/36.71/harga" in page.evaluate(KEPT_URLS), "the harga page kept")
+    assert page.evaluate(KEPT_WITH, [*shown, "Kode rahasia pelacakan"]) == []
+
+
 def main(base, data, names):
     results = {}
     with sync_playwright() as playwright:

@@ -107,6 +107,20 @@ def test_lapor_creates_one_ticket_per_form_and_lacak_shows_no_personal_data(plat
     assert looked_up.status_code == 303 and looked_up.headers["Location"] == f"/lacak/{number}"
 
 
+def test_the_secret_cookie_is_secure_behind_the_tls_ingress(platform, http):
+    """The ingress ends TLS and says so in X-Forwarded-Proto: the cookie carrying the
+    tracking secret must then be Secure; over plain HTTP (make run) it cannot be."""
+    url, http = platform.url, client(http)
+    for proto, secure in (("https", True), (None, False)):
+        headers = {"X-Forwarded-Proto": proto} if proto else {}
+        sent = http.post(f"{url}/r/36.71/lapor", data=lapor_form(http, url), headers=headers,
+                         allow_redirects=False, timeout=10)
+        assert sent.status_code == 303, sent.text[:2000]
+        cookie = sent.headers["Set-Cookie"]
+        assert cookie.startswith("tl_rahasia=") and "HttpOnly" in cookie, cookie
+        assert ("; Secure" in cookie) is secure, (proto, cookie)
+
+
 @pytest.mark.parametrize("change, field, message", [
     ({"description": "  "}, "description", "Wajib diisi."),
     ({"nik": "12345"}, "nik", "NIK harus 16 angka."),

@@ -63,7 +63,10 @@
         delete withPhotos[report.key];
         if (response.redirected && response.url.indexOf("/lacak/") !== -1) {
           if (pending().length) { sendPending(); return; }
-          window.location.assign(response.url);
+          // Show the ticket page this answer brought: it holds the tracking secret, shown
+          // once (its cookie is spent, so loading the page again would not show it).
+          history.replaceState(null, "", response.url);
+          document.open(); document.write(html); document.close();
         } else if (response.status === 429 || response.status >= 500) {
           keep([report].concat(pending()));  // the server will take it later
           showWaiting();
