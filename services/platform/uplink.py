@@ -48,6 +48,7 @@ from services.servicekit.envelope import is_shared, isoformat, utcnow
 from services.servicekit.events import DEAD_AT_HEADER, ERROR_HEADER, dead_queue_name
 from services.servicekit.outbox import shared_exchange, shared_routing_key
 from services.servicekit.queues import dead_letter_queue_arguments, region_queue_arguments
+from services.servicekit.scrub import scrub
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,7 @@ class RelayLoop(ConsumerMixin):
             message.ack()
             return
         REJECTED.labels(self.service_name, "uplink_relay", exc.reason).inc()
-        headers = {**(message.headers or {}), ERROR_HEADER: f"refused on arrival: {exc}"[:500],
+        headers = {**(message.headers or {}), ERROR_HEADER: scrub(f"refused on arrival: {exc}")[:500],
                    DEAD_AT_HEADER: isoformat(utcnow()), "x-tl-publisher": user_id or "",
                    "x-tl-routing-key": routing_key}
         try:

@@ -39,7 +39,8 @@ REJECTED = Counter("tl_events_rejected_total", "Events refused on arrival (never
                    ["service", "consumer", "reason"])
 PARTNER_REJECTED = Counter("tl_partner_events_rejected_total",
                            "Inter-region events dropped: envelope region, routing key and publisher "
-                           "disagree, a stream a region may not send, or a record of another region", ["reason"])
+                           "disagree, a stream a region may not send, or a record of another region",
+                           ["reason"])
 
 
 class Rejected(Exception):

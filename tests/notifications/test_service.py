@@ -19,10 +19,11 @@ PHONE = "+6281234567890"
 
 
 class Provider:
-    """A WhatsApp provider stub: records every request; answers `status`."""
+    """A WhatsApp provider stub: records every request; answers `status` with `answer(body)`."""
 
     def __init__(self):
         self.requests, self.status = [], 200
+        self.answer = lambda body: b'{"messages": [{"id": "wamid.1"}]}'
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -32,7 +33,7 @@ class Provider:
                 self.send_response(provider.status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b'{"messages": [{"id": "wamid.1"}]}')
+                self.wfile.write(provider.answer(provider.requests[-1][2]))
 
             def log_message(self, *args):
                 pass

@@ -95,7 +95,8 @@ def test_the_hub_accepts_an_uplinked_event_only_as_the_edge_regions_own(event, r
 
 @pytest.mark.parametrize("value, region", [
     ("LAKSA-3671-2026-000123", "36.71"), ("LK-3602-2026-000042", "36.02"),
-    ("LK-3671-2026-000042.S0123456789abcde", "36.71"), ("36.02:pasar-rangkasbitung:cabai:2026-11-27", "36.02"),
+    ("LK-3671-2026-000042.S0123456789abcde", "36.71"),
+    ("36.02:pasar-rangkasbitung:cabai:2026-11-27", "36.02"),
     ("36.71", "36.71"), ("LAKSA-367-2026-000123", None), ("LAKSA-36711-2026-1", None), ("laksa-3671-1", None),
     ("sampah", None), ("", None), (3671, None),
 ])
