@@ -79,7 +79,8 @@ def check_partner_event(event, routing_key, user_id):
 
     A key in the shared form must be the envelope's `<source>.<event_type>.<region>`;
     the bare event type is a service exchange's key, which only the hub's own
-    services can publish to. A partner user as publisher must be the envelope's region.
+    services can publish to. A partner user as publisher must be the envelope's region,
+    and the records the payload names must be of it too (`check_record_regions`).
     """
     found = REGION_KEY.match(routing_key or "")
     if found:
@@ -95,6 +96,7 @@ def check_partner_event(event, routing_key, user_id):
     publisher = publisher_region(user_id)
     if publisher is not None and publisher != event["region"]:
         raise Rejected("publisher", f"region {publisher}'s user published an event of {event['region']}")
+    check_record_regions(event)
 
 
 def record_region(value):

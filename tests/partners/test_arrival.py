@@ -13,11 +13,18 @@ from services.servicekit.arrival import (
     publisher_region,
     record_region,
 )
-from services.servicekit.envelope import new_event
+from services.servicekit.envelope import contract, new_event
 from services.servicekit.events import attempts_so_far
 from tests.partners.support import shared_event, submitted_event
 
 VACANCY = shared_event("vacancy_posted", "36.02")
+
+
+def event_of(event_type, region):
+    """The contract's example as `region`'s event, its records left of the example's region
+    (vacancy LK-3671-..., alert 36.02:...)."""
+    example = contract(event_type)["x-example"]
+    return new_event(event_type, example["source"], region, example["payload"])
 
 
 @pytest.mark.parametrize("body, detail", [
@@ -55,8 +62,14 @@ def test_a_bad_attempts_header_is_refused(value):
     ("news.vacancy_posted.36.02", None, "routing_key"),
     ("tangerang.region.36.02", None, "routing_key"),
     ("pencaker.vacancy_posted.36.02", "region-36.71", "publisher"),
+    # a vacancy of 36.71 (LK-3671-...) sent as 36.02's own: its region, key and publisher agree
+    ("pencaker.vacancy_posted.36.02", "region-36.02", "record_region"),
 ])
 def test_envelope_region_routing_key_and_publisher_must_agree(routing_key, user_id, reason):
+    if reason == "record_region":
+        with pytest.raises(Rejected, match="payload.vacancy_id 'LK-3671-2026-000042' is of region 36.71"):
+            check_partner_event(event_of("vacancy_posted", "36.02"), routing_key, user_id)
+        return
     if reason is None:
         check_partner_event(VACANCY, routing_key, user_id)
         return
@@ -80,8 +93,8 @@ def test_envelope_region_routing_key_and_publisher_must_agree(routing_key, user_
     ({**submitted_event("36.02", 1), "payload": {**submitted_event("36.02", 1)["payload"],
                                                  "number": "LAKSA-36.71-2026-000001"}},
      "edge.events.36.02", "region-36.02", "record_region"),
-    (shared_event("vacancy_posted", "36.02"), "edge.events.36.02", "region-36.02", "record_region"),
-    (shared_event("price_alert_raised", "36.71"), "edge.events.36.71", "region-36.71", "record_region"),
+    (event_of("vacancy_posted", "36.02"), "edge.events.36.02", "region-36.02", "record_region"),
+    (event_of("price_alert_raised", "36.71"), "edge.events.36.71", "region-36.71", "record_region"),
 ])
 def test_the_hub_accepts_an_uplinked_event_only_as_the_edge_regions_own(event, routing_key, user_id,
                                                                         reason):
