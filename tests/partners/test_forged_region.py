@@ -103,6 +103,7 @@ def test_an_edges_forged_status_change_reaches_no_other_regions_reporter(platfor
         wait_for(lambda: sms_to(platform, phone), 30, "the real status change's SMS")
     [mail] = mails_to(platform, email)
     assert SCAM not in mail.get_body(("plain",)).get_content()
+    assert len(sms_to(platform, phone)) == (1 if phone else 0)
     assert all(SCAM not in text for text in sms_to(platform, phone))
     deliveries = platform.db("notifications").deliveries
     assert deliveries.count_documents({"event_id": {"$in": [forged["event_id"], bypassed["event_id"]]}}) == 0
