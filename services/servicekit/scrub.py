@@ -16,7 +16,9 @@ contact is one; a bare 0 + digits is also most things that are not phones).
 import logging
 import re
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Matched only from the start of a run of address characters (the lookbehind), each run once:
+# without it a long run of them (10 KB of digits in a traceback) costs quadratic time.
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 # A digit run not glued to a letter or another digit (ids like LK-3671-... stay); an underscore
 # may precede it, as in Gammu's outbox file names (OUTC..._00_+6281..._sms0.smsbackup).
 PHONE = re.compile(r"(?<![A-Za-z0-9+])(?:(?:\+|00)62[\s.-]?\(?0?\)?[\s.-]?[1-9]|62[\s.-]?8|0[\s.-]?8)"
