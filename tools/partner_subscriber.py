@@ -24,9 +24,10 @@ Guarantees:
     between hand-over and recording can still repeat that one event: consumers
     that must never see a repeat should also check `event_id`.)
   * a URL that fails is retried with backoff; the event stays queued meanwhile;
-  * an event is handed over only if it keeps its contract and its envelope
+  * an event is handed over only if it keeps its contract, its envelope
     region, routing key and publisher (the broker-checked `user_id` of a
-    partner) agree; any other message is written once to the rejected file
+    partner) agree, and the records it names (a vacancy LK-3602-..., a price
+    alert 36.02:...) are of that region; any other message is written once to the rejected file
     (--rejected, default `<queue>.rejected`, one JSON line with the reason)
     and acknowledged, never handed over and never retried.
 

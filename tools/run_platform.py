@@ -26,10 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 GATEWAY = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
 
 
-def start_service(name, env):
-    """One service's runner process; it dies with this process."""
+def start_service(name, env, log=None):
+    """One service's runner process; it dies with this process. `log`: an open file for its
+    output (stdout and stderr), else this process's."""
     return subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT, env=env,
-                            preexec_fn=backing.die_with_parent)
+                            preexec_fn=backing.die_with_parent, stdout=log,
+                            stderr=subprocess.STDOUT if log else None)
 
 
 def start_services(env, names=SERVICES):

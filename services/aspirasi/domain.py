@@ -14,7 +14,7 @@ from statistics import median
 from services.aspirasi import sla
 from services.servicekit import authority
 from services.servicekit import nik as niks
-from services.servicekit.authority import ANY, OPD, OWN, REGION, Target
+from services.servicekit.authority import ACTING_FOR, ANY, OPD, OWN, REGION, Target
 from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.validation import check_contact, reject_markup
@@ -53,7 +53,8 @@ AUTHORITY = {
     "reject": {"region_admin": REGION},
     "mark_duplicate": {"region_admin": REGION},
     "reopen": {"citizen": OWN},
-    "read_contact": {"region_admin": REGION, "opd_officer": OPD, "service": ANY},
+    # a platform service (notifications) only for the region whose event it handles
+    "read_contact": {"region_admin": REGION, "opd_officer": OPD, "service": ACTING_FOR},
     "set_category": {"region_admin": REGION, "platform_operator": ANY},
     "retire_category": {"region_admin": REGION, "platform_operator": ANY},
     "issue_api_key": {"region_admin": REGION, "platform_operator": ANY},
@@ -97,10 +98,12 @@ def category_from(code, name, opd):
     return Category(code.strip(), fields["name"], fields["opd"])
 
 
-def authorize(action, caller, ticket):
-    """The caller, if AUTHORITY lets it do `action` on `ticket` (or on a region: {"region": code})."""
+def authorize(action, caller, ticket, acting_for=None):
+    """The caller, if AUTHORITY lets it do `action` on `ticket` (or on a region: {"region": code});
+    `acting_for`: the region a service's call is for (servicekit.authority.ACTING_FOR)."""
     return authority.authorize(AUTHORITY, action, caller, Target(
-        ticket["region"], ticket.get("opd"), frozenset([ticket["_id"]] if "_id" in ticket else [])))
+        ticket["region"], ticket.get("opd"), frozenset([ticket["_id"]] if "_id" in ticket else [])),
+        acting_for)
 
 
 def new_tracking_secret():

@@ -112,9 +112,9 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
 
     @rpc
     def get_ticket_private(self, number, *, caller):
-        """The full ticket, reporter contact included: the region's admin, the
-        ticket's OPD, or a platform service (notifications); with the running clock's
-        due time, who did what, and the actions the caller may take now."""
+        """The full ticket, reporter contact included: the region's admin or the
+        ticket's OPD; with the running clock's due time, who did what, and the
+        actions the caller may take now."""
         ticket = self.repo.get(number)
         who = domain.authorize("read_contact", Caller.verify(caller), ticket)
         now = utcnow()
@@ -125,10 +125,12 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
             "actions": domain.allowed_actions(ticket, who)}
 
     @rpc
-    def notification_recipient(self, number, *, caller):
-        """Only the contact the reporter gave (None if anonymous): for the notifications service."""
+    def notification_recipient(self, number, *, caller, acting_for=None):
+        """Only the contact the reporter gave (None if anonymous): for the notifications
+        service, which names the region of the event it handles (`acting_for`); a ticket
+        of another region is refused (403), so a forged event reads no contact."""
         ticket = self.repo.get(number)
-        domain.authorize("read_contact", Caller.verify(caller), ticket)
+        domain.authorize("read_contact", Caller.verify(caller), ticket, acting_for)
         return domain.notification_contact(ticket)
 
     @rpc

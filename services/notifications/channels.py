@@ -23,6 +23,8 @@ from urllib.parse import unquote, urlparse
 import requests
 from nameko.extensions import DependencyProvider
 
+from services.servicekit.scrub import scrub
+
 SMTP_TIMEOUT = 10
 INJECT_TIMEOUT = 15
 SMS_MAX_LENGTH = 600  # characters; gammu splits them into up to 4 parts
@@ -30,7 +32,15 @@ HTTP_TIMEOUT = 10
 
 
 class DeliveryFailed(Exception):
-    """The channel did not take the message; try again later."""
+    """The channel did not take the message; try again later.
+
+    Its text goes to logs, the retried event's `x-tl-error` and the operator's
+    dead-letter page, and what channels answer quotes the recipient (an SMTP
+    refusal its address, Gammu's stderr and a provider's body the number): the
+    contacts are redacted here, where the text is made."""
+
+    def __init__(self, text):
+        super().__init__(scrub(text))
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,9 @@ class EmailChannel:
             with self._connect() as smtp:
                 smtp.send_message(mail)
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryFailed(f"SMTP {urlparse(self.url).hostname}: {type(exc).__name__}: {exc}") from exc
+            # not chained: the original's text (SMTPRecipientsRefused names the address) would
+            # ride in every traceback; the scrubbed copy says what failed
+            raise DeliveryFailed(f"SMTP {urlparse(self.url).hostname}: {type(exc).__name__}: {exc}") from None
 
     def _connect(self):
         url = urlparse(self.url)
@@ -97,8 +109,8 @@ def queue_sms(smsd_config, number, text):
                "-textutf8", text[:SMS_MAX_LENGTH]]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=INJECT_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DeliveryFailed(f"gammu-smsd-inject: {exc}") from exc
+    except (OSError, subprocess.TimeoutExpired) as exc:  # a timeout's text holds the command, number included
+        raise DeliveryFailed(f"gammu-smsd-inject: {exc}") from None
     if done.returncode != 0:
         raise DeliveryFailed(f"gammu-smsd-inject exited {done.returncode}: {done.stderr.strip()[-300:]}")
 
@@ -117,7 +129,7 @@ class WhatsAppChannel:
                                    headers={"Authorization": f"Bearer {self.token}",
                                             "Idempotency-Key": message.message_id})
         except requests.RequestException as exc:
-            raise DeliveryFailed(f"WhatsApp provider: {type(exc).__name__}") from exc
+            raise DeliveryFailed(f"WhatsApp provider: {type(exc).__name__}") from None
         if not answer.ok:
             raise DeliveryFailed(f"WhatsApp provider answered {answer.status_code}: {answer.text[:200]}")
 

@@ -7,6 +7,8 @@ makes the handler raise: `reliable_event_handler` retries the event with
 backoff and dead-letters it after the last try; what was already sent is
 skipped on the retry.
 """
+import logging
+
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from prometheus_client import Counter
@@ -26,6 +28,9 @@ from services.servicekit.store import MongoStore
 
 MESSAGES = Counter("tl_notifications_total", "Notification deliveries by channel, kind and outcome",
                    ["channel", "kind", "outcome"])
+REFUSED = Counter("tl_notifications_refused_total", "Notices not sent because the owning service "
+                  "refused the recipient (the event's region is not the record's)", ["kind"])
+log = logging.getLogger(__name__)
 
 
 class NotificationsService(Observable):
@@ -43,21 +48,21 @@ class NotificationsService(Observable):
         notice = domain.ticket_notice(event["payload"], self.config["PUBLIC_URL"])
         if notice:
             self.repo.apply_once(event, "ticket_changed", lambda: self._tell(
-                event, notice, call(self.aspirasi.notification_recipient, event["payload"]["number"],
-                                   caller=self._as_service())))
+                event, notice, self._recipient(event, notice, self.aspirasi, event["payload"]["number"])))
 
     @reliable_event_handler("pencaker", "application_status_changed")
     def application_changed(self, event):
         notice = domain.application_notice(event["payload"], self.config["PUBLIC_URL"])
         if notice:
             self.repo.apply_once(event, "application_changed", lambda: self._tell(
-                event, notice, self._seeker_contact(event)))
+                event, notice, self._recipient(event, notice, self.pencaker, event["payload"]["seeker_id"],
+                                               application_id=event["payload"]["application_id"])))
 
     @reliable_event_handler("pencaker", "seeker_report_window_opened")
     def report_due(self, event):
         notice = domain.report_due_notice(event["payload"])
-        self.repo.apply_once(event, "report_due",
-                              lambda: self._tell(event, notice, self._seeker_contact(event)))
+        self.repo.apply_once(event, "report_due", lambda: self._tell(
+            event, notice, self._recipient(event, notice, self.pencaker, event["payload"]["seeker_id"])))
 
     @reliable_event_handler("prices", "price_alert_raised")
     def price_alert(self, event):
@@ -90,9 +95,18 @@ class NotificationsService(Observable):
     def _as_service(self):
         return Caller.service(self.name).sign()
 
-    def _seeker_contact(self, event):
-        return call(self.pencaker.notification_recipient, event["payload"]["seeker_id"],
-                    caller=self._as_service())
+    def _recipient(self, event, notice, owner, record_id, **named):
+        """The contact `owner` (aspirasi, pencaker) gives for the event's record, asked for the
+        event's region: a record of another region is refused there, and nothing is sent
+        (retrying would be refused again)."""
+        try:
+            return call(owner.notification_recipient, record_id, caller=self._as_service(),
+                        acting_for=event["region"], **named)
+        except Forbidden as exc:
+            REFUSED.labels(notice.kind).inc()
+            log.warning("event %s of region %s: no %s notice, its service refused the recipient: %s",
+                        event["event_id"], event["region"], notice.kind, exc)
+            return None
 
     def _tell(self, event, notice, recipient):
         self._send(event, notice, domain.recipient_addresses(recipient, self.config["PHONE_CHANNEL"]))

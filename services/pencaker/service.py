@@ -19,10 +19,10 @@ from services.pencaker.matching import Matching
 from services.pencaker.repository import PencakerRepository
 from services.pencaker.search import VacancySearch
 from services.servicekit import nik as niks
-from services.servicekit.caller import verified
+from services.servicekit.caller import Caller, verified
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
-from services.servicekit.errors import DomainError, NotFound
+from services.servicekit.errors import DomainError, Forbidden, NotFound
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
@@ -63,10 +63,20 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         return seekers.view(seeker, utcnow())
 
     @rpc
-    def notification_recipient(self, seeker_id, *, caller):
-        """Only the seeker's e-mail and phone: for the notifications service."""
+    def notification_recipient(self, seeker_id, *, caller, acting_for=None, application_id=None):
+        """Only the seeker's e-mail and phone: for the notifications service, which names
+        the region of the event it handles (`acting_for`): the seeker's own region, or,
+        for news of an application (`application_id`, the seeker's), the region of the
+        vacancy applied to. Any other region is refused (403)."""
         seeker = self.repo.get_seeker(seeker_id)
-        authorize_caller("read_contact", caller, seeker)
+        record = seeker
+        if application_id is not None:
+            application = self.repo.get_application(application_id)
+            if application["seeker_id"] != seeker["_id"]:
+                raise Forbidden(f"application {application_id} is not seeker {seeker_id}'s",
+                                {"field": "application_id"})
+            record = {**seeker, "region": application["region"]}
+        authority.authorize("read_contact", Caller.verify(caller), record, acting_for)
         return seekers.notification_contact(seeker)
 
     @rpc

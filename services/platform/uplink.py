@@ -7,7 +7,10 @@ keyed `edge.events.<code>` and stamped with the region's broker user as
 by topic permissions, a key of another region; the edge's user can write
 nowhere else, so nothing from an edge reaches the services' exchanges
 unchecked. Here an event is accepted only when it keeps its contract, when
-publisher, routing key and envelope all name the same region, and when it is
+publisher, routing key and envelope all name the same region, when the
+records its payload names are that region's too (an edge's
+`aspirasi_status_changed` for a `LAKSA-3671-...` ticket would otherwise have
+the hub's notifications write to a Kota Tangerang reporter), and when it is
 of a stream an edge sends up (aspirasi, or a shared type). It is then
 republished, confirmed, where the hub's own outbox would put it: its source's
 event exchange and, for shared types, `tangerang.shared`.
@@ -18,7 +21,8 @@ acknowledges only after the broker confirmed the republished copies: a crash
 in between means a redelivery, which consumers drop by `event_id`.
 Malformed events are dead-lettered once to `tangerang.hub.uplink.dead`
 (`python -m tools.deadletters list tangerang.hub.uplink`); events naming
-another region are dropped and counted (`tl_partner_events_rejected_total`).
+another region, or records of another region, are dropped and counted
+(`tl_partner_events_rejected_total{reason}`: publisher, region, record_region, stream).
 """
 import logging
 
@@ -36,6 +40,7 @@ from services.servicekit.arrival import (
     PARTNER_REJECTED,
     REJECTED,
     Rejected,
+    check_record_regions,
     checked_event,
     publisher_region,
 )
@@ -43,6 +48,7 @@ from services.servicekit.envelope import is_shared, isoformat, utcnow
 from services.servicekit.events import DEAD_AT_HEADER, ERROR_HEADER, dead_queue_name
 from services.servicekit.outbox import shared_exchange, shared_routing_key
 from services.servicekit.queues import dead_letter_queue_arguments, region_queue_arguments
+from services.servicekit.scrub import scrub
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +74,7 @@ def check_uplinked(event, routing_key, user_id):
         raise Rejected("publisher", f"region {publisher}'s user sent routing key {routing_key}")
     if event["region"] != publisher:
         raise Rejected("region", f"region {publisher} sent an event of region {event['region']}")
+    check_record_regions(event)
     if event["source"] not in UPLINK_STREAMS and not is_shared(event["event_type"]):
         raise Rejected("stream", f"a {event['source']} {event['event_type']} event is not sent up")
 
@@ -135,7 +142,7 @@ class RelayLoop(ConsumerMixin):
             message.ack()
             return
         REJECTED.labels(self.service_name, "uplink_relay", exc.reason).inc()
-        headers = {**(message.headers or {}), ERROR_HEADER: f"refused on arrival: {exc}"[:500],
+        headers = {**(message.headers or {}), ERROR_HEADER: scrub(f"refused on arrival: {exc}")[:500],
                    DEAD_AT_HEADER: isoformat(utcnow()), "x-tl-publisher": user_id or "",
                    "x-tl-routing-key": routing_key}
         try:

@@ -12,6 +12,11 @@ through the retry queues. So every consumer asks here first:
   The publisher is the message's `user_id`, which RabbitMQ refuses unless it
   is the connecting user; partners connect as `region-<code>` (partners.py),
   and their topic permissions already pin their routing keys to their code.
+* `check_record_regions`: that the records the payload names (a ticket
+  `LAKSA-3671-...`, a vacancy `LK-3671-...`, a price alert `36.71:...`: the
+  fields its contract marks `x-envelope-region`) are of the envelope's region,
+  so a region that may send its own events cannot make the hub act on
+  another region's records.
 
 Refusals are counted: `tl_events_rejected_total` for broken contracts,
 `tl_partner_events_rejected_total` for inter-region events whose region,
@@ -21,17 +26,21 @@ import re
 
 from prometheus_client import Counter
 
-from services.servicekit.envelope import CONTRACTS_DIR, contract_problems
+from services.servicekit.envelope import CONTRACTS_DIR, contract_problems, envelope_region_fields
 
 EVENT_TYPE = re.compile(r"^[a-z][a-z_]+$")
 REGION_KEY = re.compile(r"^([a-z][a-z_]*)\.([a-z][a-z_]*)\.([0-9]{2}\.[0-9]{2})$")
 PARTNER_USER = re.compile(r"^region-([0-9]{2}\.[0-9]{2})(~.+)?$")
+# The region a record id starts with: `36.71` (a location, `36.71:pasar-anyar:...`) or,
+# after an upper-case prefix, its digits (`LAKSA-3671-2026-000123`, `LK-3671-...`).
+RECORD_REGION = re.compile(r"^(?:[A-Z]+-)?([0-9]{2})\.?([0-9]{2})(?=$|[-:.])")
 
 REJECTED = Counter("tl_events_rejected_total", "Events refused on arrival (never handled), by reason",
                    ["service", "consumer", "reason"])
 PARTNER_REJECTED = Counter("tl_partner_events_rejected_total",
                            "Inter-region events dropped: envelope region, routing key and publisher "
-                           "disagree, or a stream a region may not send", ["reason"])
+                           "disagree, a stream a region may not send, or a record of another region",
+                           ["reason"])
 
 
 class Rejected(Exception):
@@ -70,7 +79,8 @@ def check_partner_event(event, routing_key, user_id):
 
     A key in the shared form must be the envelope's `<source>.<event_type>.<region>`;
     the bare event type is a service exchange's key, which only the hub's own
-    services can publish to. A partner user as publisher must be the envelope's region.
+    services can publish to. A partner user as publisher must be the envelope's region,
+    and the records the payload names must be of it too (`check_record_regions`).
     """
     found = REGION_KEY.match(routing_key or "")
     if found:
@@ -86,3 +96,24 @@ def check_partner_event(event, routing_key, user_id):
     publisher = publisher_region(user_id)
     if publisher is not None and publisher != event["region"]:
         raise Rejected("publisher", f"region {publisher}'s user published an event of {event['region']}")
+    check_record_regions(event)
+
+
+def record_region(value):
+    """The region code a record id or location names (`LAKSA-3671-...` -> 36.71), else None."""
+    found = RECORD_REGION.match(value) if isinstance(value, str) else None
+    return f"{found.group(1)}.{found.group(2)}" if found else None
+
+
+def check_record_regions(event):
+    """Refuse an event whose payload names a record of another region than its envelope's
+    (or a marked field that names no region at all)."""
+    for field in envelope_region_fields(event["event_type"]):
+        value = event["payload"].get(field)
+        if value is None:
+            continue
+        named = record_region(value)
+        if named != event["region"]:
+            raise Rejected("record_region", f"payload.{field} {str(value)[:60]!r} is "
+                                            f"{'of region ' + named if named else 'of no region'}, "
+                                            f"the envelope {event['region']}")

@@ -13,6 +13,7 @@ import pika
 from pika.exceptions import ChannelClosedByBroker, NackError, UnroutableError
 
 from services.servicekit.events import ATTEMPTS_HEADER, DEAD_AT_HEADER, ERROR_HEADER, dead_queue_name
+from services.servicekit.scrub import scrub
 
 REPLAYS_HEADER = "x-tl-replays"
 DEAD_SUFFIX = ".dead"
@@ -67,11 +68,12 @@ def fetch(channel, queue, limit):
 
 
 def summary(properties, event):
-    """What an operator needs to decide on a dead letter."""
+    """What an operator needs to decide on a dead letter (its error's contacts redacted,
+    also in letters dead-lettered before errors were scrubbed)."""
     headers = properties.headers or {}
     return {"event_id": event.get("event_id"), "event_type": event.get("event_type", "?"),
             "region": event.get("region", "?"), "attempts": headers.get(ATTEMPTS_HEADER, "?"),
-            "dead_at": headers.get(DEAD_AT_HEADER, "?"), "error": headers.get(ERROR_HEADER, "?")}
+            "dead_at": headers.get(DEAD_AT_HEADER, "?"), "error": scrub(headers.get(ERROR_HEADER, "?"))}
 
 
 def describe(s):

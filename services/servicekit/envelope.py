@@ -50,6 +50,14 @@ def is_shared(event_type):
     return bool(contract(event_type).get("x-shared", False))
 
 
+@lru_cache(maxsize=None)
+def envelope_region_fields(event_type):
+    """The payload fields (`x-envelope-region` in the contract) that name a record of the
+    event's own region: a ticket number, a vacancy or price alert id, a location."""
+    properties = contract(event_type)["payload"].get("properties", {})
+    return tuple(name for name, schema in properties.items() if schema.get("x-envelope-region"))
+
+
 def listener_required(event_type):
     """An event some durable consumer must receive: unroutable means not delivered."""
     return bool(contract(event_type).get("x-listener-required", False))

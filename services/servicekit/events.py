@@ -18,9 +18,9 @@ process again and again (so is never acked nor moved on) is dead-lettered
 after the delivery limit instead of redelivered forever.
 
 The attempt count travels in the `x-tl-attempts` header and the last failure
-in `x-tl-error`. The original is acked only after the broker confirmed its
-copy, so a crash in between means a redelivery, never a loss: handlers must
-stay idempotent (`Repository.apply_once`).
+in `x-tl-error`, its contacts redacted (servicekit.scrub). The original is
+acked only after the broker confirmed its copy, so a crash in between means a
+redelivery, never a loss: handlers must stay idempotent (`Repository.apply_once`).
 
 Every event is checked on arrival, before a worker is spawned (arrival.py):
 one that breaks its contract, or carries a bad `x-tl-attempts`, would fail
@@ -47,6 +47,7 @@ from services.servicekit.queues import (
     handler_queue_arguments,
     retry_queue_arguments,
 )
+from services.servicekit.scrub import scrub
 
 CONNECTION_ERRORS = (OSError, AmqpConnectionError, RecoverableConnectionError)
 
@@ -160,7 +161,7 @@ class ReliableEventHandler(EventHandler):
     def refuse(self, message, exc):
         # Retrying cannot fix it: straight to the dead-letter queue, and only once.
         target = dead_queue_name(self.queue.name)
-        headers = {**(message.headers or {}), ERROR_HEADER: f"refused on arrival: {exc}"[:500],
+        headers = {**(message.headers or {}), ERROR_HEADER: scrub(f"refused on arrival: {exc}")[:500],
                    DEAD_AT_HEADER: isoformat(utcnow())}
         try:
             self.publisher.publish(message.payload, routing_key=target, headers=headers)
@@ -188,7 +189,7 @@ class ReliableEventHandler(EventHandler):
         headers = dict(message.headers or {})
         attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
         headers[ATTEMPTS_HEADER] = attempts
-        headers[ERROR_HEADER] = f"{type(exc).__name__}: {exc}"[:500]
+        headers[ERROR_HEADER] = scrub(f"{type(exc).__name__}: {exc}")[:500]  # no contact in headers
         event_id = (message.payload or {}).get("event_id") if isinstance(message.payload, dict) else None
         if attempts <= len(self.delays):
             delay = self.delays[attempts - 1]

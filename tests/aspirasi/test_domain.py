@@ -91,7 +91,8 @@ CELLS = {
             "editor": Caller("e", "editor", "36.71"),
             "disnaker_officer": Caller("d", "disnaker_officer", "36.71")},
     "other_region": {"region_admin": Caller("a", "region_admin", "36.03"),
-                     "opd_officer": Caller("o", "opd_officer", "36.03", opd="DLH")},
+                     "opd_officer": Caller("o", "opd_officer", "36.03", opd="DLH"),
+                     "service": Caller.service("notifications")},  # acting for a 36.03 event
     "other_opd": {"opd_officer": Caller("o", "opd_officer", "36.71", opd="Dinas PUPR")},
     "stranger": {"citizen": Caller("c", "citizen", "36.71", owns=("LAKSA-3671-2026-000999",))},
 }
@@ -103,11 +104,12 @@ def test_authority_table_decides_every_role_and_scope(action, cell, role):
     scope = AUTHORITY[action].get(role)
     allowed = scope is not None and (cell == "own" or scope == "any")
     caller = CELLS[cell][role]
+    acting_for = "36.71" if cell == "own" else "36.03"  # the region a service's call is for
     if allowed:
-        assert domain.authorize(action, caller, ticket("submitted")) is caller
+        assert domain.authorize(action, caller, ticket("submitted"), acting_for) is caller
     else:
         with pytest.raises(Forbidden):
-            domain.authorize(action, caller, ticket("submitted"))
+            domain.authorize(action, caller, ticket("submitted"), acting_for)
 
 
 @pytest.mark.parametrize("note", [["x"], {"a": 1}, 7, "<b>x</b>", "x" * 2001])

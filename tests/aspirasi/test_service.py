@@ -141,6 +141,23 @@ def test_a_nik_from_another_region_is_accepted_and_flagged_for_officers(aspirasi
     assert (resident["nik_outside_region"], resident["nik_note"]) == (False, None)
 
 
+def test_a_service_reads_a_contact_only_for_the_tickets_region(aspirasi, mongo_db):
+    """A forged or mistaken event of Pandeglang (36.01) naming a Kota Tangerang ticket: the
+    notifications service asks for the region of that event, and gets nothing."""
+    container, _ = aspirasi
+    number = rpc(container, "submit", "36.71", REPORT)["number"]
+    notifications = signed("service", subject="notifications")
+    assert rpc(container, "notification_recipient", number, caller=notifications, acting_for="36.71") == {
+        "phone": "081234567890", "email": "budi@example.id"}
+    before = mongo_db.tickets.find_one({"_id": number})
+    for acting_for in ("36.01", None):
+        with pytest.raises(Forbidden, match="the record is of region 36.71"):
+            rpc(container, "notification_recipient", number, caller=notifications, acting_for=acting_for)
+    with pytest.raises(Forbidden):  # nor the whole ticket, for any region
+        rpc(container, "get_ticket_private", number, caller=notifications)
+    assert mongo_db.tickets.find_one({"_id": number}) == before
+
+
 def test_two_officers_at_once_one_wins(aspirasi):
     container, _ = aspirasi
     ticket = rpc(container, "submit", "36.71", REPORT)

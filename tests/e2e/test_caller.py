@@ -11,7 +11,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.gateway.auth import issue_token
 from services.prices.days import today_in
 from services.servicekit.caller import AUDIENCE, ISSUER, Caller
-from services.servicekit.errors import Unauthorized
+from services.servicekit.errors import Forbidden, Unauthorized
 from services.servicekit.regions import get_region
 
 REGION = "36.74"
@@ -87,5 +87,10 @@ def test_a_valid_caller_gets_through_and_notifications_may_read_contact(cluster,
     assert cluster.aspirasi.get_ticket_private(ticket["number"], caller=ADMIN.sign())["reporter"][
         "phone"] == "081234567890"
     notifications = Caller.service("notifications").sign()
-    assert cluster.aspirasi.get_ticket_private(ticket["number"], caller=notifications)["reporter"][
-        "name"] == "Pelapor Rahasia"
+    assert cluster.aspirasi.notification_recipient(ticket["number"], caller=notifications,
+                                                   acting_for=REGION) == {"phone": "081234567890"}
+    for read in (lambda: cluster.aspirasi.notification_recipient(  # for another region's event
+            ticket["number"], caller=notifications, acting_for="36.01"),
+            lambda: cluster.aspirasi.get_ticket_private(ticket["number"], caller=notifications)):
+        with pytest.raises(Forbidden, match="region"):
+            read()

@@ -6,7 +6,7 @@ from services.gateway import authority as gateway
 from services.news import domain as news
 from services.pencaker.domain import authority as pencaker
 from services.prices.domain import authority as prices
-from services.servicekit.authority import ANY, OPD, OWN, REGION, Target, authorize
+from services.servicekit.authority import ACTING_FOR, ANY, OPD, OWN, REGION, Target, authorize
 from services.servicekit.caller import ROLES, Caller
 from services.servicekit.errors import Forbidden, Unauthorized
 
@@ -33,6 +33,15 @@ def test_each_scope_reaches_exactly_its_records(scope, caller, reaches):
             authorize(table, "act", caller, TARGET)
 
 
+def test_a_service_reaches_only_records_of_the_region_its_call_acts_for():
+    table, service = {"act": {"service": ACTING_FOR}}, Caller.service("notifications")
+    assert authorize(table, "act", service, TARGET, acting_for="36.71") is service
+    for claimed in ("36.01", None):  # another region's event, or a call naming none
+        with pytest.raises(Forbidden, match="the record is of region 36.71") as refused:
+            authorize(table, "act", service, TARGET, acting_for=claimed)
+        assert refused.value.details == {"field": "acting_for"}
+
+
 def test_a_role_missing_from_the_row_or_no_caller_is_refused():
     with pytest.raises(Forbidden, match="role q may not act"):
         authorize({"act": {"r": ANY}}, "act", Caller("a", "q", "36.71"), TARGET)
@@ -48,15 +57,18 @@ TABLES = {"aspirasi": aspirasi.AUTHORITY, "pencaker": pencaker.AUTHORITY, "price
 def test_tables_name_known_roles_and_scopes_and_keep_the_lines(name):
     for action, rules in TABLES[name].items():
         for role, scope in rules.items():
-            assert role in ROLES and scope in (ANY, REGION, OPD, OWN), (name, action, role, scope)
+            assert role in ROLES and scope in (ANY, REGION, OPD, OWN, ACTING_FOR), (name, action, role, scope)
             # a citizen acts only on what they own (or starts something new of their own)
             assert role != "citizen" or scope == OWN or action == "create_employer", (name, action)
             # an OPD officer never reaches beyond their OPD; only operators and services cross regions
             assert role != "opd_officer" or scope == OPD, (name, action)
-            assert scope != ANY or role in ("platform_operator", "service", "citizen"), (name, action)
-            # a service identity only reads a reporter's or seeker's contact (for notifications)
+            assert scope != ANY or role in ("platform_operator", "citizen"), (name, action)
+            # a service identity only reads a reporter's or seeker's contact (for notifications),
+            # and only for the region whose event it handles
             assert role != "service" or (name, action) in (("aspirasi", "read_contact"),
                                                             ("pencaker", "read_contact")), (name, action)
+            assert role != "service" or scope == ACTING_FOR, (name, action)
+            assert scope != ACTING_FOR or role == "service", (name, action)
 
 
 def test_every_laksa_transition_has_its_authority_row():

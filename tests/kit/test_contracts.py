@@ -4,10 +4,18 @@ import json
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
+from services.servicekit.arrival import check_record_regions
 from services.servicekit.contracts.news import live_headline
 from services.servicekit.contracts.pencaker import live_vacancy
 from services.servicekit.contracts.prices import live_alert
-from services.servicekit.envelope import CONTRACTS_DIR, contract, event_types, new_event, validate_event
+from services.servicekit.envelope import (
+    CONTRACTS_DIR,
+    contract,
+    envelope_region_fields,
+    event_types,
+    new_event,
+    validate_event,
+)
 from tests.helpers import assert_live_item
 
 # event type: (the contract documenting its live item, the projection of its example event)
@@ -33,6 +41,23 @@ def test_example_payload_satisfies_contract(event_type):
     assert set(event) == {"event_id", "event_type", "source", "region", "occurred_at",
                           "schema_version", "payload"}
     assert event["occurred_at"].endswith("Z")
+
+
+@pytest.mark.parametrize("event_type", event_types())
+def test_the_records_an_example_names_are_of_its_region(event_type):
+    """Fields marked x-envelope-region name the event's own region (consumers refuse others)."""
+    example = contract(event_type)["x-example"]
+    check_record_regions(new_event(event_type, example["source"], example["region"], example["payload"]))
+
+
+def test_the_fields_naming_a_record_of_the_events_region_are_marked():
+    marked = {t: envelope_region_fields(t) for t in event_types() if envelope_region_fields(t)}
+    assert marked == {
+        "aspirasi_submitted": ("number",), "aspirasi_status_changed": ("number",),
+        "aspirasi_sla_breached": ("number",), "vacancy_posted": ("vacancy_id", "location_region"),
+        "vacancy_closed": ("vacancy_id",), "price_alert_raised": ("alert_id",),
+        "application_submitted": ("application_id", "vacancy_id"),
+        "application_status_changed": ("application_id", "vacancy_id")}
 
 
 @pytest.mark.parametrize("event_type", event_types())

@@ -19,10 +19,11 @@ PHONE = "+6281234567890"
 
 
 class Provider:
-    """A WhatsApp provider stub: records every request; answers `status`."""
+    """A WhatsApp provider stub: records every request; answers `status` with `answer(body)`."""
 
     def __init__(self):
         self.requests, self.status = [], 200
+        self.answer = lambda body: b'{"messages": [{"id": "wamid.1"}]}'
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -32,7 +33,7 @@ class Provider:
                 self.send_response(provider.status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b'{"messages": [{"id": "wamid.1"}]}')
+                self.wfile.write(provider.answer(provider.requests[-1][2]))
 
             def log_message(self, *args):
                 pass
@@ -87,6 +88,16 @@ def test_whatsapp_goes_out_once_per_event_and_a_failure_is_retried(service, prov
                                            "Dinas Lingkungan Hidup. Catatan petugas: Sudah diangkut.")
     args, kwargs = service.aspirasi.notification_recipient.call_async.call_args
     assert args == ("LAKSA-3671-2026-000042",) and Caller.verify(kwargs["caller"]).role == "service"
+    assert kwargs["acting_for"] == "36.71"  # the event's region: aspirasi refuses another's ticket
+
+
+def test_a_refused_recipient_sends_nothing_and_is_not_retried(service, provider, mongo_db):
+    forged = {**ticket_event(), "region": "36.01"}  # a Pandeglang event naming a Kota Tangerang ticket
+    service.aspirasi.notification_recipient.call_async.return_value.result.side_effect = Forbidden(
+        "this call acts for region 36.01; the record is of region 36.71", {"field": "acting_for"})
+    service.ticket_changed(forged)  # no exception: retrying would be refused again
+    assert provider.requests == [] and mongo_db.deliveries.count_documents({}) == 0
+    assert service.aspirasi.notification_recipient.call_async.call_args[1]["acting_for"] == "36.01"
 
 
 def test_states_the_reporter_is_not_told_of_and_anonymous_reports_send_nothing(service, provider):
@@ -109,6 +120,9 @@ def test_seekers_hear_of_applications_and_the_ak1_report(service, provider):
     assert "paling lambat 2027-05-27" in texts[1]
     args, kwargs = service.pencaker.notification_recipient.call_async.call_args
     assert args == ("S0123456789abcde",) and Caller.verify(kwargs["caller"]).subject == "notifications"
+    assert kwargs["acting_for"] == "36.71"
+    first = service.pencaker.notification_recipient.call_async.call_args_list[0][1]
+    assert (first["acting_for"], first["application_id"]) == ("36.71", "LK-3671-2026-000042.S0123456789abcde")
 
 
 def test_price_alerts_reach_the_regions_subscribers_until_they_stop(service, provider):

@@ -8,14 +8,27 @@ from nameko.amqp.publish import Publisher
 from nameko.constants import PERSISTENT
 from nameko.events import get_event_exchange
 
-from services.servicekit.envelope import contract, new_event
+from services.servicekit.arrival import RECORD_REGION
+from services.servicekit.envelope import contract, envelope_region_fields, new_event
 from services.servicekit.outbox import shared_exchange, shared_routing_key
 
 
 def shared_event(event_type, region):
-    """A contract-valid event of `event_type` from `region` (the contract's example payload)."""
+    """A contract-valid event of `event_type` from `region`: the contract's example payload,
+    its records (`x-envelope-region` fields: LK-3671-..., 36.02:pasar-...) made `region`'s own."""
     example = contract(event_type)["x-example"]
-    return new_event(event_type, example["source"], region, example["payload"])
+    payload = {**example["payload"], **{field: localized(example["payload"][field], region)
+                                        for field in envelope_region_fields(event_type)
+                                        if field in example["payload"]}}
+    return new_event(event_type, example["source"], region, payload)
+
+
+def localized(record_id, region):
+    """`record_id` naming `region` instead (LK-3671-2026-000042 of 36.02: LK-3602-2026-000042)."""
+    found = RECORD_REGION.match(record_id)
+    named = record_id[found.start(1):found.end(2)]
+    return record_id[:found.start(1)] + (region if "." in named else region.replace(".", "")) + \
+        record_id[found.end(2):]
 
 
 def submitted_event(region, sequence):

@@ -131,16 +131,21 @@ def test_events_that_break_their_contract_or_name_another_region_are_set_aside(
     # Kab. Lebak's user may publish only keys ending in its code; the envelope claims Kota Tangerang.
     lebak_user, lebak = partner_user(region_queue, "36.02")
     claims_host = {**shared_event("vacancy_posted", "36.02"), "region": "36.71"}
+    # ... or keeps its own region on the envelope but names a Kota Tangerang vacancy
+    own = shared_event("vacancy_posted", "36.02")
+    names_host = {**own, "payload": {**own["payload"], "vacancy_id": "LK-3671-2026-000042"}}
     publish_shared(region_queue.amqp_uri, first, malformed)
     publish_raw(lebak, claims_host, "tangerang.shared", "pencaker.vacancy_posted.36.02", user_id=lebak_user)
+    publish_raw(lebak, names_host, "tangerang.shared", "pencaker.vacancy_posted.36.02", user_id=lebak_user)
     publish_shared(region_queue.amqp_uri, last)
 
     proc = start(region_queue, tmp_path, "--out", str(out))
-    wait_for(lambda: len(lines(out)) == 2 and len(lines(rejected)) == 2, 20, "all four messages")
-    assert "2 handed over, 0 duplicates skipped, 2 rejected" in stop(proc)
+    wait_for(lambda: len(lines(out)) == 2 and len(lines(rejected)) == 3, 20, "all five messages")
+    assert "2 handed over, 0 duplicates skipped, 3 rejected" in stop(proc)
     assert [e["event_id"] for e in lines(out)] == [first["event_id"], last["event_id"]]
     assert [(r["reason"], r["routing_key"], r["user_id"]) for r in lines(rejected)] == [
         ("malformed", "prices.price_alert_raised.36.04", None),
-        ("region", "pencaker.vacancy_posted.36.02", lebak_user)]
+        ("region", "pencaker.vacancy_posted.36.02", lebak_user),
+        ("record_region", "pencaker.vacancy_posted.36.02", lebak_user)]
     assert "payload" in lines(rejected)[0]["detail"]
     assert peek(region_queue, QUEUE) == []  # each set aside once, not requeued

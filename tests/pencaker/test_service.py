@@ -190,6 +190,16 @@ def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
         rpc(container, "apply", pending["id"], caller=OFFICER)
     other = rpc(container, "apply", pending["id"], caller=as_seeker(siti))
     rpc(container, "withdraw_application", other["id"], caller=as_seeker(siti))
+    # News of Siti's (36.02) application in 36.71 is an event of 36.71: her contact for that
+    # application, and only for it
+    notifications = signed("service", subject="notifications")
+    assert rpc(container, "notification_recipient", siti["seeker_id"], caller=notifications,
+               acting_for="36.71", application_id=other["id"])["phone"] == "081234567890"
+    with pytest.raises(Forbidden, match="the record is of region 36.02"):
+        rpc(container, "notification_recipient", siti["seeker_id"], caller=notifications, acting_for="36.71")
+    with pytest.raises(Forbidden, match="is not seeker"):
+        rpc(container, "notification_recipient", siti["seeker_id"], caller=notifications,
+            acting_for="36.71", application_id=application["id"])
 
     with pytest.raises(Forbidden):
         rpc(container, "move_application", application["id"], "interview", caller=as_seeker(budi))
@@ -273,11 +283,15 @@ def test_the_sweep_announces_an_open_report_window_once_and_contact_goes_by_rpc(
     eventlet.sleep(0.3)
     assert len([e for e in Recorder.seen if e["payload"].get("seeker_id") == budi["seeker_id"]
                 and e["event_type"] == "seeker_report_window_opened"]) == 1
-    assert rpc(container, "notification_recipient", budi["seeker_id"],
-               caller=signed("service", subject="notifications")) == {
-        "phone": "081234567890", "email": "budi@example.id"}
+    notifications = signed("service", subject="notifications")
+    assert rpc(container, "notification_recipient", budi["seeker_id"], caller=notifications,
+               acting_for="36.71") == {"phone": "081234567890", "email": "budi@example.id"}
     with pytest.raises(Forbidden):  # another citizen may not read it
         rpc(container, "notification_recipient", budi["seeker_id"], caller=signed("citizen", "36.71"))
+    for acting_for in ("36.01", None):  # nor a service for another region's event, or for none
+        with pytest.raises(Forbidden, match="the record is of region 36.71"):
+            rpc(container, "notification_recipient", budi["seeker_id"], caller=notifications,
+                acting_for=acting_for)
 
 
 def test_subscriptions_decide_which_regions_vacancies_a_region_shows(pencaker):

@@ -5,7 +5,7 @@ A seeker's token subject is their seeker id; an employer's owner is the subject
 that registered it; Disnaker and the region admin act in their own region.
 """
 from services.servicekit import authority
-from services.servicekit.authority import ANY, OWN, REGION, Target
+from services.servicekit.authority import ACTING_FOR, ANY, OWN, REGION, Target
 
 SEEKER_SIDE = {"citizen": OWN, "disnaker_officer": REGION, "region_admin": REGION,
                "platform_operator": ANY}
@@ -25,7 +25,8 @@ AUTHORITY = {
     "withdraw_application": {"citizen": OWN},
     "move_application": {"citizen": OWN},
     "set_subscriptions": {"region_admin": REGION, "platform_operator": ANY},
-    "read_contact": {**SEEKER_SIDE, "service": ANY},
+    # a platform service (notifications) only for the region whose event it handles
+    "read_contact": {**SEEKER_SIDE, "service": ACTING_FOR},
 }
 # The record field naming its owner, where it is not "owner".
 OWNER_FIELD = {"read_seeker": "_id", "read_contact": "_id", "update_seeker": "_id", "report_seeker": "_id",
@@ -33,8 +34,10 @@ OWNER_FIELD = {"read_seeker": "_id", "read_contact": "_id", "update_seeker": "_i
                "withdraw_application": "seeker_id"}
 
 
-def authorize(action, caller, record):
-    """The caller, if AUTHORITY lets it do `action` on `record` (or on a region: {"region": code})."""
+def authorize(action, caller, record, acting_for=None):
+    """The caller, if AUTHORITY lets it do `action` on `record` (or on a region: {"region": code});
+    `acting_for`: the region a service's call is for (servicekit.authority.ACTING_FOR)."""
     owner = record.get(OWNER_FIELD.get(action, "owner"))
     return authority.authorize(AUTHORITY, action, caller,
-                               Target(record["region"], owners=frozenset([owner] if owner else [])))
+                               Target(record["region"], owners=frozenset([owner] if owner else [])),
+                               acting_for)
