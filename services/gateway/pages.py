@@ -23,7 +23,7 @@ from services.gateway.charts import sparkline
 from services.gateway.http import MAX_BODY, ApiEntrypoint, PayloadTooLarge
 from services.gateway.live_views import LiveViews
 from services.gateway.media import MediaRepository
-from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink
+from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink_off_loop
 from services.gateway.ratelimit import RateLimits
 from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.contracts.pencaker import EDUCATION_RANK, EMPLOYMENT_TYPES
@@ -359,7 +359,7 @@ class CitizenPages:
         ids, gps = list(kept), None
         for upload in uploads:
             try:
-                data, location = shrink(upload.read(MAX_UPLOAD + 1))
+                data, location = shrink_off_loop(upload.read(MAX_UPLOAD + 1))
             except PhotoRejected as exc:
                 errors["photos"] = f"{upload.filename}: {exc}"
                 continue

@@ -1,9 +1,13 @@
 """Lapor with photos over HTTP: shrunk, stored, served with caching, location from EXIF, in Open311."""
 import io
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 
+import requests
 from PIL import Image
 
+from services.gateway.photos import shrink
 from tests.gateway.test_photos import phone_photo
 from tests.pages.test_pages_http import client, html, lapor_form
 
@@ -54,3 +58,53 @@ def test_a_refused_photo_is_reported_with_the_other_mistakes_and_nothing_is_sent
     too_many = http.post(f"{url}/r/36.71/lapor", data={**lapor_form(http, url), "foto": kept * 2}, timeout=20,
                          files=[("photos", (f"{i}.jpg", good, "image/jpeg")) for i in range(2)])
     assert "Paling banyak 3 foto" in html(too_many, 400)
+
+
+def png(image):
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_decompression_bomb_is_refused_on_the_form_and_nothing_is_stored(platform, http):
+    url, http = platform.url, client(http)
+    tickets, photos = platform.db("aspirasi").tickets, platform.db("gateway")["photos.files"]
+
+    def stored():
+        return tickets.count_documents({}), len(list(photos.find({}, {"filename": 1})))
+    before = stored()
+    bomb = png(Image.new("L", (9999, 9999)))  # ~97 KB, 100 MP
+    started = time.monotonic()
+    page = html(http.post(f"{url}/r/36.71/lapor", data=lapor_form(http, url), timeout=20,
+                          files=[("photos", ("bom.png", bomb, "image/png"))]), 400)
+    assert time.monotonic() - started < 3
+    assert 'id="galat-photos"' in page and "bom.png: Foto terlalu besar: paling besar 40 megapiksel" in page
+    assert stored() == before
+
+
+def test_while_a_big_photo_decodes_the_gateway_answers_other_requests(platform, http):
+    """The decoding runs off the event loop: requests sent meanwhile are answered as fast
+    as a fraction of one photo's decoding (on the loop they waited for the whole of it)."""
+    url, http = platform.url, client(http)
+    big = png(Image.new("RGB", (4896, 4896), (200, 90, 10)))  # 24 MP, decoded whole
+    started = time.perf_counter()
+    shrink(big)
+    one_decode = time.perf_counter() - started
+    assert one_decode > 0.15, one_decode  # long enough to tell a blocked loop apart
+    live = f"{url}/api/v1/regions/36.71/live"
+    requests.get(live, timeout=10).raise_for_status()  # built and kept
+    form = lapor_form(http, url)
+    with ThreadPoolExecutor(1) as pool:
+        sending = pool.submit(http.post, f"{url}/r/36.71/lapor", data=form, allow_redirects=False, timeout=30,
+                              files=[("photos", (f"{i}.png", big, "image/png")) for i in range(3)])
+        waits = []
+        with requests.Session() as other:
+            while not sending.done() and len(waits) < 500:
+                asked = time.perf_counter()
+                assert other.get(live, timeout=10).status_code == 200
+                waits.append(time.perf_counter() - asked)
+                time.sleep(0.01)
+        sent = sending.result()
+    assert sent.status_code == 303, sent.text[:2000]
+    assert len(waits) >= 5, waits  # asked while the photos were decoding
+    assert max(waits) < one_decode / 2, (max(waits), one_decode)
