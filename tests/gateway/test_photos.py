@@ -1,15 +1,12 @@
 """Photo shrinking: <= 200 KB JPEG, upright, EXIF gone, GPS offered."""
 import io
-import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from services.gateway.photos import MAX_BYTES, PhotoRejected, shrink
+from tools.bench.photo_memory import LIMIT_MIB, costliest_accepted, decoded_in_a_fresh_process, saved
 
 
 def phone_photo(gps=True, size=(1800, 1200)):
@@ -44,41 +41,6 @@ def test_no_gps_no_location_and_non_images_are_refused():
         shrink(b"GIF89a" + b"\0" * 100)
 
 
-# Decoding cost, measured in a fresh process: its peak RSS (ru_maxrss) before and after.
-MEASURE = """
-import json, resource, sys, time
-from services.gateway.photos import PhotoRejected, shrink
-raws = [open(path, "rb").read() for path in sys.argv[1:]]
-def peak_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-before, results = peak_mib(), []
-for raw in raws:
-    started = time.perf_counter()
-    try:
-        shrink(raw)
-        refused = None
-    except PhotoRejected as exc:
-        refused = str(exc)
-    results.append({"refused": refused, "seconds": time.perf_counter() - started})
-print(json.dumps({"grew_mib": peak_mib() - before, "results": results}))
-"""
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def decoded_in_a_fresh_process(*paths):
-    done = subprocess.run([sys.executable, "-W", "ignore", "-c", MEASURE, *map(str, paths)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout)
-
-
-def saved(folder, photos):
-    """Each of {name: (image, format, options)} saved in `folder`; their paths."""
-    for name, (image, format, options) in photos.items():
-        image.save(folder / name, format, **options)
-    return [folder / name for name in photos]
-
-
 def test_a_decompression_bomb_is_refused_from_its_header_quickly_and_without_memory(tmp_path):
     [bomb] = saved(tmp_path, {"bom.png": (Image.new("L", (9999, 9999)), "PNG", {})})  # ~97 KB, 100 MP
     assert bomb.stat().st_size < 200 * 1024
@@ -87,23 +49,15 @@ def test_a_decompression_bomb_is_refused_from_its_header_quickly_and_without_mem
     assert result["refused"] == ("Foto terlalu besar: paling besar 40 megapiksel. "
                                  "Perkecil fotonya lalu kirim lagi.")
     assert result["seconds"] < 3
-    assert measured["grew_mib"] < 150, measured
+    assert measured["grew_mib"] < LIMIT_MIB, measured
 
 
 def test_the_costliest_photos_still_taken_stay_within_memory_and_those_past_them_are_refused(tmp_path):
-    just_under = {  # each at the edge of what is taken (40 MP, or the decoding budget of its format)
-        "grey-40mp.png": (Image.new("L", (6324, 6324)), "PNG", {}),
-        "rgb-24mp.png": (Image.new("RGB", (4896, 4896), (200, 90, 10)), "PNG", {}),
-        "camera-40mp.jpg": (Image.new("RGB", (7740, 5160), (200, 90, 10)), "JPEG", {"quality": 85}),
-        "progressive-15mp.jpg": (Image.new("RGB", (4800, 3200), (200, 90, 10)), "JPEG",
-                                 {"progressive": True, "subsampling": 2}),
-        "6mp.webp": (Image.new("RGB", (2440, 2440), (200, 90, 10)), "WEBP", {}),
-        "palette-18mp.png": (Image.new("P", (4300, 4300)), "PNG", {}),
-    }
+    just_under = costliest_accepted()  # each at the edge of what is taken (40 MP, or its decoding budget)
     paths = saved(tmp_path, just_under)
     measured = decoded_in_a_fresh_process(*paths)
     assert [r["refused"] for r in measured["results"]] == [None] * len(paths)
-    assert measured["grew_mib"] < 150, measured
+    assert measured["grew_mib"] < LIMIT_MIB, measured
 
     just_over = {  # under 40 MP, but decoded whole (PNG, WebP) or from every coefficient (progressive)
         "rgb-26mp.png": (Image.new("RGB", (5100, 5100), (200, 90, 10)), "PNG", {}),
