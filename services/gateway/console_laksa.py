@@ -4,6 +4,7 @@ its history, the reporter's contact, duplicate suggestions and the actions the
 officer may take. Which tickets and actions an officer gets is decided by the
 aspirasi service's authority table; this module only shows it.
 """
+from services.gateway import flash
 from services.gateway.console import back, console, console_page
 from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -11,7 +12,7 @@ from services.servicekit.rpc import RpcProxy, call
 
 QUEUE_ROLES = ("region_admin", "opd_officer")
 SECTION = "/petugas/laksa"
-FILTERS = {name: {"type": "string"} for name in ("status", "category", "opd", "pesan", "galat")}
+FILTERS = {**{name: {"type": "string"} for name in ("status", "category", "opd")}, **flash.QUERY}
 ACTION_FORM = {"type": "object", "properties": {name: {"type": "string"} for name in (
     "csrf", "version", "note", "opd", "reason", "duplicate_of")}}
 ACTION_LABELS = {"verify": "Verifikasi", "dispatch": "Teruskan ke OPD", "start": "Mulai kerjakan",
