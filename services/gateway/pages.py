@@ -15,6 +15,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
+from nameko.timer import timer
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
@@ -106,6 +107,7 @@ LAPOR_FORM = {"type": "object", "properties": {
              "description": "photos already stored by an earlier attempt of this form"},
     "photos": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 3}}}
 LAPOR_MAX_BODY = MAX_PHOTOS * MAX_UPLOAD + MAX_BODY
+PHOTO_PURGE_SECONDS = 600  # photos of forms never sent go within PENDING_SECONDS + this
 # The tracking secret rides from the submission to the ticket page once, in a
 # short-lived cookie scoped to that page (never in a URL, never in a log).
 SECRET_COOKIE = "tl_rahasia"
@@ -334,6 +336,8 @@ class CitizenPages:
                 call(self.aspirasi.check_submission, region.code, report)
             else:
                 ticket = call(self.aspirasi.submit, region.code, report, idempotency_key=key)
+                self.media.attach([i for i in photo_ids if f"/media/{i}.jpg" in str(ticket.get("photos"))],
+                                  ticket["number"])
         except ValidationFailed as exc:
             for failure in exc.details.get("errors") or [{"field": exc.details.get("field") or "form",
                                                           "message": exc.message}]:
@@ -366,6 +370,11 @@ class CitizenPages:
             ids.append(self.media.put(data))
             gps = gps or location
         return ids[:MAX_PHOTOS], gps
+
+    @timer(interval=PHOTO_PURGE_SECONDS)
+    def purge_unsent_photos(self):
+        """Delete the photos of forms never sent (uploads purge too; this covers quiet hours)."""
+        self.media.purge()
 
     @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,), response_type="image/jpeg")
     def media_photo(self, request, photo_id):

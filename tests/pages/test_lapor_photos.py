@@ -5,6 +5,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from bson import ObjectId
 from PIL import Image
 
 from services.gateway.photos import shrink
@@ -108,3 +109,34 @@ def test_while_a_big_photo_decodes_the_gateway_answers_other_requests(platform, 
     assert sent.status_code == 303, sent.text[:2000]
     assert len(waits) >= 5, waits  # asked while the photos were decoding
     assert max(waits) < one_decode / 2, (max(waits), one_decode)
+
+
+def test_photos_of_a_form_never_sent_are_not_served_and_go_within_the_hour(platform, http):
+    url, http = platform.url, client(http)
+    good = phone_photo(gps=False, size=(600, 400))
+
+    def refused_with_a_photo():
+        page = html(http.post(f"{url}/r/36.71/lapor", data={**lapor_form(http, url), "description": ""},
+                              timeout=20, files=[("photos", ("a.jpg", good, "image/jpeg"))]), 400)
+        [kept] = re.findall(r'<input type="hidden" name="foto" value="([0-9a-f]{24})">', page)
+        return kept
+
+    left, sent = refused_with_a_photo(), refused_with_a_photo()
+    assert left[:8] != sent[:8]  # drawn at random, not the store's clock-and-counter ids
+    for photo in (left, sent):
+        assert "Foto itu tidak ada" in html(http.get(f"{url}/media/{photo}.jpg", timeout=10), 404)
+    fixed = http.post(f"{url}/r/36.71/lapor", data={**lapor_form(http, url), "foto": [sent]},
+                      allow_redirects=False, timeout=10)
+    assert fixed.status_code == 303, fixed.text[:2000]
+    assert http.get(f"{url}/media/{sent}.jpg", timeout=10).status_code == 200  # the ticket holds it
+
+    gateway = platform.db("gateway")
+    gateway.photo_uploads.update_one({"_id": left}, {"$set": {"uploaded_at": time.time() - 3601}})
+    refused_with_a_photo()  # any upload purges what is over an hour old and was never sent
+    assert gateway.photo_uploads.find_one({"_id": left}) is None
+    assert list(gateway["photos.chunks"].find({"files_id": ObjectId(left)})) == []
+    late = http.post(f"{url}/r/36.71/lapor", data={**lapor_form(http, url), "foto": [left]},
+                     allow_redirects=False, timeout=10)
+    assert late.status_code == 303
+    number = re.search(r"(LAKSA-3671-\d{4}-\d{6})", late.headers["Location"]).group(1)
+    assert platform.db("aspirasi").tickets.find_one({"_id": number}).get("photos") == []  # not taken
