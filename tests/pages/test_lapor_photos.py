@@ -108,7 +108,9 @@ def test_while_a_big_photo_decodes_the_gateway_answers_other_requests(platform, 
         sent = sending.result()
     assert sent.status_code == 303, sent.text[:2000]
     assert len(waits) >= 5, waits  # asked while the photos were decoding
-    assert max(waits) < one_decode / 2, (max(waits), one_decode)
+    # On the loop each of the three decodes held one request up for most of it; one slow
+    # answer alone can be the machine's doing.
+    assert sorted(waits)[-2] < one_decode / 2, (sorted(waits)[-3:], one_decode, len(waits))
 
 
 def test_photos_of_a_form_never_sent_are_not_served_and_go_within_the_hour(platform, http):
