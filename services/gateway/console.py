@@ -35,7 +35,7 @@ from urllib.parse import quote, urlencode
 from markupsafe import Markup, escape
 from nameko.extensions import DependencyProvider
 
-from services.gateway import sessions
+from services.gateway import flash, sessions
 from services.gateway.accounts import AccountRepository
 from services.gateway.form_errors import gate_summary
 from services.gateway.http import FormRefused, read_form
@@ -137,7 +137,7 @@ def console(method, url, roles, query=None, form=None, statuses=(), response_typ
             if not self.repo.in_force(session.username or session.subject, session.issued_at):
                 return _ended(request, "Sesi Anda sudah tidak berlaku. Silakan masuk lagi.")
             officer = Officer(session, request)
-            response = _answer(self, fn, request, officer, roles, kwargs)
+            response = flash.sign_redirect(_answer(self, fn, request, officer, roles, kwargs), session.csrf)
             sessions.slide(response, request, session, sessions.TTL, self.console_idle_minutes * 60)
             return response
         route = page(method, url, query=query, form=form, statuses=statuses + (303, 403, 400),
@@ -173,9 +173,9 @@ def console_page(template, officer, status=200, **context):
     """A console page in the officer's region (never cached: http_cache.py stores and lets
     store only the routes it lists)."""
     region = get_region(officer.region)
-    args = officer.request.args if officer.request is not None else {}
-    context.setdefault("notice", args.get("pesan"))
-    context.setdefault("problem", args.get("galat"))
+    notice, problem = flash.read(officer.request.args if officer.request is not None else {}, officer.csrf)
+    context.setdefault("notice", notice)
+    context.setdefault("problem", problem)
     return render(template, region, status, officer=officer,
                   role_names=ROLE_NAMES, csrf_field=lambda: csrf_field(officer.csrf), **context)
 
@@ -185,8 +185,9 @@ def refused(officer, message, status=403):
 
 
 def back(path, notice=None, error=None):
-    """Redirect after a POST; the next page shows `notice` (or `error`)."""
-    params = {k: v for k, v in (("pesan", notice), ("galat", error)) if v}
+    """Redirect after a POST; the next page shows `notice` (or `error`), once the console
+    route has signed them for the session (flash.py)."""
+    params = {k: v for k, v in ((flash.NOTICE, notice), (flash.PROBLEM, error)) if v}
     return goto(path + (("&" if "?" in path else "?") + urlencode(params) if params else ""))
 
 
@@ -212,7 +213,7 @@ def _to_sign_in(request, notice=None):
     target = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
     if request.method != "GET":
         target = HOME
-    params = {"next": target, **({"pesan": notice} if notice else {})}
+    params = {"next": target, **flash.params("", notice)}  # the sign-in page: no session to bind
     return goto(f"{SIGN_IN}?{urlencode(params, quote_via=quote)}")
 
 
@@ -242,7 +243,7 @@ class ConsolePages:
     limits = RateLimits()
     console_idle_minutes = IdleMinutes()
 
-    @page("GET", SIGN_IN, query={"next": {"type": "string"}, "pesan": {"type": "string"}})
+    @page("GET", SIGN_IN, query={"next": {"type": "string"}, **flash.QUERY})
     def console_sign_in_form(self, request):
         """The officers' sign-in form."""
         session = sessions.current(request)
@@ -250,7 +251,7 @@ class ConsolePages:
         if session and session.role in OFFICER_ROLES and self.repo.in_force(
                 session.username or session.subject, session.issued_at):
             return goto(target)
-        return self._sign_in_form(request, {"next": target}, notice=request.args.get("pesan"))
+        return self._sign_in_form(request, {"next": target}, notice=flash.read(request.args, "")[0])
 
     def _sign_in_form(self, request, values, status=200, error=None, notice=None):
         token = secrets.token_urlsafe(24)
@@ -290,7 +291,7 @@ class ConsolePages:
         session = sessions.current(request)
         if session is not None:
             sessions.check_form(request, session)
-        response = goto(f"{SIGN_IN}?pesan=" + quote("Anda sudah keluar."))
+        response = goto(f"{SIGN_IN}?" + urlencode(flash.params("", "Anda sudah keluar."), quote_via=quote))
         sessions.end(response, request)
         return response
 

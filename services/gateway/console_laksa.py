@@ -4,6 +4,7 @@ its history, the reporter's contact, duplicate suggestions and the actions the
 officer may take. Which tickets and actions an officer gets is decided by the
 aspirasi service's authority table; this module only shows it.
 """
+from services.gateway import flash
 from services.gateway.console import back, console, console_page
 from services.gateway.http import read_form
 from services.servicekit.contracts.aspirasi import STATE_LABELS
@@ -12,7 +13,7 @@ from services.servicekit.rpc import RpcProxy, call
 
 QUEUE_ROLES = ("region_admin", "opd_officer")
 SECTION = "/petugas/laksa"
-FILTERS = {name: {"type": "string"} for name in ("status", "category", "opd", "pesan", "galat")}
+FILTERS = {**{name: {"type": "string"} for name in ("status", "category", "opd")}, **flash.QUERY}
 ACTION_FORM = {"type": "object", "properties": {
     "csrf": {"type": "string", "maxLength": 100}, "version": {"type": "integer", "minimum": 1},
     "note": {"type": "string", "maxLength": 2000}, "opd": {"type": "string", "maxLength": 60},

@@ -4,6 +4,7 @@ look inside, replay one or all after a fix; servicekit.deadletters).
 """
 from nameko.dependency_providers import Config
 
+from services.gateway import flash
 from services.gateway.authority import authorize
 from services.gateway.console import back, console, console_page
 from services.gateway.http import read_form
@@ -28,7 +29,7 @@ class PlatformConsole:
     config = Config()
     aspirasi = RpcProxy("aspirasi")
 
-    @console("GET", SECTION, OPERATOR, query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
+    @console("GET", SECTION, OPERATOR, query=flash.QUERY)
     def console_platform(self, request, officer):
         """Regions with their partner queue's backlog, and the dead-letter queues."""
         return self._platform_page(officer)
@@ -59,7 +60,7 @@ class PlatformConsole:
                                           "terdaftar.")
 
     @console("GET", SECTION + "/surat-mati/<string:queue>", OPERATOR,
-             query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
+             query=flash.QUERY)
     def console_dead_letters(self, request, officer, queue):
         """The dead letters of one handler queue (they all stay queued)."""
         authorize("manage_dead_letters", officer.caller)

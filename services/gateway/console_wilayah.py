@@ -7,6 +7,7 @@ enable, reset password; disabling ends the account's sessions at once).
 """
 import time
 
+from services.gateway import flash
 from services.gateway.accounts import AccountRepository
 from services.gateway.authority import DELEGABLE, account_action, authorize
 from services.gateway.console import back, console, console_page
@@ -46,7 +47,7 @@ class RegionAdminConsole:
     repo = MongoStore(AccountRepository)
     aspirasi = RpcProxy("aspirasi")
 
-    @console("GET", SECTION, ADMIN, query={"pesan": {"type": "string"}, "galat": {"type": "string"}})
+    @console("GET", SECTION, ADMIN, query=flash.QUERY)
     def console_region(self, request, officer):
         """The region's routing, subscriptions, Open311 keys and officer accounts."""
         categories = sorted(call(self.aspirasi.categories, officer.region), key=lambda c: c["code"])

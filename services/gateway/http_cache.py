@@ -81,7 +81,7 @@ ROUTES = {
     "/api/openapi.json": public(300, 3600),
     "/docs": public(300, 3600),
     "/docs/assets/<string:name>": public(3600, 86400),
-    "/media/<string:photo_id>.jpg": Policy("public, max-age=31536000, immutable"),  # content-addressed
+    "/media/<string:photo_id>.jpg": Policy("public, max-age=31536000, immutable"),  # bytes never change
     "/favicon.ico": public(86400, 86400),
     # the offline helper's script and worker: checked on every visit (a new worker is seen at
     # once); the manifest as offline.py says. No-store, the worker would not keep them.

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader
+from nameko.timer import timer
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
@@ -26,7 +27,7 @@ from services.gateway.form_errors import gate_problems, gate_summary
 from services.gateway.http import MAX_BODY, ApiEntrypoint, FormRefused, PayloadTooLarge, read_form
 from services.gateway.live_views import LiveViews
 from services.gateway.media import MediaRepository
-from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink
+from services.gateway.photos import MAX_PHOTOS, MAX_UPLOAD, PhotoRejected, shrink_off_loop
 from services.gateway.ratelimit import RateLimits
 from services.servicekit.contracts.aspirasi import STATE_LABELS
 from services.servicekit.contracts.pencaker import EDUCATION_RANK, EMPLOYMENT_TYPES
@@ -110,6 +111,7 @@ LAPOR_FORM = {"type": "object", "additionalProperties": False, "properties": {
              "description": "photos already stored by an earlier attempt of this form"},
     "photos": {"type": "array", "items": {"type": "string", "format": "binary"}, "maxItems": 3}}}
 LAPOR_MAX_BODY = MAX_PHOTOS * MAX_UPLOAD + MAX_BODY
+PHOTO_PURGE_SECONDS = 600  # photos of forms never sent go within PENDING_SECONDS + this
 # The tracking secret rides from the submission to the ticket page once, in a
 # short-lived cookie scoped to that page (never in a URL, never in a log).
 SECRET_COOKIE = "tl_rahasia"
@@ -374,6 +376,8 @@ class CitizenPages:
                 call(self.aspirasi.check_submission, region.code, report)
             else:
                 ticket = call(self.aspirasi.submit, region.code, report, idempotency_key=key)
+                self.media.attach([i for i in photo_ids if f"/media/{i}.jpg" in str(ticket.get("photos"))],
+                                  ticket["number"])
         except ValidationFailed as exc:
             for failure in exc.details.get("errors") or [{"field": exc.details.get("field") or "form",
                                                           "message": exc.message}]:
@@ -399,13 +403,18 @@ class CitizenPages:
         ids, gps = list(kept), None
         for upload in uploads:
             try:
-                data, location = shrink(upload.read(MAX_UPLOAD + 1))
+                data, location = shrink_off_loop(upload.read(MAX_UPLOAD + 1))
             except PhotoRejected as exc:
                 errors["photos"] = f"{upload.filename}: {exc}"
                 continue
             ids.append(self.media.put(data))
             gps = gps or location
         return ids[:MAX_PHOTOS], gps
+
+    @timer(interval=PHOTO_PURGE_SECONDS)
+    def purge_unsent_photos(self):
+        """Delete the photos of forms never sent (uploads purge too; this covers quiet hours)."""
+        self.media.purge()
 
     @page("GET", "/media/<string:photo_id>.jpg", statuses=(304,), response_type="image/jpeg")
     def media_photo(self, request, photo_id):

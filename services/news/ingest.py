@@ -47,10 +47,32 @@ def allowed_networks(value):
     return tuple(ipaddress.ip_network(item.strip()) for item in items if item.strip())
 
 
+# IPv6 ranges that carry an IPv4 address a gateway forwards to: Python's is_global calls them
+# public whatever they carry, so the fence looks at the IPv4 address inside.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052 well-known prefix: the last 32 bits
+NEVER_PUBLIC_V6 = (ipaddress.ip_network("64:ff9b:1::/48"),  # RFC 8215 local-use NAT64
+                   ipaddress.ip_network("::/96"))  # deprecated IPv4-compatible (::1 and :: too)
+
+
+def routed_to(ip):
+    """The address packets to `ip` end at: the IPv4 one inside an IPv4-mapped, 6to4
+    (2002::/16) or NAT64 address, else `ip` itself; None for ranges never fetched from."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ip
+    if any(ip in network for network in NEVER_PUBLIC_V6):
+        return None
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    return ip.ipv4_mapped or ip.sixtofour or ip
+
+
 def is_public(address, allowed=()):
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if any(ip in network for network in allowed):
+        return True
+    ip = routed_to(ip)
+    if ip is None:
+        return False
     if any(ip in network for network in allowed):
         return True
     return ip.is_global and not ip.is_multicast

@@ -25,6 +25,7 @@ import requests
 from services.servicekit.envelope import contract, new_event
 from services.servicekit.outbox import SHARED_EXCHANGE_NAME, shared_routing_key
 from tools import backing, demo_data
+from tools.bench import photo_memory
 from tools.stack import Platform
 
 HERE = Path(__file__).resolve().parent
@@ -250,6 +251,7 @@ def main():
             figures += memory_figures(platform)
         finally:
             platform.stop()
+        figures += photo_memory.figures()
         figures += fanout_figures(stack.amqp_uri)
         figures += price_import_figures(stack.amqp_uri, stack.mongo_uri)
     finally:
