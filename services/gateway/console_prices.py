@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from services.gateway.console import back, console, console_page
 from services.gateway.http import read_form
 from services.gateway.prices_api import IMPORT_TIMEOUT, MAX_SHEET_BYTES, VIEW_TIMEOUT
-from services.servicekit.errors import ValidationFailed
+from services.servicekit.errors import Conflict, ValidationFailed
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import RpcProxy, call
 
@@ -52,6 +52,15 @@ def read_amounts(form):
         else:
             amounts[name[len(FIELD):]] = int(text.replace(".", ""))
     return amounts, problems
+
+
+def not_recorded(conflict):
+    """The officer's message when other sheets kept correcting some of the same prices."""
+    lines = conflict.details.get("lines") or []  # text: RPC carries error details as text
+    recorded = conflict.details.get("recorded", 0)
+    return (f"{len(lines)} harga belum tersimpan (baris {', '.join(map(str, lines[:10]))}) karena "
+            f"petugas lain mengoreksi harga yang sama bersamaan; {recorded} harga lain tersimpan. "
+            f"Kirim sekali lagi untuk menyimpan sisanya.")
 
 
 def confirmed(text):
@@ -104,8 +113,12 @@ class PricesConsole:
         doubtful = [d for d in check["doubtful"] if (d["commodity"], str(d["price"])) not in sure]
         if doubtful:
             return self._entry(officer, sheet, amounts, doubts={d["commodity"]: d for d in check["doubtful"]})
-        report = officer.call(self.prices.record_prices, officer.region, market, sheet["date"], entries,
-                              timeout=VIEW_TIMEOUT)
+        try:
+            report = officer.call(self.prices.record_prices, officer.region, market, sheet["date"], entries,
+                                  timeout=VIEW_TIMEOUT)
+        except Conflict as error:
+            return back(f"{HOME}/pasar/{sheet['market']['code']}?tanggal={sheet['date']}",
+                        error=not_recorded(error))
         return back(f"{HOME}/pasar/{sheet['market']['code']}?tanggal={sheet['date']}",
                     f"{report['accepted']} harga tersimpan ({report['new']} baru, {report['corrected']} "
                     f"dikoreksi, {report['unchanged']} tidak berubah); {report['alerts_raised']} peringatan.")
@@ -136,5 +149,7 @@ class PricesConsole:
                                   default_market=read_form(request).get("pasar") or None, timeout=IMPORT_TIMEOUT)
         except ValidationFailed as error:
             return back(HOME, error=f"Berkas tidak dapat dibaca: {error.message}")
+        except Conflict as error:
+            return back(HOME, error=not_recorded(error))
         return console_page("console/harga_laporan.html", officer, active="harga", report=report,
                             name=upload.filename, field_names=FIELD_NAMES)

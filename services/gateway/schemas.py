@@ -64,6 +64,10 @@ TICKET_QUERY = {"status": text(20), "category": text(60), **PAGE}
 
 # pencaker --------------------------------------------------------------------
 SEEKER_TEXT = text(300)
+# Every integer has a maximum: past the store's 64 bits (2**63) a value cannot be stored
+# (a 500 before); the pencaker domain checks the same bounds (validators.MAX_AMOUNT, years).
+RUPIAH = {"type": "integer", "minimum": 0, "maximum": 10_000_000_000}
+YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
 # The AK/1 registration as the pencaker domain checks it (domain/seekers.py: validate).
 SEEKER = {"type": "object", "required": [
     "nik", "name", "birth_place", "birth_date", "sex", "domicile_address", "marital_status", "religion",
@@ -77,20 +81,20 @@ SEEKER = {"type": "object", "required": [
     "religion": {"enum": list(RELIGIONS)},
     "education": {"type": "object", "required": ["level", "institution", "graduation_year"], "properties": {
         "level": {"enum": list(EDUCATION_RANK)}, "major": SEEKER_TEXT, "institution": SEEKER_TEXT,
-        "graduation_year": {"type": "integer"}}},
+        "graduation_year": YEAR}},
     "courses": {"type": "array", "maxItems": 20, "items": {
         "type": "object", "required": ["name"],
-        "properties": {"name": SEEKER_TEXT, "institution": SEEKER_TEXT, "year": {"type": "integer"}}}},
+        "properties": {"name": SEEKER_TEXT, "institution": SEEKER_TEXT, "year": YEAR}}},
     "languages": {"type": "array", "maxItems": 10, "items": SEEKER_TEXT},
     "disability": {"type": "array", "items": {"enum": list(DISABILITIES)}},
     "skills": {"type": "array", "maxItems": 30, "items": SEEKER_TEXT},
     "experience": {"type": "array", "maxItems": 20, "items": {"type": "object", "properties": {
-        "position": SEEKER_TEXT, "years": {"type": "number"}}}},
+        "position": SEEKER_TEXT, "years": {"type": "number", "minimum": 0, "maximum": 60}}}},
     "desired_position": {"type": "object", "required": ["title"], "properties": {
         "title": SEEKER_TEXT, "kbji": {"type": "string", "pattern": "^[0-9]{4,6}$"}}},
     "desired_locations": {"type": "array", "minItems": 1, "maxItems": 5,
                           "items": {"type": "string", "pattern": "^[0-9]{2}\\.[0-9]{2}$"}},
-    "expected_salary": {"type": "integer", "minimum": 0},
+    "expected_salary": RUPIAH,
     "contact": {"type": "object", "properties": {"phone": SEEKER_TEXT, "email": SEEKER_TEXT,
                                                  "address": SEEKER_TEXT}}}}
 # What a seeker may change themselves (domain/seekers.py: validate_update): those fields, nothing else.
@@ -109,8 +113,7 @@ VACANCY = obj({
         "type": "string", "enum": ["FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN",
                                    "VOLUNTEER", "PER_DIEM", "OTHER"]}},
     "education": EDUCATION, "skills": SKILLS, "address": text(300), "region": REGION_CODE,
-    "salary": obj({"min": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
-                   "max": {"type": "integer", "minimum": 0, "maximum": 10_000_000_000},
+    "salary": obj({"min": RUPIAH, "max": RUPIAH,
                    "currency": {"type": "string", "enum": ["IDR"]},
                    "unit": {"type": "string", "enum": ["HOUR", "DAY", "WEEK", "MONTH", "YEAR"]}},
                   required=("min", "max")),
@@ -126,7 +129,7 @@ SOURCES = obj({"sources": {"type": "array", "maxItems": 50, "items": REGION_CODE
 # route reads the body first, so `sources` is checked there, after the caller
 VACANCY_SOURCES = obj({"sources": SOURCES["properties"]["sources"]})
 VACANCY_QUERY = {"q": text(200), "regions": text(300), "education": text(10),
-                 "employment_type": text(200), "min_salary": {"type": "integer", "minimum": 0},
+                 "employment_type": text(200), "min_salary": RUPIAH,
                  "skills": text(500), "sort": {"type": "string", "enum": ["relevance", "newest"]},
                  "page": PAGE["page"], "per_page": {"type": "integer", "minimum": 1, "maximum": 50}}
 VACANCY_FORMAT = {"format": {"type": "string", "enum": ["json", "jsonld"]}}

@@ -5,7 +5,10 @@ says so), so a re-run import finds and overwrites instead of adding. A sheet's
 events live in its `imports` document (the outbox); alerts are deduplicated by
 their deterministic _id.
 """
-from pymongo import ASCENDING, DESCENDING, UpdateOne
+import random
+import time
+
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.servicekit.outbox_fields import pending
@@ -14,6 +17,13 @@ from services.servicekit.store import Repository
 BATCH = 1000
 POINT = {"_id": 0, "region": 1, "market": 1, "commodity": 1, "date": 1, "price": 1}
 DUPLICATE_KEY = 11000
+# A correction that loses the race to the same record reads it again and retries:
+# 8 attempts, pausing up to 5, 10, 20 ... 320 ms between them (0.64 s in all at worst), so
+# dozens of officers correcting one record at once are all recorded well inside the
+# gateway's 5 s deadline; past that the write is refused (Conflict), never lost.
+CORRECTION_ATTEMPTS = 8
+RETRY_PAUSE = 0.005
+CORRECTED, UNCHANGED, CONFLICT = "corrected", "unchanged", "conflict"
 
 
 class PriceRepository(Repository):
@@ -84,30 +94,43 @@ class PriceRepository(Repository):
             taken.extend(insert_new(self.db.prices, docs[start:start + BATCH]))
         return taken
 
-    def correct_prices(self, corrections, fields_for):
-        """Replace stored prices, each compare-and-set on its `version`.
+    def correct_prices(self, ids, replacement_for, attempts=CORRECTION_ATTEMPTS):
+        """Correct stored prices, each by a compare-and-set on its `version`.
 
-        `fields_for(doc)` gives the new fields of a stored document (history
-        included: the whole array is `$set`). Returns the ids that changed
-        under us and were left alone.
+        `replacement_for(doc)` (the domain's decision) gives the whole record that
+        replaces `doc` as read, or None when it needs no change. The record is
+        replaced only if it is still at the version read (one atomic command: a
+        whole-document replace, the one update form that keeps datetimes intact on
+        the embedded store); a lost race reads again and decides again, up to
+        `attempts` times. Returns {id: CORRECTED | UNCHANGED | CONFLICT}: CONFLICT
+        when every attempt lost, or the record is gone, and nothing was written.
         """
-        ids = list(corrections)
-        lost = []
+        ids = list(ids)
+        outcome = {}
         for start in range(0, len(ids), BATCH):
-            docs = list(self.db.prices.find({"_id": {"$in": ids[start:start + BATCH]}}))
-            operations = [UpdateOne({"_id": d["_id"], "version": d.get("version", 1)},
-                                    {"$set": fields_for(d)}) for d in docs]
-            if not operations:
-                continue
-            result = self.db.prices.bulk_write(operations, ordered=False)
-            if result.matched_count != len(operations):
-                lost.extend(self._stale(docs))
-        return lost
+            docs = {d["_id"]: d for d in self.db.prices.find({"_id": {"$in": ids[start:start + BATCH]}})}
+            for price_id in ids[start:start + BATCH]:
+                outcome[price_id] = self._correct(docs.get(price_id), price_id, replacement_for, attempts)
+        return outcome
 
-    def _stale(self, docs):
-        current = {d["_id"]: d.get("version", 1) for d in self.db.prices.find(
-            {"_id": {"$in": [d["_id"] for d in docs]}}, {"version": 1})}
-        return [d["_id"] for d in docs if current.get(d["_id"]) != d.get("version", 1) + 1]
+    def _correct(self, doc, price_id, replacement_for, attempts):
+        for attempt in range(attempts):
+            if doc is None:
+                return CONFLICT
+            replacement = replacement_for(doc)
+            if replacement is None:
+                return UNCHANGED
+            body = {k: v for k, v in replacement.items() if k != "_id"}
+            # version None also matches a record stored before versions (the field missing)
+            if self.db.prices.replace_one({"_id": price_id, "version": doc.get("version")},
+                                          body).matched_count:
+                return CORRECTED
+            # Another writer got there first: wait a little (spread out, so the
+            # losers of one round do not collide again) and decide on what it wrote.
+            if attempt + 1 < attempts:
+                time.sleep(random.uniform(0, RETRY_PAUSE * 2 ** attempt))
+                doc = self.db.prices.find_one({"_id": price_id})
+        return CONFLICT
 
     def insert_alerts(self, docs):
         """Insert alerts; return the ids that were new (the rest were raised before)."""
@@ -135,10 +158,14 @@ class PriceRepository(Repository):
 
     def begin_import(self, doc):
         """Mark a sheet as being applied: a crash leaves it `applying`, and the
-        same sheet sent again finishes it."""
-        fields = {k: v for k, v in doc.items() if k != "_id"}
-        self.db.imports.update_one({"_id": doc["_id"]}, {"$set": {**fields, "status": "applying"}},
-                                   upsert=True)
+        same sheet sent again finishes it. Sent again, it keeps its first
+        `started_at`: the embedded store would keep a datetime `$set` on an
+        existing document as text (README, "Known limits of the embedded store")."""
+        try:
+            self.db.imports.insert_one({**doc, "status": "applying"})
+        except DuplicateKeyError:
+            fields = {k: v for k, v in doc.items() if k not in ("_id", "started_at")}
+            self.db.imports.update_one({"_id": doc["_id"]}, {"$set": {**fields, "status": "applying"}})
 
     def finish_import(self, import_id, report, events):
         outbox = (self.db.imports.find_one({"_id": import_id}, {"outbox": 1}) or {}).get("outbox") or []

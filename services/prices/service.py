@@ -187,10 +187,7 @@ class PricesService(Observable, SheetImport, PriceSeries):
         region = get_region(region_code)
         authority.authorize("read_price_record", Caller.verify(caller), region.code)
         doc = self.repo.record(price_records.price_id(region.code, market, commodity, parse_day(day, "date")))
-        if doc is None:
-            return None
-        return {k: doc[k] for k in ("market", "commodity", "date", "price", "unit", "recorded_at",
-                                    "source", "history", "version")}
+        return doc and price_records.view(doc)
 
     @timer(interval=300, eager=True)
     def freshness_clock(self):

@@ -7,8 +7,15 @@ from prometheus_client import Counter
 from services.prices.catalogue import load_catalogue
 from services.prices.days import today_in
 from services.prices.domain import alerts, boards, price_math, price_records
-from services.prices.repository import PriceRepository
+from services.prices.repository import (
+    CONFLICT,
+    CORRECTED,
+    CORRECTION_ATTEMPTS,
+    UNCHANGED,
+    PriceRepository,
+)
 from services.servicekit.envelope import new_event, utcnow
+from services.servicekit.errors import Conflict
 from services.servicekit.outbox import Outbox
 from services.servicekit.store import MongoStore
 
@@ -26,6 +33,9 @@ class SheetImport:
     outbox = Outbox("imports")
 
     def _apply(self, region, sheet, import_id, actor, kind):
+        """Write the sheet's rows; every row answered as new or corrected is in its
+        record (and its history). Rows another sheet kept changing at the same moment
+        are not written: the rest is applied and announced, then Conflict (409) names them."""
         catalogue = load_catalogue()
         now = utcnow()
         previous = self.repo.get_import(import_id)
@@ -35,46 +45,46 @@ class SheetImport:
                                  "actor": actor, "started_at": now})
         known, stored = self._known_prices(region, dates)
         new, corrections, unchanged = price_records.plan(region.code, rows, stored)
-        for row in rows:
+        inserted, outcome = self._write_prices(region, catalogue, new, corrections, actor, import_id, now)
+        refused = [r for r in rows if outcome.get(self._ident(region, r)) == CONFLICT]
+        applied = [r for r in rows if outcome.get(self._ident(region, r)) != CONFLICT]
+        for row in applied:
             known.setdefault((row.market, row.commodity), {})[row.date] = row.price
-
-        def ident(row):
-            return price_records.price_id(region.code, row.market, row.commodity, row.date)
-
-        taken, wanted = self._write_prices(region, catalogue, new, corrections, actor, import_id, now)
-        rejected = list(sheet.rejected) + [
-            {"line": r.line, "field": "row", "reason": "another sheet recorded this price at the same "
-                                                      "moment; send the sheet again"}
-            for r in new + corrections if ident(r) in taken]
-        applied = [r for r in rows if ident(r) not in taken]
 
         events, raised = self._raise_alerts(region, catalogue, applied, known, import_id, now, previous)
         latest_before = self.repo.latest_day(region.code)
         if applied:
             self.repo.sheet_applied(region.code, max(r.date for r in applied))
-        written = len(new) + len(corrections) - len(taken)
+        corrected = sum(1 for result in outcome.values() if result == CORRECTED)
         report = {
             "import_id": import_id, "region": region.code, "kind": kind,
             "dates": {"from": dates[0], "to": dates[-1]} if dates else None,
-            "accepted": len(applied), "new": len(new) - len(taken & {ident(r) for r in new}),
-            "corrected": len(corrections) - len(taken & set(wanted)), "unchanged": len(unchanged),
-            "rejected": rejected, "missing": sheet.missing, "duplicates": sheet.duplicates,
+            "accepted": len(applied), "new": len(inserted), "corrected": corrected,
+            "unchanged": len(unchanged) + sum(1 for result in outcome.values() if result == UNCHANGED),
+            "rejected": list(sheet.rejected), "missing": sheet.missing, "duplicates": sheet.duplicates,
             "alerts_raised": len(raised),
         }
-        if written or raised or previous is None or previous.get("status") == "applying":
+        if inserted or corrected or raised or previous is None or previous.get("status") == "applying":
             board = self._board_after(region, catalogue, known, dates, latest_before)
             events.insert(0, new_event("prices_recorded", "prices", region.code, {
                 "sheet": import_id, "kind": kind,
                 "markets": sorted({r.market for r in applied}),
                 "dates": report["dates"] or {"from": None, "to": None},
                 "new": report["new"], "corrected": report["corrected"],
-                "unchanged": report["unchanged"], "rejected": len(rejected),
+                "unchanged": report["unchanged"], "rejected": len(report["rejected"]),
                 "missing": len(sheet.missing), "alerts_raised": len(raised),
                 "board": {"date": board["date"], "items": boards.compact(board["items"])},
             }))
         self.repo.finish_import(import_id, report, events)
         self.outbox.flush("imports", import_id)
+        if refused:
+            raise Conflict(price_records.refusal(refused, len(applied)),
+                           {"field": "prices", "lines": [r.line for r in refused], "recorded": len(applied)})
         return report
+
+    @staticmethod
+    def _ident(region, row):
+        return price_records.price_id(region.code, row.market, row.commodity, row.date)
 
     def _known_prices(self, region, dates):
         """Stored prices the sheet's days and their look-back need: by (market, commodity)
@@ -89,20 +99,19 @@ class SheetImport:
         return known, stored
 
     def _write_prices(self, region, catalogue, new, corrections, actor, import_id, now):
-        """Insert the new prices and correct the changed ones; the ids another sheet took
-        at the same moment, and the corrections wanted by id."""
-        def ident(row):
-            return price_records.price_id(region.code, row.market, row.commodity, row.date)
-
-        taken = set(self.repo.insert_prices([{
-            "_id": ident(r), "region": region.code, "market": r.market, "commodity": r.commodity,
-            "date": r.date, "price": r.price, "unit": catalogue.commodities[r.commodity].unit,
-            "recorded_by": actor, "recorded_at": now, "source": import_id, "history": [], "version": 1,
-        } for r in new]))
-        wanted = {ident(r): r.price for r in corrections}
-        taken.update(self.repo.correct_prices(
-            wanted, lambda doc: price_records.correct(doc, wanted[doc["_id"]], actor, import_id, now)))
-        return taken, wanted
+        """Insert the new prices and correct the changed ones, each correction a
+        compare-and-set on its record's version; a new price another sheet stored
+        first is corrected like the others. The ids inserted, and {id: outcome} of
+        the rest (CORRECTED, UNCHANGED or CONFLICT: not written)."""
+        docs = [price_records.new_record(region.code, r, catalogue.commodities[r.commodity].unit, actor,
+                                         import_id, now) for r in new]
+        taken = set(self.repo.insert_prices(docs))
+        wanted = {self._ident(region, r): r.price for r in corrections}
+        wanted.update({d["_id"]: d["price"] for d in docs if d["_id"] in taken})
+        outcome = self.repo.correct_prices(
+            wanted, lambda doc: price_records.correct(doc, wanted[doc["_id"]], actor, import_id, now),
+            attempts=int(self.config.get("CORRECTION_ATTEMPTS", CORRECTION_ATTEMPTS)))
+        return {d["_id"] for d in docs} - taken, outcome
 
     def _raise_alerts(self, region, catalogue, applied, known, import_id, now, previous):
         """Store the alerts the applied rows raise; their events (with those of an earlier,

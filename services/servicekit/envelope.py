@@ -19,8 +19,22 @@ def utcnow():
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment):
+    """The one timestamp type: an aware UTC datetime, from an aware or naive datetime
+    (naive ones were always written as UTC) or from an ISO text (what the embedded
+    store keeps of a datetime given to `$set`); None stays None."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
 def isoformat(moment):
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    # as_utc, not astimezone: a naive moment is UTC here, not the host's local time
+    return as_utc(moment).isoformat().replace("+00:00", "Z")
 
 
 @lru_cache(maxsize=None)

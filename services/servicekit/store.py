@@ -11,8 +11,11 @@ from services.servicekit.outbox_fields import pending
 def connect(uri, timeout_ms=2000):
     # Short timeouts: a store outage must turn into a 503 within the gateway's
     # deadline, not a request hanging for pymongo's default 30 s.
-    return MongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=timeout_ms,
-                       connectTimeoutMS=timeout_ms, socketTimeoutMS=timeout_ms * 5)
+    # tz_aware with tzinfo=timezone.utc: datetimes come back as the same aware UTC
+    # type every writer makes (envelope.utcnow), never naive, so they compare.
+    return MongoClient(uri, tz_aware=True, tzinfo=timezone.utc,
+                       serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms,
+                       socketTimeoutMS=timeout_ms * 5)
 
 
 class Repository:

@@ -81,3 +81,15 @@ def test_a_market_price_clerk_works_in_prices_only(platform, accounts):
     assert market_board(platform)["gula-pasir"] == 17_500
     for elsewhere in ("/petugas/laksa", "/petugas/wilayah", "/petugas/berita", "/petugas/disnaker"):
         assert http.get(platform.url + elsewhere, timeout=10).status_code == 403, elsewhere
+
+
+def test_prices_refused_for_a_race_are_named_to_the_officer_in_indonesian():
+    from services.gateway.console_prices import not_recorded
+    from services.servicekit.errors import Conflict
+
+    # as the RPC delivers it: error details as text
+    refused = Conflict("2 price(s) not recorded ...",
+                       {"field": "prices", "lines": ["2", "5"], "recorded": "3"})
+    assert not_recorded(refused) == (
+        "2 harga belum tersimpan (baris 2, 5) karena petugas lain mengoreksi harga yang sama bersamaan; "
+        "3 harga lain tersimpan. Kirim sekali lagi untuk menyimpan sisanya.")

@@ -1,4 +1,6 @@
 """Price math, reference prices, alert rules and every messy case of sheet rows."""
+from datetime import datetime, timezone
+
 import pytest
 
 from services.prices.catalogue import load_catalogue
@@ -348,12 +350,21 @@ def test_plan_and_correction_keep_history():
     new, corrections, unchanged = price_records.plan("36.71", rows, stored)
     assert ([r.line for r in new], [r.line for r in corrections], [r.line for r in unchanged]) == (
         [3], [2], [4])
-    doc = {"price": 95, "recorded_by": "a", "recorded_at": "t1", "source": "s1",
-           "history": [{"price": 90, "recorded_by": "z", "recorded_at": "t0", "source": "s0"}],
-           "version": 2}
-    fields = price_records.correct(doc, 100, "b", "s2", "t2")
-    assert fields["price"] == 100 and fields["version"] == 3
-    assert [h["price"] for h in fields["history"]] == [90, 95]
+    t1 = datetime(2026, 11, 27, 1, tzinfo=timezone.utc)
+    # what an older correction left: the embedded store kept its `$set` datetime as text
+    doc = {"_id": "36.71:m:c:2026-11-27", "price": 95, "recorded_by": "a", "recorded_at": t1,
+           "source": "s1", "version": 2,
+           "history": [{"version": 1, "price": 90, "recorded_by": "z",
+                        "recorded_at": "2026-11-27 00:30:00", "source": "s0"}]}
+    t2 = datetime(2026, 11, 27, 2, tzinfo=timezone.utc)
+    record = price_records.correct(doc, 100, "b", "s2", t2)
+    assert (record["_id"], record["price"], record["recorded_at"], record["version"]) == (
+        doc["_id"], 100, t2, 3)
+    assert record["history"] == [
+        {"version": 1, "price": 90, "recorded_by": "z", "source": "s0",
+         "recorded_at": datetime(2026, 11, 27, 0, 30, tzinfo=timezone.utc)},
+        {"version": 2, "price": 95, "recorded_by": "a", "source": "s1", "recorded_at": t1}]
+    assert price_records.correct(doc, 95, "b", "s2", t2) is None  # already so: nothing to record
 
 
 def test_catalogue_covers_pihps_and_every_commodity_of_the_bandung_sample(catalogue):

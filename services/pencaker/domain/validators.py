@@ -9,9 +9,14 @@ from services.servicekit.validation import check_contact, check_text, reject_mar
 KBJI = re.compile(r"^[0-9]{4,6}$")
 
 
+# The largest amount in rupiah any field takes (Rp 10 miliar): far above any salary,
+# and far inside the store's 64-bit integers (2**63 cannot be stored at all).
+MAX_AMOUNT = 10_000_000_000
+
+
 def amount(value, field):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValidationFailed.field(field, "must be a non-negative amount in rupiah")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_AMOUNT:
+        raise ValidationFailed.field(field, f"must be an amount in rupiah from 0 to {MAX_AMOUNT:,}")
     return int(value)
 
 
