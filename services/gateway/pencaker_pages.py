@@ -231,8 +231,8 @@ class PencakerPages:
                 f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {retry} detik.")},
                 429, {"Retry-After": str(retry)})
         if signed_in is None:
-            return self._ak1_sign_in_form(request, values, {"card_number": "Nomor kartu atau kata sandi salah."},
-                                      400)
+            wrong = {"card_number": "Nomor kartu atau kata sandi salah."}
+            return self._ak1_sign_in_form(request, values, wrong, 400)
         response = goto(values["next"])
         sessions.start(response, request, signed_in.caller)
         sessions.end_form_token(response, SIGN_IN)

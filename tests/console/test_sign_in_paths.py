@@ -95,7 +95,8 @@ def test_the_eleventh_guess_on_one_account_from_many_clients_is_a_429(platform, 
         assert statuses == [400] * ACCOUNT_LIMIT + [429], path
         # the right password waits too, from any client; another account does not
         assert sign_in(new_client(), platform.url, path, name, PASSWORD).status_code == 429
-    assert sign_in(new_client(), platform.url, CONSOLE, accounts.create("editor"), PASSWORD).status_code == 303
+    other = accounts.create("editor")
+    assert sign_in(new_client(), platform.url, CONSOLE, other, PASSWORD).status_code == 303
 
 
 def test_64_parallel_guesses_reach_the_password_check_at_most_the_limits_worth(platform, accounts):
@@ -174,5 +175,5 @@ def test_a_disabled_officers_token_and_a_changed_passwords_token_are_refused(pla
         assert done.status_code == 303 and "galat" not in done.headers["Location"], done.headers
     # the gateway's check is cached TOKEN_CHECK_SECONDS (2 s on the test platform; 60 by default)
     for token in tokens:
-        wait_for(lambda: api_status(token) == 401, seconds=6, what="the token to be refused")
+        wait_for(lambda token=token: api_status(token) == 401, seconds=6, what="the token to be refused")
     assert accounts.repo.get(officers[0])["disabled"]

@@ -95,9 +95,9 @@ def test_register_ak1_apply_with_csrf_and_follow_the_application(platform, demo)
         wrong = again.post(f"{base}/ak1/masuk", timeout=10, data={
             "card_number": number, "password": "salah-sekali!", "csrf": csrf(sign_in_page)})
         assert "Nomor kartu atau kata sandi salah" in html(wrong, 400)
-        signed = again.post(f"{base}/ak1/masuk", data={"card_number": number.lower(), "csrf": csrf(wrong.text),
-                            "password": FORM["password"], "next": "//evil.example/"}, allow_redirects=False,
-                            timeout=10)
+        signed = again.post(f"{base}/ak1/masuk", allow_redirects=False, timeout=10, data={
+            "card_number": number.lower(), "csrf": csrf(wrong.text), "password": FORM["password"],
+            "next": "//evil.example/"})
         assert signed.status_code == 303 and signed.headers["Location"] == "/ak1"
         card = html(again.get(f"{base}/ak1", timeout=10), 200)
         assert number in card and "Operator Mesin Bubut" in card and len(card.encode()) < 100_000
