@@ -75,9 +75,10 @@ def service_config(rabbit_config, db_name):
 def platform(mongo_uri):
     """One running platform for the end-to-end tests, on its own vhost and databases."""
     # The tests stand where the ingress would: one trusted proxy, so each test's
-    # X-Forwarded-For is its own client for the rate limits.
+    # X-Forwarded-For is its own client for the rate limits. A bearer token's account is
+    # checked at most 2 s stale (60 by default), so refusing a disabled one is seen at once.
     running = Platform.in_new_vhost(os.environ["AMQP_URI"], os.environ["RABBIT_API_URI"],
-                                    mongo_uri, "e2e", TRUSTED_PROXIES="1")
+                                    mongo_uri, "e2e", TRUSTED_PROXIES="1", TOKEN_CHECK_SECONDS="2")
     running.start()
     yield running
     running.stop()

@@ -1,27 +1,33 @@
 """Officers' and citizens' accounts: the gateway's own small store.
 
 Passwords are kept as scrypt hashes (hashlib, salted per account) and compared
-in constant time. Tokens are issued by auth.py once a password checks out.
+in constant time. Tokens are issued by auth.py once a password checks out; they
+carry the account's `credential_version`, which disabling the account or
+changing its password moves on, so `CredentialCheck` refuses the older tokens.
 """
 import hashlib
 import hmac
 import os
 import re
+import time
+from dataclasses import dataclass
 
+from nameko.extensions import SharedExtension
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 
 from services.gateway.auth import ROLES
 from services.servicekit.caller import Caller
-from services.servicekit.errors import Conflict, NotFound, ValidationFailed
+from services.servicekit.errors import ConfigError, Conflict, NotFound, ValidationFailed
 from services.servicekit.regions import get_region
-from services.servicekit.store import Repository
+from services.servicekit.store import Repository, connect
 from services.servicekit.validation import reject_markup
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200  # scrypt reads all of it: a 1 MB password costs the loop
 MAX_OPD = 60
+TOKEN_CHECK_SECONDS = 60  # the most a bearer token's account check may be stale
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
@@ -34,6 +40,14 @@ def password_matches(password, stored):
     salt, expected = stored.split(":")
     actual = hash_password(password, bytes.fromhex(salt)).split(":")[1]
     return hmac.compare_digest(actual, expected)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """An account whose password checked out: who it acts as, and what its tokens carry."""
+    caller: Caller
+    username: str
+    version: int  # credential_version when the password was checked
 
 
 def _check_password(password):
@@ -65,16 +79,19 @@ class AccountRepository(Repository):
             raise Conflict(f"account {username} already exists", {"field": "username"}) from None
         return Caller(subject or username, role, region, opd)
 
-    def verify(self, username, password):
-        """The account's Caller when the password is right and the account enabled, else None."""
+    def verify(self, username, password, roles=ROLES):
+        """`SignedIn` when the password is right, the account enabled and its role one of `roles`
+        (the sign-in path's audience), else None: an account of another role answers exactly
+        as a wrong password, after the same scrypt work, so no path tells roles apart."""
         account = isinstance(username, str) and self.db.accounts.find_one({"_id": username})
         if not account or account.get("disabled") or not isinstance(password, str):
             hash_password("timing-equaliser")  # same work whether or not the user exists
             return None
-        if not password_matches(password, account["password"]):
+        if not password_matches(password, account["password"]) or account["role"] not in roles:
             return None
-        return Caller(account.get("subject") or username, account["role"], account["region"],
-                      account.get("opd"))
+        caller = Caller(account.get("subject") or username, account["role"], account["region"],
+                        account.get("opd"))
+        return SignedIn(caller, username, account.get("credential_version", 0))
 
     def in_force(self, username, issued_at):
         """Whether a session of `username` signed at `issued_at` (epoch s) still counts:
@@ -97,11 +114,56 @@ class AccountRepository(Repository):
         """Disable (every session of it stops at once) or enable an account."""
         self.get(username)
         self.db.accounts.update_one({"_id": username}, {"$set": {
-            "disabled": bool(disabled), "sessions_after": int(now)}})
+            "disabled": bool(disabled), "sessions_after": int(now)}, "$inc": {"credential_version": 1}})
 
     def reset_password(self, username, password, now):
         """A new password; sessions signed before now stop working."""
         self.get(username)
         _check_password(password)
         self.db.accounts.update_one({"_id": username}, {"$set": {
-            "password": hash_password(password), "sessions_after": int(now)}})
+            "password": hash_password(password), "sessions_after": int(now)},
+            "$inc": {"credential_version": 1}})
+
+    def credentials(self, username):
+        """(credential_version, disabled) of the account, or None when there is none."""
+        account = self.db.accounts.find_one({"_id": username}, {"credential_version": 1, "disabled": 1})
+        return account and (account.get("credential_version", 0), bool(account.get("disabled")))
+
+
+class CredentialCheck:
+    """Whether a bearer token's account still stands behind it (exists, enabled, same
+    credential version), each account's state cached `ttl` seconds: one store read per
+    account and minute rather than per request, so a token is refused at most `ttl` late."""
+
+    MAX_ENTRIES = 10_000  # bounded: past it the cache starts again
+
+    def __init__(self, repo, ttl):
+        self.repo, self.ttl = repo, ttl
+        self._states = {}  # username -> (read at, credentials())
+
+    def in_force(self, username, version):
+        now = time.monotonic()
+        read_at, state = self._states.get(username, (None, None))
+        if read_at is None or now - read_at >= self.ttl:
+            state = self.repo.credentials(username)
+            if len(self._states) >= self.MAX_ENTRIES:
+                self._states.clear()
+            self._states[username] = (now, state)
+        return state is not None and not state[1] and state[0] == version
+
+
+class TokenAccounts(SharedExtension):
+    """The container's one CredentialCheck, for its HTTP entrypoints to hand to `auth`
+    (TOKEN_CHECK_SECONDS of the config: its cache's lifetime, above 0 and at most 60)."""
+
+    def setup(self):
+        config = self.container.config
+        ttl = config.get("TOKEN_CHECK_SECONDS", TOKEN_CHECK_SECONDS)
+        if type(ttl) not in (int, float) or not 0 < ttl <= TOKEN_CHECK_SECONDS:
+            raise ConfigError(f"TOKEN_CHECK_SECONDS must be seconds above 0 and at most "
+                              f"{TOKEN_CHECK_SECONDS}, not {ttl!r}")
+        self.client = connect(config["MONGO_URI"], config.get("MONGO_TIMEOUT_MS", 1000))
+        self.check = CredentialCheck(AccountRepository(self.client[config["MONGO_DB"]]), ttl)
+
+    def stop(self):
+        self.client.close()

@@ -6,6 +6,13 @@ and a region. The gateway only authenticates: it turns the token into a
 `servicekit.caller.Caller` and hands services that caller, signed for their
 audience with a short expiry; what the caller may do is decided by each
 domain's authority table.
+
+A token issued at sign-in names its account (`usr`) and the account's credential
+version (`cv`); `authenticate` refuses it once the account is disabled or its
+password changed (the version moved on), through the `CredentialCheck` the
+gateway's HTTP entrypoint puts in the request (`CREDENTIALS`), at most
+TOKEN_CHECK_SECONDS stale. Tokens that name no account (a seeker's token from
+API registration, which has no password) have no account to outlive.
 """
 import time
 
@@ -18,9 +25,11 @@ from services.servicekit.errors import Unauthorized
 ROLES = tuple(r for r in CALLER_ROLES if r != "service")  # people sign in; services do not
 ISSUER = "tangerang-live"
 TOKEN_TTL = 8 * 3600
+CREDENTIALS = "tl.credentials"  # request.environ key of the entrypoint's CredentialCheck
 
 
-def issue_token(subject, role, region, opd=None, ttl=TOKEN_TTL):
+def issue_token(subject, role, region, opd=None, ttl=TOKEN_TTL, account=None, version=0):
+    """A bearer token; `account` (username) and its credential `version` bind it to the account."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     now = int(time.time())
@@ -28,6 +37,8 @@ def issue_token(subject, role, region, opd=None, ttl=TOKEN_TTL):
               "iat": now, "exp": now + ttl}
     if opd:
         claims["opd"] = opd
+    if account is not None:
+        claims.update(usr=account, cv=version)
     return jwt.encode(claims, token_secret("TL_TOKEN_SECRET"), algorithm="HS256")
 
 
@@ -45,7 +56,16 @@ def authenticate(request):
         raise Unauthorized(f"the token is not valid ({exc})") from None
     if data["role"] not in ROLES:
         raise Unauthorized("the token names an unknown role")
+    if "usr" in data and not _account_stands(request, data):
+        raise Unauthorized("the account of this token was disabled or its password changed; sign in again")
     return Caller(data["sub"], data["role"], data["region"], data.get("opd"))
+
+
+def _account_stands(request, data):
+    check = request.environ.get(CREDENTIALS)
+    if check is None:  # no entrypoint to ask: refuse rather than trust the token
+        return False
+    return isinstance(data["usr"], str) and check.in_force(data["usr"], data.get("cv"))
 
 
 def signed_caller(request, optional=False):

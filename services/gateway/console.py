@@ -7,7 +7,9 @@ for CONSOLE_IDLE_MINUTES (gateway config, default 30: office PCs are shared), an
 8 h after sign-in however busy; every console answer slides the idle deadline on.
 Every console request checks that the account behind the session is still enabled
 and its password not reset since (AccountRepository.in_force), so disabling an
-account ends its sessions at once. Failed sign-ins are rate-limited per client.
+account ends its sessions at once. Only officers' accounts sign in here; failed
+sign-ins are limited per client and per account, counted before the password
+check (sign_in.py), and answered past the limit by the sign-in form itself (429).
 
 Adding a section (e.g. "Disnaker"):
 
@@ -27,8 +29,6 @@ Adding a section (e.g. "Disnaker"):
 4. Add a `Section(key, label, path, roles)` to NAV and the mixin to GatewayService.
 """
 import functools
-import hmac
-import secrets
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -41,15 +41,15 @@ from services.gateway.form_errors import gate_summary
 from services.gateway.http import FormRefused, read_form
 from services.gateway.pages import goto, page, render
 from services.gateway.ratelimit import RateLimits
+from services.gateway.sign_in import check_password
 from services.servicekit.caller import Caller
-from services.servicekit.errors import ConfigError, Forbidden
+from services.servicekit.errors import ConfigError, Forbidden, RateLimited
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
 from services.servicekit.store import MongoStore
 
 SIGN_IN = "/petugas/masuk"
 HOME = "/petugas/"
-SIGN_IN_COOKIE = "masuk_csrf"  # double-submit token of the sign-in form (no session yet)
 IDLE_MINUTES = 30  # CONSOLE_IDLE_MINUTES unless configured
 IDLE_NOTICE = "Sesi Anda berakhir karena tidak ada aktivitas selama {} menit. Silakan masuk lagi."
 OFFICER_ROLES = ("opd_officer", "disnaker_officer", "price_clerk", "editor", "region_admin",
@@ -253,36 +253,37 @@ class ConsolePages:
             return goto(target)
         return self._sign_in_form(request, {"next": target}, notice=flash.read(request.args, "")[0])
 
-    def _sign_in_form(self, request, values, status=200, error=None, notice=None):
-        token = secrets.token_urlsafe(24)
-        response = render("console/masuk.html", status=status, values=values,
-                          error=error, notice=notice, csrf_field=lambda: csrf_field(token))
-        response.set_cookie(SIGN_IN_COOKIE, token, max_age=3600, path=SIGN_IN, httponly=True,
-                            samesite="Strict", secure=sessions.is_https(request))
-        return response
+    def _sign_in_form(self, request, values, status=200, error=None, notice=None, headers=None):
+        return sessions.with_form_token(request, SIGN_IN, lambda token: render(
+            "console/masuk.html", status=status, headers=headers, values=values, error=error,
+            notice=notice, csrf_field=lambda: csrf_field(token)))
 
     @page("POST", SIGN_IN, form=SIGN_IN_FORM, statuses=(303, 403, 429))
     def console_sign_in(self, request):
-        """Sign in; failed attempts are limited per client (429 with Retry-After)."""
+        """Sign in (officers only); failed attempts are limited per client and per account
+        (429 with Retry-After)."""
         form = read_form(request)
-        sent = form.get(sessions.CSRF_FIELD, "")
-        expected = request.cookies.get(SIGN_IN_COOKIE, "")
-        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        if not sessions.form_token_sent(request):
             return render("galat.html", status=403, status_code=403,
                           title="Formulir kedaluwarsa",
                           message="Formulir masuk ini kedaluwarsa. Buka lagi halaman masuk lalu kirim.")
-        self.limits.check("console_sign_in_failed", request)
         username = (form.get("username") or "").strip().lower()
-        claims = self.repo.verify(username, form.get("password") or "")
         target = _safe_next(form.get("next"))
-        if claims is None or claims.role not in OFFICER_ROLES:
-            self.limits.hit("console_sign_in_failed", request)
-            return self._sign_in_form(request, {"username": username, "next": target}, 400,
-                                      error="Nama pengguna atau kata sandi salah.")
+        values = {"username": username, "next": target}
+        try:
+            signed_in = check_password(self.repo, self.limits, request, username,
+                                       form.get("password") or "", OFFICER_ROLES)
+        except RateLimited as exc:
+            retry = exc.details["retry_after"]
+            return self._sign_in_form(request, values, 429, headers={"Retry-After": str(retry)},
+                                      error=f"Terlalu banyak percobaan masuk yang gagal. "
+                                            f"Coba lagi dalam {retry} detik.")
+        if signed_in is None:
+            return self._sign_in_form(request, values, 400, error="Nama pengguna atau kata sandi salah.")
         response = goto(target)
-        sessions.start(response, request, claims, username=username,
+        sessions.start(response, request, signed_in.caller, username=username,
                        idle=self.console_idle_minutes * 60)
-        response.delete_cookie(SIGN_IN_COOKIE, path=SIGN_IN)
+        sessions.end_form_token(response, SIGN_IN)
         return response
 
     @page("POST", "/petugas/keluar", form=CSRF_ONLY, statuses=(303, 403))

@@ -13,6 +13,8 @@ from nameko.web.server import WebServer
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from services.gateway.accounts import TokenAccounts
+from services.gateway.auth import CREDENTIALS
 from services.gateway.http_cache import ResponseCache
 from services.servicekit.described import BODY_SCHEMA, FORM_VALUES
 from services.servicekit.errors import DomainError, RateLimited, ValidationFailed, as_domain_error
@@ -192,11 +194,13 @@ class NoDelayWebServer(WebServer):
 class ApiEntrypoint(HttpRequestHandler):
     server = NoDelayWebServer()
     cache = ResponseCache()  # caching and compression of every route (http_cache.py)
+    accounts = TokenAccounts()  # whether a bearer token's account still stands (auth.py)
 
     def __init__(self, method, url, expected_exceptions=DomainError, **kwargs):
         super().__init__(method, url, expected_exceptions=expected_exceptions, **kwargs)
 
     def handle_request(self, request):
+        request.environ[CREDENTIALS] = self.accounts.check
         return self.cache.serve(self, request, super().handle_request)
 
     def response_from_exception(self, exc):

@@ -2,7 +2,10 @@
 (register, sign in, the card with its QR code, the six-monthly report) and applications.
 
 Seekers sign in with their AK/1 card number and the password chosen at registration;
-the page session (sessions.py) carries who they are, and every form POST its CSRF token.
+only citizens' accounts sign in here (an officer's answers as a wrong password), with
+the limits of sign_in.py. The page session (sessions.py) carries who they are, and
+every form POST its CSRF token; the sign-in and registration forms, which start a
+session, carry a pre-session one (sessions.with_form_token).
 """
 import io
 import re
@@ -17,6 +20,7 @@ from services.gateway.http import MAX_BODY, PayloadTooLarge, read_form
 from services.gateway.pages import CitizenError, goto, page, render
 from services.gateway.pencaker_api import script_json
 from services.gateway.ratelimit import RateLimits
+from services.gateway.sign_in import check_password
 from services.servicekit.contracts.pencaker import (
     DISABILITIES,
     EDUCATION_RANK,
@@ -24,7 +28,14 @@ from services.servicekit.contracts.pencaker import (
     RELIGIONS,
     SEXES,
 )
-from services.servicekit.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from services.servicekit.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+)
 from services.servicekit.public_url import public_url
 from services.servicekit.regions import all_regions, get_region
 from services.servicekit.rpc import RpcProxy, call
@@ -53,6 +64,9 @@ AK1_FORM = {"type": "object", "properties": {
 SIGN_IN_FORM = {"type": "object", "properties": {
     "card_number": {"type": "string", "maxLength": 64}, "password": {"type": "string", "maxLength": 200},
     "next": {"type": "string", "maxLength": 500}, "csrf": {"type": "string", "maxLength": 100}}}
+SIGN_IN = "/ak1/masuk"
+STALE_FORM = ("Formulir ini kedaluwarsa atau tidak berasal dari halaman kami. "
+              "Isi kata sandi lagi lalu kirim.")
 # Pencaker's field names -> the form's; messages citizens read instead of the domain's English.
 FIELD_NAMES = {"education.level": "education_level", "education.major": "education_major",
                "education.institution": "education_institution",
@@ -162,7 +176,7 @@ class PencakerPages:
     def ak1_form(self, request, code):
         """Register an AK/1 card (kartu tanda pencari kerja)."""
         region = get_region(code)
-        return self._ak1_form(region, {"desired_locations": [region.code]})
+        return self._ak1_form(request, region, {"desired_locations": [region.code]})
 
     def _ak1_refused(self, request, refusal, code):
         """The AK/1 form again, with what the gate refused named beside its field."""
@@ -172,47 +186,67 @@ class PencakerPages:
     def ak1_register(self, request, code):
         """Register, create the seeker's sign-in, start their session, show the card."""
         region = get_region(code)
-        self.limits.hit("seeker_register", request)
         if (request.content_length or 0) > MAX_BODY:
             raise PayloadTooLarge(f"body is over {MAX_BODY} bytes")
         values = read_form(request)
+        if not sessions.form_token_sent(request):  # login CSRF: it would start a session
+            # the password field is empty again: the message leads there
+            return self._ak1_form(request, region, values, {"password": STALE_FORM}, 403)
+        self.limits.hit("seeker_register", request)
         if len(values.get("password") or "") < MIN_PASSWORD:
             error = {"password": f"Kata sandi paling sedikit {MIN_PASSWORD} karakter."}
-            return self._ak1_form(region, values, error, 400)
+            return self._ak1_form(request, region, values, error, 400)
         try:
             seeker = call(self.pencaker.register_seeker, region.code, seeker_from(values, region))
         except ValidationFailed as exc:
-            return self._ak1_form(region, values, _form_error(exc), 400)
+            return self._ak1_form(request, region, values, _form_error(exc), 400)
         claims = self.repo.create(seeker["card_number"].lower(), values["password"], "citizen",
                                    seeker["region"], subject=seeker["seeker_id"])
         response = goto("/ak1")
         sessions.start(response, request, claims)
+        sessions.end_form_token(response, _register_path(region))
         return response
 
-    def _ak1_form(self, region, values, errors=None, status=200):
+    def _ak1_form(self, request, region, values, errors=None, status=200):
         values.pop("password", None)
-        return render("ak1_daftar.html", region, status, values=values, errors=errors or {},
-                      educations=list(EDUCATION_RANK), marital=MARITAL_STATUSES, religions=RELIGIONS,
-                      sexes=SEXES, disabilities=DISABILITIES, all_regions=all_regions(), active="loker")
+        values.pop(sessions.CSRF_FIELD, None)
+        return sessions.with_form_token(request, _register_path(region), lambda token: render(
+            "ak1_daftar.html", region, status, values=values, errors=errors or {}, csrf=token,
+            educations=list(EDUCATION_RANK), marital=MARITAL_STATUSES, religions=RELIGIONS,
+            sexes=SEXES, disabilities=DISABILITIES, all_regions=all_regions(), active="loker"))
 
-    @page("GET", "/ak1/masuk", query={"next": {"type": "string"}})
+    @page("GET", SIGN_IN, query={"next": {"type": "string"}})
     def ak1_sign_in_form(self, request):
         """Sign in with the AK/1 card number and password."""
-        return render("ak1_masuk.html", values={"next": _safe_next(request.args.get("next"))}, errors={},
-                      active="loker")
+        return self._ak1_sign_in_form(request, {"next": _safe_next(request.args.get("next"))})
 
-    @page("POST", "/ak1/masuk", form=SIGN_IN_FORM, statuses=(303,))
+    def _ak1_sign_in_form(self, request, values, errors=None, status=200, headers=None):
+        return sessions.with_form_token(request, SIGN_IN, lambda token: render(
+            "ak1_masuk.html", status=status, headers=headers, values=values, errors=errors or {},
+            csrf=token, active="loker"))
+
+    @page("POST", SIGN_IN, form=SIGN_IN_FORM, statuses=(303, 403, 429))
     def ak1_sign_in(self, request):
+        """Sign in (citizens' accounts only); failed attempts are limited per client and per card."""
         form = read_form(request)
         number = (form.get("card_number") or "").strip().lower()
-        claims = self.repo.verify(number, form.get("password") or "")
-        target = _safe_next(form.get("next"))
-        if claims is None:
-            return render("ak1_masuk.html", status=400, active="loker",
-                          values={"card_number": number.upper(), "next": target},
-                          errors={"card_number": "Nomor kartu atau kata sandi salah."})
-        response = goto(target)
-        sessions.start(response, request, claims)
+        values = {"card_number": number.upper(), "next": _safe_next(form.get("next"))}
+        if not sessions.form_token_sent(request):
+            return self._ak1_sign_in_form(request, values, {"card_number": STALE_FORM}, 403)
+        try:
+            signed_in = check_password(self.repo, self.limits, request, number,
+                                       form.get("password") or "", ("citizen",))
+        except RateLimited as exc:
+            retry = exc.details["retry_after"]
+            return self._ak1_sign_in_form(request, values, {"card_number": (
+                f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {retry} detik.")},
+                429, {"Retry-After": str(retry)})
+        if signed_in is None:
+            wrong = {"card_number": "Nomor kartu atau kata sandi salah."}
+            return self._ak1_sign_in_form(request, values, wrong, 400)
+        response = goto(values["next"])
+        sessions.start(response, request, signed_in.caller)
+        sessions.end_form_token(response, SIGN_IN)
         return response
 
     @page("POST", "/ak1/keluar", form={"type": "object", "properties": {"csrf": {"type": "string", "maxLength": 100}}},
@@ -260,6 +294,11 @@ class PencakerPages:
             return render("galat.html", status=409, status_code=409, title="Laporan belum dapat dikirim",
                           message=_report_refusal(exc))
         return goto("/ak1?dilaporkan=1#laporan")
+
+
+def _register_path(region):
+    """Where the registration form posts (its pre-session token's cookie is sent only there)."""
+    return f"/r/{region.code}/ak1/daftar"
 
 
 def _safe_next(target):

@@ -8,12 +8,13 @@ from werkzeug.wrappers import Response
 
 from services.gateway import schemas
 from services.gateway.accounts import AccountRepository
-from services.gateway.auth import TOKEN_TTL, authenticate, issue_token
+from services.gateway.auth import ROLES, TOKEN_TTL, authenticate, issue_token
 from services.gateway.authority import account_action, authorize
 from services.gateway.http import api, json_response, read_json
 from services.gateway.openapi import document
 from services.gateway.pages import templates
 from services.gateway.ratelimit import RateLimits
+from services.gateway.sign_in import check_password
 from services.servicekit.described import described
 from services.servicekit.errors import NotFound, Unauthorized
 from services.servicekit.store import MongoStore
@@ -42,13 +43,18 @@ class PlatformApi:
     @api("POST", "/api/v1/auth/token")
     @described(body=schemas.SIGN_IN, statuses=(401, 429), response=schemas.TOKEN)
     def sign_in(self, request):
-        """Exchange a username and password for a bearer token."""
+        """Exchange a username and password for a bearer token (every person's role may; failed
+        attempts are limited per client and per account; the token stops working within a
+        minute of the account being disabled or its password changed)."""
         self.limits.hit("login", request)
         body = read_json(request)
-        claims = self.repo.verify(body.get("username"), body.get("password"))
-        if claims is None:
+        signed_in = check_password(self.repo, self.limits, request, body.get("username"),
+                                   body.get("password"), ROLES)
+        if signed_in is None:
             raise Unauthorized("wrong username or password")
-        token = issue_token(claims.subject, claims.role, claims.region, claims.opd)
+        claims = signed_in.caller
+        token = issue_token(claims.subject, claims.role, claims.region, claims.opd,
+                            account=signed_in.username, version=signed_in.version)
         return json_response({"access_token": token, "token_type": "bearer",
                               "expires_in": TOKEN_TTL, "role": claims.role, "region": claims.region})
 

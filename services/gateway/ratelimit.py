@@ -7,6 +7,11 @@ and `$not`, which the embedded nx-27017 store does not implement; this
 storage keeps to `$inc` with upsert, which both nx-27017 and MongoDB do,
 and gives `limits`' fixed-window strategy what it needs.
 
+Sign-ins reserve their attempt before the password is checked (`reserve`, one
+atomic `$inc`): of 64 parallel guesses only the limit's worth reach scrypt.
+A sign-in that succeeds gives its reservation back (`Reservation.release`), so
+only failed attempts stay counted, per client and per account.
+
 The client is the address the connection came from, or, behind a configured
 number of trusted proxies (`TRUSTED_PROXIES`, default 0), the address the
 outermost of them saw: as werkzeug's ProxyFix reads `X-Forwarded-For`.
@@ -27,7 +32,8 @@ from services.servicekit.store import connect
 
 DEFAULT_LIMITS = {"aspirasi_submit": "20/minute", "login": "10/minute",
                   "seeker_register": "10/minute", "employer_signup": "10/minute",
-                  "console_sign_in_failed": "5/minute",  # failed sign-ins to the officer console
+                  # failed sign-ins (console, AK/1, API token), per client and per account
+                  "sign_in_failed": "5/minute", "sign_in_account_failed": "10/minute",
                   "open311_token": "30/minute"}  # token lookups: each says whether a key was used
 log = logging.getLogger(__name__)
 COLLECTION = "rate_limits"
@@ -84,6 +90,12 @@ class StoreCounters(Storage):
             self.collection.delete_many({"expires": {"$lt": time.time()}})
         return doc["count"]
 
+    def release(self, key, start, amount=1):
+        """Give back `amount` counted in the window that began at `start` (never below 0, and
+        never into a later window, which would hand out an extra attempt there)."""
+        self.collection.update_one({"_id": f"{key}|{start}", "count": {"$gte": amount}},
+                                   {"$inc": {"count": -amount}})
+
     def get(self, key):
         doc = self._current(key)
         return doc["count"] if doc else 0
@@ -114,35 +126,48 @@ class Limiter:
 
     def hit(self, name, request):
         """Count one `name` action of this client; 429 with Retry-After past the limit."""
+        # The counts share the store the write needs too: a store outage is a 503 at once.
+        self._hit(self._limits[name], name, client_address(request, self.trusted_proxies))
+
+    def reserve(self, name, request, identity=None):
+        """Count one `name` attempt now, before the work it guards, for this client or, given
+        `identity`, for that (e.g. an account); 429 past the limit. The attempt can be given
+        back with the answer's `release()` once it turns out not to count (a good password)."""
         limit = self._limits[name]
-        client = client_address(request, self.trusted_proxies)
+        key = identity if identity is not None else client_address(request, self.trusted_proxies)
+        start = StoreCounters._window(limit.get_expiry())
+        self._hit(limit, name, key)
+        return Reservation(self._limiter.storage, limit.key_for(name, key), start)
+
+    def _hit(self, limit, name, key):
         try:
-            if self._limiter.hit(limit, name, client):
+            if self._limiter.hit(limit, name, key):
                 return
         except PyMongoError as exc:
-            # The counts share the store the write needs too: answer its outage at once.
             log.warning("rate limit %s not counted (store unavailable: %s)", name, type(exc).__name__)
             raise Unavailable("a backing store is unavailable, please retry shortly") from None
-        self._refuse(limit, name, client)
-
-    def check(self, name, request):
-        """429 if this client has used up `name`, without counting (e.g. before a sign-in
-        attempt, when only failed attempts are counted with `hit`)."""
-        limit = self._limits[name]
-        client = client_address(request, self.trusted_proxies)
-        try:
-            spent = not self._limiter.test(limit, name, client)
-        except PyMongoError as exc:
-            log.warning("rate limit %s not checked (store unavailable: %s)", name, type(exc).__name__)
-            raise Unavailable("a backing store is unavailable, please retry shortly") from None
-        if spent:
-            self._refuse(limit, name, client)
+        self._refuse(limit, name, key)
 
     def _refuse(self, limit, name, client):
         reset = self._limiter.get_window_stats(limit, name, client).reset_time
         retry_after = max(1, math.ceil(reset - time.time()))
         raise RateLimited(f"too many requests; try again in {retry_after} s",
                           {"retry_after": retry_after, "limit": str(limit)})
+
+
+class Reservation:
+    """One attempt counted by `Limiter.reserve`; `release()` gives it back (once)."""
+
+    def __init__(self, counters, key, start):
+        self._counters, self._key, self._start = counters, key, start
+
+    def release(self):
+        if self._counters is not None:
+            counters, self._counters = self._counters, None
+            try:
+                counters.release(self._key, self._start)
+            except PyMongoError as exc:  # the attempt then stays counted: safe side
+                log.warning("rate limit reservation not released: %s", type(exc).__name__)
 
 
 def limiter_for(config, client):

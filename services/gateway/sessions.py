@@ -10,6 +10,12 @@ A session may also end when unused for `idle` seconds (the console's): its `exp`
 is then the idle deadline, and `slide` re-signs the cookie on each use with the
 deadline moved on (same CSRF token, same `iat`, never past `iat` + `ttl`).
 Nothing is stored server side, so any gateway replica reads any session.
+
+A form that starts a session (a sign-in, AK/1 registration) has no session to
+carry a token yet: it gets a pre-session one (`with_form_token`), set both as a
+hidden field and as a cookie restricted to the form's path (double submit,
+SameSite=Strict), and `form_token_sent` compares the two, so another site
+cannot sign a browser in to an account of its choosing (login CSRF).
 """
 import hmac
 import secrets
@@ -27,6 +33,8 @@ COOKIE = "sesi"
 AUDIENCE = "session"
 TTL = 8 * 3600  # one working day; then sign in again
 CSRF_FIELD = "csrf"
+FORM_COOKIE = "masuk_csrf"  # the pre-session token of a form that starts a session
+FORM_TOKEN_TTL = 3600
 
 
 @dataclass(frozen=True)
@@ -115,12 +123,16 @@ def _claims(request, verify_exp):
     return data if data["role"] in ROLES else None
 
 
+def _sent_token(request):
+    """The CSRF field of the POSTed form, as the form gate read it (http.read_form, run
+    before any route reads a form; a refused form still carries its token); none read: ""."""
+    found = request.environ.get(FORM_VALUES) or {}
+    return (found.values if isinstance(found, ValidationFailed) else found).get(CSRF_FIELD, "")
+
+
 def check_form(request, session):
     """403 unless the POSTed form carries this session's CSRF token."""
-    # the form gate's values (http.read_form, run before any route reads a form; a refused
-    # form still carries its token); none read: no token, refused
-    found = request.environ.get(FORM_VALUES) or {}
-    sent = (found.values if isinstance(found, ValidationFailed) else found).get(CSRF_FIELD, "")
+    sent = _sent_token(request)
     if session is None or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
         raise Forbidden("Formulir ini kedaluwarsa atau tidak berasal dari halaman kami. "
                         "Muat ulang halaman lalu kirim lagi.", {"field": CSRF_FIELD})
@@ -129,3 +141,24 @@ def check_form(request, session):
 
 def end(response, request):
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Lax", secure=is_https(request))
+
+
+def with_form_token(request, path, render):
+    """`render(token)` (the page of a form posting to `path`, with `token` in its CSRF field)
+    with a new pre-session token, also set as a cookie sent only to `path`."""
+    token = secrets.token_urlsafe(24)
+    response = render(token)
+    response.set_cookie(FORM_COOKIE, token, max_age=FORM_TOKEN_TTL, path=path, httponly=True,
+                        samesite="Strict", secure=is_https(request))
+    return response
+
+
+def form_token_sent(request):
+    """Whether the POSTed form's CSRF field matches its pre-session cookie (both present)."""
+    sent = _sent_token(request)
+    expected = request.cookies.get(FORM_COOKIE, "")
+    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def end_form_token(response, path):
+    response.delete_cookie(FORM_COOKIE, path=path)

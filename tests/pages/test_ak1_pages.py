@@ -58,10 +58,11 @@ def test_register_ak1_apply_with_csrf_and_follow_the_application(platform, demo)
         budi.headers["X-Forwarded-For"] = "198.51.100.77"
         form_page = html(budi.get(f"{base}/r/36.71/ak1/daftar", timeout=10), 200)
         assert 'name="nik"' in form_page and "required" in form_page and 'inputmode="numeric"' in form_page
-        bad = budi.post(f"{base}/r/36.71/ak1/daftar", data={**FORM, "nik": "123"}, allow_redirects=False,
-                        timeout=10)
+        bad = budi.post(f"{base}/r/36.71/ak1/daftar", data={**FORM, "nik": "123", "csrf": csrf(form_page)},
+                        allow_redirects=False, timeout=10)
         assert 'href="#isian-nik"' in html(bad, 400) and "sesi" not in budi.cookies
-        done = budi.post(f"{base}/r/36.71/ak1/daftar", data=FORM, allow_redirects=False, timeout=10)
+        done = budi.post(f"{base}/r/36.71/ak1/daftar", data={**FORM, "csrf": csrf(bad.text)},
+                         allow_redirects=False, timeout=10)
         assert done.status_code == 303 and done.headers["Location"] == "/ak1", done.text[:500]
         assert "HttpOnly" in done.headers["Set-Cookie"] and "SameSite=Lax" in done.headers["Set-Cookie"]
         card = html(budi.get(f"{base}/ak1", timeout=10), 200)
@@ -89,12 +90,14 @@ def test_register_ak1_apply_with_csrf_and_follow_the_application(platform, demo)
             "/ak1/masuk?next=/ak1"
 
     with requests.Session() as again:  # sign in with the card number and password
-        wrong = again.post(f"{base}/ak1/masuk", data={"card_number": number, "password": "salah-sekali!"},
-                           timeout=10)
+        again.headers["X-Forwarded-For"] = "198.51.100.78"
+        sign_in_page = html(again.get(f"{base}/ak1/masuk", timeout=10), 200)
+        wrong = again.post(f"{base}/ak1/masuk", timeout=10, data={
+            "card_number": number, "password": "salah-sekali!", "csrf": csrf(sign_in_page)})
         assert "Nomor kartu atau kata sandi salah" in html(wrong, 400)
-        signed = again.post(f"{base}/ak1/masuk", data={"card_number": number.lower(),
-                            "password": FORM["password"], "next": "//evil.example/"}, allow_redirects=False,
-                            timeout=10)
+        signed = again.post(f"{base}/ak1/masuk", allow_redirects=False, timeout=10, data={
+            "card_number": number.lower(), "csrf": csrf(wrong.text), "password": FORM["password"],
+            "next": "//evil.example/"})
         assert signed.status_code == 303 and signed.headers["Location"] == "/ak1"
         card = html(again.get(f"{base}/ak1", timeout=10), 200)
         assert number in card and "Operator Mesin Bubut" in card and len(card.encode()) < 100_000
