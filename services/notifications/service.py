@@ -88,7 +88,7 @@ class NotificationsService(Observable):
         self.repo.subscribe(region_code, channel, address, domain.contact_key(channel, address))
 
     def _as_service(self):
-        return Caller.service(self.name).sign()
+        return Caller.service(self.name)  # `call` signs it for the service called
 
     def _seeker_contact(self, event):
         return call(self.pencaker.notification_recipient, event["payload"]["seeker_id"],

@@ -13,6 +13,7 @@ import kubernetes_validate
 import pytest
 from jsonschema import Draft202012Validator
 
+from services.servicekit import caller_keys
 from services.servicekit.health import HEALTH_TIMEOUT, LIVE_PATH, METRICS_PATH, READY_PATH
 from services.servicekit.runner import STOP_GRACE
 from tests.ops.manifests import (
@@ -201,8 +202,29 @@ def _env_secrets(container):
             if "secretKeyRef" in e.get("valueFrom", {})}
 
 
-# The one secret every service holds on purpose: it verifies the callers the gateway signs.
-CALLER_SECRET = "tl-caller-secret"
+# The one Secret services share on purpose: public keys, which verify callers and sign nothing.
+CALLER_PUBLIC_KEYS = "tl-caller-public-keys"
+
+
+def test_only_a_signer_holds_a_private_caller_key_and_only_its_own(rendered):
+    """A service gets the public keys of the signers that may call it (caller_keys.SIGNERS);
+    the gateway and notifications, which sign callers, each their own private key alone."""
+    _, docs = rendered
+    for deployment in find(docs, "Deployment"):
+        service = deployment["metadata"]["name"]
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container.get("env", [])
+                if "secretKeyRef" in e.get("valueFrom", {})}
+        private = {name: ref["name"] for name, ref in refs.items() if name.startswith("TL_CALLER_KEY_")}
+        assert private == ({caller_keys.variable(service, True): f"tl-{service}-caller-key"}
+                           if service in caller_keys.SIGNERS else {}), service
+        callers = {s for s, allowed in caller_keys.SIGNERS.items() if s != service and service != "gateway"
+                   and (allowed["audiences"] is caller_keys.ANY or service in allowed["audiences"])}
+        public = {name: ref for name, ref in refs.items() if name.startswith("TL_CALLER_PUBLIC_KEY_")}
+        expected = {caller_keys.variable(s, False): {"name": CALLER_PUBLIC_KEYS, "key": s.replace("_", "-")}
+                    for s in callers}
+        assert public == expected, service
+        assert "TL_CALLER_SECRET" not in refs and "tl-caller-secret" not in {r["name"] for r in refs.values()}
 
 
 def test_each_service_has_its_own_broker_and_store_user(rendered):
@@ -219,9 +241,8 @@ def test_each_service_has_its_own_broker_and_store_user(rendered):
         assert secrets["MONGO_USER"] == secrets["MONGO_PASSWORD"] == store
         assert "administrator" not in users[broker].get("tags", []), service
         assert permissions[broker]["vhost"] == "/"
-        for secret in set(secrets.values()) - {CALLER_SECRET}:
+        for secret in set(secrets.values()) - {CALLER_PUBLIC_KEYS}:
             assert seen.setdefault(secret, service) == service, f"{secret} shared by {service}"
-        assert secrets["TL_CALLER_SECRET"] == CALLER_SECRET, service
         assert not {"tl-rabbitmq-default-user", "tl-mongodb-root"} & set(secrets.values()), service
     gateway = {e["name"]: e.get("value") for e in
                one(docs, "Deployment", "gateway")["spec"]["template"]["spec"]["containers"][0]["env"]}

@@ -274,7 +274,7 @@ def test_the_sweep_announces_an_open_report_window_once_and_contact_goes_by_rpc(
     assert len([e for e in Recorder.seen if e["payload"].get("seeker_id") == budi["seeker_id"]
                 and e["event_type"] == "seeker_report_window_opened"]) == 1
     assert rpc(container, "notification_recipient", budi["seeker_id"],
-               caller=signed("service", subject="notifications")) == {
+               caller=signed("service", subject="notifications", service="pencaker")) == {
         "phone": "081234567890", "email": "budi@example.id"}
     with pytest.raises(Forbidden):  # another citizen may not read it
         rpc(container, "notification_recipient", budi["seeker_id"], caller=signed("citizen", "36.71"))
