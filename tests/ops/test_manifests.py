@@ -391,6 +391,73 @@ def test_network_policies_open_only_the_gateway_to_outside(rendered):
     assert all(labels.get("tangerang.live/role") == "service" for labels in service_pods)
 
 
+PRIVATE_V4 = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8",
+              "100.64.0.0/10"}
+PRIVATE_V6 = {"::1/128", "fc00::/7", "fe80::/10", "64:ff9b::/96", "2002::/16"}
+DNS, BROKER, STORE = {("dns", "53")}, {("tl-rabbitmq", "5672")}, {("tl-mongodb", "27017")}
+# Where each pod may connect to, written out by hand (not read from the policies under test).
+EGRESS = {
+    "gateway": DNS | BROKER | STORE | {("tl-rabbitmq", "15672")},
+    "aspirasi": DNS | BROKER | STORE,
+    "pencaker": DNS | BROKER | STORE,
+    "prices": DNS | BROKER | STORE,
+    "news": DNS | BROKER | STORE | {(net, port) for net in ("public", "public6") for port in ("80", "443")},
+    "notifications": DNS | BROKER | STORE | {("192.0.2.25/32", p) for p in ("25", "465", "587")}
+    | {("192.0.2.53/32", "5432"), ("public", "443")},
+    "tl-rabbitmq": DNS | {("tl-rabbitmq", "any")},
+    "tl-mongodb": DNS | STORE,
+    "tl-mongodb-init": DNS | STORE,
+    "tl-mongodb-backup": DNS | STORE,
+}
+
+
+def _peer(peer):
+    """A short name for an egress peer: dns, a pod's app name, public(6) or a CIDR."""
+    if "ipBlock" in peer:
+        block = peer["ipBlock"]
+        if block["cidr"] in ("0.0.0.0/0", "::/0"):
+            private = PRIVATE_V6 if ":" in block["cidr"] else PRIVATE_V4
+            assert set(block.get("except", ())) >= private, block
+            return "public" if block["cidr"] == "0.0.0.0/0" else "public6"
+        return block["cidr"]
+    labels = peer.get("podSelector", {}).get("matchLabels", {})
+    if peer.get("namespaceSelector"):
+        assert peer["namespaceSelector"] == {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}
+        assert labels == {"k8s-app": "kube-dns"}, peer
+        return "dns"
+    return labels["app.kubernetes.io/name"]
+
+
+def _egress(policies, labels):
+    allowed = set()
+    for policy in policies:
+        selector = policy["spec"]["podSelector"].get("matchLabels", {})
+        if "Egress" not in policy["spec"]["policyTypes"] or not selector.items() <= labels.items():
+            continue
+        for rule in policy["spec"].get("egress", []):
+            assert rule.get("to"), f"{policy['metadata']['name']} lets a pod reach anywhere"
+            ports = [str(p["port"]) for p in rule.get("ports", [])] or ["any"]
+            allowed |= {(_peer(peer), port) for peer in rule["to"] for port in ports}
+    return allowed
+
+
+def test_egress_is_denied_but_for_what_each_pod_needs(rendered):
+    overlay, docs = rendered
+    policies = find(docs, "NetworkPolicy")
+    assert one(docs, "NetworkPolicy", "default-deny-egress")["spec"] == {"podSelector": {},
+                                                                         "policyTypes": ["Egress"]}
+    pods = {d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+            for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Job")}
+    pods.update({d["metadata"]["name"]: d["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+                 for d in docs if d["kind"] == "CronJob"})
+    pods["tl-rabbitmq"] = {"app.kubernetes.io/name": "tl-rabbitmq"}  # the Cluster Operator's pods
+    for name, labels in pods.items():
+        expected = set(EGRESS[name])
+        if name == "tl-rabbitmq" and overlay in ("partner", "edge"):  # shovels to the hub's AMQPS
+            expected.add(("203.0.113.10/32", "5671"))
+        assert _egress(policies, labels) == expected, name
+
+
 def test_broker_has_the_linking_and_metrics_plugins(rendered):
     _, docs = rendered
     plugins = one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["rabbitmq"]["additionalPlugins"]
