@@ -13,6 +13,7 @@ import kubernetes_validate
 import pytest
 from jsonschema import Draft202012Validator
 
+from services.platform import broker_permissions
 from services.servicekit import caller_keys
 from services.servicekit.health import HEALTH_TIMEOUT, LIVE_PATH, METRICS_PATH, READY_PATH
 from services.servicekit.runner import STOP_GRACE
@@ -29,6 +30,7 @@ from tests.ops.manifests import (
     one,
     render,
 )
+from tools import broker_users
 
 KUBERNETES_VERSIONS = ("1.30.0", "1.37.0")
 CLUSTER_SCOPED = {"Namespace"}
@@ -225,6 +227,17 @@ def test_only_a_signer_holds_a_private_caller_key_and_only_its_own(rendered):
                     for s in callers}
         assert public == expected, service
         assert "TL_CALLER_SECRET" not in refs and "tl-caller-secret" not in {r["name"] for r in refs.values()}
+
+
+def test_broker_users_have_the_permissions_broker_permissions_gives_them(rendered):
+    """The Permissions are generated from services/platform/broker_permissions.py (one place)."""
+    _, docs = rendered
+    assert broker_users.TARGET.read_text() == broker_users.render(), "rerun `python -m tools.broker_users`"
+    granted = {d["metadata"]["name"]: d["spec"]["permissions"] for d in docs if d["kind"] == "Permission"}
+    for deployment in find(docs, "Deployment"):
+        service = deployment["metadata"]["name"]
+        assert granted[f"tl-{service}"] == broker_permissions.service_permissions(service), service
+        assert ".*" not in granted[f"tl-{service}"].values(), service
 
 
 def test_each_service_has_its_own_broker_and_store_user(rendered):
