@@ -91,6 +91,16 @@ def public_key(signer, environ=os.environ):
     return private_key(signer, environ).public_key() if _pem(signer, True, environ) else None
 
 
+def check(process, environ=os.environ):
+    """At start: a signer's own private key loads, a service holds the gateway's public key
+    (every service verifies people's callers); else one ConfigError naming the variable."""
+    if process in SIGNERS:
+        private_key(process, environ)
+    if process != "gateway" and public_key("gateway", environ) is None:
+        raise ConfigError(f"{process} cannot check callers: set {variable('gateway', False)} (the "
+                          f"gateway's public key, PEM) or {variable('gateway', False)}_FILE")
+
+
 def generate(signers=SIGNERS):
     """A fresh key pair per signer, as environment variables (PEM text)."""
     env = {}

@@ -10,7 +10,7 @@ import time
 import jwt
 import pytest
 
-from services.servicekit import caller_keys
+from services.servicekit import caller_keys, rpc
 from services.servicekit.caller import Caller, audience
 from services.servicekit.errors import ConfigError, Unauthorized
 
@@ -129,3 +129,41 @@ def test_keys_from_files_and_each_process_gets_only_its_own_private_key(tmp_path
 
     assert private("notifications") == {"TL_CALLER_KEY_NOTIFICATIONS_FILE"}
     assert private("pencaker") == set()
+
+
+def test_call_signs_a_caller_for_the_one_service_it_calls(keys):
+    sent = {}
+
+    class Method:  # what nameko's RPC proxy hands `call`: its service's name and call_async
+        service_name = "pencaker"
+
+        def call_async(self, *args, **kwargs):
+            sent.update(kwargs)
+
+            class Reply:
+                def result(self):
+                    return "ok"
+            return Reply()
+    assert rpc.call(Method(), caller=Caller("budi", "citizen", "36.71")) == "ok"
+    assert Caller.verify(sent["caller"], "pencaker") == Caller("budi", "citizen", "36.71")
+    with pytest.raises(Unauthorized):
+        Caller.verify(sent["caller"], "aspirasi")
+
+
+def test_the_cluster_key_tool_writes_private_keys_for_their_owners_only(tmp_path, monkeypatch):
+    from tools import caller_keys as tool
+    tool.write(tmp_path / "keys")
+    assert (tmp_path / "keys" / "gateway.key").stat().st_mode & 0o077 == 0
+    for name in [n for n in os.environ if n.startswith("TL_CALLER_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("TL_CALLER_KEY_GATEWAY_FILE", str(tmp_path / "keys" / "gateway.key"))
+    token = Caller("op", "platform_operator", None).sign("news")
+    monkeypatch.delenv("TL_CALLER_KEY_GATEWAY_FILE")
+    monkeypatch.setenv("TL_CALLER_PUBLIC_KEY_GATEWAY_FILE", str(tmp_path / "keys" / "gateway.pub"))
+    assert Caller.verify(token, "news").role == "platform_operator"
+    commands = tool.kubectl_commands(tmp_path / "keys")
+    assert [c.split()[6] for c in commands] == ["tl-gateway-caller-key", "tl-notifications-caller-key",
+                                                "tl-caller-public-keys"]
+    assert not [c for c in commands[2:] if ".key" in c], "public keys only in the shared Secret"
+    with pytest.raises(FileExistsError):
+        tool.write(tmp_path / "keys")  # never overwrites a key
