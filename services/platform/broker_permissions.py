@@ -14,7 +14,13 @@ exchange. nameko's names make a service's own resources recognisable:
                                             .retry.<ms>ms and .dead queues beside it
     tangerang.shared                        the regions' shared exchange (x-shared contracts)
     amq.default                             the default exchange: the kit sends retries and
-                                            dead letters to a queue by name through it
+                                            dead letters to a queue by name through it, and
+                                            RabbitMQ needs write on it to declare a queue that
+                                            dead-letters there (all the kit's handler queues);
+                                            so a consumer's user can reach any queue by name
+                                            through it. Closing that needs the kit's queues to
+                                            dead-letter through an exchange of their service's,
+                                            which changes their arguments (a queue migration).
 
 So a service can publish only to its own event exchange (and the shared one),
 and consume only its own queues; it binds its handlers' queues to the event
