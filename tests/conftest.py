@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from services.platform.service_index import SERVICES_DIR
+from services.servicekit import caller_keys
 from services.servicekit.config import load_config
 from services.servicekit.store import connect
 from tools import backing
@@ -25,8 +26,10 @@ from tools.stack import Platform
 
 
 def pytest_configure(config):
-    # Tokens are signed with a secret from the environment; tests make one up.
+    # Tokens are signed with a secret from the environment, callers with key pairs: tests
+    # make them up (this process holds every private key, to sign as anybody).
     os.environ.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
+    caller_keys.ensure(os.environ)
     stack = backing.ensure()
     config._backing = stack
     os.environ.update(stack.env())

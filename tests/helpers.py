@@ -39,11 +39,12 @@ def start_with_recorder(container_factory, config, service_cls, recorder_cls):
     return container, recorder
 
 
-def signed(role, region=None, subject=None, opd=None, owns=()):
-    """A signed caller token, as the gateway makes one per request (valid for the
-    whole session, since modules sign theirs when they are collected)."""
+def signed(role, region=None, subject=None, opd=None, owns=(), service="any-worker-called-directly"):
+    """A signed caller token for `service`, as the gateway makes one per request (valid for
+    the whole session, since modules sign theirs when they are collected). Over RPC the
+    service's entrypoint checks the audience; a worker called directly (`rpc` above) does not."""
     from services.servicekit.caller import Caller
-    return Caller(subject or f"{role}@{region}", role, region, opd, tuple(owns)).sign(ttl=3600)
+    return Caller(subject or f"{role}@{region}", role, region, opd, tuple(owns)).sign(service, ttl=3600)
 
 
 def until_limited(send, allowed):

@@ -8,7 +8,6 @@ same run. `python -m tools.bench_prices` prints both.
 """
 import os
 import random
-import secrets
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pymongo import MongoClient
 from services.prices.catalogue import load_catalogue
 from services.prices.days import today_in
 from services.prices.domain import price_records, references
+from services.servicekit import caller_keys
 from services.servicekit.caller import Caller
 from services.servicekit.regions import get_region
 from tools import backing
@@ -83,9 +83,10 @@ def bare_insert(db, rows, name):
 
 
 def start_service(amqp_uri, mongo_uri, database):
-    os.environ.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))  # shared with our caller
+    caller_keys.ensure(os.environ)  # we sign the import's caller; the service gets the public keys
     port = _free_port()
-    env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri, "PRICES_DB": database,
+    env = {**caller_keys.for_process("prices", os.environ), "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
+           "PRICES_DB": database,
            "PRICES_OPS_HTTP": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", "prices"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -123,7 +124,7 @@ def run(amqp_uri, mongo_uri):
             cluster.prices.ping()
             started = time.perf_counter()
             report = cluster.prices.import_csv(REGION, text, caller=Caller(
-                "bench", "platform_operator", None).sign(ttl=600))
+                "bench", "platform_operator", None).sign("prices", ttl=600))
             ours_seconds = time.perf_counter() - started
         if report["new"] != len(rows) or report["rejected"]:
             raise SystemExit(f"bench import did not store every row: {report['new']} new, "

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from services.servicekit import caller_keys
 from tools import backing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +82,10 @@ class SmsGateway:
 
     def start(self, env):
         """The daemon; RunOnReceive inherits `env` (AMQP_URI, TL_REGION, SMSD_CONFIG)."""
+        # RunOnReceive signs as the SMS inbox: its own private key, no other.
         self.proc = subprocess.Popen(["gammu-smsd", "-c", str(self.config)], cwd=ROOT,
-                                     env={**env, "SMSD_CONFIG": str(self.config),
+                                     env={**caller_keys.for_process("sms_inbox", env),
+                                          "SMSD_CONFIG": str(self.config),
                                           "SMS_INBOX_LOG": str(self.dir / "inbox.log"),
                                           "PYTHONPATH": str(ROOT)},
                                      preexec_fn=backing.die_with_parent)

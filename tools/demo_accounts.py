@@ -47,7 +47,7 @@ def accounts():
 
 def open311_keys():
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")}
-    operator = Caller("tools.demo_accounts", "platform_operator", None).sign(ttl=300)
+    operator = Caller("tools.demo_accounts", "platform_operator", None).sign("aspirasi", ttl=300)
     with ClusterRpcProxy(config) as cluster:
         return [f"{region.code}  {cluster.aspirasi.issue_api_key(region.code, caller=operator)}  "
                 f"{region.name}" for region in all_regions()]

@@ -59,8 +59,8 @@ class _Catalogue:
         return self.aspirasi.categories(code)
 
     def set_category(self, *args):
-        # The operator's CLI signs as the platform operator (TL_TOKEN_SECRET, as the services).
-        operator = Caller("tools.regions", "platform_operator", None).sign()
+        # The operator's CLI signs as the platform operator, with the gateway's key (TL_CALLER_KEY_GATEWAY).
+        operator = Caller("tools.regions", "platform_operator", None).sign("aspirasi")
         return self.aspirasi.set_category(*args, caller=operator)
 
     def close(self):

@@ -17,6 +17,7 @@ import requests
 
 from services.platform.partners import Broker
 from services.platform.service_index import SERVICES
+from services.servicekit import caller_keys
 from services.servicekit.config import load_config
 from services.servicekit.errors import Unavailable
 from tools import backing, quorum_migration
@@ -29,7 +30,8 @@ GATEWAY = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
 def start_service(name, env, log=None):
     """One service's runner process; it dies with this process. `log`: an open file for its
     output (stdout and stderr), else this process's."""
-    return subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT,
+                            env=caller_keys.for_process(name, env),
                             preexec_fn=backing.die_with_parent, stdout=log,
                             stderr=subprocess.STDOUT if log else None)
 
@@ -115,8 +117,10 @@ def main():
     store_port = 27017 if not backing.port_open("127.0.0.1", 27017) else None
     stack = backing.ensure(store_port=store_port, store_dir=ROOT / ".data" / "mongo")
     env = {**os.environ, **stack.env(), "PYTHONUNBUFFERED": "1"}
-    # A fresh signing secret per run unless the operator gives one.
+    # A fresh token secret and caller key pairs per run unless the operator gives them; each
+    # service gets the public keys and only its own private key (start_service).
     env.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
+    caller_keys.ensure(env)
     mail, sms = start_channels(env)
     make_way_for_quorum_queues(env)
     procs = start_services(env)

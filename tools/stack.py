@@ -14,6 +14,7 @@ from urllib.parse import quote, urlparse
 import requests
 
 from services.platform.service_index import SERVICES
+from services.servicekit import caller_keys
 from services.servicekit.store import connect
 from tools import backing
 from tools.channels import MailSink, SmsGateway
@@ -65,8 +66,10 @@ class Platform:
     def __init__(self, amqp_uri, mongo_uri, prefix, **env):
         self.env = {**os.environ, "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
                     "PYTHONUNBUFFERED": "1", **env}
-        # Services verify the callers the gateway signs: one secret for the platform.
+        # People's tokens: one secret; callers: a key pair per signer, each service getting the
+        # public keys and only its own private key (run_platform.start_service).
         self.env.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
+        caller_keys.ensure(self.env)
         self.env["GATEWAY_HTTP"] = f"127.0.0.1:{backing.free_port()}"
         for name in SERVICES:
             self.env[f"{name.upper()}_OPS_HTTP"] = f"127.0.0.1:{backing.free_port()}"

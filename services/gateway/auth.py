@@ -69,14 +69,15 @@ def _account_stands(request, data):
 
 
 def signed_caller(request, optional=False):
-    """The request's caller signed for the services; None when optional and no token was sent."""
+    """The request's caller, which `call` signs for the service it calls; None when optional
+    and no token was sent."""
     if optional and "Authorization" not in request.headers:
         return None
-    return authenticate(request).sign()
+    return authenticate(request)
 
 
 def citizen_caller(request):
     """The signed-in caller, or an anonymous citizen (who may still prove a tracking secret)."""
     if "Authorization" not in request.headers:
-        return Caller.anonymous().sign()
-    return authenticate(request).sign()
+        return Caller.anonymous()
+    return authenticate(request)

@@ -121,7 +121,7 @@ class Officer:
 
     def call(self, method, *args, **kwargs):
         """An RPC made as this officer, signed (the services decide what the officer may do)."""
-        return call(method, *args, caller=self.caller.sign(), **kwargs)
+        return call(method, *args, caller=self.caller, **kwargs)
 
 
 def console(method, url, roles, query=None, form=None, statuses=(), response_type="text/html"):

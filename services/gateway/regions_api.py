@@ -61,7 +61,7 @@ class _Catalogue:
         return call(self.proxy.categories, code, timeout=5)
 
     def set_category(self, code, category, name, opd):
-        return call(self.proxy.set_category, code, category, name, opd, caller=self.caller.sign(),
+        return call(self.proxy.set_category, code, category, name, opd, caller=self.caller,
                     timeout=5)
 
 

@@ -48,8 +48,8 @@ class Session:
     issued_at: int = 0
 
     def caller(self):
-        """Who this session acts as, signed for the services' `caller` keyword."""
-        return Caller(self.subject, self.role, self.region, self.opd).sign()
+        """Who this session acts as, for the services' `caller` keyword (`call` signs it)."""
+        return Caller(self.subject, self.role, self.region, self.opd)
 
 
 def secret():

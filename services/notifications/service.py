@@ -93,7 +93,7 @@ class NotificationsService(Observable):
         self.repo.subscribe(region_code, channel, address, domain.contact_key(channel, address))
 
     def _as_service(self):
-        return Caller.service(self.name).sign()
+        return Caller.service(self.name)  # `call` signs it for the service called
 
     def _recipient(self, event, notice, owner, record_id, **named):
         """The contact `owner` (aspirasi, pencaker) gives for the event's record, asked for the

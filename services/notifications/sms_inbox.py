@@ -8,8 +8,9 @@ files backend, row ids with SQL) and its content in the environment:
 SMS_MESSAGES, SMS_1_NUMBER, SMS_1_TEXT, ... and, for a multipart message,
 DECODED_1_TEXT with the joined text. This command needs AMQP_URI (the region's
 broker), TL_REGION (the region the modem serves) and SMSD_CONFIG (to queue the
-reply with gammu-smsd-inject) in the daemon's environment, and TL_CALLER_SECRET
-(or TL_TOKEN_SECRET) to sign its calls as a platform service.
+reply with gammu-smsd-inject) in the daemon's environment, and its own signing key
+(TL_CALLER_KEY_SMS_INBOX, or TL_CALLER_KEY_SMS_INBOX_FILE) to sign its calls as a
+platform service: it can sign only itself, for the notifications service alone.
 
 A report is idempotent per message: its key comes from the message ids (or
 sender, time and text), so a second run for the same SMS (the daemon runs the
@@ -78,11 +79,11 @@ def answer(cluster, region, sender, text, key):
         except NotFound:
             return sms_commands.not_found_reply(command.number)
     if command.kind == "stop":
-        cluster.notifications.opt_out_phone(sender, caller=Caller.service("sms_inbox").sign())
+        cluster.notifications.opt_out_phone(sender, caller=Caller.service("sms_inbox").sign("notifications"))
         return sms_commands.stopped_reply()
     if command.kind == "harga":
         cluster.notifications.subscribe_price_alerts(region.code, "sms", sender,
-                                                     caller=Caller.service("sms_inbox").sign())
+                                                     caller=Caller.service("sms_inbox").sign("notifications"))
         return sms_commands.subscribed_reply(region.name)
     return sms_commands.help_reply(codes, command.problem)
 

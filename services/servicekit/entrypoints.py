@@ -1,13 +1,16 @@
-"""Nameko's `rpc`, with DomainError declared expected and replies that cannot kill the service.
+"""Nameko's `rpc`, with DomainError declared expected, replies that cannot kill the service,
+and the signed caller checked on arrival.
 
 A citizen's bad input is not a server fault: nameko then logs it as a
 warning without a traceback, and metrics count it as a client error.
 """
 import logging
+import sys
 
 from nameko.rpc import Rpc as NamekoRpc
 
-from services.servicekit.errors import DomainError
+from services.servicekit.caller import Caller
+from services.servicekit.errors import DomainError, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +23,21 @@ class Rpc(NamekoRpc):
     nothing. The caller has its own deadline; the request, never acked, is
     redelivered once the connection is back.
     """
+
+    def handle_message(self, body, message):
+        """A `caller` keyword is verified here, for this service's audience only (a token made
+        for another service, or signed by a key that may not sign it, is refused before any
+        worker runs); the worker gets the verified Caller. Every RPC takes `caller` by keyword
+        only (tests/ops/test_architecture.py), so it cannot slip past as a positional."""
+        kwargs = body.get("kwargs") if isinstance(body, dict) else None
+        if isinstance(kwargs, dict) and kwargs.get("caller") is not None:
+            try:
+                caller = Caller.verify(kwargs["caller"], self.container.service_name)
+            except Unauthorized:
+                self.handle_result(message, None, None, sys.exc_info())
+                return
+            body = {**body, "kwargs": {**kwargs, "caller": caller}}
+        return super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         try:

@@ -11,6 +11,7 @@ from nameko.exceptions import UnknownService
 from nameko.rpc import ReplyListener as NamekoReplyListener
 from nameko.rpc import RpcProxy as NamekoRpcProxy
 
+from services.servicekit.caller import Caller
 from services.servicekit.errors import Unavailable
 from services.servicekit.events import CONNECTION_ERRORS
 
@@ -22,8 +23,12 @@ DEFAULT_TIMEOUT = float(os.environ.get("RPC_TIMEOUT", "2"))
 
 
 def call(method, *args, timeout=None, **kwargs):
-    """Call `proxy.service.method` and raise Unavailable after `timeout` s."""
+    """Call `proxy.service.method` and raise Unavailable after `timeout` s.
+
+    A `Caller` given as `caller=` is signed here, for the service called alone."""
     timeout = timeout or DEFAULT_TIMEOUT
+    if isinstance(kwargs.get("caller"), Caller):
+        kwargs["caller"] = kwargs["caller"].sign(method.service_name)
     try:
         with eventlet.Timeout(timeout):
             return method.call_async(*args, **kwargs).result()

@@ -24,6 +24,7 @@ from nameko.runners import ServiceRunner  # noqa: E402
 from nameko.web.server import WebServer  # noqa: E402
 
 from services.platform.service_index import SERVICES, SERVICES_DIR, service_class  # noqa: E402
+from services.servicekit import caller_keys  # noqa: E402
 from services.servicekit.config import load_config  # noqa: E402
 from services.servicekit.errors import ConfigError  # noqa: E402
 from services.servicekit.scrub import install_log_filter  # noqa: E402
@@ -72,6 +73,7 @@ def stop_taking_http_requests(runner):
 
 def run(name, config_path=None):
     config = load_config(config_path or SERVICES_DIR / name / "config.yaml")
+    caller_keys.check(name)
     check_backing_services(config)
     runner = ServiceRunner(config)
     runner.add_service(service_class(name))

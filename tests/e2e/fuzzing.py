@@ -108,7 +108,8 @@ class World:
         self.post(f"{r}/prices/markets/{self.market}/records", self.record_body(),
                   self.tokens["region_admin"])
         with ClusterRpcProxy({"AMQP_URI": self.amqp}) as cluster:
-            self.api_key = cluster.aspirasi.issue_api_key(REGION, caller=signed("region_admin", REGION))
+            self.api_key = cluster.aspirasi.issue_api_key(
+                REGION, caller=signed("region_admin", REGION, service="aspirasi"))
         created = self.http.post(f"{self.url}/open311/v2/requests.json", data=self.open311_form(),
                                  headers=client(), timeout=10)
         assert created.status_code == 201, created.text

@@ -100,7 +100,8 @@ def test_submission_rate_limit_answers_429_with_retry_after(platform, http):
 def open311_key(platform):
     from nameko.standalone.rpc import ClusterRpcProxy
     with ClusterRpcProxy({"AMQP_URI": platform.env["AMQP_URI"]}) as cluster:
-        return cluster.aspirasi.issue_api_key("36.71", caller=signed("region_admin", "36.71"))
+        return cluster.aspirasi.issue_api_key("36.71",
+                                              caller=signed("region_admin", "36.71", service="aspirasi"))
 
 
 def test_open311_round_trip_json_and_xml(platform, http):

@@ -42,7 +42,7 @@ def test_cookie_is_signed_httponly_lax_and_expires():
     assert "Secure" not in header and "Path=/" in header
     again = sessions.current(request(value))
     assert again == session
-    assert Caller.verify(again.caller()) == SITI  # what services receive as `caller`
+    assert Caller.verify(again.caller().sign("pencaker"), "pencaker") == SITI  # what services receive
     assert sessions.current(request()) is None
 
 

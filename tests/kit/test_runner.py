@@ -32,3 +32,10 @@ def test_bad_config_value_is_one_line():
     result = run_service({"AMQP_URI": "rabbit-at-localhost"})
     assert result.returncode == 2 and "AMQP_URI is invalid" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_service_without_the_gateways_public_key_is_one_line():
+    import os
+    result = run_service({name: "" for name in os.environ if name.startswith("TL_CALLER_")})
+    assert result.returncode == 2 and "TL_CALLER_PUBLIC_KEY_GATEWAY" in result.stderr
+    assert "Traceback" not in result.stderr

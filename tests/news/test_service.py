@@ -44,7 +44,7 @@ def news(container_factory, config):
 
 
 def as_editor(region, name=None):
-    return signed("editor", region, name)
+    return signed("editor", region, name, service="news")  # over RPC: for the news service
 
 
 ED71, ED03, ED74, ED01, ED02 = (as_editor(code) for code in ("36.71", "36.03", "36.74", "36.01", "36.02"))

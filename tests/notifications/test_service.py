@@ -56,7 +56,9 @@ def service(mongo_db, provider):
         NotificationsService, repo=NotificationRepository(mongo_db),
         channels={"whatsapp": WhatsAppChannel(provider.url, "rahasia")},
         config={"PHONE_CHANNEL": "whatsapp", "PUBLIC_URL": "https://live.example", "OPT_OUT_SECRET": "s"})
-    for proxy in (worker.aspirasi.notification_recipient, worker.pencaker.notification_recipient):
+    for name, proxy in (("aspirasi", worker.aspirasi.notification_recipient),
+                        ("pencaker", worker.pencaker.notification_recipient)):
+        proxy.service_name = name  # whom `call` signs the caller for, as nameko's proxy tells it
         proxy.call_async.return_value.result.return_value = {"phone": "0812-3456-7890"}
     return worker
 
@@ -87,7 +89,8 @@ def test_whatsapp_goes_out_once_per_event_and_a_failure_is_retried(service, prov
     assert body["text"]["body"].startswith("Laporan Anda LAKSA-3671-2026-000042 sudah diselesaikan oleh "
                                            "Dinas Lingkungan Hidup. Catatan petugas: Sudah diangkut.")
     args, kwargs = service.aspirasi.notification_recipient.call_async.call_args
-    assert args == ("LAKSA-3671-2026-000042",) and Caller.verify(kwargs["caller"]).role == "service"
+    assert args == ("LAKSA-3671-2026-000042",)
+    assert Caller.verify(kwargs["caller"], "aspirasi") == Caller.service("notifications")
     assert kwargs["acting_for"] == "36.71"  # the event's region: aspirasi refuses another's ticket
 
 
@@ -119,7 +122,8 @@ def test_seekers_hear_of_applications_and_the_ak1_report(service, provider):
                                "Anda diundang wawancara")
     assert "paling lambat 2027-05-27" in texts[1]
     args, kwargs = service.pencaker.notification_recipient.call_async.call_args
-    assert args == ("S0123456789abcde",) and Caller.verify(kwargs["caller"]).subject == "notifications"
+    assert args == ("S0123456789abcde",)
+    assert Caller.verify(kwargs["caller"], "pencaker") == Caller.service("notifications")
     assert kwargs["acting_for"] == "36.71"
     first = service.pencaker.notification_recipient.call_async.call_args_list[0][1]
     assert (first["acting_for"], first["application_id"]) == ("36.71", "LK-3671-2026-000042.S0123456789abcde")
@@ -129,7 +133,7 @@ def test_price_alerts_reach_the_regions_subscribers_until_they_stop(service, pro
     alert = new_event("price_alert_raised", "prices", "36.71", {
         **contract("price_alert_raised")["x-example"]["payload"],
         "alert_id": "36.71:pasar-anyar:cabai-rawit-merah:2026-11-27"})
-    inbox = Caller.service("sms_inbox").sign()
+    inbox = Caller.service("sms_inbox").sign("notifications")
     with pytest.raises(ValidationFailed):
         service.subscribe_price_alerts("36.71", "whatsapp", "bukan nomor", caller=inbox)
     with pytest.raises(Forbidden):  # only a platform service subscribes a number

@@ -223,6 +223,25 @@ def test_optional_rpc_arguments_are_passed_by_name():
     _check(positional_optionals(), POSITIONAL_OPTIONALS, "optional RPC arguments passed by position")
 
 
+def positional_callers(services=SERVICES):
+    """@rpc methods that take `caller` by position: the entrypoint checks it by keyword only."""
+    found = set()
+    for name in DOMAIN_SERVICES:
+        for path in sorted((services / name).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef) and any(
+                        ast.unparse(d).split("(")[0] == "rpc" for d in node.decorator_list) and (
+                        "caller" in [a.arg for a in node.args.posonlyargs + node.args.args]):
+                    found.add((name, node.name))
+    return found
+
+
+def test_every_rpc_takes_its_caller_by_keyword_only():
+    """The kit's rpc entrypoint verifies `caller` for its own service's audience on arrival,
+    from the keywords; one taken by position would reach the worker unchecked for audience."""
+    assert not positional_callers()
+
+
 def test_no_import_circle():
     _check(import_circles(), IMPORT_CIRCLES, "import circles")
 

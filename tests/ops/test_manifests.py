@@ -13,6 +13,8 @@ import kubernetes_validate
 import pytest
 from jsonschema import Draft202012Validator
 
+from services.platform import broker_permissions
+from services.servicekit import caller_keys
 from services.servicekit.health import HEALTH_TIMEOUT, LIVE_PATH, METRICS_PATH, READY_PATH
 from services.servicekit.runner import STOP_GRACE
 from tests.ops.manifests import (
@@ -28,6 +30,7 @@ from tests.ops.manifests import (
     one,
     render,
 )
+from tools import broker_users
 
 KUBERNETES_VERSIONS = ("1.30.0", "1.37.0")
 CLUSTER_SCOPED = {"Namespace"}
@@ -201,8 +204,40 @@ def _env_secrets(container):
             if "secretKeyRef" in e.get("valueFrom", {})}
 
 
-# The one secret every service holds on purpose: it verifies the callers the gateway signs.
-CALLER_SECRET = "tl-caller-secret"
+# The one Secret services share on purpose: public keys, which verify callers and sign nothing.
+CALLER_PUBLIC_KEYS = "tl-caller-public-keys"
+
+
+def test_only_a_signer_holds_a_private_caller_key_and_only_its_own(rendered):
+    """A service gets the public keys of the signers that may call it (caller_keys.SIGNERS);
+    the gateway and notifications, which sign callers, each their own private key alone."""
+    _, docs = rendered
+    for deployment in find(docs, "Deployment"):
+        service = deployment["metadata"]["name"]
+        (container,) = deployment["spec"]["template"]["spec"]["containers"]
+        refs = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container.get("env", [])
+                if "secretKeyRef" in e.get("valueFrom", {})}
+        private = {name: ref["name"] for name, ref in refs.items() if name.startswith("TL_CALLER_KEY_")}
+        assert private == ({caller_keys.variable(service, True): f"tl-{service}-caller-key"}
+                           if service in caller_keys.SIGNERS else {}), service
+        callers = {s for s, allowed in caller_keys.SIGNERS.items() if s != service and service != "gateway"
+                   and (allowed["audiences"] is caller_keys.ANY or service in allowed["audiences"])}
+        public = {name: ref for name, ref in refs.items() if name.startswith("TL_CALLER_PUBLIC_KEY_")}
+        expected = {caller_keys.variable(s, False): {"name": CALLER_PUBLIC_KEYS, "key": s.replace("_", "-")}
+                    for s in callers}
+        assert public == expected, service
+        assert "TL_CALLER_SECRET" not in refs and "tl-caller-secret" not in {r["name"] for r in refs.values()}
+
+
+def test_broker_users_have_the_permissions_broker_permissions_gives_them(rendered):
+    """The Permissions are generated from services/platform/broker_permissions.py (one place)."""
+    _, docs = rendered
+    assert broker_users.TARGET.read_text() == broker_users.render(), "rerun `python -m tools.broker_users`"
+    granted = {d["metadata"]["name"]: d["spec"]["permissions"] for d in docs if d["kind"] == "Permission"}
+    for deployment in find(docs, "Deployment"):
+        service = deployment["metadata"]["name"]
+        assert granted[f"tl-{service}"] == broker_permissions.service_permissions(service), service
+        assert ".*" not in granted[f"tl-{service}"].values(), service
 
 
 def test_each_service_has_its_own_broker_and_store_user(rendered):
@@ -219,9 +254,8 @@ def test_each_service_has_its_own_broker_and_store_user(rendered):
         assert secrets["MONGO_USER"] == secrets["MONGO_PASSWORD"] == store
         assert "administrator" not in users[broker].get("tags", []), service
         assert permissions[broker]["vhost"] == "/"
-        for secret in set(secrets.values()) - {CALLER_SECRET}:
+        for secret in set(secrets.values()) - {CALLER_PUBLIC_KEYS}:
             assert seen.setdefault(secret, service) == service, f"{secret} shared by {service}"
-        assert secrets["TL_CALLER_SECRET"] == CALLER_SECRET, service
         assert not {"tl-rabbitmq-default-user", "tl-mongodb-root"} & set(secrets.values()), service
     gateway = {e["name"]: e.get("value") for e in
                one(docs, "Deployment", "gateway")["spec"]["template"]["spec"]["containers"][0]["env"]}
@@ -368,6 +402,73 @@ def test_network_policies_open_only_the_gateway_to_outside(rendered):
                                             (pods({"app.kubernetes.io/name": "tl-mongodb"}), ["27017"])]
     service_pods = [d["spec"]["template"]["metadata"]["labels"] for d in find(docs, "Deployment")]
     assert all(labels.get("tangerang.live/role") == "service" for labels in service_pods)
+
+
+PRIVATE_V4 = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8",
+              "100.64.0.0/10"}
+PRIVATE_V6 = {"::1/128", "fc00::/7", "fe80::/10", "64:ff9b::/96", "2002::/16"}
+DNS, BROKER, STORE = {("dns", "53")}, {("tl-rabbitmq", "5672")}, {("tl-mongodb", "27017")}
+# Where each pod may connect to, written out by hand (not read from the policies under test).
+EGRESS = {
+    "gateway": DNS | BROKER | STORE | {("tl-rabbitmq", "15672")},
+    "aspirasi": DNS | BROKER | STORE,
+    "pencaker": DNS | BROKER | STORE,
+    "prices": DNS | BROKER | STORE,
+    "news": DNS | BROKER | STORE | {(net, port) for net in ("public", "public6") for port in ("80", "443")},
+    "notifications": DNS | BROKER | STORE | {("192.0.2.25/32", p) for p in ("25", "465", "587")}
+    | {("192.0.2.53/32", "5432"), ("public", "443")},
+    "tl-rabbitmq": DNS | {("tl-rabbitmq", "any")},
+    "tl-mongodb": DNS | STORE,
+    "tl-mongodb-init": DNS | STORE,
+    "tl-mongodb-backup": DNS | STORE,
+}
+
+
+def _peer(peer):
+    """A short name for an egress peer: dns, a pod's app name, public(6) or a CIDR."""
+    if "ipBlock" in peer:
+        block = peer["ipBlock"]
+        if block["cidr"] in ("0.0.0.0/0", "::/0"):
+            private = PRIVATE_V6 if ":" in block["cidr"] else PRIVATE_V4
+            assert set(block.get("except", ())) >= private, block
+            return "public" if block["cidr"] == "0.0.0.0/0" else "public6"
+        return block["cidr"]
+    labels = peer.get("podSelector", {}).get("matchLabels", {})
+    if peer.get("namespaceSelector"):
+        assert peer["namespaceSelector"] == {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}
+        assert labels == {"k8s-app": "kube-dns"}, peer
+        return "dns"
+    return labels["app.kubernetes.io/name"]
+
+
+def _egress(policies, labels):
+    allowed = set()
+    for policy in policies:
+        selector = policy["spec"]["podSelector"].get("matchLabels", {})
+        if "Egress" not in policy["spec"]["policyTypes"] or not selector.items() <= labels.items():
+            continue
+        for rule in policy["spec"].get("egress", []):
+            assert rule.get("to"), f"{policy['metadata']['name']} lets a pod reach anywhere"
+            ports = [str(p["port"]) for p in rule.get("ports", [])] or ["any"]
+            allowed |= {(_peer(peer), port) for peer in rule["to"] for port in ports}
+    return allowed
+
+
+def test_egress_is_denied_but_for_what_each_pod_needs(rendered):
+    overlay, docs = rendered
+    policies = find(docs, "NetworkPolicy")
+    assert one(docs, "NetworkPolicy", "default-deny-egress")["spec"] == {"podSelector": {},
+                                                                         "policyTypes": ["Egress"]}
+    pods = {d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+            for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Job")}
+    pods.update({d["metadata"]["name"]: d["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+                 for d in docs if d["kind"] == "CronJob"})
+    pods["tl-rabbitmq"] = {"app.kubernetes.io/name": "tl-rabbitmq"}  # the Cluster Operator's pods
+    for name, labels in pods.items():
+        expected = set(EGRESS[name])
+        if name == "tl-rabbitmq" and overlay in ("partner", "edge"):  # shovels to the hub's AMQPS
+            expected.add(("203.0.113.10/32", "5671"))
+        assert _egress(policies, labels) == expected, name
 
 
 def test_broker_has_the_linking_and_metrics_plugins(rendered):

@@ -62,7 +62,7 @@ def record_prices(platform):
         for day, prices in days.items():
             cluster.prices.record_prices(REGION, "pasar-anyar", day.isoformat(), [
                 {"commodity": commodity, "price": price} for commodity, price in prices.items()],
-                caller=signed("region_admin", REGION))
+                caller=signed("region_admin", REGION, service="prices"))
     return (today - timedelta(days=1)).isoformat()
 
 

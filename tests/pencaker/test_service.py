@@ -283,7 +283,7 @@ def test_the_sweep_announces_an_open_report_window_once_and_contact_goes_by_rpc(
     eventlet.sleep(0.3)
     assert len([e for e in Recorder.seen if e["payload"].get("seeker_id") == budi["seeker_id"]
                 and e["event_type"] == "seeker_report_window_opened"]) == 1
-    notifications = signed("service", subject="notifications")
+    notifications = signed("service", subject="notifications", service="pencaker")
     assert rpc(container, "notification_recipient", budi["seeker_id"], caller=notifications,
                acting_for="36.71") == {"phone": "081234567890", "email": "budi@example.id"}
     with pytest.raises(Forbidden):  # another citizen may not read it

@@ -22,6 +22,7 @@ from pathlib import Path
 import pika
 import requests
 
+from services.servicekit import caller_keys
 from services.servicekit.envelope import contract, new_event
 from services.servicekit.outbox import SHARED_EXCHANGE_NAME, shared_routing_key
 from tools import backing, demo_data
@@ -234,8 +235,9 @@ def print_table(figures):
 
 
 def main():
-    # The platform and the price import's caller share one signing secret.
+    # The platform's token secret and caller keys, which this process signs with too.
     os.environ.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
+    caller_keys.ensure(os.environ)
     stack = backing.ensure()
     figures = []
     try:
