@@ -15,7 +15,7 @@ platform service: it can sign only itself, for the notifications service alone.
 A report is idempotent per message: its key comes from the message ids (or
 sender, time and text), so a second run for the same SMS (the daemon runs the
 command again when it took over two minutes) returns the same ticket. The key is
-an HMAC of them with a server secret (SMS_KEY_SECRET, else the caller secret the
+an HMAC of them with a server secret (SMS_KEY_SECRET, else one derived from the caller key the
 command holds anyway): Gammu's inbox file names are the date, time and phone
 number, so a plain hash of them could be computed by anyone who knows when a
 number sent an SMS. Neither key nor message ids (they name the phone) are logged.
@@ -30,7 +30,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.notifications import sms_commands
 from services.notifications.channels import queue_sms
-from services.servicekit.caller import Caller, token_secret
+from services.servicekit import caller_keys
+from services.servicekit.caller import Caller
 from services.servicekit.errors import NotFound, ValidationFailed
 from services.servicekit.regions import get_region
 
@@ -48,9 +49,13 @@ def read_message(environ):
 
 
 def key_secret(environ):
-    """SMS_KEY_SECRET, else the caller secret (the same for every run of the command, so the
-    daemon's second run for a message finds the first one's ticket)."""
-    return environ.get("SMS_KEY_SECRET") or token_secret()
+    """SMS_KEY_SECRET, else a secret derived from this host's own caller key (which only the
+    SMS host holds); the same for every run of the command, so the daemon's second run for a
+    message finds the first one's ticket."""
+    if environ.get("SMS_KEY_SECRET"):
+        return environ["SMS_KEY_SECRET"]
+    own = caller_keys.private_key("sms_inbox", environ).private_bytes_raw()
+    return hmac.new(own, b"tl-sms-report-keys", hashlib.sha256).hexdigest()
 
 
 def idempotency_key(secret, message_ids, environ, sender, text):
