@@ -180,9 +180,9 @@ class PencakerPages:
 
     def _ak1_refused(self, request, refusal, code):
         """The AK/1 form again, with what the gate refused named beside its field."""
-        return self._ak1_form(get_region(code), refusal.values, gate_problems(refusal), 400)
+        return self._ak1_form(request, get_region(code), refusal.values, gate_problems(refusal), 400)
 
-    @page("POST", "/r/<string:code>/ak1/daftar", form=AK1_FORM, statuses=(303,), invalid=_ak1_refused)
+    @page("POST", "/r/<string:code>/ak1/daftar", form=AK1_FORM, statuses=(303, 403), invalid=_ak1_refused)
     def ak1_register(self, request, code):
         """Register, create the seeker's sign-in, start their session, show the card."""
         region = get_region(code)

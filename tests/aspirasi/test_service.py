@@ -146,7 +146,7 @@ def test_a_service_reads_a_contact_only_for_the_tickets_region(aspirasi, mongo_d
     notifications service asks for the region of that event, and gets nothing."""
     container, _ = aspirasi
     number = rpc(container, "submit", "36.71", REPORT)["number"]
-    notifications = signed("service", subject="notifications")
+    notifications = signed("service", subject="notifications", service="aspirasi")
     assert rpc(container, "notification_recipient", number, caller=notifications, acting_for="36.71") == {
         "phone": "081234567890", "email": "budi@example.id"}
     before = mongo_db.tickets.find_one({"_id": number})

@@ -192,7 +192,7 @@ def test_vacancy_lifecycle_matching_applications_and_placement(pencaker):
     rpc(container, "withdraw_application", other["id"], caller=as_seeker(siti))
     # News of Siti's (36.02) application in 36.71 is an event of 36.71: her contact for that
     # application, and only for it
-    notifications = signed("service", subject="notifications")
+    notifications = signed("service", subject="notifications", service="pencaker")
     assert rpc(container, "notification_recipient", siti["seeker_id"], caller=notifications,
                acting_for="36.71", application_id=other["id"])["phone"] == "081234567890"
     with pytest.raises(Forbidden, match="the record is of region 36.02"):

@@ -108,7 +108,7 @@ def one_attempt(container_factory, service_config):
 
 def test_a_correction_that_keeps_losing_is_refused_naming_its_line(one_attempt, mongo_db):
     region, market = "36.71", "pasar-anyar"
-    day, officer = old_day(region), signed("region_admin", region, "ani")
+    day, officer = old_day(region), signed("region_admin", region, "ani", service="prices")
 
     def record(price):
         with ServiceRpcProxy("prices", one_attempt, timeout=20) as prices:
