@@ -137,7 +137,7 @@ def sealed_secret(secret, idempotency_key, region_code, now):
     and the store holds only the key's SHA-256, so what is stored opens nothing by itself.
     `sealed_until` is epoch seconds (the embedded store compares numbers, not datetimes)."""
     raw = base64.urlsafe_b64decode(secret + "=" * (-len(secret) % 4))
-    sealed = bytes(a ^ b for a, b in zip(raw, _pad(idempotency_key, region_code)))
+    sealed = bytes(a ^ b for a, b in zip(raw, _pad(idempotency_key, region_code), strict=True))
     return {"sealed": sealed.hex(), "sealed_until": now.timestamp() + RETRY_WINDOW.total_seconds()}
 
 
@@ -145,7 +145,8 @@ def unsealed_secret(claim, idempotency_key, region_code, now):
     """The secret a claim keeps for its key, or None once the retry window is over."""
     if not claim or not claim.get("sealed") or claim.get("sealed_until", 0) <= now.timestamp():
         return None
-    raw = bytes(a ^ b for a, b in zip(bytes.fromhex(claim["sealed"]), _pad(idempotency_key, region_code)))
+    pad = _pad(idempotency_key, region_code)
+    raw = bytes(a ^ b for a, b in zip(bytes.fromhex(claim["sealed"]), pad, strict=True))
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

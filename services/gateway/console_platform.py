@@ -17,7 +17,8 @@ from services.servicekit.rpc import RpcProxy
 
 OPERATOR = ("platform_operator",)
 SECTION = "/petugas/platform"
-REGION_FORM = {"type": "object", "properties": {name: {"type": "string", "maxLength": size} for name, size in (
+REGION_FORM = {"type": "object", "properties": {
+    name: {"type": "string", "maxLength": size} for name, size in (
     ("csrf", 100), ("code", 5), ("name", 120), ("province", 80), ("domain", 253), ("timezone", 60),
     ("edge", 10))}}
 FIELD_NAMES = {"code": "Kode wilayah (mis. 36.05)", "name": "Nama", "province": "Provinsi",

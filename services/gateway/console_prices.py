@@ -146,7 +146,8 @@ class PricesConsole:
             return back(HOME, error="Berkas bukan teks UTF-8; simpan lembar kerja sebagai CSV UTF-8.")
         try:
             report = officer.call(self.prices.import_csv, officer.region, text,
-                                  default_market=read_form(request).get("pasar") or None, timeout=IMPORT_TIMEOUT)
+                                  default_market=read_form(request).get("pasar") or None,
+                                  timeout=IMPORT_TIMEOUT)
         except ValidationFailed as error:
             return back(HOME, error=f"Berkas tidak dapat dibaca: {error.message}")
         except Conflict as error:

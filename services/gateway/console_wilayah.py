@@ -120,7 +120,8 @@ class RegionAdminConsole:
     @console("POST", SECTION + "/akun", ADMIN, form=form(("username", "password", "role", "opd")))
     def console_create_account(self, request, officer):
         """Create an officer account of the region."""
-        values = {k: (read_form(request).get(k) or "").strip() for k in ("username", "password", "role", "opd")}
+        form = read_form(request)
+        values = {k: (form.get(k) or "").strip() for k in ("username", "password", "role", "opd")}
         if values["role"] not in OFFICER_KINDS:
             return back(SECTION, error=MESSAGES["role"])
         authorize(account_action(values["role"]), officer.caller, officer.region)

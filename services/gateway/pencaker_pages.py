@@ -65,6 +65,7 @@ SIGN_IN_FORM = {"type": "object", "properties": {
     "card_number": {"type": "string", "maxLength": 64}, "password": {"type": "string", "maxLength": 200},
     "next": {"type": "string", "maxLength": 500}, "csrf": {"type": "string", "maxLength": 100}}}
 SIGN_IN = "/ak1/masuk"
+CSRF_ONLY = {"type": "object", "properties": {"csrf": {"type": "string", "maxLength": 100}}}
 STALE_FORM = ("Formulir ini kedaluwarsa atau tidak berasal dari halaman kami. "
               "Isi kata sandi lagi lalu kirim.")
 # Pencaker's field names -> the form's; messages citizens read instead of the domain's English.
@@ -249,7 +250,7 @@ class PencakerPages:
         sessions.end_form_token(response, SIGN_IN)
         return response
 
-    @page("POST", "/ak1/keluar", form={"type": "object", "properties": {"csrf": {"type": "string", "maxLength": 100}}},
+    @page("POST", "/ak1/keluar", form=CSRF_ONLY,
           statuses=(303, 403))
     def ak1_sign_out(self, request):
         session = sessions.current(request)
@@ -280,7 +281,7 @@ class PencakerPages:
                       religions=RELIGIONS, sexes=SEXES, active="loker",
                       headers={"Cache-Control": "private, no-store"})
 
-    @page("POST", "/ak1/lapor", form={"type": "object", "properties": {"csrf": {"type": "string", "maxLength": 100}}},
+    @page("POST", "/ak1/lapor", form=CSRF_ONLY,
           statuses=(303, 403))
     def ak1_report(self, request):
         """The six-monthly report that keeps the card active."""

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import jwt
 
 from services.gateway.auth import ISSUER, ROLES
-from services.servicekit.described import FORM_VALUES
 from services.servicekit.caller import Caller, token_secret
+from services.servicekit.described import FORM_VALUES
 from services.servicekit.errors import Forbidden, ValidationFailed
 
 COOKIE = "sesi"
