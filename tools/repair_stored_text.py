@@ -126,7 +126,8 @@ def check_accounts(db, fix):
 def check_api_keys(db, fix):
     found = []
     for doc in db.api_keys.find({}).limit(SCAN_LIMIT):
-        found += _clean_field(db.api_keys, doc, "label", MAX_LABEL, f"aspirasi.api_keys {doc['_id'][:12]}", fix)
+        where = f"aspirasi.api_keys {doc['_id'][:12]}"
+        found += _clean_field(db.api_keys, doc, "label", MAX_LABEL, where, fix)
     return found
 
 
@@ -190,7 +191,8 @@ def service_databases():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tools.repair_stored_text", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.repair_stored_text",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("--fix", action="store_true", help="repair (default: only report)")
     args = parser.parse_args(argv)
     findings = repair(service_databases(), fix=args.fix)

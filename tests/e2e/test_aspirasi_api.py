@@ -27,7 +27,8 @@ def test_retry_with_idempotency_key_returns_the_same_ticket(platform, http):
     first = submit(http, platform, **{"Idempotency-Key": key}).json()["number"]
     second = submit(http, platform, **{"Idempotency-Key": key}).json()["number"]
     assert first == second
-    stored = platform.db("aspirasi").tickets.find({"idempotency_hash": hashlib.sha256(key.encode()).hexdigest()})
+    key_hash = hashlib.sha256(key.encode()).hexdigest()
+    stored = platform.db("aspirasi").tickets.find({"idempotency_hash": key_hash})
     assert [t["_id"] for t in stored] == [first]
     assert not platform.db("aspirasi").tickets.count_documents({"idempotency_key": {"$exists": True}})
 

@@ -124,7 +124,8 @@ def test_every_form_refuses_hostile_values_and_stores_nothing(platform):
             counted += 1
             if not 400 <= response.status_code < 500:
                 accepted.append((name, kind, response.status_code, response.headers.get("Location")))
-            elif said and "text/html" in response.headers.get("Content-Type", "") and said not in response.text:
+            elif (said and "text/html" in response.headers.get("Content-Type", "")
+                  and said not in response.text):
                 accepted.append((name, kind, response.status_code, "refused without saying why"))
     elapsed = time.monotonic() - started
     print(f"form sweep: {counted} posts to {len(swept)} forms in {elapsed:.1f} s")

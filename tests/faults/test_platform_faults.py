@@ -160,7 +160,8 @@ class Citizens:
 def check_stored_once(stack, citizens, first_answers):
     """Every key is one ticket; every success answered then is that ticket; every event booked once."""
     db = stack.platform.db("aspirasi")
-    by_hash = dict(zip(hashed(citizens.answers), citizens.answers))  # tickets keep only their key's hash
+    # tickets keep only their key's hash
+    by_hash = dict(zip(hashed(citizens.answers), citizens.answers, strict=True))
     found = list(db.tickets.find({"idempotency_hash": {"$in": list(by_hash)}}, {"idempotency_hash": 1}))
     tickets = {by_hash[t["idempotency_hash"]]: t["_id"] for t in found}
     per_key = Counter(by_hash[t["idempotency_hash"]] for t in found)

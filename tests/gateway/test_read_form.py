@@ -16,7 +16,8 @@ SCHEMA = {"type": "object", "properties": {
 
 def posted(body, content_type="application/x-www-form-urlencoded", chunked=False, schema=SCHEMA):
     headers = {"Transfer-Encoding": "chunked"} if chunked else {}
-    environ = EnvironBuilder(method="POST", data=body, content_type=content_type, headers=headers).get_environ()
+    environ = EnvironBuilder(method="POST", data=body, content_type=content_type,
+                             headers=headers).get_environ()
     if chunked:
         environ.pop("CONTENT_LENGTH", None)
         environ["wsgi.input"] = io.BytesIO(body)
@@ -42,11 +43,13 @@ def test_every_bad_field_at_once_numbers_typed_and_unknown_fields_refused():
     assert fields == {"name": "must be at most 20 characters", "note": "contains control characters; "
                       "send plain text", "years": "must be a number",
                       "siapa": "is not a known field; known: name, note, photos, year, years"}
-    assert read_form(posted(b"year=2019&years=&note=baris%0Adua%09tab")) == {"year": 2019, "note": "baris\ndua\ttab"}
+    assert read_form(posted(b"year=2019&years=&note=baris%0Adua%09tab")) == {
+        "year": 2019, "note": "baris\ndua\ttab"}
 
 
 def test_a_multipart_form_is_held_to_the_same_rules_and_files_only_where_declared():
-    body = {"name": "Sari\x1b", "photos": (io.BytesIO(b"\x89PNG"), "a.png"), "note": (io.BytesIO(b"x"), "b.txt")}
+    body = {"name": "Sari\x1b", "photos": (io.BytesIO(b"\x89PNG"), "a.png"),
+            "note": (io.BytesIO(b"x"), "b.txt")}
     request = Request(EnvironBuilder(method="POST", data=body).get_environ())
     request.environ[BODY_SCHEMA] = SCHEMA
     fields, _ = refusal(request)

@@ -70,16 +70,19 @@ def test_a_body_that_is_not_utf8_is_refused_before_its_depth_is_measured(encodin
 def test_every_request_schema_is_checked_bounded_and_closed():
     loose = {"type": "object", "properties": {"name": {"type": "string"}, "n": {"type": "integer"},
                                               "tags": {"type": "array", "items": {"type": "string"}},
-                                              "inner": {"type": "object", "properties": {"x": {"type": "string"}}}}}
+                                              "inner": {"type": "object",
+                                                        "properties": {"x": {"type": "string"}}}}}
     strict = bounded(loose)
-    assert strict["additionalProperties"] is False and strict["properties"]["inner"]["additionalProperties"] is False
+    assert strict["additionalProperties"] is False
+    assert strict["properties"]["inner"]["additionalProperties"] is False
     assert strict["properties"]["name"]["maxLength"] == DEFAULT_MAX_LENGTH
     assert "maxLength" not in loose["properties"]["name"]  # the documented schema stays the route's
     assert refused(check_body, loose, {"name": "x" * (DEFAULT_MAX_LENGTH + 1), "n": 2 ** 63, "extra": "1",
                                        "tags": ["ok", "\x1b[31m"], "inner": {"x": "a\udcffb", "y": 1}}) == {
         "name": f"must be at most {DEFAULT_MAX_LENGTH} characters", "n": f"must be at most {MAX_NUMBER}",
-        "extra": "is not a known field; known: inner, n, name, tags", "tags[1]": "contains control characters; "
-        "send plain text", "inner.x": "is not valid UTF-8 text", "inner.y": "is not a known field; known: x"}
+        "extra": "is not a known field; known: inner, n, name, tags",
+        "tags[1]": "contains control characters; send plain text",
+        "inner.x": "is not valid UTF-8 text", "inner.y": "is not a known field; known: x"}
 
 
 def test_a_forms_numbers_are_parsed_as_its_schema_types_them_or_named():

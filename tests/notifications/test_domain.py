@@ -82,7 +82,8 @@ def test_a_multipart_sms_is_joined_and_keyed_by_its_message_ids():
     ids = ["IN20261201_140000_00_+6281234567890_00.txt", "IN20261201_140000_00_+6281234567890_01.txt"]
     secret = "s" * 40
     assert idempotency_key(secret, ids, environ, "+62", "a") == idempotency_key(secret, ids, {}, "+62", "b")
-    assert idempotency_key(secret, ids[:1], environ, "+62", "a") != idempotency_key(secret, ids, environ, "+62", "a")
+    assert (idempotency_key(secret, ids[:1], environ, "+62", "a")
+            != idempotency_key(secret, ids, environ, "+62", "a"))
 
 
 def test_an_sms_key_cannot_be_computed_from_the_message_alone():
