@@ -24,7 +24,9 @@ from services.servicekit.validation import check_body, coerce_form, parse_json
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 MAX_FORM_PARTS = 200
-MAX_MULTIPART = 9 * 1024 * 1024  # the largest form with files (a price sheet of 8 MiB); routes cap lower
+# The largest form with files: lapor's three photos of up to 12 MiB each as the phone sent
+# them (pages.LAPOR_MAX_BODY); routes cap lower (a price sheet: 8 MiB). Files spool to disk.
+MAX_MULTIPART = 40 * 1024 * 1024
 
 
 def json_response(body, status=200, headers=None):

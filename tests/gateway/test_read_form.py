@@ -5,7 +5,8 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from services.gateway.http import FormRefused, PayloadTooLarge, read_form
+from services.gateway.http import MAX_MULTIPART, FormRefused, PayloadTooLarge, read_form
+from services.gateway.pages import LAPOR_MAX_BODY
 from services.servicekit.described import BODY_SCHEMA
 
 SCHEMA = {"type": "object", "properties": {
@@ -65,3 +66,13 @@ def test_a_body_over_the_cap_is_a_413_with_or_without_a_length():
     with pytest.raises(PayloadTooLarge):
         read_form(posted(b"note=" + b"x" * 1_000_000, chunked=True))
     assert read_form(posted(b"note=pendek", chunked=True)) == {"note": "pendek"}
+
+
+def test_the_gate_takes_a_lapor_form_as_large_as_the_lapor_route_allows():
+    """Three phone photos of 5 MiB each pass the gate; the route's own cap decides beyond."""
+    assert LAPOR_MAX_BODY <= MAX_MULTIPART
+    photos = [(io.BytesIO(b"\xff\xd8" + b"x" * (5 * 1024 * 1024)), f"{i}.jpg") for i in range(3)]
+    request = Request(EnvironBuilder(method="POST", data={"name": "Sari", "photos": photos}).get_environ())
+    request.environ[BODY_SCHEMA] = SCHEMA
+    assert read_form(request) == {"name": "Sari"}
+    assert len(request.files.getlist("photos")) == 3
