@@ -34,6 +34,7 @@ from services.servicekit import caller_keys
 from services.servicekit.caller import Caller
 from services.servicekit.errors import NotFound, ValidationFailed
 from services.servicekit.regions import get_region
+from services.servicekit.scrub import install_log_filter
 
 log = logging.getLogger("sms_inbox")
 RPC_TIMEOUT = 20  # the daemon waits up to two minutes for us
@@ -117,4 +118,5 @@ if __name__ == "__main__":
     # The daemon closes our standard streams: log to a file when one is given.
     logging.basicConfig(level=logging.INFO, filename=os.environ.get("SMS_INBOX_LOG"),
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    install_log_filter()  # not started by the kit's runner: no contact in this log either
     sys.exit(main(sys.argv[1:], os.environ))
