@@ -1,5 +1,5 @@
 # One image for every service: the container's args name the service, e.g.
-#   python -m services.servicekit.runner aspirasi
+#   python -m services.platform.runner aspirasi
 # Base pinned to an exact patch release; pin the digest too in your registry
 # mirror (docker buildx imagetools inspect python:3.11.14-slim-bookworm).
 FROM python:3.11.14-slim-bookworm
@@ -24,5 +24,5 @@ COPY services ./services
 RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin tl
 USER 10001:10001
 
-ENTRYPOINT ["python", "-m", "services.servicekit.runner"]
+ENTRYPOINT ["python", "-m", "services.platform.runner"]
 CMD ["gateway"]

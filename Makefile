@@ -1,9 +1,10 @@
-# Tangerang Live: `make run` starts everything, `make test` runs the whole suite.
+# Tangerang Live: `make run` starts everything, `make test` runs the whole suite
+# (`make test-unit`: the unit tests alone, no broker or store).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: venv run test bench fuzz lint clean
+.PHONY: venv run test test-unit typecheck mutate bench fuzz lint clean
 
 venv: $(VENV)/.installed
 
@@ -18,11 +19,26 @@ run: venv
 	-@$(PY) -m tools.ensure_gammu
 	$(PY) -m tools.run_platform
 
-test: venv
+test: venv typecheck
 	$(PY) -m tools.ensure_chromium
 	$(PY) -m tools.ensure_axe
 	-$(PY) -m tools.ensure_gammu
 	$(PY) -m pytest
+
+# Domains, handlers and the kit with no broker and no store: the URIs point nowhere on
+# purpose, so a unit test that reaches for either fails instead of finding one.
+test-unit: venv
+	AMQP_URI=amqp://x:y@127.0.0.1:1/ MONGO_URI=mongodb://127.0.0.1:1/ $(PY) -m pytest tests/unit
+
+# The kit and every domain package (config: pyproject.toml [tool.mypy]).
+typecheck: venv
+	$(VENV)/bin/mypy
+
+# Mutation lane over the rule modules (pyproject.toml [tool.mutmut]) on tests/unit: killed and
+# survived per module and a `mutation score:` line; not part of `make test` (minutes of CPU).
+# MODULE=services/x/y.py mutates one module; JOBS=1 on a busy machine.
+mutate: venv
+	$(PY) -m tools.mutation_lane $(if $(MODULE),--module $(MODULE)) $(if $(SURVIVORS),--survivors)
 
 bench: venv
 	@command -v wrk >/dev/null || { test "$$(id -u)" = 0 && apt-get install -y -q wrk; } \
@@ -33,6 +49,12 @@ bench: venv
 SECONDS ?= 300
 fuzz: venv
 	FUZZ_RANDOM=1 FUZZ_SECONDS=$(SECONDS) $(PY) -m pytest tests/e2e/test_fuzz.py -q -rf -p no:cacheprovider
+
+# The previous recorded release (a worktree of the commit CHANGELOG.md names) and HEAD on one
+# broker, exchanging events across an upgrade (tests/compat; `make test` runs it too).
+.PHONY: compat
+compat: venv
+	$(PY) -m pytest tests/compat
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,18 +1,24 @@
 """Test harness: backing services, per-test configs, and a whole running platform.
 
 Backing services come from AMQP_URI/MONGO_URI, else testcontainers when a
-Docker engine answers, else local servers (tools/backing.py, as `make run`).
+Docker engine answers, else local servers (tools/backing.py, as `make run`). They are
+started only when the run holds a test outside tests/unit/ (unit tests need neither).
 """
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+import os
+
 import eventlet
 
-eventlet.monkey_patch()  # before anything opens a socket, or tests hang
+# Before anything opens a socket, or tests hang. `make mutate` (unit tests only, no socket)
+# sets TL_NO_MONKEY_PATCH: mutmut's own timeout thread, in this process, breaks on green locks.
+if not os.environ.get("TL_NO_MONKEY_PATCH"):
+    eventlet.monkey_patch()
 
-import os
 import secrets
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -24,12 +30,28 @@ from services.servicekit.store import connect
 from tools import backing
 from tools.stack import Platform
 
+UNIT = Path(__file__).resolve().parent / "unit"
+
 
 def pytest_configure(config):
     # Tokens are signed with a secret from the environment, callers with key pairs: tests
     # make them up (this process holds every private key, to sign as anybody).
     os.environ.setdefault("TL_TOKEN_SECRET", secrets.token_urlsafe(48))
     caller_keys.ensure(os.environ)
+    config._backing = None
+
+
+def needs_backing(items):
+    """Only tests outside tests/unit/ may use a broker or the store: a run of unit tests
+    alone (`make test-unit`) starts nothing and works with unreachable AMQP_URI/MONGO_URI."""
+    return any(not Path(item.path).resolve().is_relative_to(UNIT) for item in items)
+
+
+def pytest_collection_finish(session):
+    """Start the backing services once the run's tests are known, before any fixture runs."""
+    config = session.config
+    if config.option.collectonly or not needs_backing(session.items):
+        return
     stack = backing.ensure()
     config._backing = stack
     os.environ.update(stack.env())
@@ -96,7 +118,7 @@ def http():
 @pytest.fixture
 def token():
     """A signed bearer header for a role in a region: token("opd_officer", "36.71")."""
-    from services.gateway.auth import issue_token
+    from services.gateway.access.auth import issue_token
 
     def make(role, region, subject=None, opd=None):
         value = issue_token(subject or f"{role}@{region}", role, region, opd=opd)

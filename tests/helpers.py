@@ -6,9 +6,9 @@ import jwt
 from jsonschema import Draft202012Validator
 from nameko.testing.services import entrypoint_hook
 
-from services.gateway import sessions
-from services.gateway.live import moment
-from services.gateway.sessions import secret
+from services.gateway.access import sessions
+from services.gateway.access.sessions import secret
+from services.gateway.live.section import moment
 from services.servicekit.envelope import contract
 
 

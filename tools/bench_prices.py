@@ -88,7 +88,7 @@ def start_service(amqp_uri, mongo_uri, database):
     env = {**caller_keys.for_process("prices", os.environ), "AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri,
            "PRICES_DB": database,
            "PRICES_OPS_HTTP": f"127.0.0.1:{port}", "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", "prices"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "services.platform.runner", "prices"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             preexec_fn=backing.die_with_parent)
     deadline = time.monotonic() + 60

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.gateway.accounts import AccountRepository
+from services.gateway.access.accounts import AccountRepository
 from services.platform.service_index import SERVICES_DIR
 from services.servicekit.caller import Caller
 from services.servicekit.config import load_config

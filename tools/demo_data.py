@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from services.gateway.auth import issue_token
+from services.gateway.access.auth import issue_token
 
 DEMO_REPORTS = [
     ("36.71", {"category": "penerangan-jalan", "description": "Lampu jalan mati di depan Pasar Anyar",

@@ -115,7 +115,7 @@ class Subscriber:
         self.queue, self.sink, self.seen, self.prefetch = queue, sink, seen, prefetch
         self.rejected_path, self.rejected_sink = rejected or f"{queue}.rejected", None
         self.stopping = False
-        self.handed_over = self.duplicates = self.rejected = 0
+        self.handed_over = self.duplicates = self.rejected = self.not_mine = 0
         self.failures = 0
 
     def stop(self, *_):
@@ -175,6 +175,10 @@ class Subscriber:
         try:
             event = self._checked(method, properties, body)
         except Rejected as exc:
+            if exc.reason == "not_mine":  # a newer release's type or source: counted, dropped
+                self.not_mine += 1
+                channel.basic_ack(method.delivery_tag)
+                return
             self._reject(channel, method, properties, body, exc)
             return
         event_id = event["event_id"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from services.aspirasi.domain import CATEGORY_CODE, CATEGORY_LIMITS
 from services.aspirasi.repository import template_categories
-from services.gateway.accounts import MAX_OPD, USERNAME
+from services.gateway.access.accounts import MAX_OPD, USERNAME
 from services.platform.service_index import SERVICES_DIR
 from services.servicekit.config import load_config
 from services.servicekit.envelope import utcnow

@@ -30,7 +30,7 @@ GATEWAY = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000")
 def start_service(name, env, log=None):
     """One service's runner process; it dies with this process. `log`: an open file for its
     output (stdout and stderr), else this process's."""
-    return subprocess.Popen([sys.executable, "-m", "services.servicekit.runner", name], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "services.platform.runner", name], cwd=ROOT,
                             env=caller_keys.for_process(name, env),
                             preexec_fn=backing.die_with_parent, stdout=log,
                             stderr=subprocess.STDOUT if log else None)

@@ -3,8 +3,7 @@ recounted for Prometheus, and tracking secrets kept for retries forgotten after 
 from nameko.timer import timer
 from prometheus_client import Counter, Gauge
 
-from services.aspirasi import sla
-from services.aspirasi.announcements import ticket_event
+from services.aspirasi import domain
 from services.aspirasi.repository import TicketRepository
 from services.servicekit import business_metrics
 from services.servicekit.entrypoints import rpc
@@ -22,6 +21,7 @@ _OPEN_TICKETS = business_metrics.Snapshot(OPEN_TICKETS)
 
 
 class Clocks:
+    name: str  # the service's (AspirasiService)
     repo = MongoStore(TicketRepository)
     outbox = Outbox("tickets")
 
@@ -31,17 +31,14 @@ class Clocks:
         now = utcnow()
         raised = 0
         for ticket in self.repo.open_tickets():
-            clocks = sla.breaches(ticket, now)
-            if not clocks:
+            decision = domain.breached(ticket, now)
+            if decision is None:
                 continue
-            due = {"verification": ticket.get("verify_due_at"), "follow_up": ticket.get("opd_due_at")}
-            events = [ticket_event("aspirasi_sla_breached", ticket, clock=c, due_at=due[c].isoformat(),
-                             status=ticket["status"]) for c in clocks]
-            self.repo.update(ticket, {"breaches": ticket.get("breaches", []) + clocks}, events)
-            for clock in clocks:
-                SLA_BREACHES.labels(ticket["region"], ticket["opd"], clock).inc()
+            self.repo.update(ticket, decision.record, decision.events)
+            for event in decision.events:
+                SLA_BREACHES.labels(ticket["region"], ticket["opd"], event["payload"]["clock"]).inc()
             self.outbox.flush("tickets", ticket["_id"])
-            raised += len(events)
+            raised += len(decision.events)
         return raised
 
     @timer(interval=60)

@@ -1,8 +1,8 @@
 """Officers' work queue and performance (kinerja): pure functions over ticket documents.
 
-The queue is sorted by the clock that runs now (verification while submitted or
-verified, the OPD's follow-up once dispatched); a ticket is overdue once that
-clock has run out or a breach was recorded. Kinerja counts a month in the
+The queue is sorted by the clock that runs now (`sla.STAGES`: verification while
+submitted or verified, the OPD's follow-up once dispatched); a ticket is overdue once
+that clock has run out or a breach was recorded. Kinerja counts a month in the
 region's own time:
 
 * received: tickets submitted in the month (per officer: tickets they first acted on);
@@ -16,34 +16,28 @@ region's own time:
 
 No I/O, no clock reads: callers pass `now`.
 """
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from statistics import median
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.aspirasi import sla
 from services.aspirasi.domain import OPEN_STATES
 from services.servicekit.errors import ValidationFailed
+from services.servicekit.regions import Region
 
-# The clock that runs in each open state.
-RUNNING_CLOCK = {"submitted": "verify_due_at", "verified": "verify_due_at",
-                 "dispatched": "opd_due_at", "in_progress": "opd_due_at"}
+Tickets = Sequence[Mapping[str, Any]]
+Bounds = tuple[datetime, datetime]
+
 FAR_FUTURE = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
 
 
-def due_at(ticket):
-    """When the running clock of an open ticket runs out (None when closed or unset)."""
-    field = RUNNING_CLOCK.get(ticket["status"])
-    return ticket.get(field) if field else None
+due_at = sla.due_at  # when the running clock of an open ticket runs out (None when closed)
+is_overdue = sla.is_overdue  # run out, or any clock of it breached
 
 
-def is_overdue(ticket, now):
-    if ticket["status"] not in OPEN_STATES:
-        return False
-    due = due_at(ticket)
-    return bool(ticket.get("breaches")) or (due is not None and due < now)
-
-
-def queue(tickets, now):
+def queue(tickets: Tickets, now: datetime) -> list[dict[str, Any]]:
     """Open tickets first by due time (soonest, i.e. most overdue, first), then closed
     ones newest first; each with `due_at` and `overdue`."""
     def key(ticket):
@@ -54,12 +48,13 @@ def queue(tickets, now):
     return [{**t, "due_at": due_at(t), "overdue": is_overdue(t, now)} for t in sorted(tickets, key=key)]
 
 
-def month_bounds(month, timezone):
+def month_bounds(month: Any, timezone: str) -> Bounds:
     """("2026-11", "Asia/Jakarta") -> the month's first instant and the next month's, UTC-aware."""
     try:
         first = datetime.strptime(month or "", "%Y-%m")
     except ValueError:
-        raise ValidationFailed.field("month", f"{month!r} is not a month; write YYYY-MM") from None
+        raise ValidationFailed.field("month", f"{month!r} is not a month; write YYYY-MM",
+                                     code="bad_month") from None
     zone = ZoneInfo(timezone)
     nxt = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
     return first.replace(tzinfo=zone), nxt.replace(tzinfo=zone)
@@ -85,7 +80,7 @@ def _figures(received, resolved, verified, open_now, region, now):
             "backlog": len(open_now), "overdue": sum(is_overdue(t, now) for t in open_now)}
 
 
-def group_figures(tickets, bounds, region, now):
+def group_figures(tickets: Tickets, bounds: Bounds, region: Region, now: datetime) -> dict[str, Any]:
     """The kinerja figures of a set of tickets (an OPD's, a region's) in `region`'s calendar."""
     return _figures([t for t in tickets if _within(t["submitted_at"], bounds)],
                     [t for t in tickets if _within(t.get("resolved_at"), bounds)],
@@ -99,10 +94,10 @@ def _actions(ticket, bounds=None):
             if e.get("role") not in (None, "citizen") and (bounds is None or _within(e["at"], bounds))]
 
 
-def officer_figures(tickets, bounds, region, now):
+def officer_figures(tickets: Tickets, bounds: Bounds, region: Region, now: datetime) -> dict[str, Any]:
     """{officer: figures}: what each officer took up (first action), verified, resolved,
     and the open tickets whose last officer action was theirs."""
-    people = {}
+    people: dict[str, dict[str, list]] = {}
 
     def of(name):
         return people.setdefault(name, {"received": [], "resolved": [], "verified": [], "open": []})
@@ -125,7 +120,7 @@ def officer_figures(tickets, bounds, region, now):
             for name, p in sorted(people.items())}
 
 
-def kinerja(tickets, month, region, now):
+def kinerja(tickets: Tickets, month: str, region: Region, now: datetime) -> dict[str, Any]:
     """The month's figures for everything given, per OPD and per officer, in the
     region's time and working-day calendar (`region`: its timezone and code)."""
     bounds = month_bounds(month, region.timezone)

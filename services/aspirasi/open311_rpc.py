@@ -2,7 +2,9 @@
 stored) and the services, requests and tokens of the spec, over the ticket RPCs."""
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 from services.aspirasi import domain, open311
 from services.aspirasi.repository import TicketRepository
@@ -22,6 +24,10 @@ class Open311Rpcs:
     """Mixed into AspirasiService, whose categories, submit and list_tickets it calls."""
 
     repo = MongoStore(TicketRepository)
+    # AspirasiService's RPCs this mixin builds on
+    categories: Callable[..., list[dict[str, Any]]]
+    submit: Callable[..., dict[str, Any]]
+    list_tickets: Callable[..., list[dict[str, Any]]]
 
     @rpc
     def issue_api_key(self, region_code, label=None, *, caller):
@@ -29,7 +35,8 @@ class Open311Rpcs:
         get_region(region_code)
         domain.authorize("issue_api_key", Caller.verify(caller), {"region": region_code})
         if label is not None and (not isinstance(label, str) or len(label) > 80):
-            raise ValidationFailed.field("label", "must be text of at most 80 characters")
+            raise ValidationFailed.field("label", "must be text of at most 80 characters", code="too_long",
+                                         max=80)
         key = secrets.token_urlsafe(24)
         self.repo.add_api_key(_key_hash(key), region_code, label, utcnow())
         return key
@@ -50,7 +57,8 @@ class Open311Rpcs:
         get_region(region_code)
         domain.authorize("manage_api_keys", Caller.verify(caller), {"region": region_code})
         if not isinstance(key_id, str) or len(key_id) != KEY_ID:
-            raise ValidationFailed.field("key_id", f"give the key's {KEY_ID}-character id from the list")
+            raise ValidationFailed.field("key_id", f"give the key's {KEY_ID}-character id from the list",
+                                         code="bad_key_id")
         key = self.repo.api_key_by_prefix(region_code, key_id)
         if key is None:
             raise NotFound(f"no api_key {key_id} in {region_code}", {"field": "key_id"})
@@ -116,5 +124,5 @@ def _parse_date(field, value):
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (TypeError, ValueError):
-        raise ValidationFailed.field(field, f"{value!r} is not an ISO 8601 date") from None
+        raise ValidationFailed.field(field, f"{value!r} is not an ISO 8601 date", code="bad_date") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

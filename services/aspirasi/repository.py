@@ -1,6 +1,7 @@
 """LAKSA's storage adapter: tickets, per-region catalogues, counters, idempotency, api_keys."""
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
@@ -8,13 +9,14 @@ from pymongo.errors import DuplicateKeyError
 
 from services.aspirasi.domain import OPEN_STATES, Category, key_hash
 from services.servicekit.errors import Conflict, NotFound
+from services.servicekit.migrations import Migration
 from services.servicekit.outbox_fields import pending
 from services.servicekit.store import Repository
 
 CATALOGUE_TEMPLATE = Path(__file__).parent / "catalogue.yaml"
 
 
-def template_categories():
+def template_categories() -> list[dict[str, Any]]:
     return yaml.safe_load(CATALOGUE_TEMPLATE.read_text())["categories"]
 
 
@@ -29,10 +31,9 @@ class TicketRepository(Repository):
         "idempotency": [([("sealed_until", ASCENDING)], {"sparse": True})],
     }
 
-    @classmethod
-    def ensure_indexes(cls, db):
-        super().ensure_indexes(db)
-        hash_legacy_idempotency_keys(db)
+    # Was run at every start before 0.3.0; now once, recorded (servicekit/migrations.py).
+    migrations = (Migration(1, "hash legacy idempotency keys",
+                            lambda db: hash_legacy_idempotency_keys(db)),)
 
     # catalogue ----------------------------------------------------------
     def categories(self, region_code):
@@ -40,7 +41,7 @@ class TicketRepository(Repository):
         if not self.db.catalogues.find_one({"_id": region_code}):
             self.seed_categories(region_code)
         docs = self.db.categories.find({"region": region_code, "retired_at": None}).sort("code", ASCENDING)
-        return {d["code"]: Category(d["code"], d["name"], d["opd"]) for d in docs}
+        return {d["code"]: Category.from_document(d) for d in docs}
 
     def seed_categories(self, region_code):
         """Copy the template; the marker goes last, so a reader that sees it
@@ -56,12 +57,14 @@ class TicketRepository(Repository):
         except DuplicateKeyError:
             pass
 
-    def set_category(self, region_code, category):
+    def set_category(self, region_code, category, sla=None):
+        """Store a category; `sla` holds the stored SLA days it changes (the others stay)."""
         self.categories(region_code)
         self.db.categories.update_one(
             {"_id": f"{region_code}:{category.code}"},
             {"$set": {"region": region_code, "code": category.code, "name": category.name,
-                      "opd": category.opd}, "$unset": {"retired_at": ""}}, upsert=True)
+                      "opd": category.opd, **{f"sla.{k}": v for k, v in (sla or {}).items()}},
+             "$unset": {"retired_at": ""}}, upsert=True)
 
     def retire_category(self, region_code, code, now):
         """Mark it retired (the document stays, so the template seeding never brings it back)."""
@@ -70,6 +73,15 @@ class TicketRepository(Repository):
                                              {"$set": {"retired_at": now}})
         if not done.matched_count:
             raise NotFound(f"no category {code!r} offered in {region_code}", {"field": "category"})
+
+    def purge_region(self, region_code):
+        """Delete the region's catalogue (marker first: a reader then reseeds, never sees a
+        marker without categories) and api_keys; count the tickets, which stay."""
+        self.db.catalogues.delete_one({"_id": region_code})
+        removed = self.db.categories.delete_many({"region": region_code}).deleted_count
+        keys = self.db.api_keys.delete_many({"region": region_code}).deleted_count
+        return {"categories": removed, "api_keys": keys,
+                "tickets_kept": self.db.tickets.count_documents({"region": region_code})}
 
     # tickets ------------------------------------------------------------
     def next_sequence(self, region_code, year):

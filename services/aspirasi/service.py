@@ -2,9 +2,9 @@
 open311_rpc.py, the SLA and metrics clocks in clocks.py)."""
 from nameko.dependency_providers import Config
 
-from services.aspirasi import domain, kinerja, sla
-from services.aspirasi.announcements import ticket_event
+from services.aspirasi import domain, kinerja
 from services.aspirasi.clocks import Clocks
+from services.aspirasi.officer_home import OfficerHomeRpcs
 from services.aspirasi.open311_rpc import Open311Rpcs
 from services.aspirasi.repository import TicketRepository
 from services.servicekit.caller import Caller
@@ -14,13 +14,14 @@ from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
-from services.servicekit.regions import all_regions, get_region
+from services.servicekit.regions import CODE_PATTERN as REGION_CODE
+from services.servicekit.regions import all_regions, get_region, registered_codes
 from services.servicekit.store import MongoStore
 
 MAX_KEY = 100
 
 
-class AspirasiService(Observable, Open311Rpcs, Clocks):
+class AspirasiService(Observable, Open311Rpcs, OfficerHomeRpcs, Clocks):
     name = "aspirasi"
 
     config = Config()
@@ -31,7 +32,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
     @rpc
     def categories(self, region_code):
         get_region(region_code)
-        return [vars(c) for c in self.repo.categories(region_code).values()]
+        return [c.view() for c in self.repo.categories(region_code).values()]
 
     @rpc
     def check_submission(self, region_code, report):
@@ -40,10 +41,13 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         domain.validate_submission(report, get_region(region_code), self.repo.categories(region_code))
 
     @rpc
-    def set_category(self, region_code, code, name, opd, *, caller):
+    def set_category(self, region_code, code, name, opd, *, caller, sla=None):
+        """Add or change a category; `sla` ({verify_days, follow_up_days}) changes the days it
+        names, new tickets of the category get them (open ones keep theirs)."""
         get_region(region_code)
         domain.authorize("set_category", Caller.verify(caller), {"region": region_code})
-        self.repo.set_category(region_code, domain.category_from(code, name, opd))
+        category = domain.category_from(code, name, opd, sla)
+        self.repo.set_category(region_code, category, domain.sla_changes(sla))
 
     @rpc
     def retire_category(self, region_code, code, *, caller):
@@ -52,6 +56,16 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         get_region(region_code)
         domain.authorize("retire_category", Caller.verify(caller), {"region": region_code})
         self.repo.retire_category(region_code, code, utcnow())
+
+    @rpc
+    def purge_region(self, region_code, *, caller):
+        """A removed region's catalogue and Open311 api_keys deleted (`remove --purge`); its
+        tickets stay, counted in the answer. Works on a region no longer registered."""
+        if not isinstance(region_code, str) or not REGION_CODE.match(region_code):
+            raise ValidationFailed.field("region", f"{region_code!r} is not a Kemendagri code",
+                                         code="bad_region_code")
+        domain.authorize("purge_region", Caller.verify(caller), {"region": region_code})
+        return self.repo.purge_region(region_code)
 
     @rpc
     def submit(self, region_code, report, idempotency_key=None):
@@ -65,7 +79,8 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         region = get_region(region_code)
         if idempotency_key is not None and (
                 not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY):
-            raise ValidationFailed.field("idempotency_key", f"must be 1-{MAX_KEY} characters")
+            raise ValidationFailed.field("idempotency_key", f"must be 1-{MAX_KEY} characters",
+                                         code="bad_idempotency_key", max=MAX_KEY)
         key_hash = idempotency_key and domain.key_hash(idempotency_key)
         claim = key_hash and self.repo.find_claim(region_code, key_hash)
         if claim and self.repo.exists(claim["number"]):
@@ -82,18 +97,9 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         if claim:  # bound by a concurrent (or crashed) attempt: its number, and its secret if kept
             number = claim["number"]
             secret = domain.unsealed_secret(claim, idempotency_key, region_code, now) or secret
-        ticket = {
-            "_id": number, "region": region.code, **fields,
-            "status": "submitted", "submitted_at": now, "updated_at": now,
-            "verify_due_at": sla.add_working_days(now, sla.VERIFY_DAYS, region.timezone, region.code),
-            "breaches": [], "idempotency_hash": key_hash or None,
-            "tracking_hash": domain.tracking_hash(secret),
-            "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
-                         "role": "citizen", "note": "", "at": now}],
-        }
-        event = ticket_event("aspirasi_submitted", ticket, submitted_at=ticket["submitted_at"].isoformat(),
-                       location=_public_point(ticket))
-        if self.repo.insert(ticket, [event]):
+        decision = domain.submitted(number, region, fields, now, domain.tracking_hash(secret),
+                                    key_hash or None)
+        if self.repo.insert(decision.record, decision.events):
             self.outbox.flush("tickets", number)
             return {**domain.public_view(self.repo.get(number)), "tracking_secret": secret}
         return self._submitted(self.repo.get(number), claim, idempotency_key)
@@ -118,11 +124,8 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         ticket = self.repo.get(number)
         who = domain.authorize("read_contact", Caller.verify(caller), ticket)
         now = utcnow()
-        return {**domain.officer_view(ticket, domain.likely_duplicates(
-            ticket, self.repo.open_tickets(ticket["region"]), now)),
-            "due_at": kinerja.due_at(ticket), "overdue": kinerja.is_overdue(ticket, now),
-            "history": [{**entry, "actor": entry.get("actor")} for entry in ticket["history"]],
-            "actions": domain.allowed_actions(ticket, who)}
+        duplicates = domain.likely_duplicates(ticket, self.repo.open_tickets(ticket["region"]), now)
+        return domain.officer_ticket(ticket, duplicates, who, now)
 
     @rpc
     def notification_recipient(self, number, *, caller, acting_for=None):
@@ -147,21 +150,21 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         if expected_version is not None and expected_version != ticket["version"]:
             raise Conflict(f"ticket {number} is at version {ticket['version']}, not "
                            f"{expected_version}; reload and retry", {"field": "version"})
-        now = utcnow()
         opds = {c.opd for c in self.repo.categories(ticket["region"]).values()}
-        changes, entry = domain.transition(ticket, action, who, now, note, opds, **params)
-        region = get_region(ticket["region"])
-        if changes["status"] == "dispatched" or action == "reopen":
-            changes["opd_due_at"] = sla.add_working_days(now, sla.FOLLOW_UP_DAYS, region.timezone,
-                                                         region.code)
-            changes["breaches"] = [b for b in ticket.get("breaches", []) if b != "follow_up"]
-        changes.update(updated_at=now, history=ticket["history"] + [entry])
-        event = ticket_event("aspirasi_status_changed", ticket, **{
-            "from": entry["from"], "to": entry["to"], "action": action, "role": entry["role"],
-            "at": now.isoformat(), "on_time": not ticket.get("breaches"), "note": entry["note"]})
-        self.repo.update(ticket, changes, [event])
+        decision = domain.transition(ticket, action, who, utcnow(), note, opds,
+                                     get_region(ticket["region"]), self._original(action, params), **params)
+        self.repo.update(ticket, decision.record, decision.events)
         self.outbox.flush("tickets", number)
         return domain.public_view(self.repo.get(number))
+
+    def _original(self, action, params):
+        """The stored ticket a duplicate names as its original (None: no such ticket), for
+        the domain's guards; nothing for other actions."""
+        number = params.get("duplicate_of")
+        if action != "mark_duplicate" or not isinstance(number, str):
+            return None
+        number = number.strip()
+        return self.repo.get(number) if number and self.repo.exists(number) else None
 
     @rpc
     def list_tickets(self, region_code, status=None, category=None, since=None, until=None,
@@ -174,7 +177,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
     def live_marks(self, region_codes):
         """The live view's counts per region (also how the gateway checks its own),
         with the moment they were read."""
-        codes = [get_region(code).code for code in region_codes]
+        codes = registered_codes(region_codes)
         as_of = isoformat(utcnow())
         return {"as_of": as_of, "regions": self.repo.live_counts(codes)}
 
@@ -196,12 +199,7 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
         domain.authorize("read_queue", who, {"region": region_code, "opd": opd})
         counts = self.repo.status_counts(region_code, opd, domain.STATE_LABELS)
         shown = self.repo.queue_rows(region_code, opd, {status} if status else domain.OPEN_STATES, category)
-        return {"counts": counts, "items": [
-            {"number": t["_id"], "category": t["category"], "opd": t["opd"], "status": t["status"],
-             "status_label": domain.STATE_LABELS[t["status"]], "submitted_at": t["submitted_at"],
-             "due_at": t["due_at"], "overdue": t["overdue"],
-             "nik_outside_region": bool(t.get("nik_outside_region"))}
-            for t in kinerja.queue(shown, utcnow())]}
+        return {"counts": counts, "items": [domain.queue_item(t) for t in kinerja.queue(shown, utcnow())]}
 
     @rpc
     def kinerja(self, region_code, month, *, caller):
@@ -222,8 +220,3 @@ class AspirasiService(Observable, Open311Rpcs, Clocks):
             result[region.code] = kinerja.group_figures(self.repo.for_month(region.code, *bounds), bounds,
                                                         region, now)
         return result
-
-
-def _public_point(ticket):
-    location = ticket["location"]
-    return {k: location[k] for k in ("lat", "long") if k in location}

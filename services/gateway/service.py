@@ -1,91 +1,48 @@
 """The gateway: the only HTTP face of Tangerang Live.
 
-Routes are grouped per domain in mixins (`*_api.py`, `*_pages.py`, `console_*.py`),
-each declaring the RPC proxies (named after their service) and dependencies it
-uses; this class joins them and holds the live view's event handlers.
+GatewayService is made of one class per package of routes (each joins that package's API,
+pages and console sections, which declare the RPC proxies, named after their service, and
+the dependencies their routes use):
+
+- `live.routes.LiveRoutes`: the live view (JSON and beranda), its events and timer;
+- `regions.routes.RegionsRoutes`: regions API and chooser, platform API, wilayah/platform consoles;
+- `laksa.routes.LaksaRoutes`: aspirasi API with Open311, lapor/lacak pages, LAKSA/kinerja consoles;
+- `pencaker.routes.PencakerRoutes`: pencaker API, loker and AK/1 pages, Disnaker console;
+- `prices.routes.PricesRoutes`: prices API, harga pages, prices console;
+- `news.routes.NewsRoutes`: news API and feeds, berita pages, newsroom console;
+- `access.console_sign_in.ConsolePages`: the officers' sign-in and the console's start page;
+- `web.offline.OfflinePages`: the offline helper and the site icon;
+and `not_found` below, the answer to every path no route takes. The shared machinery
+(entrypoints, the form gate, the one error mapper, cache, templates) is in `web/`.
 """
 from functools import cache
 
-from nameko.timer import timer
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.wrappers import Response
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed as NoSuchMethod
 
-from services.gateway import schemas
-from services.gateway.aspirasi_api import AspirasiApi
-from services.gateway.console import ConsolePages
-from services.gateway.console_disnaker import DisnakerConsole
-from services.gateway.console_kinerja import KinerjaConsole
-from services.gateway.console_laksa import LaksaConsole
-from services.gateway.console_news import NewsConsole
-from services.gateway.console_platform import PlatformConsole
-from services.gateway.console_prices import PricesConsole
-from services.gateway.console_wilayah import RegionAdminConsole
-from services.gateway.http import MethodNotAllowed as NotAllowed
-from services.gateway.http import api, json_response
-from services.gateway.http_cache import HttpCache
-from services.gateway.live_events import replica_events
-from services.gateway.live_views import LiveViews
-from services.gateway.news_api import NewsApi
-from services.gateway.offline import OfflinePages
-from services.gateway.openapi import url_map
-from services.gateway.pages import CitizenPages, error_page, is_page_path
-from services.gateway.pencaker_api import PencakerApi
-from services.gateway.pencaker_pages import PencakerPages
-from services.gateway.platform_api import PlatformApi
-from services.gateway.prices_api import PricesApi
-from services.gateway.prices_pages import PricesPages
-from services.gateway.regions_api import RegionsAdminApi
-from services.gateway.sections import SECTIONS
-from services.servicekit.described import described
+from services.gateway.access.console_sign_in import ConsolePages
+from services.gateway.laksa.routes import LaksaRoutes
+from services.gateway.live.routes import LiveRoutes
+from services.gateway.news.routes import NewsRoutes
+from services.gateway.pencaker.routes import PencakerRoutes
+from services.gateway.prices.routes import PricesRoutes
+from services.gateway.regions.routes import RegionsRoutes
+from services.gateway.web.errors import MethodNotAllowed
+from services.gateway.web.http import api
+from services.gateway.web.offline import OfflinePages
+from services.gateway.web.openapi import url_map
+from services.gateway.web.pages import is_page_path
+from services.gateway.web.templating import error_page
 from services.servicekit.errors import NotFound
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
-from services.servicekit.regions import all_regions, get_region
-
-CHECK_INTERVAL = 2  # seconds between reconciliations of the live view with the services
-# Every event a live section follows (the page cache's invalidations ride on the same ones).
-LIVE_EVENTS = sorted({pair for section in SECTIONS for pair in section.subscriptions})
 
 
-class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, PencakerApi, NewsApi,
-                     PricesApi, PricesPages, CitizenPages, PencakerPages, OfflinePages, ConsolePages,
-                     LaksaConsole, RegionAdminConsole, KinerjaConsole, PlatformConsole, DisnakerConsole,
-                     PricesConsole, NewsConsole):
+class GatewayService(Observable, LiveRoutes, RegionsRoutes, LaksaRoutes, PencakerRoutes, PricesRoutes,
+                     NewsRoutes,
+                     ConsolePages, OfflinePages):  # one class per package of routes
     name = "gateway"
-
-    # Each mixin declares the RPC proxies and dependencies its routes use; nameko
-    # binds one provider per attribute name. These are the ones this class's own
-    # handlers use, and the metrics every worker reports.
-    live = LiveViews()
-    http_cache = HttpCache()
-    metrics = Metrics()
-
-    @api("GET", "/api/v1/regions")
-    @described(response=schemas.items_of(schemas.REGION_VIEW))
-    def list_regions(self, request):
-        return json_response({"items": [r.to_dict() for r in all_regions()]})
-
-    @api("GET", "/api/v1/regions/<string:code>")
-    @described(response=schemas.REGION_VIEW)
-    def region(self, request, code):
-        return json_response(get_region(code).to_dict())
-
-    @api("GET", "/api/v1/regions/<string:code>/live")
-    @described(response=schemas.LIVE)
-    def live_view(self, request, code):
-        body, tag = self.live.view_and_tag(get_region(code), self)
-        return Response(body, mimetype="application/json", headers={"ETag": tag})
-
-    @replica_events(LIVE_EVENTS)
-    def on_live_event(self, event):
-        """Every followed event, from this replica's own durable queue."""
-        self.live.apply(event)
-        self.http_cache.invalidate_event(event)
-
-    @timer(interval=CHECK_INTERVAL)
-    def check_live(self):
-        """Reconcile the live view with the services; show silent ones as unavailable."""
-        self.live.check(self)
+    metrics = Metrics()  # what every worker reports
 
     @api("GET,POST,PUT,PATCH,DELETE", "/<path:path>")
     def not_found(self, request, path):
@@ -93,12 +50,12 @@ class GatewayService(Observable, PlatformApi, AspirasiApi, RegionsAdminApi, Penc
         the one JSON error shape for the APIs and feeds."""
         try:
             gateway_router().match(request.path, method=request.method)
-        except MethodNotAllowed as exc:
+        except NoSuchMethod as exc:
             allowed = sorted(exc.valid_methods or [])
             if is_page_path(request.path):
                 return error_page(405, headers={"Allow": ", ".join(allowed)})
-            raise NotAllowed(f"{request.method} is not allowed on {request.path}",
-                             {"allowed": allowed}) from None
+            raise MethodNotAllowed(f"{request.method} is not allowed on {request.path}",
+                                   {"allowed": allowed}) from None
         except HTTPException:
             pass
         if is_page_path(request.path):

@@ -90,7 +90,7 @@ def names_public_host(url, allowed=()):
         return True
 
 
-def _fenced(connection_class, allowed):
+def _fenced(connection_class: type, allowed):
     class Fenced(connection_class):
         def _new_conn(self):
             # before connecting (an unroutable private address would only time out), and
@@ -156,11 +156,8 @@ def _entry(raw):
 def fetch(url, etag=None, modified=None, timeout=FETCH_TIMEOUT, allowed=()):
     """{"not_modified": bool, "entries": [...], "etag", "modified", "title"} or FeedError.
     `allowed`: non-public networks that may still be fetched from (see allowed_networks)."""
-    headers = {"User-Agent": USER_AGENT}
-    if etag:
-        headers["If-None-Match"] = etag
-    if modified:
-        headers["If-Modified-Since"] = modified
+    headers = {"User-Agent": USER_AGENT, **({"If-None-Match": etag} if etag else {}),
+               **({"If-Modified-Since": modified} if modified else {})}
     try:
         with fenced_session(allowed) as session, \
                 session.get(url, headers=headers, timeout=timeout, stream=True) as response:

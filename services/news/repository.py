@@ -1,4 +1,6 @@
 """News' storage adapter: articles (own, syndicated, ingested), subscriptions, feed sources."""
+from typing import Any
+
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
@@ -84,14 +86,15 @@ class NewsRepository(Repository):
     def published(self, region_code, category=None, tag=None, terms=(), origin=None,
                   limit=20, skip=0, after=None):
         """Published articles of a region, newest first; `after` is a (published_at, id) cursor."""
-        query = {"region": region_code, "status": "published"}
+        query: dict[str, Any] = {"region": region_code, "status": "published"}
         if category:
             query["category"] = category
         if tag:
             query["tags"] = tag
         if origin:
             query["origin"] = origin
-        conditions = [{"search_text": {"$regex": term, "$options": "i"}} for term in terms]
+        conditions: list[dict[str, Any]] = [{"search_text": {"$regex": term, "$options": "i"}}
+                                            for term in terms]
         if after is not None:
             moment, article_id = after
             conditions.append({"$or": [{"published_ms": {"$lt": ms(moment)}},

@@ -6,20 +6,23 @@ from nameko.dependency_providers import Config
 from nameko.timer import timer
 from prometheus_client import Counter
 
-from services.news import domain, feeds
+from services.news import commands, domain, feeds
+from services.news.domain.copies import unknown_category
 from services.news.feed_sources import FeedSources
 from services.news.repository import NewsRepository
 from services.news.syndication import Syndication
 from services.servicekit.caller import Caller
 from services.servicekit.contracts.news import live_headline
+from services.servicekit.decision import Decision
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import isoformat, new_event, utcnow
+from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import Conflict, NotFound, ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
-from services.servicekit.regions import get_region
+from services.servicekit.regions import get_region, registered_codes
 from services.servicekit.store import MongoStore
+from services.servicekit.validation import check_body
 
 FEED_ITEMS = 30
 HEADLINES = 5
@@ -30,21 +33,6 @@ ARTICLES_PUBLISHED = Counter("tl_news_articles_published_total", "Articles publi
 def _editor(caller, region_code):
     """The editor's name, once the caller may write the region's news."""
     return domain.authorize("write_article", Caller.verify(caller), region_code).subject
-
-
-def _announcement(before, after, revision):
-    """The event a change announces: publication, correction, archiving, retraction."""
-    if after["status"] == "retracted":
-        return new_event("article_retracted", "news", after["region"],
-                         domain.retracted_payload(after, revision))
-    if after["status"] == "published" and before["status"] != "published":
-        return new_event("article_published", "news", after["region"],
-                         domain.event_payload(after, revision))
-    if after["status"] == "published" or (after["status"] in domain.ANNOUNCED
-                                          and before["status"] != after["status"]):
-        return new_event("article_updated", "news", after["region"],
-                         domain.event_payload(after, revision))
-    return None
 
 
 class NewsService(Observable, Syndication, FeedSources):
@@ -64,26 +52,25 @@ class NewsService(Observable, Syndication, FeedSources):
     def create(self, region_code, data, *, caller):
         region = get_region(region_code)
         actor = _editor(caller, region.code)
-        article = domain.new_article(data, region, str(uuid.uuid4()), actor, utcnow())
-        self.repo.insert(article, [])
-        return domain.editor_view(self.repo.by_slug(region.code, article["slug"]))
+        decision = domain.create(data, region, str(uuid.uuid4()), actor, utcnow())
+        self.repo.insert(decision.record, decision.events)
+        return domain.editor_view(self.repo.by_slug(region.code, decision.record["slug"]))
 
     @rpc
     def update(self, region_code, slug, data, *, caller, expected_version=None):
         region = get_region(region_code)
         actor = _editor(caller, region.code)
-        article = self._own(region.code, slug)
-        self._check_version(article, expected_version)
-        changes = domain.edit(article, data, region, actor, utcnow())
-        return self._save(article, changes)
+        article = domain.check_own(self.repo.by_slug(region.code, slug))
+        domain.check_version(article, expected_version)
+        return self._save(article, domain.update(article, data, region, actor, utcnow()))
 
     @rpc
     def transition(self, region_code, slug, action, *, caller, expected_version=None):
         get_region(region_code)
         actor = _editor(caller, region_code)
-        article = self._own(region_code, slug)
-        self._check_version(article, expected_version)
-        return self._save(article, domain.transition(article, action, actor, utcnow()))
+        article = domain.check_own(self.repo.by_slug(region_code, slug))
+        domain.check_version(article, expected_version)
+        return self._save(article, domain.act(article, action, actor, utcnow()))
 
     @rpc
     def publish_due(self):
@@ -94,7 +81,7 @@ class NewsService(Observable, Syndication, FeedSources):
             if not domain.is_due(article, now):  # the query reads the ms shadow field
                 continue
             try:
-                self._save(article, domain.publish_scheduled(article, now))
+                self._save(article, domain.publish_due(article, now))
                 published += 1
             except Conflict:
                 pass  # an editor changed it meanwhile; the next tick sees the new state
@@ -108,9 +95,7 @@ class NewsService(Observable, Syndication, FeedSources):
     def preview(self, region_code, body, *, caller):
         """The body as readers would get it: the sanitizer's actual output."""
         _editor(caller, get_region(region_code).code)
-        if not isinstance(body, str) or len(body) > domain.MAX_BODY:
-            raise ValidationFailed.field("body", f"give the body as text of at most {domain.MAX_BODY} "
-                                                 "characters")
+        check_body(commands.PREVIEW, {"body": body})
         return {"body": domain.sanitize_body(body)}
 
     @rpc
@@ -119,7 +104,8 @@ class NewsService(Observable, Syndication, FeedSources):
         get_region(region_code)
         domain.authorize("read_newsroom", Caller.verify(caller), region_code)
         if status is not None and status not in domain.STATE_LABELS:
-            raise ValidationFailed.field("status", "one of " + ", ".join(domain.STATE_LABELS))
+            raise ValidationFailed.field("status", "one of " + ", ".join(domain.STATE_LABELS),
+                                         code="not_allowed", allowed=list(domain.STATE_LABELS))
         limit, page = domain.page_size(limit), domain.page_number(page)
         items = self.repo.newsroom(region_code, status, limit, (page - 1) * limit)
         return {"items": [domain.editor_view(a) for a in items], "limit": limit, "page": page}
@@ -128,7 +114,7 @@ class NewsService(Observable, Syndication, FeedSources):
     def get_for_editor(self, region_code, slug, *, caller):
         get_region(region_code)
         domain.authorize("read_newsroom", Caller.verify(caller), region_code)
-        return domain.editor_view(self._own(region_code, slug))
+        return domain.editor_view(domain.check_own(self.repo.by_slug(region_code, slug)))
 
     # readers ------------------------------------------------------------
     @rpc
@@ -145,10 +131,10 @@ class NewsService(Observable, Syndication, FeedSources):
         """Newest first. Page by `page` (1, 2, ...) or by the `next_cursor` of the last answer."""
         get_region(region_code)
         if category is not None and category not in domain.CATEGORIES:
-            raise ValidationFailed.field(
-                "category", f"{str(category)[:40]!r} is unknown; one of " + ", ".join(domain.CATEGORIES))
+            raise ValidationFailed.of({"category": unknown_category(category)})
         if page is not None and cursor is not None:
-            raise ValidationFailed.field("cursor", "give either page or cursor, not both")
+            raise ValidationFailed.field("cursor", "give either page or cursor, not both",
+                                         code="page_and_cursor")
         limit = domain.page_size(limit)
         page_no = domain.page_number(page) if page is not None else 1
         after = domain.decode_cursor(cursor) if cursor else None
@@ -174,42 +160,31 @@ class NewsService(Observable, Syndication, FeedSources):
     @rpc
     def live_marks(self, region_codes, limit=HEADLINES):
         """Per region, [id, title] of the headlines: how the gateway checks its live view."""
-        return {"regions": {code: [[a["_id"], a["title"]] for a in self.repo.published(
-            get_region(code).code, limit=limit)] for code in region_codes}}
+        return {"regions": {code: [[a["_id"], a["title"]] for a in self.repo.published(code, limit=limit)]
+                            for code in registered_codes(region_codes)}}
 
     @rpc
     def feed(self, region_code, kind, category=None):
         """A region's own news as RSS or Atom: {"body", "content_type", "etag", "last_modified"}."""
         region = get_region(region_code)
         if kind not in feeds.KINDS:
-            raise ValidationFailed.field("kind", "one of " + ", ".join(feeds.KINDS))
+            raise ValidationFailed.field("kind", "one of " + ", ".join(feeds.KINDS), code="not_allowed",
+                                         allowed=list(feeds.KINDS))
         if category is not None and category not in domain.CATEGORIES:
             raise NotFound(f"no category {str(category)[:40]!r}; one of " + ", ".join(domain.CATEGORIES),
                            {"field": "category"})
         articles = self.repo.published(region_code, category, origin="local", limit=FEED_ITEMS)
         return feeds.build(region, articles, kind, category)
 
-    # syndication --------------------------------------------------------
     # plumbing -----------------------------------------------------------
-    def _own(self, region_code, slug):
-        article = self.repo.by_slug(region_code, slug)
-        if article["origin"] != "local":
-            raise Conflict(f"{slug!r} comes from {article.get('source_name') or article['source_region']}"
-                           "; edit it at its source", {"field": "slug"})
-        return article
-
-    def _check_version(self, article, expected_version):
-        if expected_version is not None and expected_version != article["version"]:
-            raise Conflict(f"article {article['slug']!r} is at version {article['version']}, not "
-                           f"{expected_version}; reload and retry", {"field": "version"})
-
-    def _save(self, article, changes):
-        merged = {**article, **changes}
-        event = _announcement(article, merged, article["version"] + 1)
-        self.repo.update(article, changes, [event] if event else [])
-        if event and event["event_type"] == "article_published":
-            ARTICLES_PUBLISHED.labels(merged["region"]).inc()
-        if event:
+    def _save(self, article, decision: Decision):
+        """Store the decided changes at the article's next version (compare-and-set) with
+        their event in its outbox, then announce it."""
+        self.repo.update(article, decision.record, decision.events)
+        for event in decision.events:
+            if event["event_type"] == "article_published":
+                ARTICLES_PUBLISHED.labels(article["region"]).inc()
+        if decision.events:
             self.outbox.flush("articles", article["_id"])
+        merged = {**article, **decision.record}
         return domain.editor_view(self.repo.by_slug(merged["region"], merged["slug"]))
-

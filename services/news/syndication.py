@@ -7,7 +7,6 @@ from services.news.repository import NewsRepository
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import utcnow
-from services.servicekit.errors import ValidationFailed
 from services.servicekit.events import reliable_event_handler
 from services.servicekit.regions import get_region
 from services.servicekit.store import MongoStore
@@ -26,13 +25,10 @@ class Syndication:
         """Which regions' news `region_code` carries (from their next article on)."""
         get_region(region_code)
         domain.authorize("set_subscriptions", Caller.verify(caller), region_code)
-        if not isinstance(sources, list):
-            raise ValidationFailed.field("sources", "must be a list of region codes")
-        for code in sources:
+        wanted = domain.subscriptions(region_code, sources)
+        for code in wanted:
             get_region(code)
-            if code == region_code:
-                raise ValidationFailed.field("sources", "a region does not subscribe to itself")
-        self.repo.set_sources(region_code, sorted(set(sources)), utcnow())
+        self.repo.set_sources(region_code, wanted, utcnow())
         return self.subscriptions(region_code)
 
     # One shared queue per event type (SERVICE_POOL), retried with backoff and

@@ -49,6 +49,18 @@ class Message:
     subject: str
     text: str
     message_id: str  # stable per event and recipient, so a repeat is recognisable
+    # The region's own sender (its profile's senders and brand); empty: the deployment's.
+    mail_from: str = ""
+    sender_name: str = ""
+    sms_sender: str = ""
+
+
+def region_sender(region):
+    """What a region's messages are sent as: (display name, mail from, SMS sender id)."""
+    senders = getattr(region, "senders", None) or {}
+    brand = getattr(region, "brand", None) or {}
+    return {"sender_name": brand.get("name", ""), "mail_from": senders.get("mail_from", ""),
+            "sms_sender": senders.get("sms_sender", "")}
 
 
 class EmailChannel:
@@ -59,7 +71,7 @@ class EmailChannel:
         if not self.url:
             raise DeliveryFailed("SMTP_URL is not set")
         mail = EmailMessage()
-        mail["From"] = formataddr(("Tangerang Live", self.sender))
+        mail["From"] = formataddr((message.sender_name or "Tangerang Live", message.mail_from or self.sender))
         mail["To"] = message.address
         mail["Subject"] = message.subject
         mail["Date"] = formatdate(localtime=False)
@@ -77,8 +89,9 @@ class EmailChannel:
             # ride in every traceback; the scrubbed copy says what failed
             raise DeliveryFailed(f"SMTP {urlparse(self.url).hostname}: {type(exc).__name__}: {exc}") from None
 
-    def _connect(self):
+    def _connect(self) -> smtplib.SMTP:
         url = urlparse(self.url)
+        smtp: smtplib.SMTP
         if url.scheme == "smtps":
             smtp = smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=SMTP_TIMEOUT)
         else:

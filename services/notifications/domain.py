@@ -2,15 +2,19 @@
 
 No nameko, no SMTP, no clock reads. A `Notice` is one message for one person;
 `deliveries` turns it into (channel, address) pairs, minus opted-out addresses,
-each with the ledger key that makes it go out once per event and recipient.
+each with the ledger key that makes it go out once per event and recipient
+(outgoing.py decides, from those, exactly what each channel sends).
 """
 import base64
 import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from services.notifications import commands
 from services.servicekit.errors import ValidationFailed
+from services.servicekit.validation import check_body
 
 # The ticket states a reporter hears about, and how each reads.
 TICKET_NEWS = {
@@ -25,7 +29,7 @@ APPLICATION_NEWS = {
     "rejected": "lamaran Anda belum dapat diterima",
 }
 PHONE_CHANNELS = ("sms", "whatsapp")
-CHANNELS = ("email", *PHONE_CHANNELS)
+CHANNELS = commands.CHANNELS
 SMS_SIGNATURE = "Balas STOP untuk berhenti."
 
 
@@ -37,7 +41,7 @@ class Notice:
     link: str = ""
 
 
-def normal_phone(number):
+def normal_phone(number: Any, field: str = "phone") -> str:
     """+62... for an Indonesian number written 08..., 62... or +62...; digits only."""
     digits = re.sub(r"[^0-9+]", "", str(number or ""))
     if digits.startswith("0"):
@@ -45,23 +49,23 @@ def normal_phone(number):
     elif digits.startswith("62"):
         digits = "+" + digits
     if not re.fullmatch(r"\+[0-9]{8,15}", digits):
-        raise ValidationFailed.field("phone", f"{str(number)[:20]!r} is not a phone number; "
-                                     "write it like 0812 3456 7890")
+        raise ValidationFailed.field(field, f"{str(number)[:20]!r} is not a phone number; "
+                                     "write it like 0812 3456 7890", code="bad_phone")
     return digits
 
 
-def contact_key(channel, address):
+def contact_key(channel: str, address: str) -> str:
     """Opt-outs are per address: STOP on SMS also stops WhatsApp to that number."""
     if channel in PHONE_CHANNELS:
         return f"phone:{normal_phone(address)}"
     return f"email:{address.strip().lower()}"
 
 
-def ledger_key(event_id, channel, address):
+def ledger_key(event_id: str, channel: str, address: str) -> str:
     return f"{event_id}:{channel}:{hashlib.sha256(address.encode()).hexdigest()[:16]}"
 
 
-def recipient_addresses(recipient, phone_channel):
+def recipient_addresses(recipient: dict[str, str] | None, phone_channel: str) -> list[tuple[str, str]]:
     """(channel, address) for each contact a person gave: e-mail, and the phone on one channel."""
     found = []
     if recipient and recipient.get("email"):
@@ -71,13 +75,14 @@ def recipient_addresses(recipient, phone_channel):
     return found
 
 
-def deliveries(event_id, addresses, opted_out):
+def deliveries(event_id: str, addresses: list[tuple[str, str]],
+               opted_out: set[str]) -> list[tuple[str, str, str]]:
     """[(ledger key, channel, address)] for every address not opted out."""
     return [(ledger_key(event_id, channel, address), channel, address)
             for channel, address in addresses if contact_key(channel, address) not in opted_out]
 
 
-def ticket_notice(payload, public_url):
+def ticket_notice(payload: dict[str, Any], public_url: str) -> Notice | None:
     """The reporter's news of a ticket's new state; None for states they are not told of."""
     news = TICKET_NEWS.get(payload["to"])
     if news is None:
@@ -91,7 +96,7 @@ def ticket_notice(payload, public_url):
                   f"{text}\nLacak: {link}", link)
 
 
-def application_notice(payload, public_url):
+def application_notice(payload: dict[str, Any], public_url: str) -> Notice | None:
     news = APPLICATION_NEWS.get(payload["to"])
     if news is None:
         return None
@@ -101,14 +106,14 @@ def application_notice(payload, public_url):
                   f"Kabar lamaran Anda untuk lowongan {vacancy}: {news}.\nLihat: {link}", link)
 
 
-def report_due_notice(payload):
+def report_due_notice(payload: dict[str, Any]) -> Notice:
     due = payload["due"][:10]
     return Notice("report_due", "Saatnya lapor AK/1 enam bulanan",
                   f"Kartu kuning (AK/1) Anda perlu dilaporkan paling lambat {due}. Laporkan ke "
                   "Disnaker atau lewat aplikasi agar kartu tetap aktif.")
 
 
-def price_alert_notice(payload, region_name):
+def price_alert_notice(payload: dict[str, Any], region_name: str) -> Notice:
     price = f"Rp {payload['price']:,}".replace(",", ".")
     changes = []
     above, reference = payload.get("percent_above_reference"), payload.get("reference") or {}
@@ -127,17 +132,19 @@ def _persen(value):
     return f"{abs(value):.1f}%".replace(".", ",")
 
 
-def opt_out_token(secret, channel, address):
+def opt_out_token(secret: str, channel: str, address: str) -> str:
     """A link token naming the address, signed so nobody can stop another person's mail."""
     body = base64.urlsafe_b64encode(contact_key(channel, address).encode()).decode().rstrip("=")
     return f"{body}.{_signature(secret, body)}"
 
 
-def opted_out_key(secret, token):
+def opted_out_key(secret: str, token: Any) -> str:
     """The contact key a token names; ValidationFailed if it was not signed by us."""
-    body, _, signature = str(token).partition(".")
+    check_body(commands.OPT_OUT, {"token": token})
+    body, _, signature = token.partition(".")
     if not body or not hmac.compare_digest(signature, _signature(secret, body)):
-        raise ValidationFailed.field("token", "this link is not valid; use the link from your message")
+        raise ValidationFailed.field("token", "this link is not valid; use the link from your message",
+                                     code="bad_opt_out_link")
     return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
 
 
@@ -146,10 +153,27 @@ def _signature(secret, body):
                     hashlib.sha256).hexdigest()[:32]
 
 
-def email_text(notice, opt_out_link):
+def email_text(notice: Notice, opt_out_link: str) -> str:
     return (f"{notice.text}\n\n--\nTangerang Live. Pesan ini dikirim otomatis; jangan dibalas.\n"
             f"Berhenti menerima e-mail: {opt_out_link}\n")
 
 
-def sms_text(notice):
+def sms_text(notice: Notice) -> str:
     return f"{notice.text}\n{SMS_SIGNATURE}"
+
+
+def subscription(region_code: Any, channel: Any, address: Any) -> dict[str, str]:
+    """A price-alert subscription (commands.SUBSCRIBE_PRICE_ALERTS): the address as it is
+    sent to (a phone in +62 form) and the contact key its opt-out is kept under."""
+    check_body(commands.SUBSCRIBE_PRICE_ALERTS,
+               {"region_code": region_code, "channel": channel, "address": address})
+    if channel != "email":
+        address = normal_phone(address, "address")
+    return {"region": region_code, "channel": channel, "address": address,
+            "contact": contact_key(channel, address)}
+
+
+def phone_opt_out(number: Any) -> str:
+    """STOP by SMS (commands.OPT_OUT_PHONE): the contact key no SMS or WhatsApp goes to."""
+    check_body(commands.OPT_OUT_PHONE, {"number": number})
+    return contact_key("sms", normal_phone(number, "number"))

@@ -4,6 +4,7 @@ The ledger's `_id` is the delivery key (event, channel, recipient), so a
 message recorded as sent is never sent again, whatever redelivers the event.
 """
 from datetime import datetime, timezone
+from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
@@ -12,7 +13,7 @@ from services.servicekit.store import Repository
 
 
 class NotificationRepository(Repository):
-    indexes = {
+    indexes: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
         "deliveries": [([("kind", ASCENDING)], {})],
         "subscriptions": [([("region", ASCENDING)], {})],
     }

@@ -1,8 +1,9 @@
 """Notifications entrypoints: domain events in, e-mail / SMS / WhatsApp out.
 
 Each handler asks the owning service for the recipient's contact by RPC
-(personal data never rides in events), lets the domain word the notice, and
-sends it once per event and recipient (the ledger). A channel that fails
+(personal data never rides in events), lets the domain word the notice and
+decide what goes out to whom (outgoing.py), and sends it once per event and
+recipient (the ledger). A channel that fails
 makes the handler raise: `reliable_event_handler` retries the event with
 backoff and dead-letters it after the last try; what was already sent is
 skipped on the retry.
@@ -13,12 +14,13 @@ from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from prometheus_client import Counter
 
-from services.notifications import domain
-from services.notifications.channels import Channels, DeliveryFailed, Message
+from services.notifications import domain, outgoing
+from services.notifications.channels import Channels, DeliveryFailed, Message, region_sender
 from services.notifications.repository import NotificationRepository
+from services.notifications.repository_protocol import NotificationRepo
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
-from services.servicekit.errors import ConfigError, Forbidden, ValidationFailed
+from services.servicekit.errors import ConfigError, DomainError, Forbidden
 from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
@@ -37,7 +39,7 @@ class NotificationsService(Observable):
     name = "notifications"
 
     config = Config()
-    repo = MongoStore(NotificationRepository)
+    repo: NotificationRepo = MongoStore(NotificationRepository)
     channels = Channels()
     metrics = Metrics()
     aspirasi = RpcProxy("aspirasi")
@@ -79,18 +81,15 @@ class NotificationsService(Observable):
     def opt_out_phone(self, number, *, caller):
         """STOP by SMS (the SMS inbox, a platform service): no more SMS or WhatsApp to that number."""
         _require_service(caller)
-        self.repo.opt_out(domain.contact_key("sms", number), "sms")
+        self.repo.opt_out(domain.phone_opt_out(number), "sms")
 
     @rpc
     def subscribe_price_alerts(self, region_code, channel, address, *, caller):
         """HARGA by SMS (the SMS inbox): the region's price alerts to that address."""
         _require_service(caller)
         get_region(region_code)
-        if channel not in domain.CHANNELS:
-            raise ValidationFailed.field("channel", f"give one of {', '.join(domain.CHANNELS)}")
-        if channel != "email":
-            address = domain.normal_phone(address)
-        self.repo.subscribe(region_code, channel, address, domain.contact_key(channel, address))
+        wanted = domain.subscription(region_code, channel, address)
+        self.repo.subscribe(wanted["region"], wanted["channel"], wanted["address"], wanted["contact"])
 
     def _as_service(self):
         return Caller.service(self.name)  # `call` signs it for the service called
@@ -108,37 +107,45 @@ class NotificationsService(Observable):
                         event["event_id"], event["region"], notice.kind, exc)
             return None
 
+    @staticmethod
+    def _sender(region_code):
+        """The region's own mail from and display name (its profile); a region no longer
+        registered is sent as the deployment's (MAIL_FROM)."""
+        try:
+            return region_sender(get_region(region_code))
+        except DomainError:
+            return {}
+
     def _tell(self, event, notice, recipient):
         self._send(event, notice, domain.recipient_addresses(recipient, self.config["PHONE_CHANNEL"]))
 
     def _send(self, event, notice, addresses):
         opted_out = self.repo.opted_out({domain.contact_key(c, a) for c, a in addresses})
-        for channel, address in addresses:
-            if domain.contact_key(channel, address) in opted_out:
-                MESSAGES.labels(channel, notice.kind, "opted_out").inc()
+        plan = outgoing.plan(event["event_id"], notice, addresses, opted_out, self.repo.was_sent,
+                             self._opt_out_link)
+        for channel, _ in plan.opted_out:
+            MESSAGES.labels(channel, notice.kind, "opted_out").inc()
+        for repeat in plan.already_sent:
+            MESSAGES.labels(repeat.channel, notice.kind, "duplicate").inc()
         failures = []
-        for key, channel, address in domain.deliveries(event["event_id"], addresses, opted_out):
-            if self.repo.was_sent(key):
-                MESSAGES.labels(channel, notice.kind, "duplicate").inc()
-                continue
+        sender = self._sender(event["region"])
+        for out in plan.send:
             try:
-                self.channels[channel].send(Message(address, notice.subject,
-                                                    self._text(notice, channel, address), key))
+                self.channels[out.channel].send(Message(out.address, out.subject, out.text, out.key,
+                                                        **sender))
             except DeliveryFailed as exc:
-                MESSAGES.labels(channel, notice.kind, "failed").inc()
-                failures.append(f"{channel}: {exc}")
+                MESSAGES.labels(out.channel, notice.kind, "failed").inc()
+                failures.append(f"{out.channel}: {exc}")
                 continue
             # Dying right here would send again on the retry (at least once, never lost).
-            self.repo.record_sent(key, channel, notice.kind, event["event_id"])
-            MESSAGES.labels(channel, notice.kind, "sent").inc()
+            self.repo.record_sent(out.key, out.channel, notice.kind, event["event_id"])
+            MESSAGES.labels(out.channel, notice.kind, "sent").inc()
         if failures:
             raise DeliveryFailed("; ".join(failures))
 
-    def _text(self, notice, channel, address):
-        if channel != "email":
-            return domain.sms_text(notice)
+    def _opt_out_link(self, channel, address):
         token = domain.opt_out_token(self._secret(), channel, address)
-        return domain.email_text(notice, f"{self.config['PUBLIC_URL']}/berhenti/{token}")
+        return f"{self.config['PUBLIC_URL']}/berhenti/{token}"
 
     def _secret(self):
         if not self.config.get("OPT_OUT_SECRET"):

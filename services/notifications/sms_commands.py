@@ -26,7 +26,7 @@ class Command:
 
 def keywords(category_codes):
     """KEYWORD -> category code: the code, its first word, and the aliases of offered codes."""
-    found = {}
+    found: dict[str, str] = {}
     for code in sorted(category_codes):
         found.setdefault(code.split("-")[0].upper(), code)
         found[code.upper()] = code

@@ -3,24 +3,19 @@ windows announced, placements finished, and the gauges Prometheus reads."""
 from nameko.timer import timer
 from prometheus_client import Gauge
 
-from services.pencaker.announcements import pencaker_event
-from services.pencaker.domain import cards, vacancies
-from services.pencaker.repository import PencakerRepository
+from services.pencaker.domain import seekers, vacancies
+from services.pencaker.storing import Storing
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import isoformat, utcnow
-from services.servicekit.outbox import Outbox
+from services.servicekit.envelope import utcnow
 from services.servicekit.regions import all_regions
-from services.servicekit.store import MongoStore
 
 OPEN_VACANCIES = Gauge("tl_pencaker_open_vacancies", "Published vacancies before validThrough",
                        ["region"])
 SEEKERS_REGISTERED = Gauge("tl_pencaker_seekers_registered", "Active (registered, unexpired) job seekers",
                            ["region"])
 
-class Clocks:
-    repo = MongoStore(PencakerRepository)
-    outbox = Outbox("seekers", "vacancies", "applications")
 
+class Clocks(Storing):
     @rpc
     def sweep(self):
         """Close vacancies past validThrough, expire lapsed cards, finish placements."""
@@ -31,15 +26,11 @@ class Clocks:
             closed += 1
         expired = 0
         for seeker in self.repo.seekers_to_check():
-            status, reason = cards.seeker_status(seeker, now)
-            if status == "expired":
-                self.repo.update("seekers", seeker, {"status": "expired", "expiry_reason": reason})
+            if lapsed := seekers.expire(seeker, now):
+                self._save("seekers", seeker, lapsed)
                 expired += 1
-            elif due := cards.report_window_to_announce(seeker, now):
-                event = pencaker_event("seeker_report_window_opened", seeker["region"],
-                               seeker_id=seeker["_id"], due=isoformat(due))
-                self.repo.update("seekers", seeker, {"report_window_announced": due.isoformat()}, [event])
-                self.outbox.flush("seekers", seeker["_id"])
+            elif window := seekers.announce_report_window(seeker, now):
+                self._save("seekers", seeker, window)
         for application in self.repo.pending_placements():
             self._place(application, now)
         return {"vacancies_closed": closed, "seekers_expired": expired}
@@ -47,7 +38,7 @@ class Clocks:
     @timer(interval=30)
     def expiry_clock(self):
         self.sweep()
-        counts = {}
+        counts: dict[str, int] = {}
         for vacancy in self.repo.open_vacancies(None, utcnow()):
             counts[vacancy["region"]] = counts.get(vacancy["region"], 0) + 1
         for region in all_regions():

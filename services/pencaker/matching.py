@@ -2,20 +2,18 @@
 a vacancy."""
 
 from services.pencaker.access import authorize_caller
-from services.pencaker.announcements import posted_payload
 from services.pencaker.domain import matching
-from services.pencaker.repository import PencakerRepository, region_centroids
+from services.pencaker.domain.announcements import posted_payload
+from services.pencaker.repository import region_centroids
+from services.pencaker.storing import Storing
 from services.servicekit.contracts.pencaker import live_vacancy
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import utcnow
 from services.servicekit.regions import all_regions
-from services.servicekit.store import MongoStore
 
 MAX_MATCH_EVENTS = 100
 
-class Matching:
-    repo = MongoStore(PencakerRepository)
-
+class Matching(Storing):
     @rpc
     def matches_for_seeker(self, seeker_id, *, caller, limit=10):
         seeker = self.repo.get_seeker(seeker_id)

@@ -1,4 +1,5 @@
-"""Pencaker's storage adapter: seekers, employers, vacancies, applications, subscriptions."""
+"""Pencaker's storage adapter: seekers, employers, vacancies, applications, subscriptions
+(one PencakerRepo, repository_protocol.py; the unit tests' is fake_repository.py)."""
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,10 +9,10 @@ from pymongo.errors import DuplicateKeyError
 
 from services.servicekit.errors import Conflict, NotFound
 from services.servicekit.outbox_fields import pending
+from services.servicekit.regions import host_code
 from services.servicekit.store import Repository
 
 CENTROIDS_FILE = Path(__file__).parent / "region_centroids.yaml"
-HOST_REGION = "36.71"
 
 
 @lru_cache(maxsize=1)
@@ -20,8 +21,8 @@ def region_centroids():
 
 
 def default_sources(region_code):
-    """A region shows its own vacancies and the host city's unless it says otherwise."""
-    return sorted({region_code, HOST_REGION})
+    """A region shows its own vacancies and the host city's (HOST_REGION) unless it says otherwise."""
+    return sorted({region_code, host_code()})
 
 
 class PencakerRepository(Repository):
@@ -69,7 +70,8 @@ class PencakerRepository(Repository):
             result = self.db[collection].replace_one({"_id": doc["_id"], "version": doc["version"]},
                                                      current)
         if current is None or result.matched_count == 0:
-            raise Conflict(f"{doc['_id']} was changed meanwhile; reload and retry", {"field": "version"})
+            raise Conflict(f"{doc['_id']} was changed meanwhile; reload and retry",
+                           {"field": "version", "code": "changed_meanwhile"})
         return {**doc, **changes, "version": doc["version"] + 1}
 
     # seekers ------------------------------------------------------------
@@ -79,7 +81,7 @@ class PencakerRepository(Repository):
         except DuplicateKeyError:
             raise Conflict(f"NIK {seeker['nik'][:4]}************ is already registered in region "
                            f"{seeker['region']}; report or update the existing AK/1 card instead",
-                           {"field": "nik"}) from None
+                           {"field": "nik", "code": "nik_registered"}) from None
 
     def get_seeker(self, seeker_id):
         return self._get("seekers", seeker_id, "seeker")
@@ -149,7 +151,8 @@ class PencakerRepository(Repository):
             self.db.applications.insert_one({**application, "version": 1, **pending(events)})
         except DuplicateKeyError:
             raise Conflict(f"you already applied to vacancy {application['vacancy_id']}; "
-                           "one application per vacancy", {"field": "vacancy_id"}) from None
+                           "one application per vacancy",
+                           {"field": "vacancy_id", "code": "already_applied"}) from None
 
     def get_application(self, application_id):
         return self._get("applications", application_id, "application")

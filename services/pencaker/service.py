@@ -1,6 +1,7 @@
 """Pencaker entrypoints: translate RPC calls and timers into domain calls (seekers,
 employers and vacancies here; search.py, matching.py, applications.py and clocks.py
-hold the other topics).
+hold the other topics). Each command loads, lets the domain decide, and stores the
+decision with its events in one write (storing.py), then announces them.
 
 `caller` is the signed Caller the gateway made (servicekit.caller); what it
 may do is `authority.AUTHORITY` (domain/authority.py). A seeker's subject is
@@ -11,50 +12,37 @@ import uuid
 from nameko.dependency_providers import Config
 
 from services.pencaker.access import authorize_caller
-from services.pencaker.announcements import closed_event, pencaker_event, posted_payload
 from services.pencaker.applications import Applications
 from services.pencaker.clocks import Clocks
-from services.pencaker.domain import authority, cards, employers, matching, schema_org, seekers, vacancies
+from services.pencaker.domain import authority, employers, schema_org, seekers, vacancies
 from services.pencaker.matching import Matching
-from services.pencaker.repository import PencakerRepository
 from services.pencaker.search import VacancySearch
-from services.servicekit import nik as niks
+from services.pencaker.storing import Storing
 from services.servicekit.caller import Caller, verified
 from services.servicekit.entrypoints import rpc
-from services.servicekit.envelope import isoformat, utcnow
+from services.servicekit.envelope import utcnow
 from services.servicekit.errors import DomainError, Forbidden, NotFound
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
-from services.servicekit.outbox import Outbox
 from services.servicekit.regions import get_region
-from services.servicekit.store import MongoStore
 
 
-class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks):
+class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks, Storing):
     name = "pencaker"
 
     config = Config()
-    repo = MongoStore(PencakerRepository)
-    outbox = Outbox("seekers", "vacancies", "applications")
     metrics = Metrics()
 
     # seekers ------------------------------------------------------------
     @rpc
     def register_seeker(self, region_code, data):
         """An AK/1 registration; returns the seeker's own record."""
-        region = get_region(region_code)
         now = utcnow()
-        fields = seekers.validate(data, region, now)
-        number = cards.number(region.code, now.year,
-                              self.repo.next_sequence(f"ak1:{region.code}:{now.year}"))
-        seeker = {"_id": f"S{uuid.uuid4().hex[:15]}", "region": region.code, **fields,
-                  **cards.issue(number, now), "status": "active", "registered_at": now}
-        event = pencaker_event("seeker_registered", region.code, seeker_id=seeker["_id"],
-                       education_level=fields["education"]["level"],
-                       registered_at=isoformat(now), valid_until=isoformat(seeker["valid_until"]))
-        self.repo.insert_seeker(seeker, [event])
-        self.outbox.flush("seekers", seeker["_id"])
-        return seekers.view(self.repo.get_seeker(seeker["_id"]), now)
+        decision = seekers.register(data, get_region(region_code), now, f"S{uuid.uuid4().hex[:15]}",
+                                    self.repo.next_sequence)
+        self.repo.insert_seeker(decision.record, decision.events)
+        self._announce("seekers", decision.record["_id"], decision)
+        return seekers.view(self.repo.get_seeker(decision.record["_id"]), now)
 
     @rpc
     def get_seeker(self, seeker_id, *, caller):
@@ -74,7 +62,7 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
             application = self.repo.get_application(application_id)
             if application["seeker_id"] != seeker["_id"]:
                 raise Forbidden(f"application {application_id} is not seeker {seeker_id}'s",
-                                {"field": "application_id"})
+                                {"field": "application_id", "code": "not_this_seekers"})
             record = {**seeker, "region": application["region"]}
         authority.authorize("read_contact", Caller.verify(caller), record, acting_for)
         return seekers.notification_contact(seeker)
@@ -84,9 +72,8 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("update_seeker", caller, seeker)
         now = utcnow()
-        clean = seekers.validate_update(changes, get_region(seeker["region"]), now)
-        seeker = self.repo.update("seekers", seeker, {**clean, "updated_at": now})
-        return seekers.view(seeker, now)
+        decision = seekers.update(seeker, changes, get_region(seeker["region"]), now)
+        return seekers.view(self._save("seekers", seeker, decision), now)
 
     @rpc
     def report_seeker(self, seeker_id, *, caller):
@@ -94,20 +81,24 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         seeker = self.repo.get_seeker(seeker_id)
         authorize_caller("report_seeker", caller, seeker)
         now = utcnow()
-        seeker = self.repo.update("seekers", seeker, cards.record_report(seeker, now))
-        return seekers.view(seeker, now)
+        return seekers.view(self._save("seekers", seeker, seekers.report(seeker, now)), now)
 
-    # employers and vacancies ---------------------------------------------
+    @rpc
+    def find_seeker(self, region_code, nik, *, caller):
+        """The AK/1 record of `nik` in the region (Disnaker's lookup), or None."""
+        region = get_region(region_code)
+        authorize_caller("find_seeker", caller, {"region": region.code})
+        seeker = self.repo.seeker_by_nik(region.code, seekers.nik_shape(nik))
+        return seeker and seekers.view(seeker, utcnow())
+
+    # employers ------------------------------------------------------------
     @rpc
     def create_employer(self, region_code, data, *, caller):
         region = get_region(region_code)
         owner = authorize_caller("create_employer", caller, {"region": region.code})
-        employer = {"_id": f"EMP-{region.code.replace('.', '')}-"
-                           f"{self.repo.next_sequence(f'employers:{region.code}'):06d}",
-                    "region": region.code, **employers.validate(data),
-                    "owner": owner.subject, "created_at": utcnow()}
-        self.repo.insert_employer(employer)
-        return self.repo.get_employer(employer["_id"])
+        decision = employers.create(data, region, owner.subject, utcnow(), self.repo.next_sequence)
+        self.repo.insert_employer(decision.record)
+        return self.repo.get_employer(decision.record["_id"])
 
     @rpc
     def get_employer(self, employer_id):
@@ -122,30 +113,17 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         return [employers.summary(e, self.repo.employer_vacancies(e["_id"]))
                 for e in self.repo.employers_of(region.code, min(int(limit), 500))]
 
-    @rpc
-    def find_seeker(self, region_code, nik, *, caller):
-        """The AK/1 record of `nik` in the region (Disnaker's lookup), or None."""
-        region = get_region(region_code)
-        authorize_caller("find_seeker", caller, {"region": region.code})
-        seeker = self.repo.seeker_by_nik(region.code, niks.check_nik(nik))
-        return seeker and seekers.view(seeker, utcnow())
-
+    # vacancies ------------------------------------------------------------
     @rpc
     def post_vacancy(self, employer_id, data, *, caller):
         """A new vacancy waits for a Disnaker officer's verification."""
         employer = self.repo.get_employer(employer_id)
         authorize_caller("post_vacancy", caller, employer)
-        location = data.get("region", employer["region"]) if isinstance(data, dict) else None
-        region = get_region(location)
+        region = get_region(data.get("region", employer["region"]) if isinstance(data, dict) else None)
         now = utcnow()
-        fields = vacancies.validate(data, region, now)
-        sequence = self.repo.next_sequence(f"vacancies:{region.code}:{now.year}")
-        vacancy = {"_id": f"LK-{region.code.replace('.', '')}-{now.year}-{sequence:06d}", **fields,
-                   "employer_id": employer["_id"], "employer_name": employer["name"],
-                   "employer_url": employer.get("url"), "owner": employer["owner"],
-                   "status": "pending", "created_at": now, "updated_at": now}
-        self.repo.insert_vacancy(vacancy)
-        return vacancies.view(vacancy, region, now)
+        decision = vacancies.post(data, employer, region, now, self.repo.next_sequence)
+        self.repo.insert_vacancy(decision.record)
+        return vacancies.view(decision.record, region, now)
 
     @rpc
     def get_vacancy(self, vacancy_id, *, caller=None):
@@ -178,27 +156,17 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         vacancy = self.repo.get_vacancy(vacancy_id)
         officer = authorize_caller("verify_vacancy", caller, vacancy)
         now = utcnow()
-        changes = {**vacancies.verify(vacancy, now), "verified_by": officer.subject,
-                   "updated_at": now}
-        published = {**vacancy, **changes}
-        events = [pencaker_event("vacancy_posted", vacancy["region"], **posted_payload(published))]
-        for result, seeker, _ in self._candidates(published):
-            if result["score"] >= matching.THRESHOLD:
-                events.append(pencaker_event("match_found", seeker["region"], seeker_id=seeker["_id"],
-                                     vacancy_id=vacancy_id, vacancy_region=vacancy["region"],
-                                     score=result["score"]))
-        vacancy = self.repo.update("vacancies", vacancy, changes, events)
-        self.outbox.flush("vacancies", vacancy_id)
+        decision = vacancies.publish(vacancy, officer.subject, self._candidates(vacancy), now)
+        vacancy = self._save("vacancies", vacancy, decision)
         return {**vacancies.view(vacancy, get_region(vacancy["region"]), now),
-                "matches_announced": len(events) - 1}
+                "matches_announced": len(decision.events) - 1}
 
     @rpc
     def reject_vacancy(self, vacancy_id, reason, *, caller):
         vacancy = self.repo.get_vacancy(vacancy_id)
         authorize_caller("reject_vacancy", caller, vacancy)
         now = utcnow()
-        vacancy = self.repo.update("vacancies", vacancy, {
-            **vacancies.reject(vacancy, reason, now), "updated_at": now})
+        vacancy = self._save("vacancies", vacancy, vacancies.reject(vacancy, reason, now))
         return vacancies.view(vacancy, get_region(vacancy["region"]), now)
 
     @rpc
@@ -209,7 +177,6 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
         vacancy = self._close(vacancy, "withdrawn", now)
         return vacancies.view(vacancy, get_region(vacancy["region"]), now)
 
-    # helpers ------------------------------------------------------------
     def _visible_vacancy(self, vacancy_id, caller):
         """Published or closed vacancies are public; pending or rejected ones only
         to their employer and Disnaker (to others they do not exist)."""
@@ -220,11 +187,4 @@ class PencakerService(Observable, VacancySearch, Matching, Applications, Clocks)
             authority.authorize("read_unpublished_vacancy", caller, vacancy)
         except DomainError:
             raise NotFound(f"vacancy {vacancy_id} not found", {"field": "vacancy_id"}) from None
-        return vacancy
-
-    def _close(self, vacancy, reason, now):
-        changes = {**vacancies.close(vacancy, reason, now), "updated_at": now}
-        events = [closed_event(vacancy, changes)] if vacancy["status"] == "published" else []
-        vacancy = self.repo.update("vacancies", vacancy, changes, events)
-        self.outbox.flush("vacancies", vacancy["_id"])
         return vacancy

@@ -28,10 +28,12 @@ exchanges of the sources it listens to (read), and declares those exchanges
 (configure: kombu declares a queue's exchange), but cannot publish to them.
 `nameko-rpc` is every service's to publish to: who may call what is the signed
 caller's (servicekit.caller), not the broker's. Partner users are fenced in
-partners.py; the Kubernetes Users and Permissions are generated from here
+partner_names.py; the Kubernetes Users and Permissions are generated from here
 (`python -m tools.broker_users`, tests/ops/test_manifests.py keeps them equal).
 """
-from services.platform.partners import QUEUE_PREFIX, UPLINK_EXCHANGE_NAME, UPLINK_QUEUE
+from typing import TypedDict
+
+from services.platform.partner_names import QUEUE_PREFIX, UPLINK_EXCHANGE_NAME, UPLINK_QUEUE
 from services.servicekit.outbox import SHARED_EXCHANGE_NAME
 
 RPC_EXCHANGE = "nameko-rpc"
@@ -39,9 +41,16 @@ DEFAULT_EXCHANGE = "amq.default"
 UUID = "[0-9a-f-]{36}"
 NAME = "[a-z][a-z0-9_]*"
 
+
+class Spec(TypedDict):
+    """What a service does on the broker besides its RPC."""
+    consumes: tuple[str, ...]  # whose events its handlers consume
+    outbox: bool  # publishes to its own exchange (and, for x-shared contracts, the shared one)
+
+
 # Whose events each service's handlers consume, and whether it has an outbox
 # (which publishes to its own exchange and, for x-shared contracts, the shared one).
-SERVICES = {
+SERVICES: dict[str, Spec] = {
     "aspirasi": {"consumes": (), "outbox": True},
     "pencaker": {"consumes": (), "outbox": True},
     "prices": {"consumes": (), "outbox": True},
@@ -50,35 +59,37 @@ SERVICES = {
 }
 # The gateway: live views bind to every service's events; onboarding declares the
 # partner queues and the uplink; the uplink relay republishes edges' aspirasi events
-# (partners.UPLINK_SOURCES) and shared ones; the console reads and replays dead letters.
+# (partner_names.UPLINK_SOURCES) and shared ones; the console reads and replays dead letters.
 GATEWAY_LIVE_SOURCES = tuple(SERVICES)
 GATEWAY_REPUBLISHES = ("aspirasi",)
+# {configure, write, read}: a broker user's regexes.
+Permissions = dict[str, str]
 
 
-def _literal(name):
+def _literal(name: str) -> str:
     return name.replace(".", r"\.")  # names here hold only [a-z0-9_.-]
 
 
-def _any(*names):
+def _any(*names: str) -> str:
     return "^(" + "|".join(names) + ")$"
 
 
-def _events(*services):
+def _events(*services: str) -> list[str]:
     return [_literal(f"{s}.events") for s in services]
 
 
-def own_queues(service):
+def own_queues(service: str) -> list[str]:
     return [_literal(f"rpc-{service}"),
             rf"rpc\.reply-({_literal(service)}|standalone_rpc_proxy)-{UUID}",
             rf"evt-{NAME}-{NAME}--{_literal(service)}\.{NAME}(\.retry\.[0-9]+ms|\.dead)?"]
 
 
-def _partner_resources():
+def _partner_resources() -> list[str]:
     return [_literal(SHARED_EXCHANGE_NAME), _literal(UPLINK_EXCHANGE_NAME),
             _literal(UPLINK_QUEUE) + r"(\.dead)?", _literal(QUEUE_PREFIX) + r"[0-9]{2}\.[0-9]{2}"]
 
 
-def gateway_permissions():
+def gateway_permissions() -> Permissions:
     live = [r"evt-live--gateway\.[A-Za-z0-9_.-]+"]  # one durable queue per replica (live_events.py)
     mine = [_literal(RPC_EXCHANGE), *own_queues("gateway"), *live]
     dead_letters = [rf"evt-{NAME}-{NAME}--{NAME}\.{NAME}\.dead"]
@@ -90,7 +101,7 @@ def gateway_permissions():
     }
 
 
-def service_permissions(service):
+def service_permissions(service: str) -> Permissions:
     """{configure, write, read} regexes of `service`'s broker user."""
     if service == "gateway":
         return gateway_permissions()
@@ -105,5 +116,5 @@ def service_permissions(service):
     }
 
 
-def all_permissions():
+def all_permissions() -> dict[str, Permissions]:
     return {name: service_permissions(name) for name in ("gateway", *SERVICES)}

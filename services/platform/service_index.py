@@ -1,10 +1,11 @@
 """Which services make up the platform, and where their code and config live.
 
-Kept apart from runner.py so tools and tests can read it without the runner's
-eventlet monkey-patching, which must only happen in a service's own process.
+Kept apart from runner.py (beside it) so tools and tests can read it without the
+runner's eventlet monkey-patching, which must only happen in a service's own process.
 """
 import importlib
 from pathlib import Path
+from typing import Any
 
 SERVICES = {
     "aspirasi": "services.aspirasi.service:AspirasiService",
@@ -17,6 +18,6 @@ SERVICES = {
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 
 
-def service_class(name):
+def service_class(name: str) -> Any:
     module_name, class_name = SERVICES[name].split(":")
     return getattr(importlib.import_module(module_name), class_name)

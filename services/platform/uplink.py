@@ -1,6 +1,6 @@
 """The hub's end of an edge region's uplink: check each event, then republish it.
 
-An edge broker's shovel (partners.link_edge) delivers the edge's aspirasi
+An edge broker's shovel (edge_links.link_edge) delivers the edge's aspirasi
 events and its own shared events to the hub's `tangerang.uplink` exchange,
 keyed `edge.events.<code>` and stamped with the region's broker user as
 `user_id`. RabbitMQ refuses a `user_id` other than the connecting user and,
@@ -25,6 +25,7 @@ another region, or records of another region, are dropped and counted
 (`tl_partner_events_rejected_total{reason}`: publisher, region, record_region, stream).
 """
 import logging
+from typing import Any
 
 import eventlet
 from kombu import Connection, Exchange, Queue
@@ -35,8 +36,9 @@ from nameko.events import get_event_exchange
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter
 
-from services.platform.partners import UPLINK_EXCHANGE_NAME, UPLINK_QUEUE, UPLINK_SOURCES
+from services.platform.partner_names import UPLINK_EXCHANGE_NAME, UPLINK_QUEUE, UPLINK_SOURCES
 from services.servicekit.arrival import (
+    NOT_MINE,
     PARTNER_REJECTED,
     REJECTED,
     Rejected,
@@ -55,7 +57,7 @@ log = logging.getLogger(__name__)
 UPLINK_STREAMS = tuple(exchange.split(".")[0] for exchange, _ in UPLINK_SOURCES)
 RETRY_AFTER = 1  # seconds before an event whose republishing failed is tried again
 uplink_exchange = Exchange(UPLINK_EXCHANGE_NAME, type="topic", durable=True)
-# As partners.ensure_uplink declares them: quorum queues (queues.py).
+# As region_queues.ensure_uplink declares them: quorum queues (queues.py).
 uplink_queue = Queue(UPLINK_QUEUE, exchange=uplink_exchange, routing_key="#", durable=True,
                      queue_arguments=region_queue_arguments())
 dead_queue = Queue(dead_queue_name(UPLINK_QUEUE), durable=True,
@@ -65,7 +67,7 @@ RELAYED = Counter("tl_partner_uplink_relayed_total", "Edge regions' events accep
                   "at the hub", ["region"])
 
 
-def check_uplinked(event, routing_key, user_id):
+def check_uplinked(event: dict[str, Any], routing_key: str, user_id: str | None) -> None:
     """Refuse a contract-valid uplinked event that is not the publishing edge's own."""
     publisher = publisher_region(user_id)
     if publisher is None:
@@ -79,9 +81,9 @@ def check_uplinked(event, routing_key, user_id):
         raise Rejected("stream", f"a {event['source']} {event['event_type']} event is not sent up")
 
 
-def destinations(event, config):
+def destinations(event: dict[str, Any], config: dict[str, Any]) -> list[tuple[Exchange, str]]:
     """[(exchange, routing key)] the hub's outbox would publish `event` to."""
-    targets = []
+    targets: list[tuple[Exchange, str]] = []
     if event["source"] in UPLINK_STREAMS:
         targets.append((get_event_exchange(event["source"], config), event["event_type"]))
     if is_shared(event["event_type"]):
@@ -92,7 +94,7 @@ def destinations(event, config):
 class RelayLoop(ConsumerMixin):
     """One consumer, one message in flight: check, republish (confirmed), then ack."""
 
-    def __init__(self, config, service_name):
+    def __init__(self, config: dict[str, Any], service_name: str) -> None:
         self.config, self.service_name = config, service_name
         self.connection = Connection(config["AMQP_URI"])
         self.publisher = Publisher(config["AMQP_URI"], use_confirms=True, delivery_mode=PERSISTENT,
@@ -100,11 +102,11 @@ class RelayLoop(ConsumerMixin):
                                        *(get_event_exchange(s, config) for s in UPLINK_STREAMS),
                                        shared_exchange, dead_queue])
 
-    def get_consumers(self, consumer_cls, channel):
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> list[Any]:
         return [consumer_cls(queues=[uplink_queue], callbacks=[self.on_message], accept=["json"],
                              prefetch_count=1)]
 
-    def on_message(self, body, message):
+    def on_message(self, body: Any, message: Any) -> None:
         routing_key = message.delivery_info["routing_key"]
         user_id = message.properties.get("user_id")
         try:
@@ -130,14 +132,18 @@ class RelayLoop(ConsumerMixin):
         RELAYED.labels(event["region"]).inc()
         message.ack()
 
-    def on_decode_error(self, message, exc):
+    def on_decode_error(self, message: Any, exc: Exception) -> None:
         self.refuse(message, message.body.decode("utf-8", "replace")[:10000],
                     Rejected("malformed", f"undecodable body ({type(exc).__name__})"),
                     message.delivery_info["routing_key"], message.properties.get("user_id"))
 
-    def refuse(self, message, body, exc, routing_key, user_id):
+    def refuse(self, message: Any, body: Any, exc: Rejected, routing_key: str, user_id: str | None) -> None:
         log.warning("uplink: refused an event from %s (key %s): %s", user_id, routing_key, exc)
-        if exc.reason != "malformed":
+        if exc.reason == "not_mine":  # a newer edge's type or source: counted, dropped
+            NOT_MINE.labels(self.service_name, "uplink_relay").inc()
+            message.ack()
+            return
+        if exc.reason not in ("malformed", "unknown_version"):  # parked: replayable after an upgrade
             PARTNER_REJECTED.labels(exc.reason).inc()
             message.ack()
             return
@@ -158,15 +164,15 @@ class RelayLoop(ConsumerMixin):
 class UplinkRelay(DependencyProvider):
     """Runs the relay in the hosting service's process (the hub's gateway)."""
 
-    def setup(self):
+    def setup(self) -> None:
         self.loop = RelayLoop(self.container.config, self.container.service_name)
 
-    def start(self):
+    def start(self) -> None:
         self.thread = self.container.spawn_managed_thread(self.loop.run, identifier="uplink_relay")
 
-    def stop(self):
+    def stop(self) -> None:
         self.loop.should_stop = True
         self.thread.wait()
 
-    def kill(self):
+    def kill(self) -> None:
         self.loop.should_stop = True

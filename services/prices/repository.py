@@ -7,6 +7,7 @@ their deterministic _id.
 """
 import random
 import time
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -18,16 +19,18 @@ BATCH = 1000
 POINT = {"_id": 0, "region": 1, "market": 1, "commodity": 1, "date": 1, "price": 1}
 DUPLICATE_KEY = 11000
 # A correction that loses the race to the same record reads it again and retries:
-# 8 attempts, pausing up to 5, 10, 20 ... 320 ms between them (0.64 s in all at worst), so
-# dozens of officers correcting one record at once are all recorded well inside the
-# gateway's 5 s deadline; past that the write is refused (Conflict), never lost.
-CORRECTION_ATTEMPTS = 8
+# 12 attempts, pausing up to 5, 10, 20 ... 320 ms between them and 320 ms after that
+# (1.9 s in all at worst), so dozens of officers correcting one record at once are all
+# recorded inside the gateway's 5 s deadline; past that the write is refused
+# (Conflict), never lost.
+CORRECTION_ATTEMPTS = 12
 RETRY_PAUSE = 0.005
+RETRY_PAUSE_CAP = 0.32
 CORRECTED, UNCHANGED, CONFLICT = "corrected", "unchanged", "conflict"
 
 
 class PriceRepository(Repository):
-    indexes = {
+    indexes: dict[str, list[tuple[list[tuple[str, int]], dict[str, Any]]]] = {
         "prices": [
             ([("region", ASCENDING), ("date", ASCENDING)], {}),
             ([("region", ASCENDING), ("commodity", ASCENDING), ("date", ASCENDING)], {}),
@@ -37,7 +40,33 @@ class PriceRepository(Repository):
             ([("import_id", ASCENDING)], {}),
         ],
         "imports": [([("outbox_pending", ASCENDING)], {})],
+        "markets": [([("region", ASCENDING), ("code", ASCENDING)], {})],
     }
+
+    # markets (domain/markets.py): seeded once per region, then the store is the truth --
+    def markets(self, region_code, seed):
+        """The region's market documents; the first read of a region stores `seed()` (its
+        markets.yaml entries) and a marker, so a market removed or renamed stays so."""
+        if self.db.market_seeds.find_one({"_id": region_code}) is None:
+            docs = seed()
+            if docs:
+                insert_new(self.db.markets, docs)
+            try:
+                self.db.market_seeds.insert_one({"_id": region_code})
+            except DuplicateKeyError:
+                pass
+        return list(self.db.markets.find({"region": region_code}).sort("code", ASCENDING))
+
+    def add_market(self, doc):
+        try:
+            self.db.markets.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def update_market(self, market_id, change):
+        self.db.markets.update_one({"_id": market_id}, {"$set": change})
+        return self.db.markets.find_one({"_id": market_id})
 
     # reading ---------------------------------------------------------------
     def points(self, regions, start, end, market=None, commodity=None):
@@ -128,7 +157,7 @@ class PriceRepository(Repository):
             # Another writer got there first: wait a little (spread out, so the
             # losers of one round do not collide again) and decide on what it wrote.
             if attempt + 1 < attempts:
-                time.sleep(random.uniform(0, RETRY_PAUSE * 2 ** attempt))
+                time.sleep(random.uniform(0, min(RETRY_PAUSE * 2 ** attempt, RETRY_PAUSE_CAP)))
                 doc = self.db.prices.find_one({"_id": price_id})
         return CONFLICT
 

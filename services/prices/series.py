@@ -11,30 +11,43 @@ from services.servicekit.store import MongoStore
 
 HISTORY_DAYS = 30
 MAX_HISTORY_DAYS = 366
+SCOPES = ("market", "region", "province")
+
+
+def unknown_commodity(commodity):
+    return ValidationFailed.field("commodity", f"{commodity!r} is not in the catalogue",
+                                  code="unknown_commodity", commodity=str(commodity)[:60])
 
 
 class PriceSeries:
     repo = MongoStore(PriceRepository)
 
+    def _catalogue(self, region_code, writing=False):
+        raise NotImplementedError  # MarketDesk's
+
     @rpc
     def history(self, region_code, commodity, scope="region", market=None, start=None, end=None):
         """A commodity's series for a market, the region, or the region's whole province."""
         region = get_region(region_code)
-        catalogue = load_catalogue()
+        catalogue = self._catalogue(region.code)
         found = catalogue.commodity(str(commodity or ""))
         if found is None:
-            raise ValidationFailed.field("commodity", f"{commodity!r} is not in the catalogue")
-        if scope not in ("market", "region", "province"):
-            raise ValidationFailed.field("scope", "one of market, region, province")
+            raise unknown_commodity(commodity)
+        if scope not in SCOPES:
+            raise ValidationFailed.field("scope", "one of market, region, province", code="not_allowed",
+                                         allowed=list(SCOPES))
         if scope == "market":
             place = market and catalogue.market(region.code, market)
             if not place:
-                raise ValidationFailed.field("market", f"give one of {region.name}'s markets")
+                raise ValidationFailed.field("market", f"give one of {region.name}'s markets",
+                                             code="unknown_market", market=str(market or "")[:60],
+                                             region=region.code)
             market = place.code
         end = parse_day(end, "to") or today_in(region)
         start = parse_day(start, "from") or price_math.day_before(end, HISTORY_DAYS)
         if start > end or price_math.day_before(end, MAX_HISTORY_DAYS) > start:
-            raise ValidationFailed.field("from", f"must be before 'to' and at most {MAX_HISTORY_DAYS} days")
+            raise ValidationFailed.field("from", f"must be before 'to' and at most {MAX_HISTORY_DAYS} days",
+                                         code="bad_period", max=MAX_HISTORY_DAYS)
         regions = ([r.code for r in all_regions() if r.province == region.province]
                    if scope == "province" else [region.code])
         points = self.repo.points(regions, price_math.day_before(start, price_math.LOOKBACK_DAYS), end,
@@ -57,7 +70,8 @@ class PriceSeries:
         latest day with prices, with its reference: the series behind the harga charts."""
         region = get_region(region_code)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_HISTORY_DAYS:
-            raise ValidationFailed.field("days", f"must be 1-{MAX_HISTORY_DAYS}")
+            raise ValidationFailed.field("days", f"must be 1-{MAX_HISTORY_DAYS}", code="out_of_range", min=1,
+                                         max=MAX_HISTORY_DAYS)
         end = self.repo.latest_day(region.code) or today_in(region)
         start = price_math.day_before(end, days - 1)
         points = self.repo.points([region.code], start, end, market=market, commodity=commodity)
@@ -71,7 +85,7 @@ class PriceSeries:
         catalogue = load_catalogue()
         found = catalogue.commodity(str(commodity or ""))
         if found is None:
-            raise ValidationFailed.field("commodity", f"{commodity!r} is not in the catalogue")
+            raise unknown_commodity(commodity)
         others = [get_region(code) for code in regions] if regions else \
             [r for r in all_regions() if r.province == region.province]
         day = parse_day(day, "date") or max(

@@ -1,7 +1,6 @@
 """Prices entrypoints: recording, boards, alerts and the live view (applying a sheet in
 sheet_import.py, history, trends and comparison in series.py)."""
-import hashlib
-import json
+from typing import Any
 
 from nameko.dependency_providers import Config
 from nameko.timer import timer
@@ -15,9 +14,10 @@ from services.prices.domain import (
     entry_form,
     price_math,
     price_records,
+    recording,
     references,
-    sheets,
 )
+from services.prices.market_desk import MarketDesk
 from services.prices.region_memo import RegionMemo
 from services.prices.repository import PriceRepository
 from services.prices.series import PriceSeries
@@ -26,11 +26,10 @@ from services.servicekit.caller import Caller
 from services.servicekit.contracts.prices import live_alert
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
-from services.servicekit.errors import ValidationFailed
 from services.servicekit.health import Observable
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
-from services.servicekit.regions import all_regions, get_region
+from services.servicekit.regions import all_regions, get_region, registered_codes
 from services.servicekit.store import MongoStore
 
 LIVE_ALERTS = 20
@@ -38,15 +37,10 @@ DAYS_WITHOUT_DATA = Gauge(
     "tl_prices_working_days_without_data",
     "Whole working days since the region's latest day with prices (regions that ever recorded any)",
     ["region"])
+sheet_id = recording.sheet_id  # tests name a sheet's import as the service does
 
 
-def sheet_id(*parts):
-    """Same sheet, same id: sending it again finishes or repeats nothing."""
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-    return f"sheet-{digest[:24]}"
-
-
-class PricesService(Observable, SheetImport, PriceSeries):
+class PricesService(Observable, MarketDesk, SheetImport, PriceSeries):
     name = "prices"
 
     config = Config()
@@ -59,13 +53,13 @@ class PricesService(Observable, SheetImport, PriceSeries):
     @rpc
     def catalogue(self, region_code):
         region = get_region(region_code)
-        catalogue = load_catalogue()
+        catalogue = self._catalogue(region.code)
         today = today_in(region)
         commodities = [{"code": c.code, "name": c.name, "unit": c.unit,
                         "reference": references.reference_view(references.reference_for(
                             catalogue.references, c.code, region.code, today))}
                        for c in catalogue.commodities.values()]
-        markets = [vars(m) for m in catalogue.markets.get(region.code, {}).values()]
+        markets = [m for m in self.list_markets(region.code)["items"] if m["active"]]
         return {"region": region.code, "zone": catalogue.zone(region.code), "commodities": commodities,
                 "markets": markets}
 
@@ -75,21 +69,19 @@ class PricesService(Observable, SheetImport, PriceSeries):
         """An officer's sheet for one market and day; a different price corrects the stored one."""
         region = get_region(region_code)
         actor = authority.authorize("record_prices", Caller.verify(caller), region.code).subject
-        rows = entry_form.validate_entries(prices, market, day, region.code, load_catalogue(),
-                                           today_in(region))
-        import_id = sheet_id("form", region.code, [(r.market, r.commodity, r.date, r.price) for r in rows])
-        return self._apply(region, sheets.Sheet(rows=rows), import_id, actor, "form")
+        sheet, import_id = recording.form_sheet(prices, market, day, region.code,
+                                                self._catalogue(region.code, writing=True),
+                                                today_in(region))
+        return self._apply(region, sheet, import_id, actor, "form")
 
     @rpc
     def import_csv(self, region_code, text, *, caller, default_market=None):
         """Import a CSV sheet of many markets and days; bad rows are reported, the rest applied."""
         region = get_region(region_code)
         actor = authority.authorize("import_prices", Caller.verify(caller), region.code).subject
-        catalogue = load_catalogue()
-        if default_market is not None and catalogue.market(region.code, default_market) is None:
-            raise ValidationFailed.field("market", f"{default_market!r} is not a market of {region.name}")
-        sheet = sheets.parse_sheet(text, region.code, catalogue, today_in(region), default_market)
-        return self._apply(region, sheet, sheet_id("csv", region.code, default_market, text), actor, "csv")
+        sheet, import_id = recording.csv_sheet(text, default_market, region.code, region.name,
+                                               self._catalogue(region.code, writing=True), today_in(region))
+        return self._apply(region, sheet, import_id, actor, "csv")
 
     @rpc
     def entry_form(self, region_code, market, day=None, *, caller):
@@ -114,37 +106,34 @@ class PricesService(Observable, SheetImport, PriceSeries):
 
     def _market_day(self, region_code, market, day):
         region = get_region(region_code)
-        found = load_catalogue().market(region.code, market) if isinstance(market, str) else None
-        if found is None:
-            raise ValidationFailed.field("market", f"{market!r} is not a market of {region.name}")
+        found = recording.market_of(self._catalogue(region.code, writing=True), region.code, region.name,
+                                    market)
         return region, found, parse_day(day, "date") or today_in(region)
 
     def _series(self, region, market, day):
-        series = {}
+        series: dict[str, dict[str, int]] = {}
         for p in self._window(region.code, day, market):
             series.setdefault(p["commodity"], {})[p["date"]] = p["price"]
         return series
 
-    def _window(self, region_code, day, market=None):
+    def _window(self, region_code, day, market=None, days_back=price_math.LOOKBACK_DAYS):
         """The stored points of the look-back window ending on `day`."""
-        return self.repo.points([region_code], price_math.day_before(day, price_math.LOOKBACK_DAYS), day,
-                                market=market)
+        return self.repo.points([region_code], price_math.day_before(day, days_back), day, market=market)
 
     # reading ----------------------------------------------------------------
-    def _board(self, region, day, market=None):
+    def _board(self, region, day: str | None, market: str | None = None) -> dict[str, Any]:
         if day is None:
             return {"date": None, "items": []}
-        return {"date": day, "items": boards.board_of(self._window(region.code, day, market), day,
-                                                      load_catalogue(), region.code)}
+        points = self._window(region.code, day, market, boards.BOARD_DAYS_BACK)
+        return {"date": day, "items": boards.board_of(points, day, load_catalogue(), region.code)}
 
     @rpc
     def board(self, region_code, day=None, market=None):
         """The board of a market, or of the region (median across its markets), on a day
         (default: the latest day with prices): each commodity's latest price up to that day."""
         region = get_region(region_code)
-        if market is not None and load_catalogue().market(region.code, market) is None:
-            raise ValidationFailed.field("market", f"{market!r} is not a market of {region.name}")
-        market = market and load_catalogue().market(region.code, market).code
+        if market is not None:
+            market = recording.market_of(self._catalogue(region.code), region.code, region.name, market).code
         day = parse_day(day, "date") or (self.repo.latest_date(region.code, today_in(region), market)
                                     if market else self.repo.latest_day(region.code))
         return {"region": region.code, "market": market, **self._board(region, day, market)}
@@ -169,8 +158,8 @@ class PricesService(Observable, SheetImport, PriceSeries):
         """Per region, the latest day, its board's prices and its alert count: how the
         gateway checks its live view without the board's full computation."""
         marks = {}
-        for code in region_codes:
-            latest = self.repo.latest(get_region(code).code)
+        for code in registered_codes(region_codes):
+            latest = self.repo.latest(code)
             day = latest and latest["date"]
             marks[code] = {"date": day, "prices": self._board_prices(code, latest) if day else {},
                            "alerts": min(self.repo.alert_count(code, day), LIVE_ALERTS) if day else 0}
@@ -186,7 +175,8 @@ class PricesService(Observable, SheetImport, PriceSeries):
         """One stored price with the history of what it was before corrections."""
         region = get_region(region_code)
         authority.authorize("read_price_record", Caller.verify(caller), region.code)
-        doc = self.repo.record(price_records.price_id(region.code, market, commodity, parse_day(day, "date")))
+        day = parse_day(day, "date") or ""
+        doc = self.repo.record(price_records.price_id(region.code, market, commodity, day))
         return doc and price_records.view(doc)
 
     @timer(interval=300, eager=True)

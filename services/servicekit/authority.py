@@ -16,7 +16,9 @@ A scope says which records the role may act on:
 A role missing from an action's row may not do it at all.
 """
 from dataclasses import dataclass
+from typing import Mapping
 
+from services.servicekit.caller import Caller
 from services.servicekit.errors import Forbidden, Unauthorized
 
 ANY, REGION, OPD, OWN, ACTING_FOR = "any", "region", "opd", "own", "acting_for"
@@ -28,10 +30,15 @@ class Target:
     """What the scope of a rule is checked against."""
     region: str
     opd: str | None = None
-    owners: frozenset = frozenset()
+    owners: frozenset[str] = frozenset()
 
 
-def authorize(table, action, caller, target, acting_for=None):
+# action -> {role: scope}
+Table = Mapping[str, Mapping[str, str]]
+
+
+def authorize(table: Table, action: str, caller: Caller | None, target: Target,
+              acting_for: str | None = None) -> Caller:
     """Return `caller` if `table` lets it do `action` on `target`; else 401/403 saying why.
 
     `acting_for` is the region the call is made for (scope ACTING_FOR); None where

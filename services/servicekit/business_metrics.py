@@ -8,6 +8,7 @@ them with `max`, never `sum`.
 Label values stay bounded: region codes, OPD codes, workflow states.
 """
 import threading
+from typing import Any, Iterable, Mapping
 
 from prometheus_client import Gauge
 
@@ -23,12 +24,12 @@ class Snapshot:
     ticket does not stay on the dashboard forever.
     """
 
-    def __init__(self, gauge):
+    def __init__(self, gauge: Gauge) -> None:
         self.gauge = gauge
-        self.published = set()
+        self.published: set[tuple[str, ...]] = set()
         self.lock = threading.Lock()
 
-    def publish(self, counts):
+    def publish(self, counts: Mapping[tuple[str, ...], float]) -> None:
         with self.lock:
             for labels, value in counts.items():
                 self.gauge.labels(*labels).set(value)
@@ -37,9 +38,9 @@ class Snapshot:
             self.published = set(counts)
 
 
-def count_by(documents, *fields):
+def count_by(documents: Iterable[dict[str, Any]], *fields: str) -> dict[tuple[str, ...], int]:
     """{(doc[f1], doc[f2], ...): count} over the documents."""
-    counts = {}
+    counts: dict[tuple[str, ...], int] = {}
     for doc in documents:
         key = tuple(str(doc.get(field, "")) for field in fields)
         counts[key] = counts.get(key, 0) + 1

@@ -15,6 +15,7 @@ verified `Caller`. What the caller may do is each domain's authority table
 import os
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 import jwt
 
@@ -29,12 +30,12 @@ TTL = 60  # seconds: long enough for one request's RPCs, too short to replay lat
 MIN_SECRET = 32
 
 
-def audience(service):
+def audience(service: str) -> str:
     """The audience of callers made for `service`: only that service accepts them."""
     return f"tl-service:{service}"
 
 
-def token_secret(name="TL_TOKEN_SECRET"):
+def token_secret(name: str = "TL_TOKEN_SECRET") -> str:
     """A symmetric secret from the environment (people's bearer tokens and sessions,
     the gateway's alone); never in the repository. Callers are not signed with it."""
     value = os.environ.get(name) or os.environ.get("TL_TOKEN_SECRET", "")
@@ -44,7 +45,7 @@ def token_secret(name="TL_TOKEN_SECRET"):
     return value
 
 
-def _refused(reason):
+def _refused(reason: object) -> Unauthorized:
     return Unauthorized(f"the caller token is not valid ({reason})", {"field": "caller"})
 
 
@@ -54,27 +55,27 @@ class Caller:
     role: str
     region: str | None
     opd: str | None = None
-    owns: tuple = ()  # record ids the caller has proven to own (a citizen's tickets)
+    owns: tuple[str, ...] = ()  # record ids the caller has proven to own (a citizen's tickets)
 
     @classmethod
-    def service(cls, name):
+    def service(cls, name: str) -> "Caller":
         """A platform service acting on its own (e.g. notifications reading a contact)."""
         return cls(name, "service", None)
 
     @classmethod
-    def anonymous(cls):
+    def anonymous(cls) -> "Caller":
         """A citizen without an account: owns only what they prove (a tracking secret)."""
         return cls("anonymous", "citizen", None)
 
-    def owning(self, *ids):
+    def owning(self, *ids: str) -> "Caller":
         return replace(self, owns=tuple(sorted(set(self.owns) | set(ids))))
 
     @property
-    def signer(self):
+    def signer(self) -> str:
         """Whose key signs this caller: a platform service signs itself, the gateway everyone else."""
         return self.subject if self.role == "service" else GATEWAY
 
-    def sign(self, service, ttl=TTL):
+    def sign(self, service: str, ttl: int = TTL) -> str:
         """A token for `service` alone, signed with the signer's private key."""
         if self.role not in ROLES:
             raise ValueError(f"unknown role {self.role!r}")
@@ -86,7 +87,7 @@ class Caller:
                           headers={"kid": self.signer})
 
     @classmethod
-    def verify(cls, token, service=None):
+    def verify(cls, token: Any, service: str | None = None) -> "Caller":
         """The Caller a token names, or Unauthorized (missing, forged, expired, signed by a key
         that may not sign it, not for `service`). Already verified on arrival: returned as is."""
         if isinstance(token, Caller):
@@ -116,7 +117,7 @@ class Caller:
         return cls._signed_by(signer, data)
 
     @classmethod
-    def _signed_by(cls, signer, data):
+    def _signed_by(cls, signer: str, data: dict[str, Any]) -> "Caller":
         """The claims' Caller if `signer` may sign it: its roles, itself, its audiences."""
         allowed = SIGNERS[signer]
         if data["role"] not in ROLES:
@@ -125,13 +126,13 @@ class Caller:
             raise _refused(f"{signer} may not sign a {data['role']} named {data['sub']!r}")
         addressed = data["aud"] if isinstance(data["aud"], str) else None
         reach = allowed["audiences"]
-        if reach is not caller_keys.ANY and addressed not in map(audience, reach):
+        if reach is not caller_keys.ANY and addressed not in {audience(s) for s in reach}:
             raise _refused(f"{signer} may not call {addressed}")
         return cls(data["sub"], data["role"], data.get("region"), data.get("opd"),
                    tuple(data.get("owns") or ()))
 
 
-def verified(token, optional=False):
+def verified(token: Any, optional: bool = False) -> "Caller | None":
     """`Caller.verify`, or None for an absent token when anonymous reading is fine."""
     if optional and token is None:
         return None

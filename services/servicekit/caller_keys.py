@@ -17,6 +17,7 @@ harness generate a fresh set per run (`generate`); for a cluster,
 import functools
 import os
 from pathlib import Path
+from typing import Any, Iterable, Mapping, MutableMapping
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -29,7 +30,7 @@ ANY = None  # every service
 
 # signer -> the roles it may sign and the services it may address (ANY: all).
 # A signer that is a platform service signs only itself: subject = its name.
-SIGNERS = {
+SIGNERS: dict[str, dict[str, Any]] = {
     "gateway": {"roles": PEOPLE, "audiences": ANY},
     # reads a reporter's or a seeker's contact for a notice
     "notifications": {"roles": ("service",), "audiences": ("aspirasi", "pencaker")},
@@ -38,11 +39,11 @@ SIGNERS = {
 }
 
 
-def variable(signer, private):
+def variable(signer: str, private: bool) -> str:
     return f"TL_CALLER_{'KEY' if private else 'PUBLIC_KEY'}_{signer.upper()}"
 
 
-def _pem(signer, private, environ):
+def _pem(signer: str, private: bool, environ: Mapping[str, str]) -> str | None:
     name = variable(signer, private)
     if environ.get(name):
         return environ[name]
@@ -56,7 +57,7 @@ def _pem(signer, private, environ):
 
 
 @functools.lru_cache(maxsize=32)
-def _private(pem):
+def _private(pem: str) -> Ed25519PrivateKey:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ConfigError("a caller signing key must be an Ed25519 key (PEM, PKCS#8)")
@@ -64,11 +65,11 @@ def _private(pem):
 
 
 @functools.lru_cache(maxsize=32)
-def _public(pem):
+def _public(pem: str) -> Any:
     return serialization.load_pem_public_key(pem.encode())
 
 
-def private_key(signer, environ=os.environ):
+def private_key(signer: str, environ: Mapping[str, str] = os.environ) -> Ed25519PrivateKey:
     """The signer's private key, or ConfigError naming the variable to set."""
     pem = _pem(signer, True, environ)
     if not pem:
@@ -80,7 +81,7 @@ def private_key(signer, environ=os.environ):
         raise ConfigError(f"{variable(signer, True)}: not a PEM private key ({exc})") from None
 
 
-def public_key(signer, environ=os.environ):
+def public_key(signer: str, environ: Mapping[str, str] = os.environ) -> Any:
     """The signer's public key (from its own variable, else from its private key), or None."""
     pem = _pem(signer, False, environ)
     if pem:
@@ -91,7 +92,7 @@ def public_key(signer, environ=os.environ):
     return private_key(signer, environ).public_key() if _pem(signer, True, environ) else None
 
 
-def check(process, environ=os.environ):
+def check(process: str, environ: Mapping[str, str] = os.environ) -> None:
     """At start: a signer's own private key loads, a service holds the gateway's public key
     (every service verifies people's callers); else one ConfigError naming the variable."""
     if process in SIGNERS:
@@ -101,7 +102,7 @@ def check(process, environ=os.environ):
                           f"gateway's public key, PEM) or {variable('gateway', False)}_FILE")
 
 
-def generate(signers=SIGNERS):
+def generate(signers: Iterable[str] = SIGNERS) -> dict[str, str]:
     """A fresh key pair per signer, as environment variables (PEM text)."""
     env = {}
     for signer in signers:
@@ -114,7 +115,7 @@ def generate(signers=SIGNERS):
     return env
 
 
-def ensure(environ):
+def ensure(environ: MutableMapping[str, str]) -> MutableMapping[str, str]:
     """`environ` with a fresh key pair for every signer it has no key of (`make run`, tests)."""
     missing = [s for s in SIGNERS if not (_pem(s, True, environ) or _pem(s, False, environ))]
     for name, value in generate(missing).items():
@@ -122,7 +123,7 @@ def ensure(environ):
     return environ
 
 
-def for_process(name, environ):
+def for_process(name: str, environ: Mapping[str, str]) -> dict[str, str]:
     """`environ` without the private keys that are not `name`'s own: what a process may hold."""
     own = {variable(name, True), variable(name, True) + "_FILE"}
     private = {n for s in SIGNERS for n in (variable(s, True), variable(s, True) + "_FILE")}

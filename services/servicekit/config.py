@@ -6,6 +6,7 @@ fails with one line naming the key instead of a traceback deep in a dependency.
 """
 import os
 from pathlib import Path
+from typing import Any, Mapping
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -13,7 +14,7 @@ from nameko.cli.main import setup_yaml_parser
 
 from services.servicekit.errors import ConfigError
 
-BASE_SCHEMA = {
+BASE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["AMQP_URI", "MONGO_URI", "SERVICE_NAME"],
     "properties": {
@@ -28,37 +29,19 @@ BASE_SCHEMA = {
 }
 
 
-def load_config(path, extra_schema=None, env=None):
+def load_config(path: str | Path, extra_schema: dict[str, Any] | None = None,
+                env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read a service config file; raise ConfigError naming the bad key.
 
     `env` substitutes variables from a mapping other than os.environ (used by
     tools that prepare a child process's environment).
     """
-    setup_yaml_parser()
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file {path} not found: pass --config with a service's config.yaml")
-    saved = dict(os.environ)
-    if env is not None:
-        os.environ.update(env)
-    try:
-        with path.open() as handle:
-            config = yaml.safe_load(handle) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc.problem} at line "
-                          f"{exc.problem_mark.line + 1 if exc.problem_mark else '?'})") from None
-    finally:
-        if env is not None:
-            os.environ.clear()
-            os.environ.update(saved)
-    schema = dict(BASE_SCHEMA)
-    if extra_schema:
-        schema = {
-            "type": "object",
-            "required": BASE_SCHEMA["required"] + extra_schema.get("required", []),
-            "properties": {**BASE_SCHEMA["properties"], **extra_schema.get("properties", {})},
-        }
-    errors = sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.path))
+    config = _read(path, env)
+    errors = sorted(Draft202012Validator(_schema(extra_schema)).iter_errors(config),
+                    key=lambda e: list(e.path))
     if errors:
         first = errors[0]
         key = ".".join(str(p) for p in first.path) or "(top level)"
@@ -66,3 +49,33 @@ def load_config(path, extra_schema=None, env=None):
             f"{path}: {key} is invalid ({first.message}); set it in the file or its environment variable"
         )
     return config
+
+
+def _read(path: Path, env: Mapping[str, str] | None) -> dict[str, Any]:
+    """The file's YAML with `${VAR:default}` substituted (nameko's loader) from os.environ,
+    or from `env` over it (os.environ is as before afterwards)."""
+    setup_yaml_parser()
+    saved = dict(os.environ)
+    if env is not None:
+        os.environ.update(env)
+    try:
+        with path.open() as handle:
+            return yaml.safe_load(handle) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"{path}: not valid YAML ({getattr(exc, 'problem', exc)} at line "
+                          f"{mark.line + 1 if mark else '?'})") from None
+    finally:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def _schema(extra_schema: dict[str, Any] | None) -> dict[str, Any]:
+    if not extra_schema:
+        return dict(BASE_SCHEMA)
+    return {
+        "type": "object",
+        "required": BASE_SCHEMA["required"] + extra_schema.get("required", []),
+        "properties": {**BASE_SCHEMA["properties"], **extra_schema.get("properties", {})},
+    }

@@ -25,6 +25,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from itertools import takewhile
+from typing import Any, Iterable
 
 import amqp
 from kombu import Connection
@@ -37,7 +38,7 @@ RECONNECT_DELAY = 1  # seconds between dials while the broker is away
 _STOP = object()
 
 
-def _key(message):
+def _key(message: "Message") -> tuple[str, str, str]:
     return (message.message_id, message.exchange, message.routing_key)
 
 
@@ -55,34 +56,36 @@ class Pending:
     """Messages handed over; `wait()` gives one True (delivered) or False per message."""
     messages: list
     deadline: float  # time.monotonic() after which waiting stops: many waits, one bound
-    results: list = None
+    results: list[bool | None] = field(default_factory=list)
     unsettled: int = 0
     done: threading.Event = field(default_factory=threading.Event)
 
-    def wait(self):
+    def wait(self) -> list[bool]:
         self.done.wait(max(0.0, self.deadline - time.monotonic()))
         return [r is True for r in self.results] if self.done.is_set() else [False] * len(self.messages)
 
 
 class ConfirmedPublisher:
-    def __init__(self, amqp_uri, declare=(), confirm_timeout=10, connect_timeout=3):
+    def __init__(self, amqp_uri: str, declare: Iterable[Any] = (), confirm_timeout: float = 10,
+                 connect_timeout: float = 3) -> None:
         self.amqp_uri = amqp_uri
         self.declare = list(declare)
         self.confirm_timeout = confirm_timeout
         self.connect_timeout = connect_timeout
-        self._requests = queue.Queue()
-        self._thread = None
+        self._requests: queue.Queue[Any] = queue.Queue()
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._connection = None
+        self._connection: Any = None
+        self._channel: Any = None
         self._closed = False
         self._next_dial = 0.0
         self._reset_batch()
 
-    def publish(self, messages):
+    def publish(self, messages: Iterable[Message]) -> list[bool]:
         """Publish `messages` and wait; one True (delivered) or False per message."""
         return self.submit(messages).wait()
 
-    def submit(self, messages):
+    def submit(self, messages: Iterable[Message]) -> Pending:
         """Hand `messages` over without waiting; its `wait()` returns as their confirms arrive."""
         patience = 2 * (self.connect_timeout + self.confirm_timeout)  # a batch ahead, then ours
         request = Pending(list(messages), time.monotonic() + patience)
@@ -94,7 +97,7 @@ class ConfirmedPublisher:
         self._requests.put(request)
         return request
 
-    def close(self):
+    def close(self) -> None:
         with self._lock:
             self._closed = True
             thread, self._thread = self._thread, None
@@ -105,14 +108,14 @@ class ConfirmedPublisher:
 
     # --- the publishing thread ---------------------------------------------------
 
-    def _ensure_thread(self):
+    def _ensure_thread(self) -> None:
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="confirmed-publisher",
-                                                daemon=True)
-                self._thread.start()
+                thread = threading.Thread(target=self._run, name="confirmed-publisher", daemon=True)
+                thread.start()
+                self._thread = thread
 
-    def _run(self):
+    def _run(self) -> None:
         while True:
             first = self._requests.get()
             if first is _STOP:
@@ -132,7 +135,7 @@ class ConfirmedPublisher:
                         request.done.set()
                 self._reset_batch()
 
-    def _publish(self, batch):
+    def _publish(self, batch: list[Pending]) -> None:
         """Publish `batch`, and whatever queues up meanwhile, until every confirm is in."""
         channel = self._connect()
         batch.extend(self._take_queued(BATCH - len(batch[0].messages)))
@@ -151,7 +154,7 @@ class ConfirmedPublisher:
             except TimeoutError:
                 pass
 
-    def _take_queued(self, room):
+    def _take_queued(self, room: int) -> list[Pending]:
         """Requests queued meanwhile, up to about `room` messages."""
         taken, count = [], 0
         while count < room:
@@ -166,7 +169,7 @@ class ConfirmedPublisher:
             count += len(more.messages)
         return taken
 
-    def _send(self, channel, requests):
+    def _send(self, channel: Any, requests: list[Pending]) -> None:
         now = time.monotonic()
         for request in requests:
             request.results = [None] * len(request.messages)
@@ -181,32 +184,35 @@ class ConfirmedPublisher:
                     exchange=message.exchange, routing_key=message.routing_key,
                     mandatory=not message.may_go_unheard)
 
-    def _reset_batch(self):
-        self._outstanding = {}  # delivery tag -> (request, index, sent at), oldest first
-        self._sent = defaultdict(deque)  # _key(message) -> [(request, index)] awaiting a confirm
-        self._returned = set()
+    def _reset_batch(self) -> None:
+        # delivery tag -> (request, index, sent at), oldest first
+        self._outstanding: dict[int, tuple[Pending, int, float]] = {}
+        # _key(message) -> [(request, index)] awaiting a confirm
+        self._sent: defaultdict[tuple[Any, ...], deque[tuple[Pending, int]]] = defaultdict(deque)
+        self._returned: set[tuple[Pending, int]] = set()
 
     # --- broker callbacks (on the publishing thread, inside drain_events) ---------
 
-    def _on_return(self, exc, exchange, routing_key, message):
+    def _on_return(self, exc: Any, exchange: str, routing_key: str, message: Any) -> None:
         # A return precedes the ack of the same message, in publish order.
         sent = self._sent.get((message.properties.get("message_id"), exchange, routing_key), ())
         unmarked = [m for m in sent if m not in self._returned]
         if unmarked:
             self._returned.add(unmarked[0])
 
-    def _on_ack(self, tag, multiple):
+    def _on_ack(self, tag: int, multiple: bool) -> None:
         self._settle(tag, multiple, acked=True)
 
-    def _on_nack(self, tag, multiple):
+    def _on_nack(self, tag: int, multiple: bool) -> None:
         self._settle(tag, multiple, acked=False)
 
-    def _settle(self, tag, multiple, acked):
+    def _settle(self, tag: int, multiple: bool, acked: bool) -> None:
         # Tags were added in ascending order, so the oldest come first.
         for t in list(takewhile(lambda t: t <= tag, self._outstanding)) if multiple else [tag]:
-            request, index, _ = self._outstanding.pop(t, (None, None, None))
-            if request is None:
+            found = self._outstanding.pop(t, None)
+            if found is None:
                 continue
+            request, index, _ = found
             message = request.messages[index]
             sent = self._sent[_key(message)]
             sent.remove((request, index))
@@ -225,7 +231,7 @@ class ConfirmedPublisher:
 
     # --- the connection ------------------------------------------------------------
 
-    def _connect(self):
+    def _connect(self) -> Any:
         if self._connection is not None and self._connection.connected:
             return self._channel
         self._disconnect()
@@ -246,7 +252,7 @@ class ConfirmedPublisher:
         self._connection, self._channel, self._tag = connection, channel, 0
         return channel
 
-    def _disconnect(self):
+    def _disconnect(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             try:

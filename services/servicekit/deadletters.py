@@ -8,6 +8,7 @@ then removes the dead letter.
 """
 import json
 from contextlib import contextmanager
+from typing import Any, Iterator
 
 import pika
 from pika.exceptions import ChannelClosedByBroker, NackError, UnroutableError
@@ -23,11 +24,11 @@ class DeadLetterError(Exception):
     """One line for the operator."""
 
 
-def handler_queue(name):
+def handler_queue(name: str) -> str:
     return name[: -len(DEAD_SUFFIX)] if name.endswith(DEAD_SUFFIX) else name
 
 
-def dead_queues(broker):
+def dead_queues(broker: Any) -> list[dict[str, Any]]:
     """[{"queue", "messages"}] of every dead-letter queue of the broker's vhost
     (`broker`: partners.Broker, the management API)."""
     rows = broker.request("GET", "queues", broker.vhost, params={"columns": "name,messages"}) or []
@@ -36,7 +37,7 @@ def dead_queues(broker):
 
 
 @contextmanager
-def channel_to(amqp_uri):
+def channel_to(amqp_uri: str) -> Iterator[Any]:
     """A confirming channel; what was not acked goes back to its queue on close."""
     params = pika.URLParameters(amqp_uri)
     params.blocked_connection_timeout = 10
@@ -49,9 +50,9 @@ def channel_to(amqp_uri):
         connection.close()
 
 
-def fetch(channel, queue, limit):
+def fetch(channel: Any, queue: str, limit: int) -> list[tuple[Any, Any, Any]]:
     """Up to `limit` dead letters, unacknowledged: [(delivery_tag, properties, event)]."""
-    letters = []
+    letters: list[tuple[Any, Any, Any]] = []
     while len(letters) < limit:
         try:
             method, properties, body = channel.basic_get(dead_queue_name(queue), auto_ack=False)
@@ -67,7 +68,7 @@ def fetch(channel, queue, limit):
     return letters
 
 
-def summary(properties, event):
+def summary(properties: Any, event: dict[str, Any]) -> dict[str, Any]:
     """What an operator needs to decide on a dead letter (its error's contacts redacted,
     also in letters dead-lettered before errors were scrubbed)."""
     headers = properties.headers or {}
@@ -76,13 +77,13 @@ def summary(properties, event):
             "dead_at": headers.get(DEAD_AT_HEADER, "?"), "error": scrub(headers.get(ERROR_HEADER, "?"))}
 
 
-def describe(s):
+def describe(s: dict[str, Any]) -> str:
     """A summary on one line."""
     return (f"{s['event_id']}  {s['event_type']}  region={s['region']}  attempts={s['attempts']}  "
             f"dead_at={s['dead_at']}  error={s['error']}")
 
 
-def replay(channel, queue, delivery_tag, properties, event):
+def replay(channel: Any, queue: str, delivery_tag: int, properties: Any, event: dict[str, Any]) -> None:
     headers = {k: v for k, v in (properties.headers or {}).items()
                if k not in (ATTEMPTS_HEADER, ERROR_HEADER, DEAD_AT_HEADER, "x-death")}
     headers[REPLAYS_HEADER] = int(headers.get(REPLAYS_HEADER, 0)) + 1
@@ -96,13 +97,14 @@ def replay(channel, queue, delivery_tag, properties, event):
     channel.basic_ack(delivery_tag)
 
 
-def list_letters(amqp_uri, queue, limit=1000):
+def list_letters(amqp_uri: str, queue: str, limit: int = 1000) -> list[dict[str, Any]]:
     """Summaries of up to `limit` dead letters of the handler queue `queue` (all stay)."""
     with channel_to(amqp_uri) as channel:
         return [summary(p, e) for _, p, e in fetch(channel, handler_queue(queue), limit)]
 
 
-def replay_letters(amqp_uri, queue, event_id=None, limit=1000):
+def replay_letters(amqp_uri: str, queue: str, event_id: str | None = None,
+                   limit: int = 1000) -> list[Any]:
     """Replay the dead letter `event_id` (None: all of them); the replayed event ids."""
     queue = handler_queue(queue)
     with channel_to(amqp_uri) as channel:

@@ -6,17 +6,23 @@ schemas check each request: the query parameters before the route runs, the
 body when the route reads it (`read_json`, after its rate limit and sign-in).
 """
 import functools
+from typing import Any, Callable, Iterable, Mapping
 
-from services.servicekit.errors import ValidationFailed
-from services.servicekit.validation import check_body
+from services.servicekit.errors import Problem, ValidationFailed, problem
+from services.servicekit.validation import Schema, check_body
 
 BODY_SCHEMA = "tl.body_schema"
 FORM_VALUES = "tl.form_values"  # a form's values, or its refusal, once the gate read it
 QUERY_SCHEMA = "tl.query_schema"
+# An HTTP route method of a nameko service.
+Route = Callable[..., Any]
 
 
-def described(summary=None, query=None, body=None, response=None, statuses=(), content_type=None,
-              error_schema=None, response_type=None, responses=None, links=None):
+def described(summary: str | None = None, query: dict[str, Schema] | None = None, body: Schema | None = None,
+              response: Schema | None = None, statuses: Iterable[int] = (), content_type: str | None = None,
+              error_schema: Schema | None = None, response_type: str | None = None,
+              responses: dict[int, Schema] | None = None,
+              links: dict[str, dict[str, str]] | None = None) -> Callable[[Route], Route]:
     """Attach OpenAPI detail to a route method, and check requests by it.
 
     `body`: the request body's schema; `response`: the success body's schema;
@@ -25,27 +31,28 @@ def described(summary=None, query=None, body=None, response=None, statuses=(), c
     `links`: {operationId: {parameter: "$response.body#/field"}}, what a
     success leads to (OpenAPI links, followed by the stateful fuzzer).
     `response_type="text/html"` documents every answer of the route as HTML."""
-    def attach(fn):
+    def attach(fn: Route) -> Route:
         @functools.wraps(fn)
-        def checked(self, request, *args, **kwargs):
+        def checked(self: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             request.environ[BODY_SCHEMA] = body
             request.environ[QUERY_SCHEMA] = query or {}
             if query and error_schema is None:  # a route with its own error form checks it there
                 check_query(query, request.args)
             return fn(self, request, *args, **kwargs)
-        checked.__openapi__ = {"summary": summary, "query": query or {}, "body": body,
-                               "response": response, "statuses": tuple(statuses),
-                               "content_type": content_type, "error_schema": error_schema,
-                               "response_type": response_type, "responses": responses or {},
-                               "links": links or {}}
+        openapi = {"summary": summary, "query": query or {}, "body": body,
+                   "response": response, "statuses": tuple(statuses),
+                   "content_type": content_type, "error_schema": error_schema,
+                   "response_type": response_type, "responses": responses or {},
+                   "links": links or {}}
+        checked.__openapi__ = openapi  # type: ignore[attr-defined]
         return checked
     return attach
 
 
-_QUERY_OBJECTS = {}
+_QUERY_OBJECTS: dict[int, tuple[Any, Schema]] = {}
 
 
-def _as_object(schemas):
+def _as_object(schemas: dict[str, Schema]) -> Schema:
     """The query schemas as one object schema, made once per route (bounded() keeps it)."""
     key = id(schemas)
     if key not in _QUERY_OBJECTS or _QUERY_OBJECTS[key][0] is not schemas:
@@ -55,9 +62,10 @@ def _as_object(schemas):
     return _QUERY_OBJECTS[key][1]
 
 
-def check_query(schemas, args):
+def check_query(schemas: dict[str, Schema], args: Mapping[str, str]) -> None:
     """Query parameters as their schemas say: whole numbers and booleans strictly, bounds kept."""
-    values, problems = {}, {}
+    values: dict[str, Any] = {}
+    problems: dict[str, Problem] = {}
     for name, schema in schemas.items():
         if name not in args:
             continue
@@ -65,12 +73,12 @@ def check_query(schemas, args):
         kind = schema.get("type")
         if kind == "integer":
             if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
-                problems[name] = "must be a whole number"
+                problems[name] = problem("not_integer", "must be a whole number")
                 continue
             values[name] = int(raw)
         elif kind == "boolean":
             if raw not in ("true", "false"):
-                problems[name] = "must be true or false"
+                problems[name] = problem("not_boolean", "must be true or false")
                 continue
             values[name] = raw == "true"
         else:
@@ -80,6 +88,4 @@ def check_query(schemas, args):
     except ValidationFailed as exc:
         problems.update(exc.details["fields"])
     if problems:
-        first = next(iter(problems))
-        raise ValidationFailed("; ".join(f"{k}: {v}" for k, v in problems.items()),
-                               {"field": first, "fields": problems})
+        raise ValidationFailed.of(problems)

@@ -6,6 +6,7 @@ warning without a traceback, and metrics count it as a client error.
 """
 import logging
 import sys
+from typing import Any, Callable
 
 from nameko.rpc import Rpc as NamekoRpc
 
@@ -24,7 +25,7 @@ class Rpc(NamekoRpc):
     redelivered once the connection is back.
     """
 
-    def handle_message(self, body, message):
+    def handle_message(self, body: Any, message: Any) -> None:
         """A `caller` keyword is verified here, for this service's audience only (a token made
         for another service, or signed by a key that may not sign it, is refused before any
         worker runs); the worker gets the verified Caller. Every RPC takes `caller` by keyword
@@ -39,7 +40,7 @@ class Rpc(NamekoRpc):
             body = {**body, "kwargs": {**kwargs, "caller": caller}}
         return super().handle_message(body, message)
 
-    def handle_result(self, message, worker_ctx, result, exc_info):
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
         except Exception as exc:  # noqa: BLE001 - nothing here may take the container down
@@ -48,7 +49,7 @@ class Rpc(NamekoRpc):
             return result, exc_info
 
 
-def rpc(fn=None, **kwargs):
+def rpc(fn: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
     kwargs.setdefault("expected_exceptions", DomainError)
     decorate = Rpc.decorator(**kwargs)
     return decorate(fn) if fn is not None else decorate

@@ -23,12 +23,17 @@ acked only after the broker confirmed its copy, so a crash in between means a
 redelivery, never a loss: handlers must stay idempotent (`Repository.apply_once`).
 
 Every event is checked on arrival, before a worker is spawned (arrival.py):
-one that breaks its contract, or carries a bad `x-tl-attempts`, would fail
-the same way on every retry, so it goes straight to `Q.dead`, once, and is
-counted. The gateway's live feed (live_events.py) makes the same check and
-drops such an event (a view is rebuilt by reconciliation, never retried).
+one that breaks its contract, is of a major this release does not read, or
+carries a bad `x-tl-attempts`, would fail the same way on every retry, so it
+goes straight to `Q.dead`, once, and is counted (a major parked there is
+replayed once this side has upgraded). One of a type or source this release
+does not know is counted and acked. The handler is given the event with only
+the fields its contract names (tolerant reader, reader.py). The gateway's live
+feed (live/events.py) makes the same check and drops such an event (a view is
+rebuilt by reconciliation, never retried).
 """
 import logging
+from typing import Any, Callable
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from amqp.exceptions import RecoverableConnectionError
@@ -38,7 +43,7 @@ from nameko.constants import PERSISTENT
 from nameko.events import EventHandler
 from prometheus_client import Counter
 
-from services.servicekit.arrival import REJECTED, Rejected, checked_event
+from services.servicekit.arrival import NOT_MINE, REJECTED, Rejected, checked_event
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import ConfigError
 from services.servicekit.queues import (
@@ -62,15 +67,15 @@ FAILURES = Counter("tl_event_failures_total", "Failed event deliveries by what h
                    ["service", "handler", "action"])
 
 
-def retry_queue_name(queue_name, delay):
+def retry_queue_name(queue_name: str, delay: float) -> str:
     return f"{queue_name}.retry.{round(delay * 1000)}ms"
 
 
-def dead_queue_name(queue_name):
+def dead_queue_name(queue_name: str) -> str:
     return f"{queue_name}.dead"
 
 
-def checked_delays(delays):
+def checked_delays(delays: Any) -> tuple[float, ...]:
     if not isinstance(delays, (list, tuple)) or not all(
             isinstance(d, (int, float)) and not isinstance(d, bool) and d > 0 for d in delays):
         raise ConfigError(f"EVENT_RETRY_DELAYS is invalid ({delays!r}): give a list of "
@@ -78,7 +83,7 @@ def checked_delays(delays):
     return tuple(delays)
 
 
-def attempts_so_far(headers):
+def attempts_so_far(headers: dict[str, Any] | None) -> int:
     """The `x-tl-attempts` count a message carries (0 when absent), or Rejected."""
     value = (headers or {}).get(ATTEMPTS_HEADER, 0)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -86,25 +91,37 @@ def attempts_so_far(headers):
     return value
 
 
-def refused_on_arrival(body, headers, source, event_type, service, stream):
-    """Why an event is refused on arrival (its contract, its stream, a bad
-    `x-tl-attempts`), counted in tl_events_rejected_total; None for one to handle."""
+def arrival(body: Any, headers: dict[str, Any] | None, source: str | None, event_type: str | None,
+            service: str, stream: str) -> tuple[dict[str, Any] | None, Rejected | None]:
+    """(the event as this release reads it, None), or (None, why it is refused on arrival:
+    its contract, its stream, its major, a bad `x-tl-attempts`), counted in
+    tl_events_rejected_total, or tl_events_not_mine_total for a type or source it does not know."""
     try:
-        checked_event(body, source, event_type)
+        event = checked_event(body, source, event_type)
         attempts_so_far(headers)
     except Rejected as exc:
-        REJECTED.labels(service, stream, exc.reason).inc()
-        return exc
-    return None
+        if exc.reason == "not_mine":
+            NOT_MINE.labels(service, stream).inc()
+        else:
+            REJECTED.labels(service, stream, exc.reason).inc()
+        return None, exc
+    return event, None
+
+
+def refused_on_arrival(body: Any, headers: dict[str, Any] | None, source: str | None,
+                       event_type: str | None, service: str, stream: str) -> Rejected | None:
+    """Why an event is refused on arrival (see `arrival`), None for one to handle."""
+    return arrival(body, headers, source, event_type, service, stream)[1]
 
 
 class ReliableEventHandler(EventHandler):
-    def __init__(self, source_service, event_type, retry_delays=None, **kwargs):
+    def __init__(self, source_service: str, event_type: str, retry_delays: Any = None,
+                 **kwargs: Any) -> None:
         """`retry_delays` (seconds) overrides the service's EVENT_RETRY_DELAYS."""
         self.retry_delays = retry_delays
         super().__init__(source_service, event_type, **kwargs)
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         config = self.container.config
         self.delays = checked_delays(self.retry_delays if self.retry_delays is not None
@@ -123,7 +140,7 @@ class ReliableEventHandler(EventHandler):
             serializer="json", declare=[*self.retry_queues, self.dead_queue])
         self.declare_queues()
 
-    def declare_queues(self):
+    def declare_queues(self) -> None:
         # Declared up front so an operator finds an (empty) dead-letter queue,
         # and an old queue of the same name is one clear line. In setup, before
         # the queue consumer starts: refused by the broker, it would wait forever.
@@ -136,15 +153,21 @@ class ReliableEventHandler(EventHandler):
                     if channel.is_open:
                         channel.close()
 
-    def handle_message(self, body, message):
-        refused = refused_on_arrival(body, message.headers, self.source_service, self.event_type,
-                                     self.container.service_name, self.method_name)
+    def handle_message(self, body: Any, message: Any) -> None:
+        event, refused = arrival(body, message.headers, self.source_service, self.event_type,
+                                 self.container.service_name, self.method_name)
+        if refused is not None and refused.reason == "not_mine":
+            log.info("%s: dropped an event this release does not know: %s", self.method_name, refused)
+            self._settle(self.queue_consumer.ack_message, message)
+            return
         if refused is not None:
             self.refuse(message, refused)
             return
-        super().handle_message(body, message)
+        # the handler gets only the fields this release's contract names (reader.py)
+        super().handle_message(event, message)
 
-    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any = None,
+                      exc_info: Any = None) -> tuple[Any, Any]:
         if exc_info is None:
             self._settle(self.queue_consumer.ack_message, message)
             return result, exc_info
@@ -158,7 +181,7 @@ class ReliableEventHandler(EventHandler):
             self._settle(self.queue_consumer.ack_message, message)
         return result, exc_info
 
-    def refuse(self, message, exc):
+    def refuse(self, message: Any, exc: Exception) -> None:
         # Retrying cannot fix it: straight to the dead-letter queue, and only once.
         target = dead_queue_name(self.queue.name)
         headers = {**(message.headers or {}), ERROR_HEADER: scrub(f"refused on arrival: {exc}")[:500],
@@ -175,7 +198,7 @@ class ReliableEventHandler(EventHandler):
         FAILURES.labels(self.container.service_name, self.method_name, "dead").inc()
         self._settle(self.queue_consumer.ack_message, message)
 
-    def _settle(self, settle, message):
+    def _settle(self, settle: Callable[[Any], Any], message: Any) -> None:
         # An ack that dies with the connection must not kill the container: the
         # broker redelivers the unacknowledged message once the consumer is back,
         # and the handler's apply_once makes the second delivery change nothing.
@@ -185,7 +208,7 @@ class ReliableEventHandler(EventHandler):
             log.warning("%s: connection lost before the broker heard back (%s); it will "
                         "redeliver the event", self.method_name, type(exc).__name__)
 
-    def _retry_or_bury(self, message, exc):
+    def _retry_or_bury(self, message: Any, exc: BaseException) -> None:
         headers = dict(message.headers or {})
         attempts = int(headers.get(ATTEMPTS_HEADER, 0)) + 1
         headers[ATTEMPTS_HEADER] = attempts

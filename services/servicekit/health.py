@@ -14,6 +14,7 @@ service whose workers are all busy still answers its liveness probe, and the
 probes never count as traffic in `tl_entrypoint_calls_total`.
 """
 import time
+from typing import Any, Callable, Iterator
 
 import eventlet
 import eventlet.wsgi
@@ -45,7 +46,7 @@ class ConsumerWatch:
     process's: only a connected loop that stopped ticking counts against liveness.
     """
 
-    def __init__(self, consumer):
+    def __init__(self, consumer: Any) -> None:
         self.consumer = consumer
         self.connected = False
         self.tick = time.monotonic()
@@ -53,15 +54,15 @@ class ConsumerWatch:
                                 ("on_iteration", True)):
             self._observe(hook, connected)
 
-    def _observe(self, hook, connected):
+    def _observe(self, hook: str, connected: bool) -> None:
         original = getattr(self.consumer, hook)
 
-        def observed(*args, **kwargs):
+        def observed(*args: Any, **kwargs: Any) -> Any:
             self.tick, self.connected = time.monotonic(), connected
             return original(*args, **kwargs)
         setattr(self.consumer, hook, observed)
 
-    def problem(self):
+    def problem(self) -> str | None:
         thread = self.consumer._gt
         if thread is None or thread.dead:
             return "the message consumer's thread is not running"
@@ -71,7 +72,7 @@ class ConsumerWatch:
         return None
 
 
-def ping(store):
+def ping(store: MongoStore) -> str | None:
     """None when the store answers, else the error's type name."""
     try:
         store.client.admin.command("ping")
@@ -83,19 +84,19 @@ def ping(store):
 class StoreReachability:
     """`tl_store_up{service}`: 1 while the service reaches its store, pinged at each scrape."""
 
-    def __init__(self):
-        self.stores = {}  # service name -> MongoStore of its running container
+    def __init__(self) -> None:
+        self.stores: dict[str, MongoStore] = {}  # service name -> MongoStore of its running container
 
-    def describe(self):
+    def describe(self) -> list[GaugeMetricFamily]:
         return [self._family()]
 
-    def collect(self):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         family = self._family()
         for service, store in list(self.stores.items()):
             family.add_metric([service], 0 if ping(store) else 1)
         yield family
 
-    def _family(self):
+    def _family(self) -> GaugeMetricFamily:
         return GaugeMetricFamily("tl_store_up", "1 while this service reaches its MongoDB store",
                                  labels=["service"])
 
@@ -107,19 +108,20 @@ REGISTRY.register(STORE_UP)
 class Readiness:
     """The deep check: an RPC round trip into this service and a store ping."""
 
-    def __init__(self, container):
+    def __init__(self, container: Any) -> None:
         self.container = container
-        self.standalone = self.proxy = None
+        self.standalone: Any = None
+        self.proxy: Any = None
         self.lock = Semaphore()  # the standalone proxy serves one call at a time
 
-    def checks(self):
+    def checks(self) -> dict[str, Any]:
         checks = self._round_trip()
         for store in stores_of(self.container):
             error = ping(store)
             checks.update(store=error is None, **({"store_error": error} if error else {}))
         return checks
 
-    def _round_trip(self):
+    def _round_trip(self) -> dict[str, Any]:
         if not self.lock.acquire(timeout=HEALTH_TIMEOUT):
             return {"amqp_consumer": False, "amqp_error": "another check is still waiting"}
         try:
@@ -135,7 +137,7 @@ class Readiness:
         finally:
             self.lock.release()
 
-    def close(self):
+    def close(self) -> None:
         standalone, self.standalone, self.proxy = self.standalone, None, None
         if standalone is not None:
             try:
@@ -144,14 +146,14 @@ class Readiness:
                 pass
 
 
-def stores_of(container):
+def stores_of(container: Any) -> list[MongoStore]:
     return [d for d in container.dependencies if isinstance(d, MongoStore)]
 
 
 class OpsServer(DependencyProvider):
     """Serves the probes and /metrics on OPS_HTTP for the life of the container."""
 
-    def setup(self):
+    def setup(self) -> None:
         address = self.container.config.get("OPS_HTTP")
         if not address:
             name = self.container.service_name
@@ -165,31 +167,32 @@ class OpsServer(DependencyProvider):
         self.readiness = Readiness(self.container)
         self.socket = self.thread = None
 
-    def start(self):
+    def start(self) -> None:
         self.socket = eventlet.listen(self.address)
         self.thread = self.container.spawn_managed_thread(self._serve, identifier="ops_http")
         for store in stores_of(self.container):
             STORE_UP.stores[self.container.service_name] = store
 
-    def stop(self):
+    def stop(self) -> None:
         if STORE_UP.stores.get(self.container.service_name) in stores_of(self.container):
             del STORE_UP.stores[self.container.service_name]
         if self.thread is not None:
             self.thread.kill()
-            self.socket.close()
+            if self.socket is not None:
+                self.socket.close()
             self.thread = None
         self.readiness.close()
 
-    def kill(self):
+    def kill(self) -> None:
         self.stop()
 
-    def _serve(self):
+    def _serve(self) -> None:
         eventlet.wsgi.server(self.socket, self.wsgi_app, log_output=False)
 
-    def wsgi_app(self, environ, start_response):
+    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         return self.respond(Request(environ))(environ, start_response)
 
-    def respond(self, request):
+    def respond(self, request: Request) -> Response:
         if request.method != "GET":
             return Response("GET only\n", status=405, mimetype="text/plain")
         if request.path == METRICS_PATH:
@@ -201,11 +204,11 @@ class OpsServer(DependencyProvider):
             return self._health(not problems, checks)
         if request.path == READY_PATH:
             checks = self.readiness.checks()
-            return self._health(checks["amqp_consumer"] is True and checks.get("store", True), checks)
+            return self._health(checks["amqp_consumer"] is True and checks.get("store", True) is True, checks)
         return Response(f"not found; try {LIVE_PATH}, {READY_PATH} or {METRICS_PATH}\n",
                         status=404, mimetype="text/plain")
 
-    def _health(self, ok, checks):
+    def _health(self, ok: bool, checks: dict[str, Any]) -> Response:
         body = {"service": self.container.service_name, "status": "ok" if ok else "failing",
                 "checks": checks}
         return Response(dumps(body), status=200 if ok else 503, mimetype="application/json")
@@ -217,8 +220,9 @@ class Observable:
     Expects `config` (nameko Config) and, for services that own data, `store`.
     """
 
+    name: str
     ops = OpsServer()
 
     @rpc
-    def ping(self):
+    def ping(self) -> dict[str, Any]:
         return {"service": self.name, "ok": True}

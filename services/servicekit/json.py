@@ -1,11 +1,12 @@
 """JSON encoding shared by HTTP responses (datetimes as ISO-8601 UTC)."""
 import json
 from datetime import date, datetime
+from typing import Any
 
 from services.servicekit.envelope import isoformat
 
 
-def _default(value):
+def _default(value: Any) -> str:
     if isinstance(value, datetime):
         return isoformat(value)
     if isinstance(value, date):
@@ -13,5 +14,5 @@ def _default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def dumps(value):
+def dumps(value: Any) -> str:
     return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"))

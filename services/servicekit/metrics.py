@@ -4,6 +4,7 @@ One service runs per process, so the default registry is the service's own.
 Labels are bounded: entrypoint names and HTTP route templates, never raw paths.
 """
 import time
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import HttpRequestHandler
@@ -22,7 +23,7 @@ DURATION = Histogram(
 KINDS = {"Rpc": "rpc", "EventHandler": "event", "Timer": "timer"}
 
 
-def outcome_of(result, exc_info):
+def outcome_of(result: Any, exc_info: Any) -> str:
     """success | client_error | server_error, from an exception or HTTP status."""
     if exc_info is not None:
         error = as_domain_error(exc_info[1])
@@ -37,7 +38,7 @@ def outcome_of(result, exc_info):
     return "success"
 
 
-def describe(entrypoint):
+def describe(entrypoint: Any) -> tuple[str, str]:
     if isinstance(entrypoint, HttpRequestHandler):
         return "http", f"{entrypoint.method} {entrypoint.url}"
     kind = KINDS.get(type(entrypoint).__name__, type(entrypoint).__name__.lower())
@@ -45,13 +46,13 @@ def describe(entrypoint):
 
 
 class Metrics(DependencyProvider):
-    def setup(self):
-        self.started = {}
+    def setup(self) -> None:
+        self.started: dict[Any, float] = {}
 
-    def worker_setup(self, worker_ctx):
+    def worker_setup(self, worker_ctx: Any) -> None:
         self.started[worker_ctx] = time.perf_counter()
 
-    def worker_result(self, worker_ctx, result=None, exc_info=None):
+    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
         started = self.started.pop(worker_ctx, None)
         kind, name = describe(worker_ctx.entrypoint)
         if kind == "timer":
@@ -61,9 +62,9 @@ class Metrics(DependencyProvider):
         if started is not None:
             DURATION.labels(service, kind, name).observe(time.perf_counter() - started)
 
-    def worker_teardown(self, worker_ctx):
+    def worker_teardown(self, worker_ctx: Any) -> None:
         self.started.pop(worker_ctx, None)
 
 
-def exposition():
+def exposition() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST

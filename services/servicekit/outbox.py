@@ -22,6 +22,7 @@ region to that topic from that region).
 import logging
 import threading
 import time
+from typing import Any
 
 from kombu import Exchange
 from nameko.events import get_event_exchange
@@ -44,15 +45,15 @@ shared_exchange = Exchange(SHARED_EXCHANGE_NAME, type="topic", durable=True)
 OUTBOX_FIELDS = {"outbox": 1, "outbox_token": 1}
 
 
-def shared_routing_key(event):
+def shared_routing_key(event: dict[str, Any]) -> str:
     return f"{event['source']}.{event['event_type']}.{event['region']}"
 
 
 class OutboxRelay:
-    def __init__(self, provider):
+    def __init__(self, provider: "Outbox") -> None:
         self._provider = provider
 
-    def flush(self, collection, doc_id):
+    def flush(self, collection: str, doc_id: Any) -> int:
         """Publish the pending events of one document just written, then clear them.
 
         The write is done and safe: if the broker or the store fails now, this
@@ -67,7 +68,7 @@ class OutboxRelay:
                         exc_info=True)
             return 0
 
-    def flush_all(self, limit=200, grace=RELAY_GRACE):
+    def flush_all(self, limit: int = 200, grace: float = RELAY_GRACE) -> int:
         """Relay what earlier writers left behind (crash, broker outage)."""
         settled = time.time() - grace
         found = [(collection, doc) for collection in self._provider.collections
@@ -76,7 +77,7 @@ class OutboxRelay:
                      OUTBOX_FIELDS).limit(limit)]
         return self.publish_and_clear(found)
 
-    def publish_and_clear(self, found):
+    def publish_and_clear(self, found: list[tuple[str, dict[str, Any]]]) -> int:
         """Publish the events of `found` [(collection, doc as read)] in one go; clear
         from each document, as its confirms arrive, the events the broker confirmed.
         Returns how many were cleared."""
@@ -97,7 +98,7 @@ class OutboxRelay:
                 cleared += len(done)
         return cleared
 
-    def clear(self, collection, doc, done):
+    def clear(self, collection: str, doc: dict[str, Any], done: set[str]) -> bool:
         """Remove the events `done` (ids) from the document's outbox, in one write
         conditional on the outbox being as read; lower the flag only when none remain."""
         coll = self._provider.db[collection]
@@ -126,32 +127,32 @@ class Outbox(DependencyProvider):
     service runs, so a service declares this dependency and nothing else.
     """
 
-    def __init__(self, *collections):
+    def __init__(self, *collections: str) -> None:
         self.collections = collections
 
-    def setup(self):
+    def setup(self) -> None:
         config = self.container.config
         self.exchange = get_event_exchange(self.container.service_name, config)
         self.publisher = ConfirmedPublisher(config["AMQP_URI"], declare=[self.exchange, shared_exchange])
         self.mongo = next(d for d in self.container.dependencies if isinstance(d, MongoStore))
         self.stopping = threading.Event()
-        self.relay_thread = None
+        self.relay_thread: Any = None
 
-    def start(self):
+    def start(self) -> None:
         self.relay_thread = self.container.spawn_managed_thread(self._relay, identifier="outbox relay")
 
-    def stop(self):
+    def stop(self) -> None:
         self.stopping.set()  # the relay finishes its pass, then ends
         if self.relay_thread is not None:
             self.relay_thread.wait()
         self.publisher.close()
 
-    def kill(self):
+    def kill(self) -> None:
         if self.relay_thread is not None:
             self.relay_thread.kill()
         self.publisher.close()
 
-    def _relay(self):
+    def _relay(self) -> None:
         relay = OutboxRelay(self)
         while not self.stopping.wait(RELAY_INTERVAL):
             try:
@@ -161,10 +162,10 @@ class Outbox(DependencyProvider):
                             type(exc).__name__, exc, RELAY_INTERVAL)
 
     @property
-    def db(self):
+    def db(self) -> Any:
         return self.mongo.db
 
-    def messages(self, event):
+    def messages(self, event: dict[str, Any]) -> list[Message]:
         """What publishing `event` takes: its service exchange, and the shared one if shared."""
         event_type, event_id = event["event_type"], event["event_id"]
         messages = [Message(self.exchange.name, event_type, event, event_id,
@@ -175,5 +176,5 @@ class Outbox(DependencyProvider):
                                     may_go_unheard=True))
         return messages
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> OutboxRelay:
         return OutboxRelay(self)

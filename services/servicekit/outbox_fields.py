@@ -1,9 +1,10 @@
 """The fields that carry a document's pending events (see outbox.py)."""
 import time
 import uuid
+from typing import Any, Iterable
 
 
-def pending(events):
+def pending(events: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The fields a writer adds to a document to queue `events` with it.
 
     `outbox_token` changes with every write of the outbox, so the relay can
@@ -16,5 +17,5 @@ def pending(events):
             "outbox_since": time.time() if events else None}
 
 
-def new_token():
+def new_token() -> str:
     return uuid.uuid4().hex

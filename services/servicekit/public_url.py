@@ -6,10 +6,11 @@ region's `{domain}` or `{code}` (e.g. https://live.{domain}). Default: the
 region's own domain over https.
 """
 import os
+from typing import Any
 
 DEFAULT = "https://{domain}"
 
 
-def public_url(region, path=""):
+def public_url(region: Any, path: str = "") -> str:
     base = os.environ.get("PUBLIC_BASE_URL") or DEFAULT
     return base.format(domain=region.domain or "localhost", code=region.code).rstrip("/") + path

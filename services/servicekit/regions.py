@@ -13,14 +13,21 @@ import os
 import re
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import available_timezones
+from typing import Any, Mapping
 
 import yaml
 
-from services.servicekit.errors import NotFound, ValidationFailed
+from services.servicekit.errors import NotFound, Problem, ValidationFailed, problem
+from services.servicekit.region_profile import (
+    DEFAULT_WORKING_DAYS,
+    MODULES,
+    PROFILE_FIELDS,
+    check_profile,
+    resolved,
+)
 
 DEFAULT_FILE = Path(__file__).parent / "regions.yaml"
 CODE_PATTERN = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
@@ -35,60 +42,90 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Region:
+    """A registered region and its profile (region_profile.py: what it makes its own)."""
     code: str
     name: str
     province: str
     domain: str = ""
     host: bool = False
     edge: bool = False
-    timezone: str = "Asia/Jakarta"
+    timezone: str = ""  # "": derived from the province
+    modules: tuple[str, ...] = MODULES
+    brand: Mapping[str, str] = field(default_factory=dict, hash=False)
+    senders: Mapping[str, str] = field(default_factory=dict, hash=False)
+    working_days: tuple[int, ...] = DEFAULT_WORKING_DAYS
+    days_off: tuple[Mapping[str, str], ...] = field(default=(), hash=False)
+
+    def __post_init__(self) -> None:
+        profile = {name: getattr(self, name) for name in PROFILE_FIELDS}
+        for name, value in resolved(profile, self.name, self.province, self.code).items():
+            object.__setattr__(self, name, value)
 
     @property
-    def nik_prefix(self):
+    def nik_prefix(self) -> str:
         """The first four NIK digits of residents registered here."""
         return self.code.replace(".", "")
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "province": self.province,
                 "domain": self.domain, "host": self.host, "edge": self.edge,
-                "timezone": self.timezone}
+                "timezone": self.timezone, "modules": list(self.modules), "brand": dict(self.brand),
+                "senders": dict(self.senders), "working_days": list(self.working_days),
+                "days_off": [dict(d) for d in self.days_off]}
 
 
-def validate_region(entry):
-    """A Region from an operator's entry, or ValidationFailed naming the field."""
+def validate_region(entry: Any) -> Region:
+    """A Region from an operator's entry, or one ValidationFailed naming every bad field."""
     if not isinstance(entry, dict):
-        raise ValidationFailed.field("region", "must be an object with code, name, province, domain")
+        raise ValidationFailed.field("region", "must be an object with code, name, province, domain",
+                                     code="wrong_type", expected="object")
+    problems = _registry_problems(entry)
+    problems.update(check_profile(entry))
+    unknown = sorted(set(entry) - set(Region.__dataclass_fields__))
+    for name in unknown:
+        problems[name] = problem("unknown_field", "is not a region field",
+                                 known=sorted(Region.__dataclass_fields__))
+    if problems:
+        raise ValidationFailed.of(problems)
+    fields = {k: v for k, v in entry.items() if k in Region.__dataclass_fields__}
+    return Region(**{**fields, "name": entry["name"].strip(), "province": entry["province"].strip()})
+
+
+def _registry_problems(entry: dict[str, Any]) -> dict[str, Problem]:
+    problems: dict[str, Problem] = {}
     code = entry.get("code")
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
-        raise ValidationFailed.field("code", f"{code!r} is not a Kemendagri code; use the form 36.71")
-    for field in ("name", "province"):
-        value = entry.get(field)
-        if not isinstance(value, str) or not value.strip() or len(value) > 100:
-            raise ValidationFailed.field(field, "is required (1-100 characters)")
+        problems["code"] = problem("bad_region_code",
+                                   f"{code!r} is not a Kemendagri code; use the form 36.71")
+    for name in ("name", "province"):
+        value = entry.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problems[name] = problem("required", "is required (1-100 characters)")
+        elif len(value) > 100:
+            problems[name] = problem("too_long", "is required (1-100 characters)", max=100)
     domain = entry.get("domain", "")
     if not isinstance(domain, str) or (domain and not DOMAIN_PATTERN.match(domain)):
-        raise ValidationFailed.field("domain", f"{domain!r} is not a host name like lebakkab.go.id")
-    for field in ("host", "edge"):
-        if not isinstance(entry.get(field, False), bool):
-            raise ValidationFailed.field(field, "must be true or false")
-    timezone = entry.get("timezone", "Asia/Jakarta")
-    if timezone not in available_timezones():
-        raise ValidationFailed.field("timezone", f"{timezone!r} is not an IANA time zone like Asia/Jakarta")
-    unknown = set(entry) - set(Region.__dataclass_fields__)
-    if unknown:
-        raise ValidationFailed.field(sorted(unknown)[0], "is not a region field")
-    return Region(code, entry["name"].strip(), entry["province"].strip(), domain,
-                  entry.get("host", False), entry.get("edge", False), timezone)
+        problems["domain"] = problem("bad_domain", f"{domain!r} is not a host name like lebakkab.go.id")
+    for name in ("host", "edge"):
+        if not isinstance(entry.get(name, False), bool):
+            problems[name] = problem("not_boolean", "must be true or false")
+    return problems
+
+
+def host_code() -> str:
+    """The code of the region this deployment serves first (HOST_REGION; default 36.71, the
+    hub): its pages' default region and the name its Open311 discovery answers with."""
+    return os.environ.get("HOST_REGION") or "36.71"
 
 
 @lru_cache(maxsize=4)
-def file_regions(path=None):
+def file_regions(path: str | Path | None = None) -> dict[str, Region]:
     path = Path(path or os.environ.get("REGIONS_FILE") or DEFAULT_FILE)
     entries = yaml.safe_load(path.read_text())["regions"]
     return {entry["code"]: Region(**entry) for entry in entries}
 
 
-def platform_db():
+def platform_db() -> Any:
     """The platform database holding run-time registry entries, or None."""
     uri = os.environ.get("MONGO_URI")
     if not uri:
@@ -97,12 +134,12 @@ def platform_db():
 
 
 @lru_cache(maxsize=4)
-def _database(uri, name):
+def _database(uri: str, name: str) -> Any:
     return _client(uri)[name]
 
 
 @lru_cache(maxsize=4)
-def _client(uri):
+def _client(uri: str) -> Any:
     from services.servicekit.store import connect  # the store is optional for file-only callers
     return connect(uri, timeout_ms=1500)
 
@@ -117,16 +154,16 @@ class _RuntimeEntries:
     FORCED_INTERVAL seconds.
     """
 
-    def __init__(self):
-        self.docs = {}
-        self.key = None  # (uri, db): tests and tools switch databases
+    def __init__(self) -> None:
+        self.docs: dict[str, Any] = {}
+        self.key: tuple[str | None, str] | None = None  # (uri, db): tests and tools switch databases
         self.fresh_until = 0.0
         self.forced_at = 0.0
         self.refreshing = False
         self.generation = 0  # bumped by invalidate(): older reads must not win
         self.lock = threading.Lock()
 
-    def get(self, force=False):
+    def get(self, force: bool = False) -> dict[str, Any]:
         db = platform_db()
         if db is None:
             return {}
@@ -142,7 +179,7 @@ class _RuntimeEntries:
             threading.Thread(target=self._refresh, args=(db, key), daemon=True).start()
         return self.docs
 
-    def _refresh(self, db, key):
+    def _refresh(self, db: Any, key: tuple[str | None, str]) -> dict[str, Any]:
         generation = self.generation
         try:
             with self.lock:
@@ -162,7 +199,7 @@ class _RuntimeEntries:
         finally:
             self.refreshing = False
 
-    def invalidate(self):
+    def invalidate(self) -> None:
         """This process changed the registry: its next read goes to the store."""
         self.generation += 1
         self.key = None
@@ -171,7 +208,7 @@ class _RuntimeEntries:
 _runtime = _RuntimeEntries()
 
 
-def load_regions(path=None, force=False):
+def load_regions(path: str | Path | None = None, force: bool = False) -> dict[str, Region]:
     """Every registered region by code: the file's, changed by run-time entries.
 
     Every request asks; the merge is redone only when the file or a refresh
@@ -184,10 +221,10 @@ def load_regions(path=None, force=False):
     return _last_merge[2]
 
 
-_last_merge = (None, None, {})
+_last_merge: tuple[Any, Any, dict[str, Any]] = (None, None, {})
 
 
-def _merge(file_entries, docs):
+def _merge(file_entries: dict[str, Region], docs: dict[str, Any]) -> dict[str, Region]:
     regions = dict(file_entries)
     for code, doc in docs.items():
         if doc.get("removed"):
@@ -197,14 +234,14 @@ def _merge(file_entries, docs):
     return regions
 
 
-def all_regions():
+def all_regions() -> list[Region]:
     return list(load_regions().values())
 
 
-def get_region(code):
+def get_region(code: object) -> Region:
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
         raise ValidationFailed.field(
-            "region", f"{code!r} is not a Kemendagri code; use the form 36.71")
+            "region", f"{code!r} is not a Kemendagri code; use the form 36.71", code="bad_region_code")
     regions = load_regions()
     if code not in regions:  # maybe onboarded a moment ago by another process
         regions = load_regions(force=True)
@@ -214,27 +251,49 @@ def get_region(code):
         raise NotFound(f"region {code} is not registered", {"field": "region"}) from None
 
 
-def register_region(entry):
+def registered_codes(codes: Any) -> list[str]:
+    """The codes of `codes` that name a registered region, in order: a batch asked for
+    regions one of which was removed a moment ago answers for the others."""
+    regions = load_regions()
+    return [code for code in codes if isinstance(code, str) and code in regions]
+
+
+def register_region(entry: Any) -> Region:
     """Add or update a region at run time; returns the Region."""
     region = validate_region(entry)
     db = _require_db()
-    db[COLLECTION].replace_one({"_id": region.code}, {"_id": region.code, **asdict(region)}, upsert=True)
+    db[COLLECTION].replace_one({"_id": region.code}, {"_id": region.code, **region.to_dict()}, upsert=True)
     _runtime.invalidate()
     return region
 
 
-def unregister_region(code):
+def update_profile(code: str, changes: Any) -> Region:
+    """Change some profile fields of a registered region (the others stay), validated as a
+    whole: one ValidationFailed naming every bad field, and nothing stored, or the Region."""
+    if not isinstance(changes, dict):
+        raise ValidationFailed.field("profile", "must be an object", code="wrong_type", expected="object")
+    current = get_region(code).to_dict()
+    outside = sorted(set(changes) - set(PROFILE_FIELDS))
+    if outside:
+        raise ValidationFailed.of({name: problem("not_profile_field", "is not a profile field",
+                                                 known=list(PROFILE_FIELDS)) for name in outside})
+    return register_region({**current, **changes})
+
+
+def unregister_region(code: str) -> Region:
     """Remove a region at run time (a file region is hidden by a `removed` entry)."""
     region = get_region(code)
     if region.host:
-        raise ValidationFailed.field("code", f"{code} is the host region and cannot be removed")
+        raise ValidationFailed.field("code", f"{code} is the host region and cannot be removed",
+                                     code="host_region")
     _require_db()[COLLECTION].replace_one({"_id": code}, {"_id": code, "removed": True}, upsert=True)
     _runtime.invalidate()
     return region
 
 
-def _require_db():
+def _require_db() -> Any:
     db = platform_db()
     if db is None:
-        raise ValidationFailed.field("MONGO_URI", "set it: run-time regions live in the platform database")
+        raise ValidationFailed.field("MONGO_URI", "set it: run-time regions live in the platform database",
+                                     code="not_configured")
     return db

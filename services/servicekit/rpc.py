@@ -5,6 +5,7 @@ requests just queue up. Callers that answer humans need a deadline instead.
 """
 import logging
 import os
+from typing import Any
 
 import eventlet
 from nameko.exceptions import UnknownService
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = float(os.environ.get("RPC_TIMEOUT", "2"))
 
 
-def call(method, *args, timeout=None, **kwargs):
+def call(method: Any, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
     """Call `proxy.service.method` and raise Unavailable after `timeout` s.
 
     A `Caller` given as `caller=` is signed here, for the service called alone."""
@@ -47,7 +48,7 @@ class ReplyListener(NamekoReplyListener):
     (its correlation id is no longer awaited).
     """
 
-    def handle_message(self, body, message):
+    def handle_message(self, body: Any, message: Any) -> None:
         try:
             self.queue_consumer.ack_message(message)
         except CONNECTION_ERRORS as exc:

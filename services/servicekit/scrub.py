@@ -27,7 +27,7 @@ EMAIL_REDACTED = "[surel disamarkan]"
 PHONE_REDACTED = "[nomor disamarkan]"
 
 
-def scrub(text):
+def scrub(text: object) -> str:
     """`text` with every e-mail address and Indonesian phone number replaced (str in, str out)."""
     if not isinstance(text, str):
         text = str(text)
@@ -41,7 +41,7 @@ class ContactFilter(logging.Filter):
 
     _formatter = logging.Formatter()
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a bad format must not lose the line (logging would print it)
@@ -56,7 +56,7 @@ class ContactFilter(logging.Filter):
         return True
 
 
-def install_log_filter(logger=None):
+def install_log_filter(logger: logging.Logger | None = None) -> None:
     """Put one ContactFilter on every handler of `logger` (default: the root logger)."""
     for handler in (logger or logging.getLogger()).handlers:
         if not any(isinstance(f, ContactFilter) for f in handler.filters):

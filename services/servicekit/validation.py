@@ -1,4 +1,5 @@
-"""Input checks every service shares: JSON bodies against their schema, text, contacts.
+"""Input checks every service shares: JSON bodies against their schema (here), plain
+text and contacts (plain_text.py, whose checks are imported from here as well).
 
 Hostile input is refused cheaply and all at once: a body is decoded strictly
 as UTF-8 (never "replaced"), the JSON's depth is measured on that text before
@@ -12,15 +13,33 @@ object closed, whatever the schema forgot.
 import copy
 import json
 import re
+from typing import Any
 
 from jsonschema import Draft7Validator
 
-from services.servicekit.errors import ValidationFailed
+from services.servicekit.errors import Problem, ValidationFailed, problem
+from services.servicekit.plain_text import (
+    CONTROL,
+    HTML_TAG,
+    MAX_EMAIL,
+    MAX_PHONE,
+    check_contact,
+    check_email,
+    check_phone,
+    check_text,
+    reject_markup,
+    strip_control,
+)
 
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
-# C0/C1 controls (tab, newline and carriage return allowed), lone surrogates and
-# non-characters: all illegal in XML 1.0 (Open311 XML, feeds) or unencodable.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+__all__ = [  # the text checks too: every domain imports its checks from here
+    "CONTROL", "DEFAULT_MAX_LENGTH", "HTML_TAG", "LIMITS", "MAX_EMAIL", "MAX_JSON_DEPTH", "MAX_NUMBER",
+    "MAX_PHONE", "Schema", "bounded", "check_body", "check_contact", "check_email", "check_phone",
+    "check_text", "coerce_form", "field_name", "json_depth", "parse_json", "reject_markup",
+    "strip_control",
+]
+
+Schema = dict[str, Any]
+
 JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 # Bytes that are not UTF-8, kept by the "surrogateescape" decoding as U+DC80-U+DCFF.
 UNDECODABLE = re.compile(r"[\udc80-\udcff]")
@@ -29,80 +48,9 @@ MAX_JSON_DEPTH = 32
 # whole numbers a double holds exactly (and MongoDB's int64 always does).
 DEFAULT_MAX_LENGTH = 2000
 MAX_NUMBER = 2 ** 53 - 1
-MAX_EMAIL = 254
-MAX_PHONE = 20
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{7,15}$")
-DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9-]{1,63}$")
 
 
-def strip_control(text):
-    """Text pasted from elsewhere (feeds, word processors) without its control characters."""
-    return CONTROL.sub("", text)
-
-
-def check_text(value, name):
-    if CONTROL.search(value):
-        raise ValidationFailed.field(name, "contains control characters; send plain text")
-    return value
-
-
-def reject_markup(data, field, required=True, max_length=200, prefix=""):
-    """`data[field]` stripped, or None; raises naming `prefix + field`.
-
-    Citizens' and employers' free text is plain text: markup is refused, not
-    silently removed, so what they see later is exactly what they sent.
-    """
-    name = prefix + field
-    value = data.get(field)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ValidationFailed.field(name, "is required")
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed.field(name, "must be text")
-    value = value.strip()
-    if len(value) > max_length:
-        raise ValidationFailed.field(name, f"is {len(value)} characters; at most {max_length} allowed")
-    check_text(value, name)
-    if HTML_TAG.search(value):
-        raise ValidationFailed.field(name, "must be plain text without HTML tags")
-    return value
-
-
-def check_phone(value, name):
-    if not isinstance(value, str) or len(value) > MAX_PHONE or not PHONE.match(value.strip()):
-        raise ValidationFailed.field(name, "must be a phone number like 0812 3456 7890")
-    return value.strip()
-
-
-def check_email(value, name):
-    """An address of the usual shape, checked in linear time (length first)."""
-    if not isinstance(value, str) or len(value.strip()) > MAX_EMAIL:
-        raise ValidationFailed.field(name, f"must be an e-mail address of at most {MAX_EMAIL} characters")
-    local, at, domain = value.strip().rpartition("@")
-    if not at or not local or len(local) > 64 or "@" in local or any(c.isspace() for c in local) \
-            or CONTROL.search(local) or not _is_domain(domain):
-        raise ValidationFailed.field(name, "must be an e-mail address like nama@contoh.go.id")
-    return value.strip()
-
-
-def _is_domain(name):
-    labels = name.split(".")
-    return len(labels) > 1 and all(DOMAIN_LABEL.match(label) and not label.startswith("-")
-                                   and not label.endswith("-") for label in labels)
-
-
-def check_contact(contact, prefix):
-    """{phone?, email?} of a reporter, seeker or employer, cleaned; one of them required."""
-    result = {}
-    if contact.get("phone") is not None:
-        result["phone"] = check_phone(contact["phone"], prefix + "phone")
-    if contact.get("email") is not None:
-        result["email"] = check_email(contact["email"], prefix + "email")
-    return result
-
-
-def json_depth(text):
+def json_depth(text: str) -> int:
     """How deeply arrays and objects nest in JSON text (strings skipped): linear, no recursion."""
     depth = deepest = 0
     for char in JSON_STRING.sub('""', text):
@@ -114,32 +62,33 @@ def json_depth(text):
     return deepest
 
 
-def parse_json(raw, max_depth=MAX_JSON_DEPTH):
+def parse_json(raw: bytes | bytearray | str, max_depth: int = MAX_JSON_DEPTH) -> dict[str, Any]:
     """A JSON object from bytes, or ValidationFailed naming the problem.
 
     The bytes are decoded as UTF-8 first, strictly: json.loads would guess
     UTF-16 or UTF-32 from bytes, and the depth measured on them would not be
     the depth it parses (a UTF-16 body measured 2 whatever it nested)."""
     try:
-        text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw
+        text = bytes(raw).decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw
     except UnicodeDecodeError as exc:
-        raise ValidationFailed(f"body is not UTF-8 text (byte {exc.start}); send JSON as UTF-8",
-                               {"field": "body"}) from None
+        raise ValidationFailed.field("body", f"is not UTF-8 text (byte {exc.start}); send JSON as UTF-8",
+                                     code="not_utf8") from None
     if json_depth(text) > max_depth:
-        raise ValidationFailed(f"body nests deeper than {max_depth} levels", {"field": "body"})
+        raise ValidationFailed.field("body", f"nests deeper than {max_depth} levels",
+                                     code="too_deep", max=max_depth)
     try:
         body = json.loads(text or "null")
     except (ValueError, RecursionError) as exc:
-        raise ValidationFailed(f"body is not valid JSON: {exc}"[:300], {"field": "body"}) from None
+        raise ValidationFailed.field("body", f"is not valid JSON: {exc}"[:300], code="not_json") from None
     if not isinstance(body, dict):
-        raise ValidationFailed("body must be a JSON object", {"field": "body"})
+        raise ValidationFailed.field("body", "must be a JSON object", code="wrong_type", expected="object")
     return body
 
 
-_BOUNDED = {}
+_BOUNDED: dict[int, tuple[Schema, Schema]] = {}
 
 
-def bounded(schema):
+def bounded(schema: Schema) -> Schema:
     """`schema` with what every request schema must say: strings capped (DEFAULT_MAX_LENGTH
     unless they say less; files excepted), numbers within +-MAX_NUMBER, arrays of at most
     100 items, objects closed (an object that names its properties takes no others).
@@ -150,7 +99,7 @@ def bounded(schema):
     return _BOUNDED[key][1]
 
 
-def _bound(schema):
+def _bound(schema: Any) -> Any:
     if not isinstance(schema, dict):
         return schema
     kinds = schema.get("type")
@@ -171,7 +120,7 @@ def _bound(schema):
     return schema
 
 
-def coerce_form(schema, fields):
+def coerce_form(schema: Schema, fields: dict[str, list[str]]) -> tuple[dict[str, Any], dict[str, Problem]]:
     """A form's fields ({name: [text, ...]}) as `schema` types them, and the problems found.
 
     A form sends only text: a whole number or a number is parsed here ("1,5" too)
@@ -179,7 +128,8 @@ def coerce_form(schema, fields):
     left out (not sent); an array field keeps every value, others their first."""
     schema = bounded(schema)
     properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
-    values, problems = {}, {}
+    values: dict[str, Any] = {}
+    problems: dict[str, Problem] = {}
     for name, sent in fields.items():
         wanted = properties.get(name) or (extra if isinstance(extra, dict) else {})
         kind = wanted.get("type")
@@ -195,13 +145,14 @@ def coerce_form(schema, fields):
             continue
         number = _number(text, kind)
         if number is None:
-            problems[name] = "must be a whole number" if kind == "integer" else "must be a number"
+            problems[name] = (problem("not_integer", "must be a whole number") if kind == "integer"
+                              else problem("not_number", "must be a number"))
         else:
             values[name] = number
     return values, problems
 
 
-def _number(text, kind):
+def _number(text: str, kind: str) -> int | float | None:
     if len(text) > 20 or not text.isascii():
         return None
     if kind == "integer":
@@ -212,43 +163,58 @@ def _number(text, kind):
     return None
 
 
-def field_name(path):
+def field_name(path: Any) -> str:
     name = ""
     for part in path:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name or "body"
 
 
-def _explain(error):
+LIMITS = {  # validator -> (code, parameter, English)
+    "maxLength": ("too_long", "max", "at most {} characters"),
+    "minLength": ("too_short", "min", "at least {} characters"),
+    "maxItems": ("too_many", "max", "at most {} items"),
+    "minItems": ("too_few", "min", "at least {} items"),
+    "maximum": ("too_large", "max", "at most {}"),
+    "minimum": ("too_small", "min", "at least {}"),
+}
+
+
+def _explain(error: Any) -> tuple[str, Problem]:
+    """(field name, problem) of one JSON-Schema error."""
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return field_name([*error.path, missing]), "is required"
+        return field_name([*error.path, missing]), problem("required", "is required")
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        return field_name([*error.path, extra[0]]), f"is not a known field; known: {allowed}"
+        known = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known))
+        return field_name([*error.path, extra[0]]), problem(
+            "unknown_field", f"is not a known field; known: {', '.join(known)}", known=known)
+    name = field_name(error.path)
     if error.validator == "type":
         wanted = error.validator_value
-        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        return field_name(error.path), f"must be {wanted}"
+        shown = " or ".join(wanted) if isinstance(wanted, list) else wanted
+        return name, problem("wrong_type", f"must be {shown}", expected=wanted)
     if error.validator == "enum":
-        return field_name(error.path), "must be one of " + ", ".join(map(str, error.validator_value))
-    if error.validator in ("maxLength", "minLength", "maxItems", "minItems", "maximum", "minimum"):
-        limit = {"maxLength": "at most {} characters", "minLength": "at least {} characters",
-                 "maxItems": "at most {} items", "minItems": "at least {} items",
-                 "maximum": "at most {}", "minimum": "at least {}"}[error.validator]
-        return field_name(error.path), "must be " + limit.format(error.validator_value)
-    if error.validator == "pattern":  # a schema may say it in words: "x-error"
-        return field_name(error.path), error.schema.get("x-error") or f"must match {error.validator_value}"
-    return field_name(error.path), error.message[:200]
+        allowed = list(error.validator_value)
+        return name, problem("not_allowed", "must be one of " + ", ".join(map(str, allowed)), allowed=allowed)
+    if error.validator in LIMITS:
+        code, param, text = LIMITS[error.validator]
+        return name, problem(code, "must be " + text.format(error.validator_value),
+                             **{param: error.validator_value})
+    if error.validator == "pattern":  # a schema may say it in words ("x-error") and name it ("x-code")
+        return name, problem(error.schema.get("x-code") or "bad_format",
+                             error.schema.get("x-error") or f"must match {error.validator_value}")
+    return name, problem("invalid", error.message[:200])
 
 
-def _controls(value, path, found):
+def _controls(value: Any, path: list[Any], found: dict[str, Problem]) -> None:
     if isinstance(value, str):
         if UNDECODABLE.search(value):
-            found.setdefault(field_name(path), "is not valid UTF-8 text")
+            found.setdefault(field_name(path), problem("not_utf8", "is not valid UTF-8 text"))
         elif CONTROL.search(value):
-            found.setdefault(field_name(path), "contains control characters; send plain text")
+            found.setdefault(field_name(path), problem("control_characters",
+                                                       "contains control characters; send plain text"))
     elif isinstance(value, dict):
         for key, item in value.items():
             _controls(item, [*path, key], found)
@@ -257,17 +223,15 @@ def _controls(value, path, found):
             _controls(item, [*path, index], found)
 
 
-def check_body(schema, body, found=None):
+def check_body(schema: Schema, body: Any, found: dict[str, Problem] | None = None) -> Any:
     """`body` as `bounded(schema)` describes it, or one ValidationFailed naming every bad
     field (with the `found` problems already known, e.g. a form's numbers that are not)."""
     found = dict(found or {})
     _controls(body, [], found)
     errors = Draft7Validator(bounded(schema)).iter_errors(body)
     for error in sorted(errors, key=lambda e: list(map(str, e.path))):
-        name, message = _explain(error)
-        found.setdefault(name, message)
+        name, found_problem = _explain(error)
+        found.setdefault(name, found_problem)
     if found:
-        first = next(iter(found))
-        summary = "; ".join(f"{name}: {message}" for name, message in found.items())
-        raise ValidationFailed(summary, {"field": first, "fields": found})
+        raise ValidationFailed.of(found)
     return body

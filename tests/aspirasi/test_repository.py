@@ -75,3 +75,21 @@ def test_the_queue_counts_every_status_and_lists_its_rows_without_history(repo):
     assert sorted(r["_id"] for r in rows) == ["open-dlh", "verified-dlh"]
     assert all("history" not in r for r in rows)
     assert [r["_id"] for r in repo.queue_rows("36.71", None, {"resolved"})] == ["resolved-dlh"]
+
+
+def test_stored_categories_carry_their_sla_and_an_edit_keeps_it(repo, monkeypatch):
+    from services.aspirasi import repository
+    monkeypatch.setattr(repository, "template_categories", lambda: [
+        {"code": "hewan-liar", "name": "Hewan liar", "opd": "Damkar", "sla": {"follow_up": 1}},
+        {"code": "sampah", "name": "Sampah", "opd": "DLH"}])
+    found = repo.categories("36.71")
+    assert (found["hewan-liar"].sla.verify, found["hewan-liar"].sla.follow_up) == (3, 1)
+    assert (found["sampah"].sla.verify, found["sampah"].sla.follow_up) == (3, 5)
+    repo.set_category("36.71", domain.Category("hewan-liar", "Hewan liar (ular)", "Damkar"))
+    assert repo.categories("36.71")["hewan-liar"].view() == {
+        "code": "hewan-liar", "name": "Hewan liar (ular)", "opd": "Damkar",
+        "sla": {"verify_days": 3, "follow_up_days": 1}}
+    # an edit naming one clock changes that one alone
+    repo.set_category("36.71", domain.Category("hewan-liar", "Hewan liar (ular)", "Damkar"), {"verify": 2})
+    edited = repo.categories("36.71")["hewan-liar"].sla
+    assert (edited.verify, edited.follow_up) == (2, 1)

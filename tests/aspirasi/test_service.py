@@ -95,7 +95,8 @@ def test_tickets_stored_with_raw_keys_keep_their_secret_and_lose_the_key(contain
     container.start()
     number = rpc(container, "submit", "36.71", REPORT, key)["number"]
     container.stop()
-    mongo_db.idempotency.delete_many({})  # as the old code stored them
+    mongo_db.idempotency.delete_many({})  # as the old code stored them, in a database
+    mongo_db.migrations.delete_many({})  # that no release had migrated yet
     mongo_db.idempotency.insert_one({"_id": f"36.71:{key}", "number": number})
     mongo_db.tickets.update_one({"_id": number}, {"$set": {
         "idempotency_key": key, "tracking_hash": hashlib.sha256(old_secret.encode()).hexdigest()},

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from services.gateway.accounts import AccountRepository
+from services.gateway.access.accounts import AccountRepository
 
 PASSWORD = "kata-sandi-uji-123"
 ROOT = Path(__file__).resolve().parents[2]

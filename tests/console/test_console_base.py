@@ -4,9 +4,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
-from services.gateway import sessions
-from services.gateway.auth import ISSUER
-from services.gateway.sessions import secret
+from services.gateway.access import sessions
+from services.gateway.access.auth import ISSUER
+from services.gateway.access.sessions import secret
 from tests.console.conftest import PASSWORD, csrf_of, sign_in_token
 from tests.helpers import with_window_left
 

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from services.gateway import sessions
-from services.gateway.console import IdleMinutes
-from services.gateway.sessions import TTL
+from services.gateway.access import sessions
+from services.gateway.access.console import IdleMinutes
+from services.gateway.access.sessions import TTL
 from services.platform.service_index import SERVICES_DIR
 from services.servicekit.config import load_config
 from services.servicekit.errors import ConfigError

@@ -54,8 +54,9 @@ def test_queue_is_scoped_to_the_region_and_the_opd(platform, accounts):
     queue = page(admin, f"{url}/petugas/laksa")
     assert mine in queue and other_opd in queue and elsewhere not in queue
     assert re.search(r"<strong>\d+</strong> Terkirim", queue)  # counts per status
-    own = page(dlh, f"{url}/petugas/laksa")
+    own = page(dlh, f"{url}/petugas/laksa?status=submitted")  # its default: what was dispatched to it
     assert mine in own and other_opd not in own
+    assert mine not in page(dlh, f"{url}/petugas/laksa")  # not yet verified and dispatched
     assert other_opd not in page(dlh, f"{url}/petugas/laksa?opd=" + PUPR.replace(" ", "+"), 403)
     page(dlh, f"{url}/petugas/laksa/{other_opd}", 403)
     foreign = page(outsider, f"{url}/petugas/laksa")

@@ -38,7 +38,8 @@ def test_preview_shows_what_the_sanitizer_keeps_and_a_draft_stays_private(platfo
     assert preview == "<p>Halo <b>warga</b></p>"
     assert "onclick=&#34;x()&#34;" in shown.text.split('id="isian-isi"')[1]  # the editor keeps what was typed
     missing = write(http, platform, "")
-    assert missing.status_code == 400 and "Isi judul berita" in missing.text
+    # named by its field, in the words of its code (required)
+    assert missing.status_code == 400 and "Judul: Wajib diisi." in missing.text, missing.text[-3000:]
     title = f"Layanan KTP hari Sabtu {uuid.uuid4().hex[:6]}"
     draft = write(http, platform, title)
     assert "Draf tersimpan." in draft.text and public(platform, draft.url.rsplit("/", 1)[1].split("?")[0]

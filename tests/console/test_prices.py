@@ -84,7 +84,7 @@ def test_a_market_price_clerk_works_in_prices_only(platform, accounts):
 
 
 def test_prices_refused_for_a_race_are_named_to_the_officer_in_indonesian():
-    from services.gateway.console_prices import not_recorded
+    from services.gateway.prices.console import not_recorded
     from services.servicekit.errors import Conflict
 
     # as the RPC delivers it: error details as text

@@ -7,7 +7,7 @@ import uuid
 import pytest
 import requests
 
-from services.gateway.auth import issue_token
+from services.gateway.access.auth import issue_token
 from tests.console.conftest import PASSWORD, browser_report
 from tests.console.section_flows import FLOWS
 from tests.console.test_disnaker import pending_vacancy

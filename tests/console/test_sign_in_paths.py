@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from services.gateway import sessions
+from services.gateway.access import sessions
 from tests.console.conftest import PASSWORD, csrf_of
 from tests.helpers import wait_for, with_window_left
 from tests.pages.test_ak1_pages import FORM

@@ -19,9 +19,9 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from services.gateway import sessions
-from services.gateway.accounts import AccountRepository
-from services.gateway.auth import issue_token
+from services.gateway.access import sessions
+from services.gateway.access.accounts import AccountRepository
+from services.gateway.access.auth import issue_token
 from services.servicekit.caller import Caller
 from tests.helpers import signed
 

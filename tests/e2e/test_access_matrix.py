@@ -21,9 +21,9 @@ from typing import Callable
 
 import pytest
 
-from services.gateway.auth import issue_token
-from services.gateway.openapi import document
+from services.gateway.access.auth import issue_token
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import document
 from services.prices.days import today_in
 from services.servicekit.envelope import utcnow
 from services.servicekit.regions import get_region
@@ -190,6 +190,19 @@ def _ticket_case(state, action, allowed, **body):
                 refused={"anonymous": 403})  # anyone may try as a citizen; nobody gets through
 
 
+def _duplicate_case():
+    """mark_duplicate names a real original of the region (the domain refuses any other)."""
+    def make(w):
+        original, _ = w.ticket()
+        number, secret = w.ticket()
+        return Target({"number": number, "original": original}, w.ticket_probe(number), owner={},
+                      owner_body={"tracking_secret": secret})
+    return Case("POST", "/api/v1/aspirasi/{number}/transitions", {"region_admin"}, make,
+                body=lambda t: {"action": "mark_duplicate", "note": "catatan",
+                                "duplicate_of": t.params["original"]},
+                refused={"anonymous": 403})
+
+
 def _seeker_target(w):
     seeker_id, seeker = w.seeker()
     return Target({"seeker_id": seeker_id}, w.doc("pencaker", "seekers", seeker_id), owner=seeker)
@@ -246,6 +259,7 @@ def _category_target(w):
                   w.count("aspirasi", "categories", {"region": OWN, "code": code}))
 
 
+FAR_DAYS = itertools.cycle(range(1, 29))
 SEEKER_SIDE = {"owner"} | DISNAKER
 EMPLOYER_SIDE = {"owner"} | DISNAKER
 CASES = [
@@ -255,8 +269,9 @@ CASES = [
     _ticket_case("dispatched", "start", {"opd_officer"}),
     _ticket_case("in_progress", "resolve", {"opd_officer"}),
     _ticket_case("submitted", "reject", {"region_admin"}, reason="spam"),
-    _ticket_case("submitted", "mark_duplicate", {"region_admin"}, duplicate_of="LAKSA-3273-2026-000001"),
+    _duplicate_case(),
     _ticket_case("resolved", "reopen", {"owner"}),
+    _ticket_case("dispatched", "hand_back", {"opd_officer"}),
     Case("GET", "/api/v1/aspirasi/{number}/details", {"region_admin", "opd_officer"},
          lambda w: Target({"number": w.ticket()[0]}, lambda: None), writes=False),
     Case("PUT", "/api/v1/regions/{code}/aspirasi/categories/{category}", OPERATOR_OR_ADMIN,
@@ -300,6 +315,11 @@ CASES = [
     Case("POST", "/api/v1/applications/{application_id}/withdraw", {"owner"}, _application_target("seeker")),
     Case("POST", "/api/v1/applications/{application_id}/status", {"owner"},
          _application_target("employer"), body=lambda t: {"status": "interview"}),
+    # the region's own part of its profile (days off here: harmless to the other tests, a
+    # new far-future day per cell so each allowed write changes the registry document)
+    Case("PATCH", "/api/v1/regions/{code}/profile", OPERATOR_OR_ADMIN,
+         _region_target(lambda w: w.doc("platform", "regions", OWN)),
+         body=lambda t: {"days_off": [f"2099-01-{next(FAR_DAYS):02d}"]}),
     Case("PUT", "/api/v1/regions/{code}/vacancy-sources", OPERATOR_OR_ADMIN,
          _region_target(lambda w: w.doc("pencaker", "subscriptions", OWN)),
          body=lambda t: {"sources": [OWN, "36.71"]}),

@@ -63,7 +63,7 @@ def test_forged_and_expired_tokens_are_401(platform, http):
     response = http.post(f"{platform.url}/api/v1/admin/accounts", json={},
                          headers={"Authorization": f"Bearer {forged}"}, timeout=10)
     assert response.status_code == 401
-    from services.gateway.auth import issue_token
+    from services.gateway.access.auth import issue_token
     expired = issue_token("x", "platform_operator", "36.71", ttl=-10)
     response = http.post(f"{platform.url}/api/v1/admin/accounts", json={},
                          headers={"Authorization": f"Bearer {expired}"}, timeout=10)

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.gateway.auth import issue_token
+from services.gateway.access.auth import issue_token
 from services.prices.days import today_in
 from services.servicekit import caller_keys
 from services.servicekit.caller import Caller, audience

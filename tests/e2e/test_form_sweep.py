@@ -15,14 +15,14 @@ from urllib.parse import quote_from_bytes, urlencode
 import pytest
 import requests
 
-from services.gateway.openapi import routes
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import routes
 from tests.console.conftest import Accounts, csrf_of
 
 FORM = "application/x-www-form-urlencoded"
 MB = 1_000_000
 BUDGET_SECONDS = 20  # the whole sweep, sign-ins included (a few seconds on a quiet machine)
-# what the page says for each kind (form_errors.GATE_MESSAGES); the API answers JSON
+# what the page says for each kind (messages_id.yaml by code); the API answers JSON
 HOSTILE = {
     "nul": ("a\x00b".encode(), "karakter kontrol"),
     "esc": ("lampu\x1b[31m merah".encode(), "karakter kontrol"),

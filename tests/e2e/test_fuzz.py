@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from services.gateway.openapi import document
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import document
 from tests.e2e.fuzzing import World
 
 SECONDS = float(os.environ.get("FUZZ_SECONDS", "0"))

@@ -10,9 +10,9 @@ from pymongo import MongoClient
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from services.gateway.openapi import document
-from services.gateway.ratelimit import client_address, limiter_for
+from services.gateway.access.ratelimit import client_address, limiter_for
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import document
 from services.servicekit.errors import RateLimited, ValidationFailed
 from services.servicekit.validation import check_email
 from tests.helpers import until_limited, with_window_left
@@ -45,7 +45,9 @@ def fields(response):
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert error["code"] == "validation_failed"
-    return error["details"].get("fields") or {error["details"]["field"]: error["message"]}
+    # every route's 400 names each bad field with a code (and its English message)
+    assert all(found["code"] for found in error["details"]["fields"].values()), error
+    return {name: found["message"] for name, found in error["details"]["fields"].items()}
 
 
 def concrete(path):
@@ -65,10 +67,7 @@ def others_still_parse(http, url):
 
 def test_deeply_nested_json_is_a_400_on_every_json_write_route(platform, http, token):
     operator = token("platform_operator", "36.71")
-    routes = [(method.upper(), path) for path, item in document(GatewayService)["paths"].items()
-              for method, op in item.items()  # (routes that take no body never parse one)
-              if op.get("requestBody", {}).get("required")
-              and "application/json" in op["requestBody"]["content"]]
+    routes = json_write_routes()  # (routes that take no body never parse one)
     assert len(routes) >= 20
     answers = {}
     for method, path in routes:
@@ -80,8 +79,31 @@ def test_deeply_nested_json_is_a_400_on_every_json_write_route(platform, http, t
     assert len(refused) == len(routes), answers
     anonymous = timed(http, "POST", f"{platform.url}/api/v1/regions/36.71/aspirasi", data=DEEP,
                       headers={**client(), "Content-Type": "application/json"})
-    assert fields(anonymous) == {"body": "body nests deeper than 32 levels"}
+    assert fields(anonymous) == {"body": "nests deeper than 32 levels"}
     others_still_parse(http, platform.url)
+
+
+def test_every_json_write_route_names_each_bad_field_with_a_code(platform, http, token):
+    """The one refusal shape on every route: details.fields.<name>.code (+ its message)."""
+    operator = token("platform_operator", "36.71")
+    routes = json_write_routes()
+    answers = {}
+    for method, path in routes:
+        response = timed(http, method, platform.url + concrete(path),
+                         json={"zz_not_a_field": 1}, headers={**operator, **client()})
+        error = response.json()["error"]
+        found = error["details"].get("fields", {})
+        answers[f"{method} {path}"] = (response.status_code, found.get("zz_not_a_field", {}).get("code"),
+                                       sorted(name for name, item in found.items() if not item.get("code")))
+    assert {route: answer for route, answer in answers.items()
+            if answer != (400, "unknown_field", [])} == {}
+
+
+def json_write_routes():
+    return [(method.upper(), path) for path, item in document(GatewayService)["paths"].items()
+            for method, op in item.items()
+            if op.get("requestBody", {}).get("required")
+            and "application/json" in op["requestBody"]["content"]]
 
 
 def test_huge_page_numbers_are_a_400_on_every_list_route(platform, http, token):

@@ -2,9 +2,9 @@
 from openapi_spec_validator import validate
 from werkzeug.routing import Map, Rule
 
-from services.gateway.openapi import document, openapi_path, routes
-from services.gateway.openapi_id import SUMMARIES, TAGS
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import document, openapi_path, routes
+from services.gateway.web.openapi_id import SUMMARIES, TAGS
 
 
 def test_document_is_valid_openapi_3():

@@ -1,5 +1,5 @@
 """The public ticket views never show the reporter's name unless they chose so,
-and never their contact: JSON, the region listing, Open311 (JSON and XML),
+never their contact, nor an internal note between officers: JSON, the region listing, Open311 (JSON and XML),
 the lacak page, the live view, the beranda and the feeds."""
 import uuid
 
@@ -10,6 +10,8 @@ from tests.helpers import wait_for
 REGION = "36.72"
 HIDDEN_NAME, SHOWN_NAME = "Wiranata Tersembunyi", "Kartika Terbuka"
 CONTACT = ("081377788899", "3672014507950002", "pelapor.rahasia@example.id")
+# what officers write to each other (#32.4): never on a public face
+INTERNAL_NOTES = ("Cek internal: pelapor kerabat lurah", "Mohon DLH angkut sebelum Jumat, rahasia")
 
 
 def report(name, **extra):
@@ -22,6 +24,8 @@ def report(name, **extra):
 @pytest.fixture(scope="module")
 def tickets(platform):
     import requests
+
+    from services.gateway.access.auth import issue_token
     made = {}
     with requests.Session() as http:
         for name, extra in ((HIDDEN_NAME, {}), (SHOWN_NAME, {"show_name": True})):
@@ -30,6 +34,11 @@ def tickets(platform):
                                  headers={"X-Forwarded-For": "198.51.100.90"})
             assert response.status_code == 201, response.text
             made[name] = response.json()["number"]
+        admin = {"Authorization": "Bearer " + issue_token("admin-privasi", "region_admin", REGION)}
+        for action, note in zip(("verify", "dispatch"), INTERNAL_NOTES, strict=True):
+            moved = http.post(f"{platform.url}/api/v1/aspirasi/{made[HIDDEN_NAME]}/transitions",
+                              json={"action": action, "note": note}, headers=admin, timeout=10)
+            assert moved.status_code == 200, moved.text
     return made
 
 
@@ -66,6 +75,8 @@ def test_no_public_view_shows_the_name_by_default_nor_any_contact(platform, http
         assert HIDDEN_NAME not in body, kind
         for contact in CONTACT:
             assert contact not in body, (kind, contact)
+        for note in INTERNAL_NOTES:
+            assert note not in body, (kind, note)
 
 
 def test_the_name_is_shown_only_where_the_reporter_opted_in(platform, http, tickets):

@@ -1,7 +1,7 @@
 """`python -m tests.faults.run_ledger --config <file>`: the ledger under the platform's runner."""
 import sys
 
-from services.servicekit import runner  # monkey-patches eventlet first
+from services.platform import runner  # monkey-patches eventlet first
 
 runner.SERVICES["ledger"] = "tests.faults.ledger:LedgerService"
 

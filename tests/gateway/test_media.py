@@ -3,7 +3,7 @@ purged when no ticket took them within the hour (on the real store, nx-27017).""
 import gridfs
 from bson import ObjectId
 
-from services.gateway.media import MediaRepository
+from services.gateway.laksa.media import MediaRepository
 
 FILES = "photos.files"
 HOUR = 3600  # a form not sent within it loses its photos

@@ -1,6 +1,6 @@
 """The live view carries what a region subscribes to, marked with the source region."""
-from services.gateway.live import LiveModel
-from services.gateway.sections import SharedSection
+from services.gateway.live.model import LiveModel
+from services.gateway.live.shared import SharedSection
 from services.platform.partners import subscribed_sources
 from services.servicekit.envelope import contract, new_event
 from services.servicekit.regions import get_region
@@ -48,7 +48,7 @@ def test_default_subscriptions_route_banten_alerts_to_the_host():
 
 
 def test_the_shared_section_survives_a_restart_from_the_gateways_store(mongo_db):
-    from services.gateway.live_store import KEEP, SharedItems
+    from services.gateway.live.store import KEEP, SharedItems
 
     model = LiveModel([SharedSection(sources_of)], kept=SharedItems(mongo_db.live_shared))
     built(model, "36.71", "36.03")

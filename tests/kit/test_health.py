@@ -72,9 +72,12 @@ def test_readiness_keeps_one_rpc_proxy(aspirasi):
 
 def test_a_store_outage_makes_the_service_unready_not_dead(aspirasi):
     container, config = aspirasi
-    store = next(d for d in container.dependencies if type(d).__name__ == "MongoStore")
-    real = store.client
-    store.client = MongoClient(f"mongodb://127.0.0.1:{free_port()}/", serverSelectionTimeoutMS=300)
+    # every store dependency of the service loses the store (repo, home_counts, ...)
+    stores = [d for d in container.dependencies if type(d).__name__ == "MongoStore"]
+    real = [store.client for store in stores]
+    gone = MongoClient(f"mongodb://127.0.0.1:{free_port()}/", serverSelectionTimeoutMS=300)
+    for store in stores:
+        store.client = gone
     try:
         ready = get(config, "/health/ready")
         assert ready.status_code == 503 and ready.json()["checks"]["store"] is False
@@ -82,8 +85,9 @@ def test_a_store_outage_makes_the_service_unready_not_dead(aspirasi):
         assert get(config, "/health/live").status_code == 200
         assert 'tl_store_up{service="aspirasi"} 0.0' in get(config, "/metrics").text
     finally:
-        store.client.close()
-        store.client = real
+        gone.close()
+        for store, client in zip(stores, real, strict=True):
+            store.client = client
     assert get(config, "/health/ready").status_code == 200
     assert 'tl_store_up{service="aspirasi"} 1.0' in get(config, "/metrics").text
 

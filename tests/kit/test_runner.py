@@ -11,7 +11,7 @@ ROOT = SERVICES_DIR.parent
 def run_service(env_overrides):
     import os
     env = {**os.environ, **env_overrides}
-    return subprocess.run([sys.executable, "-m", "services.servicekit.runner", "aspirasi"],
+    return subprocess.run([sys.executable, "-m", "services.platform.runner", "aspirasi"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -1,5 +1,5 @@
 """The live view's news section applies article events to its headlines (pure)."""
-from services.gateway.sections import NewsSection
+from services.gateway.news.live import NewsSection
 from tests.helpers import assert_live_item
 
 SECTION = NewsSection()

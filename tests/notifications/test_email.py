@@ -59,7 +59,7 @@ def test_a_status_change_reaches_the_reporter_once_even_when_redelivered(platfor
     assert mail["Subject"] == (f"Laporan {number}: sudah diverifikasi dan akan diteruskan ke OPD "
                                "yang berwenang")
     plain = mail.get_body(("plain",)).get_content()
-    assert "Catatan petugas: Lokasi sudah kami cek." in plain
+    assert "Lokasi sudah kami cek." not in plain  # a verify note is internal (#32.4)
     assert f"{platform.url}/lacak/{number}" in plain and f"{platform.url}/berhenti/" in plain
     assert mail.get_body(("html",)) is not None
 

@@ -14,9 +14,9 @@ import pathlib
 
 import pytest
 
-from services.gateway.openapi import routes
-from services.gateway.pages import page
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import routes
+from services.gateway.web.pages import page
 from services.servicekit.validation import bounded
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]

@@ -53,3 +53,15 @@ def test_vhosts_of_killed_runs_are_deleted_and_live_ones_kept():
     finally:
         for name in (abandoned, ours):
             admin.delete_vhost(name)
+
+
+def test_the_unit_tests_run_with_an_unreachable_broker_and_store():
+    """`make test-unit`'s URIs point nowhere: the run passes because nothing reaches for them
+    (a backing check would fail on them at once, BackingError)."""
+    env = {**os.environ, "AMQP_URI": "amqp://x:y@127.0.0.1:1/", "MONGO_URI": "mongodb://127.0.0.1:1/"}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pytest", "tests/unit/kit/test_nik.py", "-q",
+                           "-p", "no:warnings"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert time.monotonic() - started < 60

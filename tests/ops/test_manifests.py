@@ -14,9 +14,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from services.platform import broker_permissions
+from services.platform.runner import STOP_GRACE
 from services.servicekit import caller_keys
 from services.servicekit.health import HEALTH_TIMEOUT, LIVE_PATH, METRICS_PATH, READY_PATH
-from services.servicekit.runner import STOP_GRACE
 from tests.ops.manifests import (
     CONSUMERS,
     EDGE_SERVICES,
@@ -102,7 +102,7 @@ def test_each_service_runs_the_runner_with_probes_and_a_fitting_grace(rendered):
         pod = deployment["spec"]["template"]["spec"]
         (container,) = pod["containers"]
         assert container["command"] + container["args"] == [
-            "python", "-m", "services.servicekit.runner", service]
+            "python", "-m", "services.platform.runner", service]
         ops = config_map(docs)[f"{service.upper()}_OPS_HTTP"]
         assert ops.startswith("0.0.0.0:"), "must listen on the pod IP"
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}

@@ -1,7 +1,7 @@
 """tools.repair_stored_text: finds the bad text stored before the form gate, reports it
 without changing anything, and with --fix cleans, restores or retires it (issue 25, item 7)."""
 from services.aspirasi.repository import TicketRepository
-from services.gateway.accounts import AccountRepository
+from services.gateway.access.accounts import AccountRepository
 from tools.repair_stored_text import PAUSED_MS, repair
 
 MB = 1_000_000

@@ -72,7 +72,7 @@ def lapor_then_lacak(page, base, data):
 @flow
 def lapor_with_photo_from_phone(page, base, data):
     """A citizen attaches a phone photo (with GPS), leaves the coordinates empty, sees it on the ticket."""
-    from tests.gateway.test_photos import phone_photo
+    from tests.unit.gateway.test_photos import phone_photo
     served = []
     page.on("response", lambda r: served.append((r.url, r.status, r.headers.get("content-type")))
             if "/media/" in r.url else None)
@@ -302,7 +302,7 @@ def until(check, what, seconds=15):
 def lapor_offline_kept_then_sent_once(page, base, data):
     """No signal: the kept lapor page takes the report, keeps it, says it waits; the signal
     returns: it is sent once (a resend with its key makes no second ticket), the ticket shows."""
-    from tests.gateway.test_photos import phone_photo
+    from tests.unit.gateway.test_photos import phone_photo
     page.goto(f"{base}/r/36.71/lapor")
     until(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), "the service worker")
     page.context.set_offline(True)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from services.gateway.auth import issue_token
+from services.gateway.access.auth import issue_token
 from services.platform.service_index import SERVICES
 from services.servicekit.envelope import utcnow
 from tests.helpers import signed

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from services.gateway.pages import tanggal
+from services.gateway.web.templating import tanggal
 from services.servicekit.regions import all_regions
 from tests.helpers import until_limited, wait_for
 
@@ -121,11 +121,13 @@ def test_the_secret_cookie_is_secure_behind_the_tls_ingress(platform, http):
         assert ("; Secure" in cookie) is secure, (proto, cookie)
 
 
+# Pages translate a refusal by its code (messages_id.yaml), never its English.
 @pytest.mark.parametrize("change, field, message", [
     ({"description": "  "}, "description", "Wajib diisi."),
+    ({"phone": "telepon saya", "email": ""}, "phone", "Tulis nomor telepon seperti 0812 3456 7890."),
+    ({"email": "bukan-email"}, "email", "Tulis alamat e-mail seperti nama@contoh.go.id."),
     ({"nik": "12345"}, "nik", "NIK harus 16 angka."),
     ({"nik": "3671013205980001"}, "nik", "Angka ke-7 sampai ke-12 NIK harus tanggal lahir"),
-    ({"phone": "telepon saya", "email": ""}, "phone", "Nomor telepon tidak valid"),
     ({"phone": "", "email": ""}, "reporter", "Isi nomor telepon atau e-mail"),
     ({"address": "", "lat": "", "long": ""}, "location", "Isi alamat lokasi"),
     ({"lat": "utara", "long": "106.6"}, "location", "harus berupa angka"),
@@ -180,7 +182,7 @@ def test_lapor_submissions_are_rate_limited_with_a_429_page(platform, http):
 
 def test_harga_shows_changes_per_market(platform, http, demo):
     if not demo["prices"]:
-        pytest.skip("the prices service is not registered in services/servicekit/runner.py yet")
+        pytest.skip("the prices service is not registered in services/platform/service_index.py yet")
     page = html(http.get(f"{platform.url}/r/36.71/harga", params={"market": "pasar-anyar"}, timeout=10), 200)
     assert "Pasar Anyar" in page and "Beras medium" in page and "Rp13.500" in page
     assert "&#9650; 3,9%" in page  # 13.000 -> 13.500: +3,85%
@@ -267,7 +269,8 @@ def test_loker_search_and_vacancy_page(platform, http, demo):
     assert "Operator Mesin Bubut" in page and f'href="/loker/{demo["vacancy_id"]}"' in page
     assert "Tidak ada lowongan" in html(http.get(f"{url}/r/36.71/loker", params={"q": "astronot"},
                                                  timeout=10), 200)
-    assert "Pilih pendidikan dari daftar" in html(
+    # the refusal named beside its field, in the words of its code (not_allowed)
+    assert "Pendidikan: Pilih salah satu dari daftar." in html(
         http.get(f"{url}/r/36.71/loker", params={"education": "doktor-honoris"}, timeout=10), 400)
     vacancy = html(http.get(f"{url}/loker/{demo['vacancy_id']}", timeout=10), 200)
     assert '<script type="application/ld+json">' in vacancy and "JobPosting" in vacancy

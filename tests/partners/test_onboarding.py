@@ -45,7 +45,7 @@ def running(rabbit_config, platform_db, db_name):
         stop_all(procs)
 
 
-def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, token):
+def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, token, platform_db):
     url, env = running
     with requests.Session() as http:
         assert http.get(f"{url}/api/v1/regions/36.05", timeout=5).status_code == 404
@@ -114,6 +114,14 @@ def test_onboarding_through_the_admin_api_takes_effect_at_once(running, broker, 
                                    timeout=10).status_code == 404, 10, "aspirasi to forget 36.05")
         assert http.delete(f"{url}/api/v1/admin/regions/36.71", headers=operator,
                            timeout=10).json()["error"]["details"]["field"] == "code"
+        # purge after a plain remove: what the region left (its queue, its catalogue) goes too
+        purged = http.delete(f"{url}/api/v1/admin/regions/36.05", params={"purge": "true"},
+                             headers=operator, timeout=15)
+        assert purged.status_code == 200, purged.text
+        assert purged.json()["removed"]["categories"] == 9 and purged.json()["kept"]["tickets"] == 1
+        assert broker.queue("tangerang.region.36.05") is None
+        assert platform_db.regions.find_one({"_id": "36.05"}) is None
+        assert platform_db.subscriptions.find_one({"_id": "36.05"}) is None
 
 
 def test_onboarding_with_the_cli(running, broker, tmp_path):
@@ -155,3 +163,39 @@ def test_onboarding_with_the_cli(running, broker, tmp_path):
     assert removed.returncode == 0, removed.stderr
     assert broker.queue(partners.queue_name("36.06")) is None
     assert broker.user(user) is None
+
+
+def test_the_cli_onboards_a_whole_profile_and_purges_it_through_the_running_services(
+        running, broker, platform_db, tmp_path):
+    url, env = running
+
+    def regions(*args, **extra_env):
+        return subprocess.run([sys.executable, "-m", "tools.regions", *args], cwd=ROOT,
+                              env={**env, **extra_env}, capture_output=True, text=True, timeout=60)
+    profile = tmp_path / "jayapura.yaml"
+    profile.write_text(json.dumps({
+        "code": "91.71", "name": "Kota Jayapura", "province": "Papua", "domain": "jayapurakota.go.id",
+        "categories": [{"code": "abrasi", "name": "Abrasi pantai", "opd": "Dinas Lingkungan Hidup"}],
+        "admin": {"username": "admin.9171"}}))
+    user = partners.partner_user("91.71", broker.vhost)
+    # the case: no signing key, so nothing is made (before: a broker user, no password)
+    keyless = regions("add", "--profile", str(profile), TL_CALLER_KEY_GATEWAY="")
+    assert keyless.returncode == 2 and "TL_CALLER_KEY_GATEWAY" in keyless.stderr
+    assert broker.user(user) is None and platform_db.regions.find_one({"_id": "91.71"}) is None
+    added = regions("add", "--profile", str(profile))
+    assert added.returncode == 0, added.stderr
+    body = json.loads(added.stdout)
+    assert body["region"]["timezone"] == "Asia/Jayapura" and body["categories"] == 9
+    with requests.Session() as http:
+        signed_in = http.post(f"{url}/api/v1/auth/token", timeout=10, json={
+            "username": "admin.9171", "password": body["admin"]["password"]})
+        assert signed_in.status_code == 200, signed_in.text
+        assert (signed_in.json()["role"], signed_in.json()["region"]) == ("region_admin", "91.71")
+        purged = regions("remove", "91.71", "--purge")
+        assert purged.returncode == 0, purged.stderr
+        gone = json.loads(purged.stdout)
+        assert gone["removed"]["accounts"] == ["admin.9171"] and gone["removed"]["categories"] == 9
+        assert gone["kept"]["tickets"] == 0
+        assert broker.user(user) is None and broker.queue(partners.queue_name("91.71")) is None
+        assert platform_db.regions.find_one({"_id": "91.71"}) is None
+        assert http.get(f"{url}/api/v1/regions/91.71", timeout=5).status_code == 404

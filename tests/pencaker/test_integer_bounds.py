@@ -4,12 +4,12 @@ import uuid
 
 import pytest
 
-from services.gateway import schemas
+from services.gateway.pencaker import schemas
 from services.pencaker.domain import seekers, validators
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import get_region
 from tests.pencaker.test_api import seeker, vacancy
-from tests.pencaker.test_domain import NOW, registration
+from tests.unit.pencaker.test_domain import NOW, registration
 
 HUGE = (2**63, 2**63 - 1, 10**30, 10_000_000_001)
 

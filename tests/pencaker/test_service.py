@@ -8,7 +8,7 @@ from kombu import Connection, Queue
 from nameko.events import event_handler
 from prometheus_client import REGISTRY
 
-from services.gateway.sections import VacanciesSection
+from services.gateway.pencaker.live import VacanciesSection
 from services.pencaker.service import PencakerService
 from services.servicekit.envelope import utcnow
 from services.servicekit.errors import Conflict, Forbidden, NotFound, ValidationFailed

@@ -1,5 +1,5 @@
 """The live view's prices section applies events without asking the service."""
-from services.gateway.sections import PricesSection
+from services.gateway.prices.live import PricesSection
 from services.servicekit.envelope import contract, new_event
 
 SECTION = PricesSection()

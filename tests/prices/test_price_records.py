@@ -11,8 +11,8 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from services.prices.days import today_in
 from services.prices.domain import price_records
+from services.prices.domain.cells import Row
 from services.prices.domain.price_math import day_before
-from services.prices.domain.sheets import Row
 from services.prices.repository import CONFLICT, CORRECTED, PriceRepository
 from services.prices.service import PricesService
 from services.servicekit.envelope import utcnow
@@ -80,11 +80,13 @@ def race(repository, record_id, attempts):
 
 
 def test_parallel_corrections_in_the_repository_are_recorded_or_refused(mongo_db):
-    """The repository's compare-and-set, 50 threads on one record: with retries all
-    are recorded; with a single attempt the losers are refused and write nothing."""
+    """The repository's compare-and-set, 50 threads on one record: with as many
+    attempts as writers all are recorded (a lost attempt means another writer's won, so
+    no writer can lose PARALLEL times); with a single attempt the losers are refused and
+    write nothing."""
     repository = PriceRepository(mongo_db)
     row = Row(1, "pasar-anyar", "gula-pasir", "2026-01-05", 17_000)
-    for attempts in (8, 1):
+    for attempts in (PARALLEL, 1):
         mongo_db.prices.delete_many({})
         record = price_records.new_record("36.71", row, "kg", "ani", "sheet-0", utcnow())
         repository.insert_prices([record])

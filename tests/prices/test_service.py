@@ -9,7 +9,7 @@ from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
 from prometheus_client import REGISTRY
 
-from services.gateway.sections import PricesSection
+from services.gateway.prices.live import PricesSection
 from services.prices.days import today_in
 from services.prices.domain import price_math
 from services.prices.repository import PriceRepository

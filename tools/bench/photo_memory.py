@@ -9,7 +9,7 @@ peak and sees no growth at all.
     python -m tools.bench.photo_memory PHOTO...   prints {"grew_mib", "results": [{"refused", "seconds"}]}
 
 `make bench` reports it for the costliest photos still taken (`costliest_accepted`), and
-tests/gateway/test_photos.py holds the same photos, and those just past them, to the limit.
+tests/unit/gateway/test_photos.py holds the same photos, and those just past them, to the limit.
 """
 import json
 import subprocess
@@ -68,7 +68,7 @@ def _peak_mib():
 
 
 def main(paths):
-    from services.gateway.photos import PhotoRejected, shrink
+    from services.gateway.laksa.photos import PhotoRejected, shrink
     raws = [Path(path).read_bytes() for path in paths]
     before, results = _peak_mib(), []
     for raw in raws:

@@ -4,8 +4,11 @@ by servicekit.authority) and the record field naming each action's owner.
 A seeker's token subject is their seeker id; an employer's owner is the subject
 that registered it; Disnaker and the region admin act in their own region.
 """
+from typing import Any
+
 from services.servicekit import authority
 from services.servicekit.authority import ACTING_FOR, ANY, OWN, REGION, Target
+from services.servicekit.caller import Caller
 
 SEEKER_SIDE = {"citizen": OWN, "disnaker_officer": REGION, "region_admin": REGION,
                "platform_operator": ANY}
@@ -34,7 +37,8 @@ OWNER_FIELD = {"read_seeker": "_id", "read_contact": "_id", "update_seeker": "_i
                "withdraw_application": "seeker_id"}
 
 
-def authorize(action, caller, record, acting_for=None):
+def authorize(action: str, caller: Caller | None, record: dict[str, Any],
+              acting_for: str | None = None) -> Caller:
     """The caller, if AUTHORITY lets it do `action` on `record` (or on a region: {"region": code});
     `acting_for`: the region a service's call is for (servicekit.authority.ACTING_FOR)."""
     owner = record.get(OWNER_FIELD.get(action, "owner"))

@@ -1,28 +1,36 @@
-"""Employers: the profile an employer registers, and its summary for Disnaker."""
-import re
+"""Employers: the profile an employer registers (commands.CREATE_EMPLOYER), and its
+summary for Disnaker."""
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, cast
 
-from services.pencaker.domain import validators
-from services.servicekit.errors import ValidationFailed
-from services.servicekit.validation import reject_markup
-
-URL = re.compile(r"^https?://\S+$")
-
-
-def validate(data):
-    if not isinstance(data, dict):
-        raise ValidationFailed("the employer must be a JSON object")
-    url = data.get("url")
-    if url is not None and (not isinstance(url, str) or not URL.match(url) or len(url) > 300):
-        raise ValidationFailed.field("url", "must be an http(s) address")
-    return {"name": reject_markup(data, "name", max_length=160),
-            "sector": reject_markup(data, "sector", required=False, max_length=120),
-            "address": reject_markup(data, "address", required=False, max_length=300),
-            "url": url, "contact": validators.contact(data)}
+from services.pencaker import commands
+from services.pencaker.domain.checks import Problems, checked, contact, plain, refuse
+from services.servicekit.decision import Decision
+from services.servicekit.regions import Region
 
 
-def summary(employer, vacancies):
+def validate(body: Any) -> dict[str, Any]:
+    data = cast(commands.CreateEmployer, checked(commands.CREATE_EMPLOYER, body))
+    found: Problems = {}
+    fields = {"name": plain(data["name"]), "sector": plain(data.get("sector")),
+              "address": plain(data.get("address")), "url": data.get("url"),
+              "contact": contact(dict(data["contact"]), found)}
+    refuse(found)
+    return fields
+
+
+def create(data: Any, region: Region, owner: str, now: datetime, sequence: Callable[[str], int]) -> Decision:
+    """An employer of `region`, owned by the subject that registered it."""
+    fields = validate(data)
+    number = sequence(f"employers:{region.code}")
+    return Decision({"_id": f"EMP-{region.code.replace('.', '')}-{number:06d}", "region": region.code,
+                     **fields, "owner": owner, "created_at": now})
+
+
+def summary(employer: dict[str, Any], vacancies: list[dict[str, Any]]) -> dict[str, Any]:
     """An employer for Disnaker: its profile and its vacancies counted by status."""
-    counts = {}
+    counts: dict[str, int] = {}
     for vacancy in vacancies:
         counts[vacancy["status"]] = counts.get(vacancy["status"], 0) + 1
     return {**{k: employer.get(k) for k in ("_id", "region", "name", "sector", "address", "url", "contact",

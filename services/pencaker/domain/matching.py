@@ -1,19 +1,22 @@
 """Matching seekers and vacancies: a 0-100 score from weighted factors (skills,
 position, education, location, salary), each with the reason a person reads."""
 import re
+from typing import Any
 
 from haversine import haversine
 
-from services.pencaker.domain import vacancies
+from services.pencaker.domain.salary import monthly
 from services.servicekit.contracts.pencaker import EDUCATION_RANK
 
 # A newly published vacancy announces a match_found to each seeker scoring this or more.
 THRESHOLD = 60
 WEIGHTS = {"skills": 0.35, "position": 0.15, "education": 0.15, "location": 0.20, "salary": 0.15}
 NEAR_KM, FAR_KM = 30, 150
+Record = dict[str, Any]
+Centroids = dict[str, dict[str, float]]  # region code -> {lat, long}
 
 
-def distance_km(region_a, region_b, centroids):
+def distance_km(region_a: str, region_b: str, centroids: Centroids) -> float | None:
     a, b = centroids.get(region_a), centroids.get(region_b)
     if a is None or b is None:
         return None
@@ -58,7 +61,7 @@ def _location_factor(seeker, vacancy, centroids):
     return near, f"{elsewhere}about {round(km)} km from home region{commutable}"
 
 
-def match(seeker, vacancy, centroids):
+def match(seeker: Record, vacancy: Record, centroids: Centroids) -> dict[str, Any]:
     """Score 0-100 of `seeker` for `vacancy`, with a reason per factor."""
     factors = {}
     required = vacancy["skills"]
@@ -79,7 +82,7 @@ def match(seeker, vacancy, centroids):
         (0.4, f"{level.upper()} is one level below the required {needed.upper()}") if gap == 1 else
         (0.0, f"{level.upper()} is well below the required {needed.upper()}"))
     factors["location"] = _location_factor(seeker, vacancy, centroids)
-    expected, offered = seeker.get("expected_salary"), vacancies.monthly(vacancy["salary"])
+    expected, offered = seeker.get("expected_salary"), monthly(vacancy["salary"])
     if not expected:
         factors["salary"] = (1.0, "no salary expectation given")
     elif offered >= expected:
@@ -95,7 +98,8 @@ def match(seeker, vacancy, centroids):
                         for name, (value, reason) in factors.items()}}
 
 
-def rank(pairs, centroids, limit):
+def rank(pairs: list[tuple[Record, Record]], centroids: Centroids,
+         limit: int) -> list[tuple[dict[str, Any], Record, Record]]:
     """[(seeker, vacancy)] -> the best `limit` matches, highest score first."""
     scored = [(match(s, v, centroids), s, v) for s, v in pairs]
     scored.sort(key=lambda item: item[0]["score"], reverse=True)

@@ -1,4 +1,7 @@
 """A vacancy as a schema.org JobPosting (JSON-LD), the shape Google for Jobs reads."""
+from typing import Any
+
+from services.servicekit.regions import Region
 
 # Google's credentialCategory values for the minimum education.
 CREDENTIALS = {"sma": "high school", "smk": "high school", "d1": "associate degree",
@@ -19,7 +22,7 @@ def _valid_through(vacancy):
     return min(end, closed) if vacancy["status"] == "closed" and closed else end
 
 
-def job_posting(vacancy, region):
+def job_posting(vacancy: dict[str, Any], region: Region) -> dict[str, Any]:
     """The vacancy as a schema.org JobPosting with Google's required and
     recommended properties (https://developers.google.com/search/docs/appearance/structured-data/job-posting)."""
     salary = vacancy["salary"]

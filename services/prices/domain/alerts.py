@@ -1,9 +1,12 @@
 """Alert rules: which rules a reported price breaks, and the rows of a sheet that break one."""
+from services.prices.domain.catalogue_model import Catalogue
+from services.prices.domain.cells import Row
 from services.prices.domain.price_math import gap_percent, previous_point
-from services.prices.domain.references import reference_for, reference_rule
+from services.prices.domain.references import Reference, reference_for, reference_rule
 
 
-def alert_rules(price, previous, reference, rise_threshold):
+def alert_rules(price: int, previous: int | None, reference: Reference | None,
+                rise_threshold: float) -> list[str]:
     """Which alert rules `price` breaks: its reference's rule (see reference_rule),
     or a rise since the previous report of more than `rise_threshold` percent."""
     rules = []
@@ -16,7 +19,9 @@ def alert_rules(price, previous, reference, rise_threshold):
     return rules
 
 
-def row_alerts(rows, known, catalogue, region_code, rise_threshold):
+def row_alerts(rows: list[Row], known: dict[tuple[str, str], dict[str, int]], catalogue: Catalogue,
+               region_code: str, rise_threshold: float
+               ) -> list[tuple[Row, list[str], int | None, Reference | None]]:
     """(row, rules, previous, reference) for each row that breaks an alert rule.
 
     `known` is {(market, commodity): {date: price}} with the sheet's rows

@@ -1,4 +1,6 @@
 """Who may record, import and read a region's prices, and the check."""
+from typing import Any
+
 from services.servicekit import authority
 from services.servicekit.authority import ANY, REGION, Target
 
@@ -6,8 +8,10 @@ from services.servicekit.authority import ANY, REGION, Target
 # admin records its prices; reading is public except a record's correction history.
 # Market price clerks record their region's prices; the region admin may too.
 OFFICERS = {"price_clerk": REGION, "region_admin": REGION, "platform_operator": ANY}
-AUTHORITY = {"record_prices": OFFICERS, "import_prices": OFFICERS, "read_price_record": OFFICERS}
+AUTHORITY = {"record_prices": OFFICERS, "import_prices": OFFICERS, "read_price_record": OFFICERS,
+             # a region's markets: its admin and price clerks (the console's harga pages)
+             "manage_markets": OFFICERS}
 
 
-def authorize(action, caller, region_code):
+def authorize(action: str, caller: Any, region_code: str) -> Any:
     return authority.authorize(AUTHORITY, action, caller, Target(region_code))

@@ -4,17 +4,40 @@ split into new, corrected and unchanged; a correction keeping what it replaced.
 A record's `version` counts its writes (1 when recorded, one more per correction);
 each `history` entry is the state a correction replaced, with the version it had,
 so the history of a record at version n holds versions 1 .. n-1, in order."""
+from datetime import datetime
+from typing import Any, TypedDict
+
+from services.prices.domain.cells import Row
 from services.servicekit.envelope import as_utc
+
+
+class PriceRecord(TypedDict, total=False):
+    """One stored price (the `prices` collection): the figure, who recorded it when and
+    from which sheet, what corrections replaced (`history`) and its write count."""
+    _id: str
+    region: str
+    market: str
+    commodity: str
+    date: str
+    price: int
+    unit: str
+    recorded_by: str
+    recorded_at: datetime
+    source: str
+    history: list[dict[str, Any]]
+    version: int
+
 
 STATE = ("price", "recorded_by", "recorded_at", "source")
 
 
-def price_id(region_code, market, commodity, day):
+def price_id(region_code: str, market: str, commodity: str, day: str) -> str:
     """One document per region, market, commodity and day: re-imports overwrite, never add."""
     return f"{region_code}:{market}:{commodity}:{day}"
 
 
-def plan(region_code, rows, stored):
+def plan(region_code: str, rows: list[Row], stored: dict[str, int]
+         ) -> tuple[list[Row], list[Row], list[Row]]:
     """Split rows into new prices, corrections and unchanged ones.
 
     `stored` maps price ids to their stored price.
@@ -31,7 +54,7 @@ def plan(region_code, rows, stored):
     return new, corrections, unchanged
 
 
-def new_record(region_code, row, unit, actor, source, now):
+def new_record(region_code: str, row: Row, unit: str, actor: str, source: str, now: datetime) -> PriceRecord:
     """A price recorded for the first time: version 1, no history."""
     return {"_id": price_id(region_code, row.market, row.commodity, row.date), "region": region_code,
             "market": row.market, "commodity": row.commodity, "date": row.date, "price": row.price,
@@ -39,7 +62,7 @@ def new_record(region_code, row, unit, actor, source, now):
             "version": 1}
 
 
-def correct(doc, price, actor, source, now):
+def correct(doc: PriceRecord, price: int, actor: str, source: str, now: datetime) -> PriceRecord | None:
     """The whole record that replaces `doc` when `price` corrects it, keeping what it
     was in `history`; None when it already holds `price` (nothing to record).
 
@@ -55,7 +78,7 @@ def correct(doc, price, actor, source, now):
             "history": history, "version": version + 1}
 
 
-def refusal(rows, recorded, shown=10):
+def refusal(rows: list[Row], recorded: int, shown: int = 10) -> str:
     """Why a sheet's `rows` were not written while `recorded` others were."""
     named = "; ".join(f"line {r.line}: {r.commodity} at {r.market} on {r.date}" for r in rows[:shown])
     more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
@@ -64,7 +87,7 @@ def refusal(rows, recorded, shown=10):
             f"Send the sheet again to record the rest.")
 
 
-def view(doc):
+def view(doc: PriceRecord) -> dict[str, Any]:
     """A record as officers read it: timestamps aware UTC, whatever an older write stored."""
     return {"market": doc["market"], "commodity": doc["commodity"], "date": doc["date"],
             "price": doc["price"], "unit": doc.get("unit"), "recorded_at": as_utc(doc.get("recorded_at")),

@@ -1,6 +1,7 @@
 """Reference prices (HET, HAP): the instrument that set them, which one is in force
 for a region and day, what a price says about it, how the API shows it."""
 from dataclasses import dataclass
+from typing import Any
 
 from services.prices.domain.catalogue_model import province_of
 from services.prices.domain.price_math import gap_percent
@@ -21,7 +22,7 @@ class Source:
     note: str | None = None
 
     @property
-    def citation(self):
+    def citation(self) -> str:
         return f"{self.type} Nomor {self.number} tentang {self.title}"
 
 
@@ -44,10 +45,10 @@ class Reference:
     zone: str | None = None
     source: Source | None = None
 
-    def in_force(self, day):
+    def in_force(self, day: str) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
-    def specificity(self, region_code):
+    def specificity(self, region_code: str) -> int | None:
         """How closely this entry names the region: 2 by regency, 1 by province,
         0 nationwide; None when it does not apply there."""
         if self.regions is not None:
@@ -57,7 +58,8 @@ class Reference:
         return 0
 
 
-def reference_for(references, commodity, region_code, day):
+def reference_for(references: list["Reference"], commodity: str, region_code: str,
+                  day: str) -> "Reference | None":
     """The reference in force for `commodity` in region `region_code` on `day`.
 
     Of the entries in force that day and applying there, the one that took
@@ -77,14 +79,14 @@ def reference_for(references, commodity, region_code, day):
     return best[1] if best else None
 
 
-def source_view(source):
+def source_view(source: Source | None) -> dict[str, Any] | None:
     if source is None:
         return None
     return {"id": source.id, "type": source.type, "number": source.number, "title": source.title,
             "issued": source.issued, "note": source.note, "citation": source.citation}
 
 
-def reference_view(reference, price=None):
+def reference_view(reference: Reference | None, price: int | None = None) -> dict[str, Any] | None:
     """A reference as the API shows it; `percent_above` compares `price` with its upper figure."""
     if reference is None:
         return None
@@ -94,10 +96,29 @@ def reference_view(reference, price=None):
     if price is not None:
         view["percent_above"] = gap_percent(price, reference.upper)
         view["rule"] = reference_rule(price, reference)
+        view["status"] = reference_status(price, reference)
     return view
 
 
-def reference_rule(price, reference):
+# What a price is against its reference, one code per case (the pages word each once):
+# an HET is a ceiling (above it at any amount is a breach); a HAP range is a band (outside
+# it either way); a single-figure HAP is a reference with SINGLE_FIGURE_HAP_TOLERANCE_PERCENT
+# of slack above it, so "slightly above" is named apart from "well above".
+STATUSES = ("above_het", "within_het", "above_hap", "below_hap", "within_hap", "near_hap")
+
+
+def reference_status(price: int, reference: Reference) -> str:
+    rule = reference_rule(price, reference)
+    if reference.kind == "HET":
+        return rule or "within_het"
+    if rule == "above_reference":
+        return "above_hap"
+    if rule == "below_reference":
+        return "below_hap"
+    return "near_hap" if price > reference.upper else "within_hap"
+
+
+def reference_rule(price: int, reference: Reference | None) -> str | None:
     """What `price` says about its reference: an HET breach at any amount; a HAP
     range above its upper or below its lower bound; a single-figure HAP more than
     SINGLE_FIGURE_HAP_TOLERANCE_PERCENT above it. None when it is within."""

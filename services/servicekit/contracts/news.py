@@ -1,5 +1,7 @@
 """News' published vocabulary: categories, workflow states, the tags an article body may hold,
 and the live view's headline."""
+from typing import Any
+
 CATEGORIES = {
     "pemerintahan": "Pemerintahan",
     "pelayanan-publik": "Pelayanan Publik",
@@ -28,7 +30,7 @@ BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "s
              "figcaption", "table", "thead", "tbody", "tr", "th", "td", "caption", "hr", "span"}
 
 
-def live_headline(payload, source_region):
+def live_headline(payload: dict[str, Any], source_region: str) -> dict[str, Any]:
     """A headline as the live view lists it, from an article_published or article_updated
     payload and the region that published it (shape: `x-live-item` in article_published.json)."""
     return {"id": payload["article_id"], "title": payload["title"], "slug": payload["slug"],

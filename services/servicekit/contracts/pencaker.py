@@ -1,5 +1,7 @@
 """Pencaker's published vocabulary: the AK/1 card's coded fields, the vacancy enums, and
 the live view's vacancy item."""
+from typing import Any
+
 # Ordered by level; SMA and SMK rank the same, as do D4 and S1.
 EDUCATION_RANK = {"sd": 1, "smp": 2, "sma": 3, "smk": 3, "d1": 4, "d2": 5, "d3": 6,
                   "d4": 7, "s1": 7, "s2": 8, "s3": 9}
@@ -22,7 +24,7 @@ SEEKER_EDITABLE = ("education", "skills", "experience", "expected_salary", "cont
                    "desired_position", "desired_locations")
 
 
-def live_vacancy(payload):
+def live_vacancy(payload: dict[str, Any]) -> dict[str, Any]:
     """A vacancy as the live view lists it, from its vacancy_posted payload (shape:
     `x-live-item` in vacancy_posted.json); a seeker's matches show the same card."""
     return {"id": payload["vacancy_id"], "title": payload["title"], "employer": payload["employer_name"],

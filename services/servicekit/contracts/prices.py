@@ -1,4 +1,6 @@
 """Prices' published vocabulary: the alert rule codes and their labels, and the live view's alert."""
+from typing import Any
+
 # Rule codes, with the words citizens and officers read.
 RULE_LABELS = {
     "above_het": "di atas HET",
@@ -8,7 +10,7 @@ RULE_LABELS = {
 }
 
 
-def live_alert(payload):
+def live_alert(payload: dict[str, Any]) -> dict[str, Any]:
     """An alert as the live view lists it, from its price_alert_raised payload (shape:
     `x-live-item` in price_alert_raised.json)."""
     return {k: payload[k] for k in ("commodity", "market", "date", "price", "rules")}
