@@ -19,9 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
-DEFAULT_API = "http://guest:guest@127.0.0.1:15672"
+MACHINE_API = DEFAULT_API = "http://guest:guest@127.0.0.1:15672"
+MACHINE_METRICS = "http://127.0.0.1:15692"
+MACHINE_PLUGINS = ("rabbitmq_management", "rabbitmq_prometheus", "rabbitmq_shovel",
+                   "rabbitmq_shovel_management")
+BROKER_WAIT = int(os.environ.get("TL_BROKER_WAIT", "120"))  # s; a loaded machine boots Erlang slowly
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -76,11 +82,12 @@ class Backing:
     amqp_uri: str
     api_uri: str
     mongo_uri: str
+    metrics_uri: str = MACHINE_METRICS
     cleanups: list = field(default_factory=list)
 
     def env(self):
         return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri,
-                "RABBIT_API_URI": self.api_uri}
+                "RABBIT_API_URI": self.api_uri, "RABBIT_METRICS_URI": self.metrics_uri}
 
     def close(self):
         for cleanup in reversed(self.cleanups):
@@ -93,29 +100,68 @@ def _run(cmd, **kwargs):
                           **kwargs)
 
 
-def ensure_local_rabbitmq():
+def machine_broker_answers(seconds):
+    """Whether the machine's broker takes AMQP connections and its management API answers
+    within `seconds`. A node still booting opens 5672 late; a wedged one opens it and never
+    answers the API: neither can run the tests."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if port_open("127.0.0.1", 5672):
+            try:
+                if requests.get(f"{MACHINE_API}/api/overview", timeout=5).status_code == 200:
+                    return True
+            except requests.RequestException:
+                pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(1)
+
+
+def start_machine_broker():
+    """Install and start the system package's broker (a fresh machine without one)."""
+    if not shutil.which("rabbitmq-server"):
+        if os.geteuid() == 0 and shutil.which("apt-get"):
+            print("installing rabbitmq-server with apt-get ...", file=sys.stderr)
+            _run(["apt-get", "update", "-q"])
+            _run(["apt-get", "install", "-y", "-q", "rabbitmq-server"],
+                 env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        else:
+            raise BackingError(
+                "RabbitMQ is not installed: run `sudo apt-get install rabbitmq-server` "
+                "or set AMQP_URI to a broker you have")
     if not port_open("127.0.0.1", 5672):
-        if not shutil.which("rabbitmq-server"):
-            if os.geteuid() == 0 and shutil.which("apt-get"):
-                print("installing rabbitmq-server with apt-get ...", file=sys.stderr)
-                _run(["apt-get", "update", "-q"])
-                _run(["apt-get", "install", "-y", "-q", "rabbitmq-server"],
-                     env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-            else:
-                raise BackingError(
-                    "RabbitMQ is not installed: run `sudo apt-get install rabbitmq-server` "
-                    "or set AMQP_URI to a broker you have")
         print("starting rabbitmq-server ...", file=sys.stderr)
         subprocess.run(["rabbitmq-server", "-detached"], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port("127.0.0.1", 5672, 60, "rabbitmq-server")
+        wait_port("127.0.0.1", 5672, BROKER_WAIT, "rabbitmq-server")
     # nameko's test fixtures make a vhost per test through the management API.
     if not port_open("127.0.0.1", 15672):
-        subprocess.run(["rabbitmq-plugins", "enable", "rabbitmq_management",
-                        "rabbitmq_prometheus", "rabbitmq_shovel", "rabbitmq_shovel_management"],
+        subprocess.run(["rabbitmq-plugins", "enable", *MACHINE_PLUGINS],
                        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port("127.0.0.1", 15672, 60, "rabbitmq_management")
-    return DEFAULT_AMQP, DEFAULT_API
+        wait_port("127.0.0.1", 15672, BROKER_WAIT, "rabbitmq_management")
+
+
+def ensure_local_rabbitmq():
+    """(amqp_uri, api_uri, metrics_uri, stop or None). The machine's broker when it answers
+    (waiting for one that is still booting); otherwise a node of our own on free ports, so a
+    machine whose broker is wedged still runs the platform and its tests."""
+    if machine_broker_answers(2):
+        return DEFAULT_AMQP, MACHINE_API, MACHINE_METRICS, None
+    try:
+        start_machine_broker()
+    except BackingError as problem:
+        print(f"{problem}", file=sys.stderr)
+    if machine_broker_answers(BROKER_WAIT):
+        return DEFAULT_AMQP, MACHINE_API, MACHINE_METRICS, None
+    from tools.rabbit_node import RabbitNode, can_start_node
+    if not can_start_node():
+        raise BackingError(f"the broker at 127.0.0.1:5672 did not answer within {BROKER_WAIT}s "
+                           "and starting a node of our own needs root: set AMQP_URI")
+    print(f"the broker at 127.0.0.1:5672 did not answer within {BROKER_WAIT}s; "
+          "starting a RabbitMQ node of our own beside it ...", file=sys.stderr)
+    node = RabbitNode(prefix="tlbacking", plugins=MACHINE_PLUGINS[:1] + MACHINE_PLUGINS[2:],
+                      metrics=True).start(seconds=BROKER_WAIT)
+    return node.amqp_uri, node.api_uri, node.metrics_uri, node.stop
 
 
 def start_embedded_store(port=None, data_dir=None):
@@ -160,6 +206,7 @@ def ensure(store_port=None, store_dir=None):
     cleanups = []
     amqp_uri = os.environ.get("AMQP_URI")
     api_uri = os.environ.get("RABBIT_API_URI", DEFAULT_API)
+    metrics_uri = os.environ.get("RABBIT_METRICS_URI", MACHINE_METRICS)
     mongo_uri = os.environ.get("MONGO_URI")
     use_docker = (not amqp_uri or not mongo_uri) and docker_available()
     if amqp_uri:
@@ -173,7 +220,9 @@ def ensure(store_port=None, store_dir=None):
         amqp_uri = f"amqp://guest:guest@{host}:{container.get_exposed_port(5672)}/"
         api_uri = f"http://guest:guest@{host}:{container.get_exposed_port(15672)}"
     else:
-        amqp_uri, api_uri = ensure_local_rabbitmq()
+        amqp_uri, api_uri, metrics_uri, stop_node = ensure_local_rabbitmq()
+        if stop_node:
+            cleanups.append(stop_node)
     if mongo_uri:
         _check_uri_reachable(mongo_uri, "MONGO_URI")
     elif use_docker:
@@ -185,4 +234,4 @@ def ensure(store_port=None, store_dir=None):
     else:
         mongo_uri, stop, _ = start_embedded_store(store_port, store_dir)
         cleanups.append(stop)
-    return Backing(amqp_uri, api_uri, mongo_uri, cleanups)
+    return Backing(amqp_uri, api_uri, mongo_uri, metrics_uri, cleanups)

@@ -88,15 +88,17 @@ def exported(text):
 
 @pytest.fixture(scope="module")
 def rabbitmq_metrics_base():
-    host = urlparse(os.environ["RABBIT_API_URI"]).hostname
-    if not port_open(host, 15692) and host in ("127.0.0.1", "localhost") and shutil.which("rabbitmq-plugins"):
+    # tools/backing.py says where the broker serves its metrics (15692 on the machine's).
+    base = os.environ.get("RABBIT_METRICS_URI", "http://127.0.0.1:15692")
+    host, port = urlparse(base).hostname, urlparse(base).port or 15692
+    if not port_open(host, port) and host in ("127.0.0.1", "localhost") and shutil.which("rabbitmq-plugins"):
         # As tools/backing.py does when it enables the management plugin.
         subprocess.run(["rabbitmq-plugins", "enable", "rabbitmq_prometheus"], check=False,
                        capture_output=True, timeout=60)
-        wait_port(host, 15692, 30, "rabbitmq_prometheus")
-    assert port_open(host, 15692), (
-        f"RabbitMQ at {host} serves no metrics on 15692: `rabbitmq-plugins enable rabbitmq_prometheus`")
-    return f"http://{host}:15692"
+        wait_port(host, port, 30, "rabbitmq_prometheus")
+    assert port_open(host, port), (
+        f"RabbitMQ at {host} serves no metrics on {port}: `rabbitmq-plugins enable rabbitmq_prometheus`")
+    return base.rstrip("/")
 
 
 @pytest.fixture(scope="module")
