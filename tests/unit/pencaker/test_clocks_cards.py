@@ -135,3 +135,33 @@ def test_a_seekers_update_cannot_give_years_before_they_could_have_studied(chang
         seekers.update(registered, changes, TANGERANG, NOW)
     assert list(refused.value.details["fields"]) == [bad]
     assert refused.value.details["fields"][bad]["code"] == "out_of_range"
+
+
+def test_a_new_card_has_no_reports_yet():
+    assert cards.issue("AK1-3671-2026-000001", ISSUED)["reports"] == []
+
+
+def test_a_refused_report_names_the_field_code_and_what_the_indonesian_message_needs():
+    with pytest.raises(Conflict) as lapsed:
+        cards.record_report(seeker(), REPORTS[0] + SECOND)
+    assert lapsed.value.details == {"field": "status", "code": "card_not_active", "status": "expired"}
+    assert "AK1-3671-2026-000001" in str(lapsed.value) and "register again at Disnaker" in str(lapsed.value)
+    with pytest.raises(Conflict) as early:
+        cards.record_report(seeker(), datetime(2027, 1, 29, 2, 0, tzinfo=UTC))
+    # The window of the 28 February report opens on 29 January (messages_id.yaml shows {from}).
+    assert early.value.details == {"field": "next_report_due", "code": "report_too_early",
+                                   "from": "2027-01-29"}
+
+
+def test_a_card_stored_before_reports_were_kept_takes_its_first_report():
+    card = {key: value for key, value in seeker().items() if key != "reports"}
+    assert cards.record_report(card, REPORTS[0])["reports"] == [REPORTS[0]]
+
+
+def test_a_card_stored_without_its_issue_date_reports_every_six_months_and_never_past_its_end():
+    legacy = {key: value for key, value in seeker().items() if key != "issued_at"}
+    first = cards.record_report(legacy, REPORTS[0])
+    assert first["next_report_due"] == datetime(2027, 8, 28, 3, 0, tzinfo=UTC)  # 28 Feb + 6 months
+    near_the_end = {**legacy, "next_report_due": datetime(2028, 6, 30, 3, 0, tzinfo=UTC)}
+    assert cards.record_report(near_the_end, datetime(2028, 6, 29, 3, 0, tzinfo=UTC))[
+        "next_report_due"] == VALID_UNTIL
