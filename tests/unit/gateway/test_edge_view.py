@@ -69,7 +69,8 @@ def test_a_module_this_deployment_does_not_run_has_no_section_not_an_unavailable
 
 def test_what_comes_down_must_agree_with_its_key_and_not_be_the_edges_own():
     alert = shared_event("price_alert_raised", "36.71")
-    assert checked_downlinked(alert, shared_routing_key(alert), None, EDGE.code)["event_id"] == alert["event_id"]
+    came = checked_downlinked(alert, shared_routing_key(alert), None, EDGE.code)
+    assert came["event_id"] == alert["event_id"]
     with pytest.raises(Rejected, match="region"):
         checked_downlinked(alert, "prices.price_alert_raised.36.02", None, EDGE.code)
     with pytest.raises(Rejected, match="publisher"):
