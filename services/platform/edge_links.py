@@ -32,7 +32,8 @@ from services.servicekit.errors import ValidationFailed
 from services.servicekit.outbox import SHARED_EXCHANGE_NAME
 from services.servicekit.regions import get_region
 
-UPLINK_POLICY = {"name": "tangerang-uplink-backlog", "pattern": r"^tangerang\.uplink\.", "priority": 20,
+UPLINK_POLICY_NAME = "tangerang-uplink-backlog"
+UPLINK_POLICY: dict[str, Any] = { "pattern": r"^tangerang\.uplink\.", "priority": 20,
                  "apply-to": "queues", "definition": {"max-length": 200000, "max-length-bytes": 1073741824,
                                                       "overflow": "reject-publish"}}
 
@@ -79,8 +80,7 @@ def _declare_edge_side(edge: Broker, code: str) -> None:
     """The edge broker's exchanges and queues: the region's queue fed by the downlink,
     and the uplink queue collecting what goes up."""
     edge.ensure_policy()
-    edge.request("PUT", "policies", edge.vhost, UPLINK_POLICY["name"],
-                 json={k: v for k, v in UPLINK_POLICY.items() if k != "name"})
+    edge.request("PUT", "policies", edge.vhost, UPLINK_POLICY_NAME, json=UPLINK_POLICY)
     for exchange in (SHARED_EXCHANGE_NAME, DOWNLINK_EXCHANGE_NAME, *(e for e, _ in UPLINK_SOURCES)):
         edge.declare_exchange(exchange)
     edge.declare_queue(queue_name(code))
