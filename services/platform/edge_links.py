@@ -33,7 +33,7 @@ from services.servicekit.outbox import SHARED_EXCHANGE_NAME
 from services.servicekit.regions import get_region
 
 UPLINK_POLICY_NAME = "tangerang-uplink-backlog"
-UPLINK_POLICY: dict[str, Any] = { "pattern": r"^tangerang\.uplink\.", "priority": 20,
+UPLINK_POLICY: dict[str, Any] = {"pattern": r"^tangerang\.uplink\.", "priority": 20,
                  "apply-to": "queues", "definition": {"max-length": 200000, "max-length-bytes": 1073741824,
                                                       "overflow": "reject-publish"}}
 
