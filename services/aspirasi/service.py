@@ -7,11 +7,13 @@ from services.aspirasi.clocks import Clocks
 from services.aspirasi.officer_home import OfficerHomeRpcs
 from services.aspirasi.open311_rpc import Open311Rpcs
 from services.aspirasi.repository import TicketRepository
+from services.servicekit.arrival import record_region
 from services.servicekit.caller import Caller
 from services.servicekit.entrypoints import rpc
 from services.servicekit.envelope import isoformat, utcnow
 from services.servicekit.errors import Conflict, Forbidden, ValidationFailed
 from services.servicekit.health import Observable
+from services.servicekit.hosting import hosted_here
 from services.servicekit.metrics import Metrics
 from services.servicekit.outbox import Outbox
 from services.servicekit.regions import CODE_PATTERN as REGION_CODE
@@ -131,7 +133,12 @@ class AspirasiService(Observable, Open311Rpcs, OfficerHomeRpcs, Clocks):
     def notification_recipient(self, number, *, caller, acting_for=None):
         """Only the contact the reporter gave (None if anonymous): for the notifications
         service, which names the region of the event it handles (`acting_for`); a ticket
-        of another region is refused (403), so a forged event reads no contact."""
+        of another region is refused (403), so a forged event reads no contact; so is one of
+        a region kept elsewhere (an edge's), which no NotFound-and-retry could ever find."""
+        named = record_region(number)
+        if named is not None and not hosted_here(named):
+            raise Forbidden(f"ticket {number} is kept by region {named}'s own deployment (an edge): "
+                            "its notices are sent there", {"field": "number"})
         ticket = self.repo.get(number)
         domain.authorize("read_contact", Caller.verify(caller), ticket, acting_for)
         return domain.notification_contact(ticket)

@@ -23,6 +23,7 @@ from services.servicekit.entrypoints import rpc
 from services.servicekit.errors import ConfigError, DomainError, Forbidden
 from services.servicekit.events import reliable_event_handler
 from services.servicekit.health import Observable
+from services.servicekit.hosting import hosted_here
 from services.servicekit.metrics import Metrics
 from services.servicekit.regions import get_region
 from services.servicekit.rpc import call
@@ -32,6 +33,9 @@ MESSAGES = Counter("tl_notifications_total", "Notification deliveries by channel
                    ["channel", "kind", "outcome"])
 REFUSED = Counter("tl_notifications_refused_total", "Notices not sent because the owning service "
                   "refused the recipient (the event's region is not the record's)", ["kind"])
+NOT_HOSTED = Counter("tl_notifications_not_hosted_total", "Events of a region whose records this "
+                     "deployment does not keep (an edge's, relayed to the hub): told at that region",
+                     ["kind"])
 log = logging.getLogger(__name__)
 
 
@@ -47,6 +51,11 @@ class NotificationsService(Observable):
 
     @reliable_event_handler("aspirasi", "aspirasi_status_changed")
     def ticket_changed(self, event):
+        if not hosted_here(event["region"]):
+            # An edge region's ticket, relayed up to the hub: its reporter is told by the
+            # edge's own notifications service, and no service here has the ticket to ask.
+            NOT_HOSTED.labels("ticket").inc()
+            return
         notice = domain.ticket_notice(event["payload"], self.config["PUBLIC_URL"])
         if notice:
             self.repo.apply_once(event, "ticket_changed", lambda: self._tell(

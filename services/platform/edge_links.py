@@ -7,8 +7,11 @@ connecting to the hub as the region's own user:
   uplink    edge `tangerang.uplink.<code>` -> hub exchange `tangerang.uplink`,
             key `edge.events.<code>`, `user_id` set to the region's user
 The uplink queue collects the edge's aspirasi events (`aspirasi.events`, all
-of them: they carry no personal data) and the edge's own shared events. It has
-no length bound: nothing a citizen submits at the edge may be dropped. At the
+of them: they carry no personal data) and the edge's own shared events. It is
+bounded by refusal, never by dropping (UPLINK_POLICY, as overlays/edge/uplink-backlog.yaml
+sets it in Kubernetes): past the bound the broker nacks new publishes, and the services'
+outbox keeps each event in the store and retries it, so nothing a citizen submits at the
+edge is lost and the broker never reaches its disk alarm. At the
 hub, uplink.py checks every uplinked event (publisher, key and envelope name
 the edge's region) and republishes it where the hub's outbox would.
 """
@@ -28,6 +31,11 @@ from services.platform.partner_names import (
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.outbox import SHARED_EXCHANGE_NAME
 from services.servicekit.regions import get_region
+
+UPLINK_POLICY_NAME = "tangerang-uplink-backlog"
+UPLINK_POLICY: dict[str, Any] = {"pattern": r"^tangerang\.uplink\.", "priority": 20,
+                 "apply-to": "queues", "definition": {"max-length": 200000, "max-length-bytes": 1073741824,
+                                                      "overflow": "reject-publish"}}
 
 
 def check_hub_uri(hub_uri: str) -> None:
@@ -72,6 +80,7 @@ def _declare_edge_side(edge: Broker, code: str) -> None:
     """The edge broker's exchanges and queues: the region's queue fed by the downlink,
     and the uplink queue collecting what goes up."""
     edge.ensure_policy()
+    edge.request("PUT", "policies", edge.vhost, UPLINK_POLICY_NAME, json=UPLINK_POLICY)
     for exchange in (SHARED_EXCHANGE_NAME, DOWNLINK_EXCHANGE_NAME, *(e for e, _ in UPLINK_SOURCES)):
         edge.declare_exchange(exchange)
     edge.declare_queue(queue_name(code))

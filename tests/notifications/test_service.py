@@ -95,12 +95,14 @@ def test_whatsapp_goes_out_once_per_event_and_a_failure_is_retried(service, prov
 
 
 def test_a_refused_recipient_sends_nothing_and_is_not_retried(service, provider, mongo_db):
-    forged = {**ticket_event(), "region": "36.01"}  # a Pandeglang event naming a Kota Tangerang ticket
+    # A Kab. Tangerang event naming a Kota Tangerang ticket (both kept at the hub; an edge
+    # region's event is not asked about at all: test_forged_region, test_handlers).
+    forged = {**ticket_event(), "region": "36.03"}
     service.aspirasi.notification_recipient.call_async.return_value.result.side_effect = Forbidden(
-        "this call acts for region 36.01; the record is of region 36.71", {"field": "acting_for"})
+        "this call acts for region 36.03; the record is of region 36.71", {"field": "acting_for"})
     service.ticket_changed(forged)  # no exception: retrying would be refused again
     assert provider.requests == [] and mongo_db.deliveries.count_documents({}) == 0
-    assert service.aspirasi.notification_recipient.call_async.call_args[1]["acting_for"] == "36.01"
+    assert service.aspirasi.notification_recipient.call_async.call_args[1]["acting_for"] == "36.03"
 
 
 def test_states_the_reporter_is_not_told_of_and_anonymous_reports_send_nothing(service, provider):

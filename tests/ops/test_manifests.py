@@ -521,6 +521,15 @@ def test_the_edge_profile_is_light_and_bounds_its_uplink():
     assert policy["definition"]["max-length-bytes"] < volume - free_limit, "refuse before the disk alarm"
 
 
+def test_the_edge_profiles_limits_fit_in_2_gib_together():
+    """Every container that runs at once (init containers run before, one at a time)."""
+    docs = render(KUSTOMIZATIONS["edge"])
+    pods = [d["spec"]["template"]["spec"] for d in find(docs, "Deployment") + find(docs, "StatefulSet")]
+    total = sum(_bytes(c["resources"]["limits"]["memory"]) for pod in pods for c in pod["containers"])
+    total += _bytes(one(docs, "RabbitmqCluster", "tl-rabbitmq")["spec"]["resources"]["limits"]["memory"])
+    assert total <= 2 * 2**30, f"the edge's memory limits add up to {total / 2**20:.0f} MiB"
+
+
 def _bytes(quantity):
     units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "KB": 10**3, "MB": 10**6, "GB": 10**9}
     number, unit = re.fullmatch(r"([0-9.]+)([A-Za-z]*)", quantity).groups()

@@ -107,6 +107,9 @@ def test_cut_link_loses_nothing_and_repeats_nothing(broker, platform_db, edge_br
     hub_via_link = as_user(hub_uri, user, urlparse(hub_uri).password, port=proxy.port)
     partners.link_edge(edge, REGION, hub_via_link, reconnect_delay=1)
     wait_for(lambda: shovel_states(edge) == {"running"}, 20, "both shovels to run")
+    # the uplink is bounded by refusal (publishers get a nack), as overlays/edge sets it
+    wait_for(lambda: (edge.queue(partners.uplink_queue(REGION)) or {}).get("effective_policy_definition", {})
+             .get("overflow") == "reject-publish", 15, "the uplink queue's bound")
     at_hub, at_edge = tmp_path / "hub.jsonl", tmp_path / "edge.jsonl"
     hub_sink = subscriber(hub, HUB_INBOX, at_hub, tmp_path / "hub.state")
     edge_sink = subscriber(edge, partners.queue_name(REGION), at_edge, tmp_path / "edge.state")

@@ -31,7 +31,10 @@ from prometheus_client import Counter
 
 from services.gateway.live.section import Entry, moment
 from services.servicekit.envelope import isoformat, utcnow
+from services.servicekit.errors import DomainError
 from services.servicekit.json import dumps
+from services.servicekit.region_profile import MODULES, shows
+from services.servicekit.regions import get_region
 
 log = logging.getLogger(__name__)
 SEEN_LIMIT = 50_000
@@ -39,6 +42,18 @@ RETRY_AFTER = 2.0  # seconds before a view retries a section whose build failed
 
 DRIFT = Counter("tl_live_drift_total", "Live-view sections found out of step with their service "
                 "and rebuilt", ["section"])
+
+
+def offered(region_code, section):
+    """Whether `region_code`'s view has `section`: none for a module its profile leaves
+    out or this deployment does not run (an edge without prices), rather than one
+    forever "unavailable". Sections of no module (what partners share) always."""
+    if section.source not in MODULES:
+        return True
+    try:
+        return shows(get_region(region_code), section.source)
+    except DomainError:  # offboarded meanwhile: forgotten at the next check
+        return False
 
 
 class LiveModel:
@@ -53,7 +68,12 @@ class LiveModel:
         self.listeners = []  # called with a region whose view changed (the HTTP cache)
 
     # events -----------------------------------------------------------------
-    def apply(self, event):
+    def receive(self, event, region):
+        """An event the hub sent down to `region` (at an edge): it changes that region's
+        kept sections only, and is kept even before the view was first read."""
+        return self.apply(event, only=region)
+
+    def apply(self, event, only=None):
         if event["event_id"] in self.seen:
             return False
         self.seen[event["event_id"]] = True
@@ -61,11 +81,13 @@ class LiveModel:
             self.seen.popitem(last=False)
         changed, keep = set(), []
         for section in self.sections.values():
-            if event["event_type"] not in section.events:
+            if event["event_type"] not in section.events or (only is not None and not section.kept):
                 continue
-            for region in section.regions_for(event, self.state):
+            for region in [only] if only is not None else section.regions_for(event, self.state):
                 entry = self.state.get(region, {}).get(section.name)
                 if entry is None:
+                    if only is not None and self.kept is not None:
+                        keep.append((region, section))  # its first build reads the kept items
                     continue  # never built: its first build reads the service's truth
                 if entry.buffer is not None:
                     entry.buffer.append(event)
@@ -118,6 +140,8 @@ class LiveModel:
         entries = self.state.setdefault(region, {})
         now = utcnow()
         for name, section in self.sections.items():
+            if not offered(region, section):
+                continue
             entry = entries.get(name)
             if entry is not None and (entry.data is not None or entry.buffer is not None or (
                     entry.failed_at and (now - entry.failed_at).total_seconds() < RETRY_AFTER)):
@@ -216,6 +240,8 @@ class LiveModel:
         now = utcnow()
         sections = {}
         for name, section in self.sections.items():
+            if not offered(region.code, section):
+                continue  # hidden, not "unavailable": the region (or this deployment) has no such module
             entry = entries.get(name)
             status = "unavailable" if entry is None else self._status(section, entry, now)
             self.status[(region.code, name)] = status

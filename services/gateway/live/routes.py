@@ -1,9 +1,11 @@
 """The live view's routes: the JSON view and beranda (the region's page of it), the
-event handler that feeds the live model (and drops the kept answers those events change),
-and the timer that reconciles the model with the services."""
+event handlers that feed the live model (its own events, and at an edge what the hub sends
+down; both drop the kept answers those events change), and the timer that reconciles the
+model with the services."""
 from nameko.timer import timer
 from werkzeug.wrappers import Response
 
+from services.gateway.live.downlink import downlink_events
 from services.gateway.live.events import replica_events
 from services.gateway.live.sections import SECTIONS
 from services.gateway.live.views import LiveViews
@@ -43,6 +45,12 @@ class LiveRoutes:
     def on_live_event(self, event):
         """Every followed event, from this replica's own durable queue."""
         self.live.apply(event)
+        self.http_cache.invalidate_event(event)
+
+    @downlink_events()
+    def on_downlink_event(self, event, region_code):
+        """At an edge: a shared event of a region it subscribes to, sent down by the hub."""
+        self.live.receive(event, region_code)
         self.http_cache.invalidate_event(event)
 
     @timer(interval=CHECK_INTERVAL)

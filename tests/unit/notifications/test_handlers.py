@@ -142,3 +142,20 @@ def test_a_reporter_hears_of_a_resolved_ticket_and_an_anonymous_one_sends_nothin
     service.aspirasi.notification_recipient.call_async.return_value.result.return_value = None
     service.ticket_changed(new_event("aspirasi_status_changed", "aspirasi", "36.71", change))
     assert len(channels["sms"].sent) == 1 and len(repo.deliveries) == 2  # the first event's e-mail and SMS
+
+
+def test_an_edge_regions_ticket_relayed_to_the_hub_asks_nothing_and_sends_nothing(world, monkeypatch):
+    """The hub (HOST_REGION 36.71) keeps no ticket of Pandeglang (36.01, an edge): before the
+    fix it asked its aspirasi for LAKSA-3601-..., got NotFound, retried and dead-lettered."""
+    monkeypatch.setenv("HOST_REGION", "36.71")
+    worker, repo, channels = world
+    payload = {**contract("aspirasi_status_changed")["x-example"]["payload"],
+               "number": "LAKSA-3601-2026-000001", "from": "in_progress", "to": "resolved",
+               "action": "resolve"}
+    worker.ticket_changed(new_event("aspirasi_status_changed", "aspirasi", "36.01", payload))
+    assert not worker.aspirasi.notification_recipient.call_async.called
+    assert all(not c.sent for c in channels.values())
+    monkeypatch.setenv("HOST_REGION", "36.01")  # at the edge itself: its own reporter is told
+    worker.ticket_changed(new_event("aspirasi_status_changed", "aspirasi", "36.01", payload))
+    assert worker.aspirasi.notification_recipient.call_async.called
+    assert channels["email"].sent
