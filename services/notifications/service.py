@@ -45,6 +45,13 @@ class NotificationsService(Observable):
     aspirasi = RpcProxy("aspirasi")
     pencaker = RpcProxy("pencaker")
 
+    @reliable_event_handler("aspirasi", "aspirasi_submitted")
+    def ticket_received(self, event):
+        notice = domain.receipt_notice(event["payload"], self.config["PUBLIC_URL"])
+        if notice:
+            self.repo.apply_once(event, "ticket_received", lambda: self._tell(
+                event, notice, self._recipient(event, notice, self.aspirasi, event["payload"]["number"])))
+
     @reliable_event_handler("aspirasi", "aspirasi_status_changed")
     def ticket_changed(self, event):
         notice = domain.ticket_notice(event["payload"], self.config["PUBLIC_URL"])
