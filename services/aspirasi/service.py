@@ -70,8 +70,9 @@ class AspirasiService(Observable, Open311Rpcs, OfficerHomeRpcs, Clocks):
         return self.repo.purge_region(region_code)
 
     @rpc
-    def submit(self, region_code, report, idempotency_key=None):
-        """Create a ticket; the same idempotency key always yields the same ticket.
+    def submit(self, region_code, report, idempotency_key=None, receipt=True):
+        """Create a ticket; the same idempotency key always yields the same ticket. `receipt`
+        False: the channel answers the reporter with the number itself (the SMS inbox).
 
         The answer carries the ticket's tracking secret, the citizen's proof of
         ownership: random, only its hash stored. A retry with the same idempotency
@@ -100,7 +101,7 @@ class AspirasiService(Observable, Open311Rpcs, OfficerHomeRpcs, Clocks):
             number = claim["number"]
             secret = domain.unsealed_secret(claim, idempotency_key, region_code, now) or secret
         decision = domain.submitted(number, region, fields, now, domain.tracking_hash(secret),
-                                    key_hash or None)
+                                    key_hash or None, receipt is not False)
         if self.repo.insert(decision.record, decision.events):
             self.outbox.flush("tickets", number)
             return {**domain.public_view(self.repo.get(number)), "tracking_secret": secret}

@@ -35,7 +35,7 @@ SMS_SIGNATURE = "Balas STOP untuk berhenti."
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # ticket_status, application_status, report_due, price_alert
+    kind: str  # ticket_receipt, ticket_status, application_status, report_due, price_alert
     subject: str
     text: str
     link: str = ""
@@ -94,6 +94,19 @@ def ticket_notice(payload: dict[str, Any], public_url: str) -> Notice | None:
     link = f"{public_url}/lacak/{number}"
     return Notice("ticket_status", f"Laporan {number}: {news.format(opd=payload['opd'])}",
                   f"{text}\nLacak: {link}", link)
+
+
+def receipt_notice(payload: dict[str, Any], public_url: str) -> Notice | None:
+    """The receipt at submission: the ticket number and its tracking link, so a lost
+    confirmation page is not a lost ticket; None when the event owes none (no contact given,
+    the SMS inbox already replied, or an older release's event that does not say)."""
+    if payload.get("receipt") is not True:
+        return None
+    number = payload["number"]
+    link = f"{public_url}/lacak/{number}"
+    # Short enough for one SMS (160 characters) with the link and the STOP line.
+    return Notice("ticket_receipt", f"Laporan {number} sudah kami terima",
+                  f"Laporan diterima, nomor {number}.\nLacak: {link}", link)
 
 
 def application_notice(payload: dict[str, Any], public_url: str) -> Notice | None:

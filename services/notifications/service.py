@@ -49,15 +49,17 @@ class NotificationsService(Observable):
     aspirasi = RpcProxy("aspirasi")
     pencaker = RpcProxy("pencaker")
 
+    @reliable_event_handler("aspirasi", "aspirasi_submitted")
+    def ticket_received(self, event):
+        notice = domain.receipt_notice(event["payload"], self.config["PUBLIC_URL"])
+        if notice and self._ticket_hosted(event):
+            self.repo.apply_once(event, "ticket_received", lambda: self._tell(
+                event, notice, self._recipient(event, notice, self.aspirasi, event["payload"]["number"])))
+
     @reliable_event_handler("aspirasi", "aspirasi_status_changed")
     def ticket_changed(self, event):
-        if not hosted_here(event["region"]):
-            # An edge region's ticket, relayed up to the hub: its reporter is told by the
-            # edge's own notifications service, and no service here has the ticket to ask.
-            NOT_HOSTED.labels("ticket").inc()
-            return
         notice = domain.ticket_notice(event["payload"], self.config["PUBLIC_URL"])
-        if notice:
+        if notice and self._ticket_hosted(event):
             self.repo.apply_once(event, "ticket_changed", lambda: self._tell(
                 event, notice, self._recipient(event, notice, self.aspirasi, event["payload"]["number"])))
 
@@ -99,6 +101,16 @@ class NotificationsService(Observable):
         get_region(region_code)
         wanted = domain.subscription(region_code, channel, address)
         self.repo.subscribe(wanted["region"], wanted["channel"], wanted["address"], wanted["contact"])
+
+    @staticmethod
+    def _ticket_hosted(event):
+        """An edge region's ticket, relayed up to the hub (its submission or a change): its
+        reporter is told by the edge's own notifications service, and no service here has
+        the ticket to ask."""
+        if hosted_here(event["region"]):
+            return True
+        NOT_HOSTED.labels("ticket").inc()
+        return False
 
     def _as_service(self):
         return Caller.service(self.name)  # `call` signs it for the service called

@@ -75,7 +75,7 @@ def answer(cluster, region, sender, text, key):
                   "location": {"address": command.text[:300]},
                   "reporter": {"name": "Pelapor SMS", "phone": sender}}
         try:
-            ticket = cluster.aspirasi.submit(region.code, report, key)
+            ticket = cluster.aspirasi.submit(region.code, report, key, receipt=False)  # replied below
         except ValidationFailed:
             return sms_commands.rejected_reply()
         return sms_commands.submitted_reply(ticket)

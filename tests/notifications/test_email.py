@@ -39,9 +39,13 @@ def move(platform, token, number, action, note=""):
     assert response.status_code == 200, response.text
 
 
-def mails_to(platform, address):
+RECEIPT = "sudah kami terima"  # the receipt's subject ends so (test_receipt.py)
+
+
+def mails_to(platform, address, receipts=False):
+    """The mails to `address`: its status news, or (receipts=True) its receipts at submission."""
     mails = [message_from_bytes(bytes(m), policy=policy.default) for m in platform.mail.messages()]
-    return [m for m in mails if m["To"] == address]
+    return [m for m in mails if m["To"] == address and m["Subject"].endswith(RECEIPT) == receipts]
 
 
 def metric(platform, outcome):

@@ -147,9 +147,12 @@ def _reporter(body: dict[str, Any], problems: Problems, region: Region) -> dict[
 
 
 def submitted(number: str, region: Region, fields: Mapping[str, Any], now: datetime, tracking_hash: str,
-              idempotency_hash: str | None) -> Decision:
+              idempotency_hash: str | None, receipt: bool = True) -> Decision:
     """The new ticket of a checked report (`validate_submission`'s fields) and its announcement:
-    submitted, its verification clock started from its category's SLA."""
+    submitted, its verification clock started from its category's SLA. The announcement says
+    whether the reporter is owed a receipt (number and tracking link, sent by notifications):
+    only when they gave a contact, and not when the channel that carried the report already
+    answered with its number (`receipt=False`: the SMS inbox's reply)."""
     ticket: dict[str, Any] = {
         "_id": number, "region": region.code, **fields, "status": "submitted",
         "submitted_at": now, "updated_at": now, "breaches": [], "idempotency_hash": idempotency_hash,
@@ -157,6 +160,8 @@ def submitted(number: str, region: Region, fields: Mapping[str, Any], now: datet
         "history": [{"from": None, "to": "submitted", "action": "submit", "actor": "citizen",
                      "role": "citizen", "note": "", "at": now}]}
     ticket.update(sla.started("submit", ticket, now, region.timezone, region.code))
+    reporter = ticket.get("reporter") or {}
     event = ticket_event("aspirasi_submitted", ticket, now, submitted_at=now.isoformat(),
-                         location=public_point(ticket))
+                         location=public_point(ticket),
+                         receipt=receipt and bool(reporter.get("email") or reporter.get("phone")))
     return Decision(ticket, [event])

@@ -184,6 +184,18 @@ def test_bad_submissions_name_the_field(change, field):
     assert caught.value.details["field"] == field
 
 
+@pytest.mark.parametrize("report, receipt, owed", [
+    (VALID, True, True),  # a phone given: the receipt goes to it
+    ({**VALID, "reporter": {"name": "Budi", "email": "budi@contoh.id"}}, True, True),
+    (VALID, False, False),  # the SMS inbox answered with the number itself
+    ({**VALID, "anonymous": True, "reporter": None}, True, False),  # nobody to tell
+])
+def test_the_submitted_event_says_whether_a_receipt_is_owed(report, receipt, owed):
+    fields = domain.validate_submission(report, TANGERANG, CATEGORIES)
+    [event] = domain.submitted(NUMBER, TANGERANG, fields, NOW, "hash", None, receipt).events
+    assert event["payload"]["receipt"] is owed and "phone" not in repr(event["payload"])
+
+
 def test_anonymous_reports_need_no_contact_and_show_no_name():
     fields = domain.validate_submission({**VALID, "anonymous": True, "reporter": None},
                                         TANGERANG, CATEGORIES)

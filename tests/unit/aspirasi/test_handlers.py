@@ -61,7 +61,8 @@ def test_a_submission_stores_the_ticket_and_announces_it_once(laksa):
     assert event["event_type"] == "aspirasi_submitted" and event["occurred_at"] == "2026-11-23T03:00:00Z"
     assert event["payload"] == {"number": view["number"], "category": "jalan-rusak", "opd": PUPR,
                                 "submitted_at": "2026-11-23T03:00:00+00:00",
-                                "location": {"lat": -6.17, "long": 106.63}}
+                                "location": {"lat": -6.17, "long": 106.63},
+                                "receipt": True}  # the reporter gave a contact (REPORT)
     assert svc.submit("36.71", REPORT)["number"] == "LAKSA-3671-2026-000002"
 
 

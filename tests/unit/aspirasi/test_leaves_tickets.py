@@ -47,7 +47,7 @@ OPEN311_SERVICE = {"service_code", "service_name", "description", "metadata", "t
 ENVELOPE = {"event_id", "event_type", "schema_version", "source", "region",
             "occurred_at", "payload"}
 EVENT_PAYLOADS = {
-    "aspirasi_submitted": {"number", "category", "opd", "submitted_at", "location"},
+    "aspirasi_submitted": {"number", "category", "opd", "submitted_at", "location", "receipt"},
     "aspirasi_status_changed": {"number", "category", "opd", "from", "to", "action", "role", "at",
                                 "on_time", "note"},
     "aspirasi_sla_breached": {"number", "category", "opd", "clock", "due_at", "status"},

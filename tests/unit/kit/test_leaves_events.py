@@ -21,7 +21,7 @@ PAYLOADS = {
     "aspirasi_sla_breached": (False, {"category", "clock", "due_at", "number", "opd", "status"}),
     "aspirasi_status_changed": (False, {"action", "at", "category", "from", "note", "number",
                                         "on_time", "opd", "role", "to"}),
-    "aspirasi_submitted": (False, {"category", "location", "number", "opd", "submitted_at"}),
+    "aspirasi_submitted": (False, {"category", "location", "number", "opd", "receipt", "submitted_at"}),
     "match_found": (False, {"score", "seeker_id", "vacancy_id", "vacancy_region"}),
     "price_alert_raised": (True, {"alert_id", "commodity", "commodity_name", "date", "gap_percent",
                                   "market", "market_name", "percent_above_reference",

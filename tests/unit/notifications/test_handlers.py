@@ -159,3 +159,42 @@ def test_an_edge_regions_ticket_relayed_to_the_hub_asks_nothing_and_sends_nothin
     worker.ticket_changed(new_event("aspirasi_status_changed", "aspirasi", "36.01", payload))
     assert worker.aspirasi.notification_recipient.call_async.called
     assert channels["email"].sent
+
+
+SUBMITTED = {"number": "LAKSA-3671-2026-000043", "category": "sampah", "opd": "Dinas Lingkungan Hidup",
+             "submitted_at": "2026-12-01T03:00:00+00:00", "location": {}}
+
+
+def test_a_receipt_names_the_ticket_and_its_link_once_by_email_and_sms(world):
+    service, repo, channels = world
+    event = new_event("aspirasi_submitted", "aspirasi", "36.71", {**SUBMITTED, "receipt": True})
+    service.ticket_received(event)
+    service.ticket_received(event)  # redelivered
+    [mail], [sms] = channels["email"].sent, channels["sms"].sent
+    assert mail.subject == "Laporan LAKSA-3671-2026-000043 sudah kami terima"
+    assert "https://live.example/lacak/LAKSA-3671-2026-000043" in mail.text
+    assert "https://live.example/berhenti/" in mail.text
+    assert sms.text.startswith("Laporan diterima, nomor LAKSA-3671-2026-000043.")
+    assert len(sms.text) <= 160  # one SMS, even with a longer public address than this one
+    assert "https://live.example/lacak/LAKSA-3671-2026-000043" in sms.text
+    assert sorted(d["kind"] for d in repo.deliveries.values()) == ["ticket_receipt", "ticket_receipt"]
+
+
+@pytest.mark.parametrize("receipt", [False, None])
+def test_no_receipt_when_the_event_owes_none(world, receipt):
+    """False: no contact, or the SMS inbox replied itself; absent: an older release's event."""
+    service, repo, channels = world
+    payload = {**SUBMITTED, **({} if receipt is None else {"receipt": receipt})}
+    service.ticket_received(new_event("aspirasi_submitted", "aspirasi", "36.71", payload))
+    assert channels["email"].sent == channels["sms"].sent == [] and repo.deliveries == {}
+    assert not service.aspirasi.notification_recipient.call_async.called
+
+
+def test_an_edge_regions_submission_relayed_to_the_hub_owes_no_receipt_there(world, monkeypatch):
+    """The receipt is the edge's to send: the hub's aspirasi has no LAKSA-3601-... to ask."""
+    monkeypatch.setenv("HOST_REGION", "36.71")
+    service, repo, channels = world
+    payload = {**SUBMITTED, "number": "LAKSA-3601-2026-000001", "receipt": True}
+    service.ticket_received(new_event("aspirasi_submitted", "aspirasi", "36.01", payload))
+    assert not service.aspirasi.notification_recipient.call_async.called
+    assert channels["email"].sent == channels["sms"].sent == [] and repo.deliveries == {}
