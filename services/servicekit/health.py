@@ -26,6 +26,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.core import GaugeMetricFamily
 from werkzeug.wrappers import Request, Response
 
+from services.servicekit.announce import ReleaseAnnouncer
 from services.servicekit.entrypoints import rpc
 from services.servicekit.errors import ConfigError
 from services.servicekit.json import dumps
@@ -222,6 +223,7 @@ class Observable:
 
     name: str
     ops = OpsServer()
+    release = ReleaseAnnouncer()  # says, once started, which release and contract majors run here
 
     @rpc
     def ping(self) -> dict[str, Any]:

@@ -51,13 +51,17 @@ def previous_release() -> tuple[str, str] | None:
     return releases[0] if releases else None
 
 
+def supported_window() -> list[str]:
+    """The releases regions may run: N (the newest of this tree's release and the recorded
+    ones) and N-1, newest first."""
+    return sorted({RELEASE, *(name for name, _ in recorded_releases())}, key=semver, reverse=True)[:2]
+
+
 def supported(release: str | None) -> bool:
-    """Whether `release` is inside the supported window: N (the newest of this tree's
-    release and the recorded ones) or N-1."""
+    """Whether `release` is inside the supported window (N or N-1)."""
     if release is None or not SEMVER.match(release):
         return False
-    known = sorted({RELEASE, *(name for name, _ in recorded_releases())}, key=semver, reverse=True)
-    return release in known[:2]
+    return release in supported_window()
 
 
 def version_document() -> dict[str, object]:

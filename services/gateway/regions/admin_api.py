@@ -20,6 +20,7 @@ from services.gateway.web.http import api, json_response, read_json
 from services.gateway.web.schemas import ARRAY, BOOL, INT, OBJECT, S, nullable, obj, record
 from services.platform import partners
 from services.platform.onboarding_profile import EXTRAS
+from services.platform.release_registry import ReleaseRegistry
 from services.platform.uplink import UplinkRelay
 from services.servicekit.described import described
 from services.servicekit.regions import all_regions
@@ -80,6 +81,7 @@ class RegionsAdminApi:
     repo = MongoStore(AccountRepository)  # the first region admin's account; purge's accounts
     partner_broker = PartnerBroker()
     uplink_relay = UplinkRelay()  # edge regions' events, checked, into the hub's exchanges
+    release_registry = ReleaseRegistry()  # each region's announced release, into the registry
 
     @api("GET", "/api/v1/admin/regions")
     @described(statuses=(401, 403), response=schemas.ADMIN_REGIONS)

@@ -6,6 +6,7 @@ from services.gateway.regions.schemas import REGION_PROFILE
 from services.gateway.web import schemas as common
 from services.gateway.web.http import api, json_response, read_json
 from services.gateway.web.policies import CATALOGUE
+from services.platform.release_registry import region_release
 from services.servicekit.described import described
 from services.servicekit.region_profile import OPERATOR_FIELDS
 from services.servicekit.regions import all_regions, get_region, update_profile
@@ -17,6 +18,16 @@ VERSION = {"type": "object", "required": ["release", "contracts", "api"], "addit
                "contracts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1},
                              "description": "every event type this release publishes: its major"},
                "api": {"type": "string", "example": "v1"}}}
+
+
+# A region's last-seen release (platform/release_registry.py), null before any announcement.
+SEEN = {"type": "object", "properties": {"service": {"type": "string"}, "release": {"type": "string"},
+                                         "seen_at": {"type": "string"}, "supported": {"type": "boolean"},
+                                         "contracts": VERSION["properties"]["contracts"]}}
+REGION_RELEASE = {**common.REGION_VIEW, "properties": {**common.REGION_VIEW["properties"], "release": {
+    "oneOf": [{"type": "null"}, {**SEEN, "properties": {**SEEN["properties"], "services": {
+        "type": "array", "items": SEEN}}}],
+    "description": "the release its services last announced; supported: inside N and N-1"}}}
 
 
 class RegionsApi:
@@ -33,9 +44,11 @@ class RegionsApi:
         return json_response({"items": [r.to_dict() for r in all_regions()]})
 
     @api("GET", "/api/v1/regions/<string:code>", cache=CATALOGUE)
-    @described(response=common.REGION_VIEW)
+    @described(response=REGION_RELEASE)
     def region(self, request, code):
-        return json_response(get_region(code).to_dict())
+        """A region, and the release its services last announced (null before any did)."""
+        region = get_region(code)
+        return json_response({**region.to_dict(), "release": region_release(region.code)})
 
     @api("PATCH", "/api/v1/regions/<string:code>/profile")
     @described(body=REGION_PROFILE, statuses=(401, 403), response=common.REGION_VIEW)

@@ -11,9 +11,11 @@ from services.gateway.regions.admin_api import _Catalogue
 from services.gateway.web.errors import notice_text
 from services.gateway.web.http import read_form
 from services.platform import partners
+from services.platform.release_registry import region_releases
 from services.servicekit import deadletters
 from services.servicekit.errors import ValidationFailed
 from services.servicekit.regions import all_regions
+from services.servicekit.release import supported_window
 from services.servicekit.rpc import RpcProxy
 
 OPERATOR = ("platform_operator",)
@@ -39,8 +41,12 @@ class PlatformConsole:
     def _platform_page(self, officer, status=200, **context):
         authorize("manage_regions", officer.caller)
         depths = self.partner_broker.queue_depths()
-        regions = [{**r.to_dict(), "backlog": depths.get(partners.queue_name(r.code))} for r in all_regions()]
+        releases = region_releases()  # each region's last-seen release (release_registry.py)
+        regions = [{**r.to_dict(), "backlog": depths.get(partners.queue_name(r.code)),
+                    "release": releases.get(r.code)} for r in all_regions()]
+        outside = [r for r in regions if r["release"] and not r["release"]["supported"]]
         return console_page("console/platform.html", officer, status, active="platform", region_rows=regions,
+                            outside=outside, window=supported_window(),
                             dead=deadletters.dead_queues(self.partner_broker), **context)
 
     @console("POST", SECTION + "/wilayah", OPERATOR, form=REGION_FORM)

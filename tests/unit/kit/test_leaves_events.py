@@ -29,6 +29,8 @@ PAYLOADS = {
                                   "rules", "unit"}),
     "prices_recorded": (False, {"alerts_raised", "board", "corrected", "dates", "kind", "markets",
                                 "missing", "new", "rejected", "sheet", "unchanged"}),
+    # the service's release and its contracts' majors: no person, no record
+    "release_announced": (True, {"api", "contracts", "release", "service"}),
     "seeker_placed": (False, {"application_id", "placed_at", "seeker_id", "vacancy_id"}),
     "seeker_registered": (False, {"education_level", "registered_at", "seeker_id", "valid_until"}),
     "seeker_report_window_opened": (False, {"due", "seeker_id"}),

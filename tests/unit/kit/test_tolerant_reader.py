@@ -8,12 +8,14 @@ from services.servicekit.arrival import Rejected, checked_event
 from services.servicekit.envelope import contract, event_types, new_event
 from services.servicekit.reader import MAX_EVENT_CHARS
 
-# Written out, not read from the contracts: the majors 0.3.0 publishes and reads.
+# Written out, not read from the contracts: the majors 0.3.0 publishes and reads, and
+# release_announced (new since 0.3.0).
 MAJORS = {
     "application_status_changed": 1, "application_submitted": 1, "article_published": 1,
     "article_retracted": 1, "article_updated": 1, "aspirasi_sla_breached": 1,
     "aspirasi_status_changed": 1, "aspirasi_submitted": 1, "match_found": 1,
-    "price_alert_raised": 2, "prices_recorded": 2, "seeker_placed": 1, "seeker_registered": 1,
+    "price_alert_raised": 2, "prices_recorded": 2, "release_announced": 1, "seeker_placed": 1,
+    "seeker_registered": 1,
     "seeker_report_window_opened": 1, "vacancy_closed": 1, "vacancy_posted": 1,
 }
 
