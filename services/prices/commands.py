@@ -49,6 +49,7 @@ LON = {"type": "number", "minimum": -180, "maximum": 180}
 ADD_MARKET = obj({"code": MARKET_CODE, "name": text(120, 3),
                   "type": {"type": "string", "enum": list(MARKET_TYPES)}, "lat": LAT, "lon": LON},
                  required=("code", "name", "type", "lat", "lon"))
-# rename_market: a new name and, when it moved or was placed wrongly, new coordinates.
-RENAME_MARKET = obj({"name": text(120, 3), "lat": LAT, "lon": LON}, required=("name",))
+# rename_market: a new name, new coordinates (when it moved or was placed wrongly), or both;
+# lat and lon come together (the domain says so by field).
+RENAME_MARKET = obj({"name": text(120, 3), "lat": LAT, "lon": LON})
 RETIRE_MARKET = obj({"reason": text(300)})

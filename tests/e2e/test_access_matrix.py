@@ -244,6 +244,14 @@ def _price_sheet(w):
                   w.count("prices", "prices", {"region": OWN, "market": "pasar-kosambi"}))
 
 
+def _new_market(w):
+    """A fresh market of OWN (added by its admin), probed by its stored document."""
+    code = f"pasar-akses-{uuid.uuid4().hex[:8]}"
+    w.ok("POST", f"/api/v1/regions/{OWN}/prices/markets", bearer(*PRINCIPALS["region_admin"]),
+         {"code": code, "name": f"Pasar Akses {code[-8:]}", "type": "modern", "lat": -6.2, "lon": 106.6})
+    return Target({"code": OWN, "market": code}, w.doc("prices", "markets", f"{OWN}:{code}"))
+
+
 def _price_record(w):
     day = today_in(get_region(OWN))
     w.ok("POST", f"/api/v1/regions/{OWN}/prices/markets/pasar-kosambi/records",
@@ -332,6 +340,14 @@ CASES = [
                         f"{today_in(get_region(OWN))},Pasar Kosambi,Gula Pasir,kg,17500\n"),
     Case("GET", "/api/v1/regions/{code}/prices/markets/{market}/records/{commodity}/{day}",
          PRICE_OFFICERS, _price_record, writes=False),
+    Case("POST", "/api/v1/regions/{code}/prices/markets", PRICE_OFFICERS,
+         _region_target(lambda w: w.count("prices", "markets", {"region": OWN})),
+         body=lambda t: {"code": f"pasar-m-{uuid.uuid4().hex[:8]}", "name": f"Pasar M {uuid.uuid4().hex[:8]}",
+                         "type": "traditional", "lat": -6.2, "lon": 106.6}, ok=201),
+    Case("PATCH", "/api/v1/regions/{code}/prices/markets/{market}", PRICE_OFFICERS, _new_market,
+         body=lambda t: {"name": f"Pasar Ganti {uuid.uuid4().hex[:8]}"}),
+    Case("POST", "/api/v1/regions/{code}/prices/markets/{market}/retire", PRICE_OFFICERS, _new_market,
+         body=lambda t: {"reason": "uji akses"}),
     # news
     Case("POST", "/api/v1/regions/{code}/news", EDITORS,
          _region_target(lambda w: w.count("news", "articles", {"region": OWN})),

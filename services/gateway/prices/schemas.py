@@ -24,3 +24,10 @@ PRICE_ALERTS = items_of(OBJECT, region=S)
 IMPORT_REPORT = record({"import_id": S, "region": S, "accepted": INT, "new": INT, "corrected": INT,
                         "unchanged": INT, "rejected": ARRAY})
 PRICE_RECORD = record({"market": S, "commodity": S, "date": S, "price": NUM, "history": ARRAY})
+# a region's markets (#28): the domain's commands, and a market as the API shows it
+ADD_MARKET = commands.ADD_MARKET
+RENAME_MARKET = commands.RENAME_MARKET
+RETIRE_MARKET = commands.RETIRE_MARKET
+MARKET = record({"code": S, "name": S, "type": S, "lat": NUM, "lon": NUM, "active": {"type": "boolean"}},
+                {"retired": nullable(S)})
+MARKETS = items_of(MARKET, region=S)

@@ -40,19 +40,25 @@ def new_market(region_code: str, body: Any, existing: list[Doc], now: str, actor
 
 
 def renamed(doc: Doc | None, code: str, body: Any, existing: list[Doc], now: str, actor: str) -> Doc:
-    """The changes of a rename (and a move, when lat/lon are given)."""
+    """The changes of a rename, a move (lat and lon given together), or both; a refusal
+    names every field that is wrong."""
     found = _found(doc, code)
     check_body(commands.RENAME_MARKET, body)
+    name = " ".join(body["name"].split()) if "name" in body else None
+    problems = {}
     if ("lat" in body) != ("lon" in body):
-        missing = "lon" if "lat" in body else "lat"
-        raise ValidationFailed.field(missing, "give lat and lon together", code="required")
-    name = " ".join(body["name"].split())
-    if any(m["name"].lower() == name.lower() and m["code"] != code for m in existing):
-        raise ValidationFailed.field("name", "another market of the region has this name",
-                                     code="market_taken")
-    change = {"name": name, "renamed": now, "renamed_by": actor, "previous_name": found["name"]}
+        problems["lon" if "lat" in body else "lat"] = ("required", "give lat and lon together")
+    if name is None and "lat" not in body and "lon" not in body:
+        problems["name"] = ("required", "give a new name, new lat and lon, or both")
+    if name and any(m["name"].lower() == name.lower() and m["code"] != code for m in existing):
+        problems["name"] = ("market_taken", "another market of the region has this name")
+    if problems:
+        raise ValidationFailed.of({f: {"code": c, "message": m} for f, (c, m) in problems.items()})
+    change: Doc = {}
+    if name:
+        change.update(name=name, renamed=now, renamed_by=actor, previous_name=found["name"])
     if "lat" in body:
-        change.update(lat=float(body["lat"]), lon=float(body["lon"]))
+        change.update(lat=float(body["lat"]), lon=float(body["lon"]), moved=now, moved_by=actor)
     return change
 
 
