@@ -54,7 +54,8 @@ def test_only_a_pending_vacancy_is_verified_or_rejected_and_the_refusal_names_it
                        ("rejected", lambda: vacancies.reject(vacancy, "Bukan lowongan kerja.", LATER))):
         refused = refusal(call)
         assert refused.details == {"field": "status", "code": "not_pending", "status": status}
-        assert refused.args[0].startswith(f"vacancy LK-3671-2026-000007 is {status}; only pending ones can be {verb}")
+        assert refused.args[0].startswith(
+            f"vacancy LK-3671-2026-000007 is {status}; only pending ones can be {verb}")
 
 
 def test_a_vacancy_past_its_valid_through_is_not_verified_and_the_refusal_names_the_field():
@@ -75,8 +76,9 @@ def test_verifying_stores_who_and_when_and_tells_candidates_at_the_threshold_whe
         "updated_at": LATER, "created_at": NOW}
     assert [(event["event_type"], event["region"], event["occurred_at"]) for event in decision.events] == [
         ("vacancy_posted", "36.71", "2026-03-10T07:00:00Z"), ("match_found", "36.71", "2026-03-10T07:00:00Z")]
-    assert decision.events[1]["payload"] == {"seeker_id": "S0123456789abcd1", "vacancy_id": "LK-3671-2026-000007",
-                                             "vacancy_region": "36.71", "score": 60}
+    assert decision.events[1]["payload"] == {
+        "seeker_id": "S0123456789abcd1", "vacancy_id": "LK-3671-2026-000007", "vacancy_region": "36.71",
+        "score": 60}
 
 
 def test_rejecting_stores_the_reason_and_when():
