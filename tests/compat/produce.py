@@ -17,7 +17,10 @@ HUB_TYPES = ("price_alert_raised", "vacancy_posted", "vacancy_closed", "article_
 
 
 def edge_types():
-    return sorted(name for name in event_types() if contract(name)["x-example"]["source"] == "aspirasi")
+    """The ticket events (aspirasi_*): release_announced, which every service also sends, goes to
+    the hub's release registry, not to the consumers of aspirasi events this test stands for."""
+    return sorted(name for name in event_types()
+                  if contract(name)["x-example"]["source"] == "aspirasi" and name.startswith("aspirasi_"))
 
 
 def main(kind, amqp_uri, region, rounds):

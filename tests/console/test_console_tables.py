@@ -32,6 +32,7 @@ def pages(number, company, job):
             ("surat_mati.html", "operator", f"/petugas/platform/surat-mati/{DEAD_LETTERS}"),
             ("harga_isi.html", "clerk", "/petugas/harga/pasar/pasar-malabar"),
             ("harga_laporan.html", "clerk", "upload:harga"), ("harga.html", "clerk", "/petugas/harga"),
+            ("harga_pasar.html", "clerk", "/petugas/harga/daftar-pasar"),
             ("berita.html", "editor", "/petugas/berita"),
             ("berita_sumber.html", "editor", "/petugas/berita/sumber"),
             ("disnaker_pemberi_kerja.html", "disnaker", "/petugas/disnaker/pemberi-kerja"),

@@ -60,7 +60,9 @@ def forged_change(number):
 
 
 def sms_to(platform, phone):
-    return [text for to, text in platform.sms.queued() if to == phone] if platform.sms else []
+    """The status SMS to `phone`: the receipt at submission ("Laporan diterima, ...") is not one."""
+    return [text for to, text in platform.sms.queued()
+            if to == phone and not text.startswith("Laporan diterima")] if platform.sms else []
 
 
 def refused_by_notifications(http, platform):

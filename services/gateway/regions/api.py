@@ -24,9 +24,10 @@ VERSION = {"type": "object", "required": ["release", "contracts", "api"], "addit
 SEEN = {"type": "object", "properties": {"service": {"type": "string"}, "release": {"type": "string"},
                                          "seen_at": {"type": "string"}, "supported": {"type": "boolean"},
                                          "contracts": VERSION["properties"]["contracts"]}}
+# A type list with "null": OpenAPI 3.0 has no null type, web/openapi.py makes it `nullable`.
 REGION_RELEASE = {**common.REGION_VIEW, "properties": {**common.REGION_VIEW["properties"], "release": {
-    "oneOf": [{"type": "null"}, {**SEEN, "properties": {**SEEN["properties"], "services": {
-        "type": "array", "items": SEEN}}}],
+    **SEEN, "type": ["object", "null"], "properties": {**SEEN["properties"], "services": {
+        "type": "array", "items": SEEN}},
     "description": "the release its services last announced; supported: inside N and N-1"}}}
 
 
