@@ -22,7 +22,7 @@ OVERLAY_NAMESPACES = {"hub": "tl-hub", "partner": "tl-36-02", "edge": "tl-36-01"
 CONSUMERS = ("aspirasi", "pencaker", "prices", "news", "notifications")
 SERVICES = CONSUMERS + ("gateway",)
 # The light edge profile runs only these (overlays/edge).
-EDGE_SERVICES = ("aspirasi", "gateway")
+EDGE_SERVICES = ("aspirasi", "gateway", "notifications")
 
 
 @functools.cache
