@@ -100,3 +100,18 @@ def test_beranda_counts_the_open_vacancies_the_loker_page_lists(platform, http, 
     assert f"<strong>{total}</strong>lowongan dibuka" in beranda
     loker = http.get(f"{platform.url}/r/36.02/loker", timeout=10).text
     assert "Juru hitung" in loker
+
+
+def test_no_store_pages_are_compressed_too(platform, http):
+    """Private is not uncompressible (#31): lapor, lacak, AK/1 registration and the region chooser
+    are `no-store` yet leave gzip- or brotli-encoded, decoding to the page as sent plain."""
+    for path in ("/", "/r/36.71/lapor", "/r/36.71/lacak", "/r/36.71/ak1/daftar"):
+        plain, plain_body = raw_get(http, f"{platform.url}{path}")
+        assert plain.status_code == 200 and plain.headers["Cache-Control"] == "no-store", path
+        assert "Content-Encoding" not in plain.headers and b"</html>" in plain_body, path
+        for encoding, decode in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+            answer, body = raw_get(http, f"{platform.url}{path}", **{"Accept-Encoding": encoding})
+            assert answer.headers["Cache-Control"] == "no-store" and "ETag" not in answer.headers, path
+            assert answer.headers.get("Content-Encoding") == encoding, (path, encoding)
+            assert "Accept-Encoding" in answer.headers["Vary"] and len(body) < len(plain_body) / 2
+            assert b"</html>" in decode(body), (path, encoding)

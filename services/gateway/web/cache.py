@@ -9,7 +9,8 @@ through `ResponseCache.finish`:
 - an `ETag` (the handler's, else a hash of the body) and `304 Not Modified`
   on a matching `If-None-Match`;
 - gzip or brotli when the client asks (Accept-Encoding), with
-  `Vary: Accept-Encoding` and a per-encoding ETag.
+  `Vary: Accept-Encoding` and a per-encoding ETag (`no-store` answers are encoded too,
+  without an ETag).
 
 Routes whose policy names `tags` are also kept here, rendered and compressed,
 and answered without running a worker until an event invalidates one of their
@@ -217,7 +218,7 @@ class ResponseCache(SharedExtension):
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or policy is None \
                 or carries_credentials(request) or "Set-Cookie" in response.headers:
             response.headers["Cache-Control"] = NO_STORE
-            return response
+            return self.private_encoded(request, response)
         response.headers["Cache-Control"] = policy.cache_control
         if response.is_streamed or response.direct_passthrough or response.headers.get("Content-Encoding"):
             return response
@@ -232,6 +233,23 @@ class ResponseCache(SharedExtension):
             return Response(status=304, headers={k: response.headers[k] for k in
                                                  ("ETag", "Cache-Control", "Vary")})
         if encoding is not None:
+            response.set_data(compress(body, encoding))
+            response.headers["Content-Encoding"] = encoding
+        return response
+
+
+    @staticmethod
+    def private_encoded(request, response):
+        """A `no-store` answer (lapor, lacak, AK/1, a session's pages, errors) is private, not
+        uncompressible: encoded too, on a weak phone signal it matters most (#31). No ETag:
+        nothing keeps it to revalidate."""
+        if response.is_streamed or response.direct_passthrough or response.headers.get("Content-Encoding") \
+                or request.method == "HEAD":
+            return response
+        encoding = accepted_encoding(request.headers.get("Accept-Encoding"))
+        body = response.get_data()
+        response.vary.add("Accept-Encoding")
+        if encoding is not None and len(body) >= COMPRESS_MIN:
             response.set_data(compress(body, encoding))
             response.headers["Content-Encoding"] = encoding
         return response

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import yaml
 from jinja2 import Environment, FileSystemLoader
 from werkzeug.wrappers import Response
 
@@ -16,6 +17,8 @@ from services.servicekit.errors import DomainError
 from services.servicekit.region_profile import on_colour, shows
 from services.servicekit.regions import all_regions, get_region, host_code
 
+DESCRIPTIONS = yaml.safe_load((Path(__file__).parents[1] / "page_descriptions_id.yaml")
+                               .read_text(encoding="utf-8"))
 # Our own script only (the offline helper and its worker); inline styles (the one
 # stylesheet is in the layout); article images from anywhere over http(s).
 HEADERS = {"Content-Security-Policy": "default-src 'none'; script-src 'self'; worker-src 'self'; "
@@ -118,8 +121,14 @@ templates.globals.update(STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, SAL
 
 def render(template, region=None, status=200, headers=None, **context):
     region = region or get_region(host_code())
+    context.setdefault("page_description", page_description(template, region))
     body = templates.get_template(template).render(region=region, regions=all_regions(), **context)
     return Response(body, status=status, mimetype="text/html", headers={**HEADERS, **(headers or {})})
+
+
+def page_description(template, region):
+    """The page's meta description (page_descriptions_id.yaml), in the region's name."""
+    return DESCRIPTIONS.get(template, DESCRIPTIONS["beranda.html"]).format(region=region.name)
 
 
 def error_page(status, message=None, headers=None, region_code=None):
