@@ -1,11 +1,10 @@
 """Every citizen page says what it is in a meta description (#31: Lighthouse's SEO audit and
 search results): exactly one, not empty, in the region's name, and no two pages the same,
 read over real HTTP from the running gateway."""
+import uuid
 from html.parser import HTMLParser
 
 import requests
-
-from tests.notifications.test_receipt import submit
 
 REGION_NAME = "Kota Tangerang"
 PAGES = ["/r/36.71/", "/r/36.71/lapor", "/r/36.71/lacak", "/r/36.71/harga", "/r/36.71/harga/peta",
@@ -22,6 +21,16 @@ class Metas(HTMLParser):
         if tag == "meta" and attrs.get("name") == "description":
             self.descriptions.append(attrs.get("content") or "")
 
+
+
+def submit(platform, reporter):
+    """A report of 36.71 whose ticket page the test reads."""
+    body = {"category": "sampah", "description": f"Sampah menumpuk di depan pasar {uuid.uuid4().hex[:6]}.",
+            "location": {"address": "Jl. Merdeka 5, Sukasari"}, "reporter": {"name": "Siti", **reporter}}
+    response = requests.post(f"{platform.url}/api/v1/regions/36.71/aspirasi", json=body, timeout=10,
+                             headers={"X-Forwarded-For": f"198.51.100.{uuid.uuid4().int % 200 + 1}"})
+    assert response.status_code == 201, response.text
+    return response.json()
 
 def description(url, status=200):
     response = requests.get(url, timeout=10)

@@ -113,7 +113,8 @@ def responses(detail, statuses, ok, query):
             answers[str(status)] = {"description": ERROR_TEXT.get(status, "No content")}
             continue
         success = status == ok or status in extra
-        schema = as_openapi((detail.get("response") or {}) if status == ok else extra.get(status, error_schema))
+        schema = as_openapi((detail.get("response") or {}) if status == ok
+                            else extra.get(status, error_schema))
         if html_errors and not success:  # a page's errors are pages, whatever the page answers
             content = {"text/html": {"schema": TEXT_SCHEMA}}
         elif types != ("application/json",) and (success or html_errors):
