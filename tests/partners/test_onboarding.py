@@ -198,4 +198,6 @@ def test_the_cli_onboards_a_whole_profile_and_purges_it_through_the_running_serv
         assert gone["kept"]["tickets"] == 0
         assert broker.user(user) is None and broker.queue(partners.queue_name("91.71")) is None
         assert platform_db.regions.find_one({"_id": "91.71"}) is None
-        assert http.get(f"{url}/api/v1/regions/91.71", timeout=5).status_code == 404
+        # The CLI removed it in the store: the gateway's registry copy follows within its refresh.
+        wait_for(lambda: http.get(f"{url}/api/v1/regions/91.71", timeout=5).status_code == 404, 10,
+                 "the gateway to forget 91.71")
